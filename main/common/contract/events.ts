@@ -1,0 +1,43 @@
+// Detection events as the contract carries them, and the filters of the events page.
+import { z } from 'zod';
+import { CameraId } from './cameras.js';
+
+export const Box = z.tuple([z.number(), z.number(), z.number(), z.number()]);
+export type Box = z.infer<typeof Box>;
+
+export const EventDto = z.object({
+  id: z.string(),
+  cameraId: z.string(),
+  label: z.string(),
+  start: z.number().int(),
+  end: z.number().int().nullable(),
+  topScore: z.number(),
+  box: Box,
+  zones: z.array(z.string()),
+  hasSnapshot: z.boolean(),
+  falsePositive: z.boolean(),
+  keep: z.boolean(),
+});
+export type EventDto = z.infer<typeof EventDto>;
+
+const Label = z.string().min(1).max(64);
+
+export const EventQuery = z
+  .object({
+    cameras: z.array(CameraId).max(64).optional(),
+    labels: z.array(Label).max(80).optional(),
+    zones: z.array(z.string().min(1).max(64)).max(32).optional(),
+    after: z.number().int().optional().describe('start ≥ after (epoch ms)'),
+    before: z.number().int().optional().describe('start < before (epoch ms)'),
+    minScore: z.number().min(0).max(1).optional(),
+    keep: z.boolean().optional(),
+    falsePositive: z.boolean().optional(),
+    limit: z.number().int().min(1).max(500).default(50),
+    /** Opaque: the last row's position, from the previous page. */
+    cursor: z.string().max(200).optional(),
+  })
+  .strict();
+export type EventQuery = z.input<typeof EventQuery>;
+
+export const EventPage = z.object({ items: z.array(EventDto), nextCursor: z.string().nullable() });
+export type EventPage = z.infer<typeof EventPage>;

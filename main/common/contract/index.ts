@@ -1,0 +1,6 @@
+// The one API both transports carry: methods, topics, errors.
+export * from './errors.js';
+export * from './cameras.js';
+export * from './methods.js';
+export * from './topics.js';
+export * from './events.js';

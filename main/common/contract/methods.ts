@@ -1,0 +1,60 @@
+// The API contract: every method's input and output schema and the role it needs.
+import { z } from 'zod';
+import { AllSettings, SettingsSectionName } from '../settings/index.js';
+import { Camera, CameraId, CameraInput, CameraState, ProbeResult, StreamUrl } from './cameras.js';
+
+export type Role = 'viewer' | 'admin';
+
+export interface MethodSpec<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
+  input: I;
+  output: O;
+  /** The least role a caller needs; the desktop user is always admin. */
+  role: Role;
+  /** Whether a call is written to the audit log. */
+  audit?: boolean;
+}
+
+const method = <I extends z.ZodType, O extends z.ZodType>(spec: MethodSpec<I, O>): MethodSpec<I, O> => spec;
+const empty = z.object({}).strict();
+const byId = z.object({ id: CameraId }).strict();
+
+export const SystemInfo = z.object({
+  name: z.literal('Porchlight'),
+  version: z.string(),
+  dataDir: z.string(),
+  host: z.enum(['desktop', 'server']),
+  platform: z.string(),
+  node: z.string(),
+  startedAt: z.number().int(),
+  schemaVersion: z.number().int(),
+  ffmpeg: z.object({ path: z.string(), source: z.string() }).nullable(),
+});
+export type SystemInfo = z.infer<typeof SystemInfo>;
+
+export const methods = {
+  'system.info': method({ input: empty, output: SystemInfo, role: 'viewer' }),
+
+  'cameras.list': method({ input: empty, output: z.array(Camera), role: 'viewer' }),
+  'cameras.get': method({ input: byId, output: Camera, role: 'viewer' }),
+  'cameras.upsert': method({ input: CameraInput, output: Camera, role: 'admin', audit: true }),
+  'cameras.delete': method({ input: byId, output: z.object({ deleted: z.boolean() }), role: 'admin', audit: true }),
+  'cameras.probe': method({ input: z.object({ url: StreamUrl }).strict(), output: ProbeResult, role: 'admin' }),
+  'cameras.states': method({ input: empty, output: z.array(CameraState), role: 'viewer' }),
+
+  'settings.get': method({ input: empty, output: AllSettings, role: 'viewer' }),
+  'settings.set': method({
+    input: z.object({ section: SettingsSectionName, value: z.record(z.string(), z.unknown()) }).strict(),
+    output: AllSettings,
+    role: 'admin',
+    audit: true,
+  }),
+} as const;
+
+export type Methods = typeof methods;
+export type MethodName = keyof Methods;
+export type MethodInput<M extends MethodName> = z.input<Methods[M]['input']>;
+export type MethodOutput<M extends MethodName> = z.infer<Methods[M]['output']>;
+
+export function isMethodName(name: string): name is MethodName {
+  return Object.hasOwn(methods, name);
+}

@@ -1,0 +1,25 @@
+// Topics pushed from the engine to every subscriber (bus in-process, IPC or WebSocket outside).
+import { z } from 'zod';
+import { CameraState } from './cameras.js';
+
+export const SegmentInfo = z.object({
+  cameraId: z.string(),
+  start: z.number().int(),
+  end: z.number().int(),
+  bytes: z.number().int(),
+});
+
+export const topics = {
+  'camera.state': CameraState,
+  'camera.changed': z.object({ id: z.string(), deleted: z.boolean() }),
+  'segment.new': SegmentInfo,
+  'settings.changed': z.object({ section: z.string() }),
+} as const;
+
+export type Topics = typeof topics;
+export type TopicName = keyof Topics;
+export type TopicPayload<T extends TopicName> = z.infer<Topics[T]>;
+
+export function isTopicName(name: string): name is TopicName {
+  return Object.hasOwn(topics, name);
+}

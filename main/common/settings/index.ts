@@ -1,0 +1,54 @@
+// Settings sections: each is a zod schema with its defaults beside it; the engine stores them in SQLite.
+import { z } from 'zod';
+
+export const StorageSettings = z
+  .object({
+    quotaGb: z.number().min(0.01).max(100_000).default(100).describe('Disk space recordings may use, in GB'),
+    minFreeGb: z.number().min(0).max(10_000).default(2).describe('Free space always left on the disk, in GB'),
+    continuousDays: z.number().int().min(0).max(3650).default(7).describe('Days to keep continuous recordings'),
+    eventDays: z.number().int().min(0).max(3650).default(30).describe('Days to keep recordings around events'),
+    eventPrePaddingS: z.number().int().min(0).max(300).default(5).describe('Seconds kept before an event'),
+    eventPostPaddingS: z.number().int().min(0).max(300).default(5).describe('Seconds kept after an event'),
+  })
+  .strict();
+
+export const FfmpegSettings = z
+  .object({
+    ffmpegPath: z.string().max(4096).default('').describe('Path to ffmpeg; empty uses the system one or the bundled one'),
+    ffprobePath: z.string().max(4096).default('').describe('Path to ffprobe; empty uses the system one or the bundled one'),
+  })
+  .strict();
+
+export const DetectionSettings = z
+  .object({
+    enabled: z.boolean().default(true).describe('Run object detection on cameras that have it on'),
+    model: z.string().max(200).default('yolox_nano_416_coco').describe('Detection model from the manifest'),
+  })
+  .strict();
+
+export const GeneralSettings = z
+  .object({
+    theme: z.enum(['system', 'dark', 'light']).default('system'),
+    language: z.string().max(20).default('en'),
+    homeMode: z.enum(['home', 'away']).default('away').describe('Rules can fire only when away, or always'),
+  })
+  .strict();
+
+export const SETTINGS_SECTIONS = {
+  general: GeneralSettings,
+  storage: StorageSettings,
+  ffmpeg: FfmpegSettings,
+  detection: DetectionSettings,
+} as const;
+
+export type SettingsSection = keyof typeof SETTINGS_SECTIONS;
+export const SettingsSectionName = z.enum(Object.keys(SETTINGS_SECTIONS) as [SettingsSection, ...SettingsSection[]]);
+
+export const AllSettings = z.object({
+  general: GeneralSettings.prefault({}),
+  storage: StorageSettings.prefault({}),
+  ffmpeg: FfmpegSettings.prefault({}),
+  detection: DetectionSettings.prefault({}),
+});
+export type AllSettings = z.infer<typeof AllSettings>;
+export type SettingsOf<S extends SettingsSection> = z.infer<(typeof SETTINGS_SECTIONS)[S]>;

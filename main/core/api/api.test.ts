@@ -1,0 +1,133 @@
+// The contract through the router: validation, roles, hostile strings, settings with named errors.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN, VIEWER, withEngine } from '../../../test/helpers/engine.js';
+import type { Engine } from '../app.js';
+import { Database } from '../storage/database.js';
+import { sql } from '../storage/sql.js';
+
+let h: Awaited<ReturnType<typeof withEngine>>;
+let engine: Engine;
+beforeAll(async () => {
+  h = await withEngine();
+  engine = h.engine;
+});
+afterAll(() => h.close());
+
+const HOSTILE_NAME = "'); DROP TABLE cameras;--";
+const HOSTILE_URL = 'rtsp://127.0.0.1:8554/$(rm -rf /)`reboot`;|&';
+
+describe('cameras', () => {
+  it('stores and reads back a hostile name and URL verbatim, in a fresh connection too', async () => {
+    const res = await engine.router.dispatch(ADMIN, 'cameras.upsert', { name: HOSTILE_NAME, streams: [{ name: 'main', url: HOSTILE_URL, roles: ['record', 'detect'] }] });
+    expect(res.ok).toBe(true);
+    if (!res.ok) return;
+    const cam = res.value as { id: string; name: string; streams: { url: string }[] };
+    expect(cam.name).toBe(HOSTILE_NAME);
+    expect(cam.streams[0]?.url).toBe(HOSTILE_URL);
+
+    const again = await engine.router.dispatch(VIEWER, 'cameras.get', { id: cam.id });
+    expect(again).toMatchObject({ ok: true, value: { name: HOSTILE_NAME } });
+    const other = Database.open(join(h.dataDir, 'porchlight.db'));
+    expect(other.get(sql`SELECT name FROM cameras WHERE id = ${cam.id}`)).toEqual({ name: HOSTILE_NAME });
+    expect(other.get(sql`SELECT count(*) AS n FROM sqlite_master WHERE name = 'cameras'`)).toEqual({ n: 1 });
+    other.close();
+  });
+
+  it('never returns a camera password and keeps it when the masked URL comes back', async () => {
+    const created = await engine.router.dispatch(ADMIN, 'cameras.upsert', {
+      name: 'Garage',
+      streams: [{ name: 'main', url: 'rtsp://admin:s3cret@127.0.0.1:8554/garage', roles: ['record'] }],
+    });
+    if (!created.ok) throw new Error(created.error.message);
+    const cam = created.value as { id: string; streams: { name: 'main'; url: string; roles: string[] }[] };
+    expect(JSON.stringify(cam)).not.toContain('s3cret');
+    expect(cam.streams[0]?.url).toBe('rtsp://admin:***@127.0.0.1:8554/garage');
+
+    const renamed = await engine.router.dispatch(ADMIN, 'cameras.upsert', { id: cam.id, name: 'Garage side', streams: cam.streams });
+    expect(renamed.ok).toBe(true);
+    expect(engine.cameras.get(cam.id)?.streams[0]?.url).toBe('rtsp://admin:s3cret@127.0.0.1:8554/garage');
+  });
+
+  it('rejects bad input with structured errors that name the field', async () => {
+    const cases: [string, unknown, string][] = [
+      ['cameras.upsert', { name: 42, streams: [] }, 'name'],
+      ['cameras.upsert', { name: 'x', streams: [{ name: 'main', url: 'file:///etc/passwd', roles: [] }] }, 'streams.0.url'],
+      ['cameras.get', { id: '../../etc' }, 'id'],
+      ['cameras.list', { extra: true }, '(root)'],
+    ];
+    for (const [method, input, field] of cases) {
+      const res = await engine.router.dispatch(ADMIN, method, input);
+      expect(res.ok, method).toBe(false);
+      if (res.ok) continue;
+      expect(res.error.code).toBe('invalid_input');
+      expect(res.error.message).toContain(field);
+    }
+  });
+
+  it('answers unknown methods, missing cameras and missing roles with their codes', async () => {
+    expect(await engine.router.dispatch(ADMIN, 'cameras.explode', {})).toMatchObject({ ok: false, error: { code: 'unknown_method' } });
+    expect(await engine.router.dispatch(ADMIN, 'cameras.get', { id: 'nope' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(await engine.router.dispatch(VIEWER, 'cameras.delete', { id: 'nope' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await engine.router.dispatch(ADMIN, 'cameras.delete', { id: 'nope' })).toEqual({ ok: true, value: { deleted: false } });
+  });
+});
+
+describe('settings', () => {
+  it('returns defaults, stores a change, and names the bad field', async () => {
+    const got = await engine.router.dispatch(VIEWER, 'settings.get', {});
+    expect(got).toMatchObject({ ok: true, value: { storage: { quotaGb: 100, minFreeGb: 2 } } });
+
+    const set = await engine.router.dispatch(ADMIN, 'settings.set', { section: 'storage', value: { quotaGb: 3.5 } });
+    expect(set).toMatchObject({ ok: true, value: { storage: { quotaGb: 3.5, minFreeGb: 2 } } });
+
+    const bad = await engine.router.dispatch(ADMIN, 'settings.set', { section: 'storage', value: { quotaGb: -1, bogus: 1 } });
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) {
+      expect(bad.error.message).toContain('storage.quotaGb');
+      expect(bad.error.message).toContain('bogus');
+    }
+    expect(engine.settings.get('storage').quotaGb).toBe(3.5);
+  });
+
+  it('exports to YAML and JSON and imports them back; a bad file changes nothing', () => {
+    const yamlFile = join(h.dataDir, 'backup.yaml');
+    engine.settings.set('general', { theme: 'dark' });
+    engine.settings.exportToFile(yamlFile);
+    engine.settings.set('general', { theme: 'light' });
+    expect(engine.settings.importFromFile(yamlFile).general.theme).toBe('dark');
+
+    const bad = join(h.dataDir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ storage: { quotaGb: 'lots' }, general: { theme: 'light' } }));
+    expect(() => engine.settings.importFromFile(bad)).toThrow(/storage\.quotaGb/);
+    expect(engine.settings.get('general').theme).toBe('dark');
+
+    const broken = join(h.dataDir, 'broken.json');
+    writeFileSync(broken, '{"storage": ');
+    expect(() => engine.settings.importFromFile(broken)).toThrow(/not valid JSON/);
+  });
+});
+
+describe('bus', () => {
+  it('delivers typed topics and unsubscribes', () => {
+    const seen: string[] = [];
+    const off = engine.bus.subscribe('camera.changed', (p) => seen.push(p.id));
+    engine.bus.publish('camera.changed', { id: 'a', deleted: false });
+    off();
+    engine.bus.publish('camera.changed', { id: 'b', deleted: false });
+    expect(seen).toEqual(['a']);
+  });
+
+  it('keeps delivering when one subscriber throws', () => {
+    const seen: string[] = [];
+    const off1 = engine.bus.subscribe('camera.changed', () => {
+      throw new Error('boom');
+    });
+    const off2 = engine.bus.subscribe('camera.changed', (p) => seen.push(p.id));
+    engine.bus.publish('camera.changed', { id: 'c', deleted: false });
+    off1();
+    off2();
+    expect(seen).toEqual(['c']);
+  });
+});

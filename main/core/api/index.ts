@@ -1,0 +1,77 @@
+// The contract's implementation: each method delegates to the module that owns the work.
+import { ApiFailure, type Camera, type CameraState } from '../../common/contract/index.js';
+import { maskPassword } from '../../common/urls.js';
+import type { Bus } from '../bus/index.js';
+import type { CameraRepository } from '../cameras/repository.js';
+import type { SettingsStore } from '../config/index.js';
+import { locateFfmpeg } from '../ffmpeg/locate.js';
+import type { Database } from '../storage/database.js';
+import { VERSION } from '../version.js';
+import type { Implementation } from './router.js';
+
+export interface ApiDeps {
+  dataDir: string;
+  host: 'desktop' | 'server';
+  startedAt: number;
+  db: Database;
+  bus: Bus;
+  settings: SettingsStore;
+  cameras: CameraRepository;
+  states: Map<string, CameraState>;
+}
+
+/** Camera passwords never leave the engine in clear. */
+function publicCamera(c: Camera): Camera {
+  return { ...c, streams: c.streams.map((s) => ({ ...s, url: maskPassword(s.url) })) };
+}
+
+function ffmpegInfo(deps: ApiDeps): { path: string; source: string } | null {
+  const cfg = deps.settings.get('ffmpeg');
+  try {
+    const found = locateFfmpeg({ ffmpeg: cfg.ffmpegPath || undefined, ffprobe: cfg.ffprobePath || undefined });
+    return { path: found.ffmpeg, source: found.source };
+  } catch {
+    return null;
+  }
+}
+
+export function createApi(deps: ApiDeps): Implementation {
+  const { cameras, bus, settings } = deps;
+  return {
+    'system.info': () => ({
+      name: 'Porchlight',
+      version: VERSION,
+      dataDir: deps.dataDir,
+      host: deps.host,
+      platform: `${process.platform}-${process.arch}`,
+      node: process.versions.node,
+      startedAt: deps.startedAt,
+      schemaVersion: deps.db.schemaVersion,
+      ffmpeg: ffmpegInfo(deps),
+    }),
+
+    'cameras.list': () => cameras.list().map(publicCamera),
+    'cameras.get': ({ id }) => publicCamera(cameras.require(id)),
+    'cameras.upsert': (input) => {
+      if (input.id && !cameras.get(input.id) && cameras.list().length >= 64) {
+        throw new ApiFailure('conflict', 'Porchlight supports up to 64 cameras');
+      }
+      const cam = cameras.upsert(input);
+      bus.publish('camera.changed', { id: cam.id, deleted: false });
+      return publicCamera(cam);
+    },
+    'cameras.delete': ({ id }) => {
+      const deleted = cameras.delete(id);
+      if (deleted) bus.publish('camera.changed', { id, deleted: true });
+      return { deleted };
+    },
+    'cameras.probe': () => {
+      throw new ApiFailure('unavailable', 'Probing is not available yet');
+    },
+    'cameras.states': () =>
+      cameras.list().map((c) => deps.states.get(c.id) ?? { cameraId: c.id, state: c.enabled ? 'connecting' : 'disabled', since: deps.startedAt }),
+
+    'settings.get': () => settings.all(),
+    'settings.set': ({ section, value }) => settings.set(section, value),
+  };
+}

@@ -1,0 +1,71 @@
+// The composition root: the engine's modules in start order; stop runs in reverse.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CameraState } from '../common/contract/index.js';
+import { createApi } from './api/index.js';
+import { Router, type AuditSink } from './api/router.js';
+import { Bus } from './bus/index.js';
+import { CameraRepository } from './cameras/repository.js';
+import { SettingsStore } from './config/index.js';
+import { createLogger } from './log/index.js';
+import { Database } from './storage/database.js';
+
+const log = createLogger('app');
+
+export interface EngineOptions {
+  dataDir: string;
+  host: 'desktop' | 'server';
+  /** Start camera ingest (off for tools such as the CLI's analyze). */
+  startCameras?: boolean;
+}
+
+export interface Engine {
+  readonly dataDir: string;
+  readonly db: Database;
+  readonly bus: Bus;
+  readonly settings: SettingsStore;
+  readonly cameras: CameraRepository;
+  readonly router: Router;
+  readonly states: Map<string, CameraState>;
+  stop(): Promise<void>;
+}
+
+type Stopper = () => void | Promise<void>;
+
+export async function startEngine(opts: EngineOptions, audit?: AuditSink): Promise<Engine> {
+  const startedAt = Date.now();
+  const stoppers: Stopper[] = [];
+  for (const sub of ['recordings', 'snapshots', 'exports', 'models']) mkdirSync(join(opts.dataDir, sub), { recursive: true });
+
+  // storage first: every other module reads or writes through it
+  const db = Database.open(join(opts.dataDir, 'porchlight.db'));
+  stoppers.push(() => db.close());
+  // the bus before anything that publishes
+  const bus = new Bus();
+  // settings: each module reads its own section
+  const settings = new SettingsStore(db, bus);
+  // cameras: the registry and their live states
+  const cameras = new CameraRepository(db);
+  const states = new Map<string, CameraState>();
+  stoppers.push(bus.subscribe('camera.state', (s) => states.set(s.cameraId, s)));
+  // api last: it only wires what exists
+  const router = new Router(createApi({ dataDir: opts.dataDir, host: opts.host, startedAt, db, bus, settings, cameras, states }), audit);
+
+  let stopped: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopped ??= (async () => {
+      for (const s of stoppers.reverse()) {
+        try {
+          await s();
+        } catch (err) {
+          log.error({ err }, 'stop step failed');
+        }
+      }
+      log.info('engine stopped');
+    })();
+    return stopped;
+  };
+
+  log.info({ dataDir: opts.dataDir, host: opts.host, schema: db.schemaVersion }, 'engine started');
+  return { dataDir: opts.dataDir, db, bus, settings, cameras, router, states, stop };
+}

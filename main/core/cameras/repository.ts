@@ -1,0 +1,111 @@
+// Camera rows and their streams in SQLite, validated on the way in and on the way out.
+import { randomBytes } from 'node:crypto';
+import { ApiFailure, Camera, CameraInput, type CameraStream } from '../../common/contract/index.js';
+import { restorePassword } from '../../common/urls.js';
+import type { Database } from '../storage/database.js';
+import { sql } from '../storage/sql.js';
+
+interface CameraRow {
+  id: string;
+  name: string;
+  enabled: number;
+  record_mode: string;
+  detect_enabled: number;
+  detect_width: number;
+  detect_height: number;
+  detect_fps: number;
+  onvif: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+interface StreamRow {
+  camera_id: string;
+  name: string;
+  url: string;
+  roles: string;
+}
+
+const DEFAULT_DETECT = { enabled: true, width: 640, height: 360, fps: 5 };
+
+/** A readable, filesystem-safe id from the name, made unique with a short random tail. */
+function makeId(name: string): string {
+  const slug = name
+    .normalize('NFKD')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40);
+  return `${slug || 'camera'}-${randomBytes(3).toString('hex')}`;
+}
+
+export class CameraRepository {
+  constructor(private readonly db: Database) {}
+
+  list(): Camera[] {
+    const rows = this.db.all<CameraRow>(sql`SELECT * FROM cameras ORDER BY created_at, id`);
+    const streams = this.db.all<StreamRow>(sql`SELECT * FROM camera_streams ORDER BY camera_id, name`);
+    const byCamera = new Map<string, StreamRow[]>();
+    for (const s of streams) byCamera.set(s.camera_id, [...(byCamera.get(s.camera_id) ?? []), s]);
+    return rows.map((r) => this.toCamera(r, byCamera.get(r.id) ?? []));
+  }
+
+  get(id: string): Camera | undefined {
+    const row = this.db.get<CameraRow>(sql`SELECT * FROM cameras WHERE id = ${id}`);
+    if (!row) return undefined;
+    const streams = this.db.all<StreamRow>(sql`SELECT * FROM camera_streams WHERE camera_id = ${id} ORDER BY name`);
+    return this.toCamera(row, streams);
+  }
+
+  require(id: string): Camera {
+    const cam = this.get(id);
+    if (!cam) throw new ApiFailure('not_found', `There is no camera with id ${JSON.stringify(id)}`);
+    return cam;
+  }
+
+  /** Creates a camera, or updates it when the id exists; masked passwords keep their stored value. */
+  upsert(input: CameraInput): Camera {
+    const data = CameraInput.parse(input);
+    const names = data.streams.map((s) => s.name);
+    if (new Set(names).size !== names.length) throw new ApiFailure('invalid_input', 'streams: each stream name (main, sub) may appear once');
+    const now = Date.now();
+    return this.db.transaction(() => {
+      const existing = data.id ? this.get(data.id) : undefined;
+      const id = data.id ?? makeId(data.name);
+      const detect = { ...DEFAULT_DETECT, ...existing?.detect, ...data.detect };
+      const streams: CameraStream[] = data.streams.map((s) => ({
+        ...s,
+        url: restorePassword(s.url, existing?.streams.find((o) => o.name === s.name)?.url),
+      }));
+      this.db.run(sql`
+        INSERT INTO cameras (id, name, enabled, record_mode, detect_enabled, detect_width, detect_height, detect_fps, created_at, updated_at)
+        VALUES (${id}, ${data.name}, ${data.enabled}, ${data.recordMode}, ${detect.enabled}, ${detect.width}, ${detect.height}, ${detect.fps}, ${now}, ${now})
+        ON CONFLICT (id) DO UPDATE SET name = excluded.name, enabled = excluded.enabled, record_mode = excluded.record_mode,
+          detect_enabled = excluded.detect_enabled, detect_width = excluded.detect_width, detect_height = excluded.detect_height,
+          detect_fps = excluded.detect_fps, updated_at = excluded.updated_at`);
+      this.db.run(sql`DELETE FROM camera_streams WHERE camera_id = ${id}`);
+      for (const s of streams) {
+        this.db.run(sql`INSERT INTO camera_streams (camera_id, name, url, roles) VALUES (${id}, ${s.name}, ${s.url}, ${JSON.stringify(s.roles)})`);
+      }
+      return this.require(id);
+    });
+  }
+
+  delete(id: string): boolean {
+    return this.db.run(sql`DELETE FROM cameras WHERE id = ${id}`).changes > 0;
+  }
+
+  private toCamera(row: CameraRow, streams: StreamRow[]): Camera {
+    return Camera.parse({
+      id: row.id,
+      name: row.name,
+      enabled: row.enabled === 1,
+      recordMode: row.record_mode,
+      streams: streams.map((s) => ({ name: s.name, url: s.url, roles: JSON.parse(s.roles) as unknown })),
+      detect: { enabled: row.detect_enabled === 1, width: row.detect_width, height: row.detect_height, fps: row.detect_fps },
+      onvif: row.onvif ? (JSON.parse(row.onvif) as unknown) : null,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    });
+  }
+}

@@ -1,0 +1,39 @@
+// Credentials never reach a log line, whatever shape they arrive in.
+import { describe, expect, it } from 'vitest';
+import { redactSecrets } from '../../common/redact.js';
+import { createLogger, setLogDestination } from './index.js';
+
+function capture(fn: () => void): string {
+  const lines: string[] = [];
+  setLogDestination({ write: (l: string) => lines.push(l) });
+  try {
+    fn();
+  } finally {
+    setLogDestination({ write: () => true });
+  }
+  return lines.join('');
+}
+
+describe('logging', () => {
+  const url = 'rtsp://admin:hunter2@192.0.2.10:554/stream1?password=topsecret';
+
+  it('scrubs user:pass@ and secret parameters from messages, fields, nested objects and errors', () => {
+    const log = createLogger('ingest');
+    const out = capture(() => {
+      log.warn(`connecting to ${url}`);
+      log.warn({ camera: 'front', url, nested: { list: [url] } }, 'retrying');
+      log.error({ err: new Error(`ffmpeg failed: ${url}: 401 Unauthorized`) }, 'camera failed');
+      log.warn('format %s', url);
+    });
+    expect(out).not.toContain('hunter2');
+    expect(out).not.toContain('topsecret');
+    expect(out).toContain('rtsp://***@192.0.2.10:554/stream1');
+    expect(out).toContain('"module":"ingest"');
+    expect(out.split('\n').filter(Boolean)).toHaveLength(4);
+  });
+
+  it('redacts every scheme and keeps URLs without credentials intact', () => {
+    expect(redactSecrets('see http://u:p@h/x and rtsps://only-user@h:1/y')).toBe('see http://***@h/x and rtsps://***@h:1/y');
+    expect(redactSecrets('rtsp://cam.local/stream')).toBe('rtsp://cam.local/stream');
+  });
+});

@@ -1,0 +1,62 @@
+#!/usr/bin/env node
+// The `porchlight` command: run the headless server, and tools that use the same engine.
+import { Command, InvalidArgumentError } from 'commander';
+import { resolve } from 'node:path';
+import { startEngine } from '../core/app.js';
+import { createLogger } from '../core/log/index.js';
+import { defaultDataDir } from '../core/paths.js';
+import { APP_ROOT, VERSION } from '../core/version.js';
+import { createServer } from './server.js';
+
+const log = createLogger('cli');
+
+function parsePort(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('a port is a whole number from 0 to 65535 (0 picks a free one)');
+  return n;
+}
+
+const program = new Command()
+  .name('porchlight')
+  .description('Porchlight: a private video recorder for your own cameras. Nothing leaves this machine.')
+  .version(VERSION);
+
+program
+  .command('serve')
+  .description('Run the engine without a desktop window and serve the Porchlight UI to a browser')
+  .option('-d, --data <dir>', 'data directory: database, recordings, snapshots, exports, models', defaultDataDir())
+  .option('-H, --host <address>', 'address to listen on; keep 127.0.0.1 unless other devices must connect', '127.0.0.1')
+  .option('-p, --port <number>', 'port to listen on (0 picks a free one)', parsePort, 8765)
+  .option('--ui <dir>', 'folder of the built UI to serve', resolve(APP_ROOT, 'dist/renderer'))
+  .option('--no-cameras', 'do not connect to cameras (API and UI only)')
+  .action(async (opts: { data: string; host: string; port: number; ui: string; cameras: boolean }) => {
+    const dataDir = resolve(opts.data);
+    const engine = await startEngine({ dataDir, host: 'server', startCameras: opts.cameras });
+    let server;
+    try {
+      server = await createServer({ engine, host: opts.host, port: opts.port, staticDir: opts.ui });
+    } catch (err) {
+      await engine.stop();
+      throw err;
+    }
+    // one line on stdout that people and tests can wait for
+    process.stdout.write(`Porchlight ${VERSION} listening on ${server.url} (data: ${dataDir})\n`);
+    let stopping = false;
+    const shutdown = (signal: string): void => {
+      if (stopping) return;
+      stopping = true;
+      log.info({ signal }, 'shutting down');
+      void (async () => {
+        await server.close().catch((err: unknown) => log.error({ err }, 'server close failed'));
+        await engine.stop();
+        process.exit(0);
+      })();
+    };
+    process.on('SIGINT', () => shutdown('SIGINT'));
+    process.on('SIGTERM', () => shutdown('SIGTERM'));
+  });
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  process.stderr.write(`porchlight: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,45 @@
+// The app shell: navigation for every screen and the routes behind it.
+import { NavLink, Navigate, Route, Routes } from 'react-router';
+import { Placeholder } from './pages/Placeholder.js';
+import { SystemPage } from './pages/System.js';
+
+const SCREENS = [
+  { path: 'live', label: 'Live', hint: 'Add a camera to see it here.' },
+  { path: 'timeline', label: 'Timeline', hint: 'Recorded spans and events will appear here once a camera records.' },
+  { path: 'events', label: 'Events', hint: 'People, cars and animals your cameras see will be listed here.' },
+  { path: 'rules', label: 'Rules', hint: 'Create a rule to be alerted when a person is seen.' },
+  { path: 'cameras', label: 'Cameras', hint: 'Add a camera by its RTSP address or discover it with ONVIF.' },
+  { path: 'settings', label: 'Settings', hint: 'Storage, detection model and remote access.' },
+] as const;
+
+export function App() {
+  return (
+    <div className="shell">
+      <nav className="sidebar" aria-label="Main">
+        <div className="brand" aria-label="Porchlight">
+          <span className="brand-dot" aria-hidden="true" /> Porchlight
+        </div>
+        <ul>
+          {SCREENS.map((s) => (
+            <li key={s.path}>
+              <NavLink to={`/${s.path}`}>{s.label}</NavLink>
+            </li>
+          ))}
+          <li>
+            <NavLink to="/system">System</NavLink>
+          </li>
+        </ul>
+      </nav>
+      <main className="content">
+        <Routes>
+          <Route path="/" element={<Navigate to="/live" replace />} />
+          {SCREENS.map((s) => (
+            <Route key={s.path} path={`/${s.path}`} element={<Placeholder title={s.label} hint={s.hint} />} />
+          ))}
+          <Route path="/system" element={<SystemPage />} />
+          <Route path="*" element={<Placeholder title="Not found" hint="This page does not exist." />} />
+        </Routes>
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+
+// Unit and integration tests: real SQLite files, real ffmpeg, the real RTSP server and model.
+export default defineConfig({
+  test: {
+    include: ['main/**/*.test.ts', 'renderer/src/**/*.test.{ts,tsx}', 'models/**/*.test.ts', 'build/**/*.test.ts', 'test/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+    env: { PORCHLIGHT_LOG_LEVEL: process.env.PORCHLIGHT_LOG_LEVEL ?? 'warn' },
+    // Two cores: run files two at a time so media-heavy tests do not starve each other.
+    maxWorkers: 2,
+    reporters: ['default', './scripts/summary-reporter.ts'],
+  },
+});
