@@ -1,0 +1,108 @@
+// The desktop shell: single instance, the engine in-process, one secure window, graceful quit.
+import type * as Electron from 'electron';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startEngine, type Engine } from '../core/app.js';
+import { createLogger } from '../core/log/index.js';
+import { APP_ROOT } from '../core/version.js';
+import { bridgeIpc } from './ipc.js';
+import { createAppProtocolHandler } from './protocol.js';
+import {
+  APP_ORIGIN,
+  APP_SCHEME,
+  installCsp,
+  installNavigationGuards,
+  installPermissionHandlers,
+  webPreferences,
+} from './security.js';
+import { loadWindowState, saveWindowState } from './window-state.js';
+
+const log = createLogger('desktop');
+
+type ElectronModule = Pick<typeof Electron, 'app' | 'BrowserWindow' | 'ipcMain' | 'protocol' | 'session' | 'shell' | 'screen'>;
+
+export interface DesktopOptions {
+  /** Where the built renderer is (dist/renderer). */
+  uiDir?: string;
+  /** Where the compiled preload is. */
+  preload?: string;
+}
+
+/** Must run before the app is ready: app:// behaves like https (secure, fetch, streaming media). */
+export function registerAppScheme(electron: ElectronModule): void {
+  electron.protocol.registerSchemesAsPrivileged([
+    { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true, corsEnabled: false } },
+  ]);
+}
+
+export function createMainWindow(electron: ElectronModule, preload: string, stateFile: string): Electron.BrowserWindow {
+  const displays = electron.screen.getAllDisplays().map((d) => d.workArea);
+  const state = loadWindowState(stateFile, displays);
+  const win = new electron.BrowserWindow({
+    ...state,
+    minWidth: 800,
+    minHeight: 560,
+    show: false,
+    backgroundColor: '#0f1216',
+    title: 'Porchlight',
+    webPreferences: webPreferences(preload),
+  });
+  if (state.maximized) win.maximize();
+  win.once('ready-to-show', () => win.show());
+  win.on('close', () => saveWindowState(stateFile, win.getNormalBounds(), win.isMaximized()));
+  void win.loadURL(`${APP_ORIGIN}/index.html`);
+  return win;
+}
+
+export async function startDesktop(electron: ElectronModule, opts: DesktopOptions = {}): Promise<void> {
+  const { app } = electron;
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return;
+  }
+  registerAppScheme(electron);
+  let win: Electron.BrowserWindow | undefined;
+  let engine: Engine | undefined;
+  let disposeIpc: (() => void) | undefined;
+
+  app.on('second-instance', () => {
+    if (!win) return;
+    if (win.isMinimized()) win.restore();
+    win.show();
+    win.focus();
+  });
+  app.on('web-contents-created', (_event, contents) => installNavigationGuards(contents, (url) => void electron.shell.openExternal(url)));
+
+  await app.whenReady();
+  const dataDir = app.getPath('userData');
+  engine = await startEngine({ dataDir, host: 'desktop', startCameras: true });
+  const here = fileURLToPath(new URL('.', import.meta.url));
+  const handler = createAppProtocolHandler({
+    ui: opts.uiDir ?? join(APP_ROOT, 'dist', 'renderer'),
+    media: { recordings: join(dataDir, 'recordings'), snapshots: join(dataDir, 'snapshots'), exports: join(dataDir, 'exports') },
+  });
+  electron.protocol.handle(APP_SCHEME, (request) => handler(request));
+  const ses = electron.session.defaultSession;
+  installCsp(ses);
+  installPermissionHandlers(ses);
+  disposeIpc = bridgeIpc(electron.ipcMain, engine, () => win);
+  win = createMainWindow(electron, opts.preload ?? join(here, 'preload.cjs'), join(dataDir, 'window-state.json'));
+  win.on('closed', () => {
+    win = undefined;
+  });
+  app.on('window-all-closed', () => app.quit());
+
+  // Quit waits for the engine to finalise the segment being written.
+  let quitting = false;
+  app.on('before-quit', (event) => {
+    if (quitting) return;
+    event.preventDefault();
+    quitting = true;
+    void (async () => {
+      disposeIpc?.();
+      await engine?.stop().catch((err: unknown) => log.error({ err }, 'engine stop failed'));
+      app.exit(0);
+    })();
+  });
+  log.info({ dataDir }, 'desktop started');
+}

@@ -1,0 +1,284 @@
+// The desktop shell's security checklist, with the electron module mocked (no Electron binary here).
+import { EventEmitter } from 'node:events';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import ts from 'typescript';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BRIDGE_KEY, IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL, IPC_SUBSCRIBE_CHANNEL } from '../common/bridge.js';
+import { withEngine } from '../../test/helpers/engine.js';
+import { makeTempDir } from '../../test/helpers/tmp.js';
+import { createMainWindow } from './desktop.js';
+import { bridgeIpc } from './ipc.js';
+import { createAppProtocolHandler } from './protocol.js';
+import {
+  APP_ORIGIN,
+  CONTENT_SECURITY_POLICY,
+  installCsp,
+  installNavigationGuards,
+  installPermissionHandlers,
+  isTrustedSender,
+} from './security.js';
+
+// The real preload source, compiled as Electron loads it (CommonJS), with a fake `electron` module.
+function loadPreload(): { exposed: Record<string, unknown>; sent: unknown[][] } {
+  const exposed: Record<string, unknown> = {};
+  const sent: unknown[][] = [];
+  const ipcRenderer = Object.assign(new EventEmitter(), {
+    invoke: (...args: unknown[]) => Promise.resolve(args),
+    send: (...args: unknown[]) => sent.push(args),
+  });
+  const electron = { contextBridge: { exposeInMainWorld: (key: string, api: unknown) => (exposed[key] = api) }, ipcRenderer };
+  const source = readFileSync(new URL('./preload.cts', import.meta.url), 'utf8');
+  const { outputText } = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } });
+  const fakeRequire = (id: string): unknown => {
+    if (id !== 'electron') throw new Error(`the sandboxed preload may only require electron, not ${id}`);
+    return electron;
+  };
+  const module = { exports: {} };
+  new Function('require', 'module', 'exports', outputText)(fakeRequire, module, module.exports);
+  return { exposed, sent };
+}
+
+class FakeContents extends EventEmitter {
+  windowOpenHandler: ((d: { url: string }) => { action: string }) | undefined;
+  constructor(public url = `${APP_ORIGIN}/index.html`) {
+    super();
+  }
+  setWindowOpenHandler(h: (d: { url: string }) => { action: string }): void {
+    this.windowOpenHandler = h;
+  }
+  getURL(): string {
+    return this.url;
+  }
+}
+
+function navigate(contents: FakeContents, event: string, url: string): boolean {
+  let prevented = false;
+  contents.emit(event, { preventDefault: () => (prevented = true) }, url);
+  return prevented;
+}
+
+describe('BrowserWindow', () => {
+  it('is created with every hardening preference and loads app://, never file://', () => {
+    const tmp = makeTempDir();
+    let options: { webPreferences?: Record<string, unknown> } = {};
+    let loaded = '';
+    class FakeWindow extends EventEmitter {
+      constructor(o: typeof options) {
+        super();
+        options = o;
+      }
+      loadURL(u: string) {
+        loaded = u;
+        return Promise.resolve();
+      }
+      maximize() {}
+      show() {}
+      getNormalBounds() {
+        return { x: 0, y: 0, width: 1280, height: 800 };
+      }
+      isMaximized() {
+        return false;
+      }
+    }
+    const electron = { BrowserWindow: FakeWindow, screen: { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] } };
+    createMainWindow(electron as never, '/app/preload.cjs', join(tmp.dir, 'window.json'));
+    expect(options.webPreferences).toMatchObject({
+      preload: '/app/preload.cjs',
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+    });
+    expect(options.webPreferences).not.toHaveProperty('enableRemoteModule', true);
+    expect(loaded).toBe(`${APP_ORIGIN}/index.html`);
+    tmp.cleanup();
+  });
+});
+
+describe('Content-Security-Policy', () => {
+  it('is added to every response and allows only our own origin', () => {
+    let listener: ((d: { responseHeaders?: Record<string, string[]> }, cb: (r: { responseHeaders: Record<string, string[]> }) => void) => void) | undefined;
+    installCsp({ webRequest: { onHeadersReceived: (l: typeof listener) => (listener = l) } } as never);
+    let headers: Record<string, string[]> = {};
+    listener?.({ responseHeaders: { 'content-type': ['text/html'] } }, (r) => (headers = r.responseHeaders));
+    expect(headers['Content-Security-Policy']).toEqual([CONTENT_SECURITY_POLICY]);
+    expect(headers['content-type']).toEqual(['text/html']);
+    expect(CONTENT_SECURITY_POLICY).toContain("default-src 'self'");
+    expect(CONTENT_SECURITY_POLICY).toContain("script-src 'self'");
+    expect(CONTENT_SECURITY_POLICY).toContain("object-src 'none'");
+    expect(CONTENT_SECURITY_POLICY).not.toMatch(/script-src[^;]*unsafe-(inline|eval)/);
+  });
+});
+
+describe('navigation and window-open guards', () => {
+  const contents = new FakeContents();
+  const opened: string[] = [];
+  installNavigationGuards(contents as never, (u) => opened.push(u));
+
+  it('keeps navigation inside app://', () => {
+    expect(navigate(contents, 'will-navigate', 'https://evil.example/')).toBe(true);
+    expect(navigate(contents, 'will-navigate', 'file:///etc/passwd')).toBe(true);
+    expect(navigate(contents, 'will-navigate', 'app://other-host/x')).toBe(true);
+    expect(navigate(contents, 'will-redirect', 'http://127.0.0.1:1/')).toBe(true);
+    expect(navigate(contents, 'will-navigate', `${APP_ORIGIN}/index.html#/events`)).toBe(false);
+  });
+
+  it('never opens a window; web links go to the system browser', () => {
+    expect(contents.windowOpenHandler?.({ url: 'https://example.org/help' })).toEqual({ action: 'deny' });
+    expect(contents.windowOpenHandler?.({ url: 'file:///etc/passwd' })).toEqual({ action: 'deny' });
+    expect(contents.windowOpenHandler?.({ url: 'javascript:alert(1)' })).toEqual({ action: 'deny' });
+    expect(opened).toEqual(['https://example.org/help']);
+  });
+
+  it('refuses webviews', () => {
+    let prevented = false;
+    contents.emit('will-attach-webview', { preventDefault: () => (prevented = true) });
+    expect(prevented).toBe(true);
+  });
+});
+
+describe('permission handler', () => {
+  let request: ((c: FakeContents, p: string, cb: (ok: boolean) => void) => void) | undefined;
+  let check: ((c: FakeContents | null, p: string, origin: string) => boolean) | undefined;
+  installPermissionHandlers({
+    setPermissionRequestHandler: (h: typeof request) => (request = h),
+    setPermissionCheckHandler: (h: typeof check) => (check = h),
+  } as never);
+
+  const ask = (permission: string, url = `${APP_ORIGIN}/index.html`): boolean => {
+    let answer = true;
+    request?.(new FakeContents(url), permission, (ok) => (answer = ok));
+    return answer;
+  };
+
+  it('allows notifications and fullscreen from the app only', () => {
+    expect(ask('notifications')).toBe(true);
+    expect(ask('fullscreen')).toBe(true);
+    expect(ask('notifications', 'https://evil.example/')).toBe(false);
+    expect(check?.(null, 'notifications', APP_ORIGIN)).toBe(true);
+  });
+
+  it.each(['media', 'geolocation', 'clipboard-read', 'midi', 'openExternal', 'pointerLock', 'usb', 'serial', 'hid', 'display-capture'])('denies %s', (p) => {
+    expect(ask(p)).toBe(false);
+    expect(check?.(null, p, APP_ORIGIN)).toBe(false);
+  });
+});
+
+describe('IPC bridge', () => {
+  let h: Awaited<ReturnType<typeof withEngine>>;
+  beforeAll(async () => {
+    h = await withEngine();
+  });
+  afterAll(() => h.close());
+
+  function setup() {
+    const handlers = new Map<string, (...a: unknown[]) => unknown>();
+    const listeners = new Map<string, (...a: unknown[]) => unknown>();
+    const ipcMain = {
+      handle: (ch: string, fn: (...a: unknown[]) => unknown) => handlers.set(ch, fn),
+      removeHandler: (ch: string) => handlers.delete(ch),
+      on: (ch: string, fn: (...a: unknown[]) => unknown) => listeners.set(ch, fn),
+      removeListener: (ch: string) => listeners.delete(ch),
+    };
+    const mainFrame = { url: `${APP_ORIGIN}/index.html` };
+    const pushed: unknown[][] = [];
+    const win = { isDestroyed: () => false, webContents: { mainFrame, send: (...a: unknown[]) => pushed.push(a) } };
+    const dispose = bridgeIpc(ipcMain as never, h.engine, () => win as never);
+    return { handlers, listeners, mainFrame, pushed, dispose };
+  }
+
+  it('answers calls from our main frame', async () => {
+    const { handlers, mainFrame, dispose } = setup();
+    const res = await handlers.get(IPC_CALL_CHANNEL)?.({ senderFrame: mainFrame }, 'system.info', {});
+    expect(res).toMatchObject({ ok: true, value: { name: 'Porchlight', host: 'server' } });
+    dispose();
+  });
+
+  it('refuses a foreign frame: an iframe, or our frame after navigating elsewhere', async () => {
+    const { handlers, mainFrame, dispose } = setup();
+    const iframe = { url: `${APP_ORIGIN}/index.html` };
+    expect(await handlers.get(IPC_CALL_CHANNEL)?.({ senderFrame: iframe }, 'system.info', {})).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await handlers.get(IPC_CALL_CHANNEL)?.({ senderFrame: null }, 'system.info', {})).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    mainFrame.url = 'https://evil.example/';
+    expect(await handlers.get(IPC_CALL_CHANNEL)?.({ senderFrame: mainFrame }, 'system.info', {})).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(isTrustedSender(undefined, undefined)).toBe(false);
+    dispose();
+  });
+
+  it('pushes only subscribed topics to the window, and stops on dispose', () => {
+    const { listeners, mainFrame, pushed, dispose } = setup();
+    listeners.get(IPC_SUBSCRIBE_CHANNEL)?.({ senderFrame: mainFrame }, 'camera.changed', true);
+    listeners.get(IPC_SUBSCRIBE_CHANNEL)?.({ senderFrame: { url: 'x' } }, 'settings.changed', true);
+    h.engine.bus.publish('camera.changed', { id: 'a', deleted: false });
+    h.engine.bus.publish('settings.changed', { section: 'storage' });
+    expect(pushed).toEqual([[IPC_EVENT_CHANNEL, 'camera.changed', { id: 'a', deleted: false }]]);
+    dispose();
+    h.engine.bus.publish('camera.changed', { id: 'b', deleted: false });
+    expect(pushed).toHaveLength(1);
+  });
+});
+
+describe('preload', () => {
+  it('exposes only call and subscribe under the bridge key, on the bridge channels', async () => {
+    const { exposed, sent } = loadPreload();
+    expect(Object.keys(exposed)).toEqual([BRIDGE_KEY]);
+    const api = exposed[BRIDGE_KEY] as { call: (m: string, i: unknown) => Promise<unknown>; subscribe: (t: string, l: () => void) => () => void };
+    expect(Object.keys(api).sort()).toEqual(['call', 'subscribe']);
+    expect(await api.call('system.info', {})).toEqual([IPC_CALL_CHANNEL, 'system.info', {}]);
+    await expect(api.call('../../x', {})).rejects.toThrow(/invalid method/);
+    const off = api.subscribe('camera.changed', () => {});
+    off();
+    expect(sent).toEqual([
+      [IPC_SUBSCRIBE_CHANNEL, 'camera.changed', true],
+      [IPC_SUBSCRIBE_CHANNEL, 'camera.changed', false],
+    ]);
+  });
+});
+
+describe('app:// protocol', () => {
+  const tmp = makeTempDir();
+  const ui = join(tmp.dir, 'ui');
+  const recordings = join(tmp.dir, 'data', 'recordings');
+  mkdirSync(join(ui, 'assets'), { recursive: true });
+  mkdirSync(join(recordings, 'cam', '2026-11-29'), { recursive: true });
+  writeFileSync(join(ui, 'index.html'), '<!doctype html><title>Porchlight</title>');
+  writeFileSync(join(recordings, 'cam', '2026-11-29', '10-00-00.mp4'), Buffer.alloc(1000, 7));
+  writeFileSync(join(tmp.dir, 'data', 'porchlight.db'), 'secret database');
+  const handle = createAppProtocolHandler({ ui, media: { recordings } });
+  afterAll(() => tmp.cleanup());
+
+  it('serves the UI and media with Range support', async () => {
+    const index = handle(new Request(`${APP_ORIGIN}/index.html`));
+    expect(index.status).toBe(200);
+    expect(await index.text()).toContain('Porchlight');
+    const part = handle(new Request(`${APP_ORIGIN}/media/recordings/cam/2026-11-29/10-00-00.mp4`, { headers: { range: 'bytes=100-199' } }));
+    expect(part.status).toBe(206);
+    expect(part.headers.get('content-range')).toBe('bytes 100-199/1000');
+    expect((await part.arrayBuffer()).byteLength).toBe(100);
+    const bad = handle(new Request(`${APP_ORIGIN}/media/recordings/cam/2026-11-29/10-00-00.mp4`, { headers: { range: 'bytes=5000-' } }));
+    expect(bad.status).toBe(416);
+  });
+
+  it.each([
+    '/media/recordings/../porchlight.db',
+    '/media/recordings/%2e%2e/porchlight.db',
+    '/media/recordings/..%2fporchlight.db',
+    '/media/recordings/%2fetc%2fpasswd',
+    '/media/other/x',
+    '/media/recordings/cam/missing.mp4',
+  ])('refuses %s', async (path) => {
+    const res = handle(new Request(`${APP_ORIGIN}${path}`));
+    expect(res.status).toBe(404);
+    expect(await res.text()).not.toContain('secret');
+  });
+
+  it('answers only its own host and GET/HEAD', () => {
+    expect(handle(new Request('app://elsewhere/index.html')).status).toBe(404);
+    expect(handle(new Request(`${APP_ORIGIN}/index.html`, { method: 'POST', body: 'x' })).status).toBe(405);
+  });
+});
