@@ -62,8 +62,6 @@ export async function startDesktop(electron: ElectronModule, opts: DesktopOption
   }
   registerAppScheme(electron);
   let win: Electron.BrowserWindow | undefined;
-  let engine: Engine | undefined;
-  let disposeIpc: (() => void) | undefined;
 
   app.on('second-instance', () => {
     if (!win) return;
@@ -75,7 +73,7 @@ export async function startDesktop(electron: ElectronModule, opts: DesktopOption
 
   await app.whenReady();
   const dataDir = app.getPath('userData');
-  engine = await startEngine({ dataDir, host: 'desktop', startCameras: true });
+  const engine: Engine = await startEngine({ dataDir, host: 'desktop', startCameras: true });
   const here = fileURLToPath(new URL('.', import.meta.url));
   const handler = createAppProtocolHandler({
     ui: opts.uiDir ?? join(APP_ROOT, 'dist', 'renderer'),
@@ -85,7 +83,7 @@ export async function startDesktop(electron: ElectronModule, opts: DesktopOption
   const ses = electron.session.defaultSession;
   installCsp(ses);
   installPermissionHandlers(ses);
-  disposeIpc = bridgeIpc(electron.ipcMain, engine, () => win);
+  const disposeIpc = bridgeIpc(electron.ipcMain, engine, () => win);
   win = createMainWindow(electron, opts.preload ?? join(here, 'preload.cjs'), join(dataDir, 'window-state.json'));
   win.on('closed', () => {
     win = undefined;
@@ -99,8 +97,8 @@ export async function startDesktop(electron: ElectronModule, opts: DesktopOption
     event.preventDefault();
     quitting = true;
     void (async () => {
-      disposeIpc?.();
-      await engine?.stop().catch((err: unknown) => log.error({ err }, 'engine stop failed'));
+      disposeIpc();
+      await engine.stop().catch((err: unknown) => log.error({ err }, 'engine stop failed'));
       app.exit(0);
     })();
   });

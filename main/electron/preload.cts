@@ -1,8 +1,9 @@
 // The preload: exposes only call(method, input) and subscribe(topic, cb) → unsubscribe. Sandboxed, so self-contained.
+import type * as Electron from 'electron';
 import type { IpcRendererEvent } from 'electron';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- a sandboxed preload is CommonJS
-const { contextBridge, ipcRenderer } = require('electron') as typeof import('electron');
+const { contextBridge, ipcRenderer } = require('electron') as typeof Electron;
 
 // Keep in step with main/common/bridge.ts (a test checks they match); a sandboxed preload cannot import it.
 const BRIDGE_KEY = 'porchlight';
