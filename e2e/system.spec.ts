@@ -13,8 +13,11 @@ test.afterAll(async () => {
   await serve?.stop();
 });
 
-test('System page shows the version and data directory', async ({ page }) => {
+test('first run asks for an admin account; the System page then shows the version and data directory', async ({ page }) => {
   await page.goto(`${serve.url}/#/system`);
+  await expect(page.getByRole('heading', { name: 'Create the admin account' })).toBeVisible();
+  await page.getByLabel('Password').fill('a long admin password');
+  await page.getByRole('button', { name: 'Create account' }).click();
   await expect(page.getByRole('heading', { name: 'System' })).toBeVisible();
   await expect(page.getByTestId('version')).toHaveText(VERSION);
   await expect(page.getByTestId('data-dir')).toHaveText(serve.dataDir);

@@ -3,7 +3,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CameraState } from '../common/contract/index.js';
 import { createApi } from './api/index.js';
-import { Router, type AuditSink } from './api/router.js';
+import { Router } from './api/router.js';
+import { AuditLog } from './audit/index.js';
+import { Accounts, type LockoutPolicy } from './auth/users.js';
 import { Bus } from './bus/index.js';
 import { CameraRepository } from './cameras/repository.js';
 import { SettingsStore } from './config/index.js';
@@ -17,6 +19,7 @@ export interface EngineOptions {
   host: 'desktop' | 'server';
   /** Start camera ingest (off for tools such as the CLI's analyze). */
   startCameras?: boolean;
+  lockout?: LockoutPolicy;
 }
 
 export interface Engine {
@@ -26,13 +29,15 @@ export interface Engine {
   readonly settings: SettingsStore;
   readonly cameras: CameraRepository;
   readonly router: Router;
+  readonly accounts: Accounts;
+  readonly audit: AuditLog;
   readonly states: Map<string, CameraState>;
   stop(): Promise<void>;
 }
 
 type Stopper = () => void | Promise<void>;
 
-export async function startEngine(opts: EngineOptions, audit?: AuditSink): Promise<Engine> {
+export async function startEngine(opts: EngineOptions): Promise<Engine> {
   const startedAt = Date.now();
   const stoppers: Stopper[] = [];
   for (const sub of ['recordings', 'snapshots', 'exports', 'models']) mkdirSync(join(opts.dataDir, sub), { recursive: true });
@@ -44,12 +49,17 @@ export async function startEngine(opts: EngineOptions, audit?: AuditSink): Promi
   const bus = new Bus();
   // settings: each module reads its own section
   const settings = new SettingsStore(db, bus);
+  // the audit log: every view, export, deletion and settings change, hash-chained
+  const audit = new AuditLog(db, join(opts.dataDir, 'audit-head.json'));
+  // accounts and sessions (the server host's login; the desktop user is the local admin)
+  const accounts = new Accounts(db, opts.lockout);
+  accounts.pruneSessions();
   // cameras: the registry and their live states
   const cameras = new CameraRepository(db);
   const states = new Map<string, CameraState>();
   stoppers.push(bus.subscribe('camera.state', (s) => states.set(s.cameraId, s)));
   // api last: it only wires what exists
-  const router = new Router(createApi({ dataDir: opts.dataDir, host: opts.host, startedAt, db, bus, settings, cameras, states }), audit);
+  const router = new Router(createApi({ dataDir: opts.dataDir, host: opts.host, startedAt, db, bus, settings, cameras, states, accounts, audit }), audit);
 
   let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> => {
@@ -67,5 +77,5 @@ export async function startEngine(opts: EngineOptions, audit?: AuditSink): Promi
   };
 
   log.info({ dataDir: opts.dataDir, host: opts.host, schema: db.schemaVersion }, 'engine started');
-  return { dataDir: opts.dataDir, db, bus, settings, cameras, router, states, stop };
+  return { dataDir: opts.dataDir, db, bus, settings, cameras, router, states, accounts, audit, stop };
 }

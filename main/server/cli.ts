@@ -6,7 +6,10 @@ import { startEngine } from '../core/app.js';
 import { createLogger } from '../core/log/index.js';
 import { defaultDataDir } from '../core/paths.js';
 import { APP_ROOT, VERSION } from '../core/version.js';
+import { AuditLog } from '../core/audit/index.js';
+import { Database } from '../core/storage/database.js';
 import { createServer } from './server.js';
+import { isLoopback, loadTls, selfSignedTls, type TlsMaterial } from './tls.js';
 
 const log = createLogger('cli');
 
@@ -28,19 +31,28 @@ program
   .option('-H, --host <address>', 'address to listen on; keep 127.0.0.1 unless other devices must connect', '127.0.0.1')
   .option('-p, --port <number>', 'port to listen on (0 picks a free one)', parsePort, 8765)
   .option('--ui <dir>', 'folder of the built UI to serve', resolve(APP_ROOT, 'dist/renderer'))
+  .option('--tls-cert <file>', 'PEM certificate for HTTPS (needed, with --tls-key, for any address but loopback)')
+  .option('--tls-key <file>', 'PEM private key for --tls-cert')
+  .option('--tls', 'serve HTTPS even on loopback (a self-signed certificate unless --tls-cert is given)')
   .option('--no-cameras', 'do not connect to cameras (API and UI only)')
-  .action(async (opts: { data: string; host: string; port: number; ui: string; cameras: boolean }) => {
+  .action(async (opts: { data: string; host: string; port: number; ui: string; cameras: boolean; tlsCert?: string; tlsKey?: string; tls?: boolean }) => {
     const dataDir = resolve(opts.data);
+    if (Boolean(opts.tlsCert) !== Boolean(opts.tlsKey)) throw new Error('--tls-cert and --tls-key go together');
+    let tls: TlsMaterial | undefined;
+    if (opts.tlsCert && opts.tlsKey) tls = loadTls(opts.tlsCert, opts.tlsKey);
+    else if (opts.tls || !isLoopback(opts.host)) tls = await selfSignedTls(dataDir, opts.host);
     const engine = await startEngine({ dataDir, host: 'server', startCameras: opts.cameras });
     let server;
     try {
-      server = await createServer({ engine, host: opts.host, port: opts.port, staticDir: opts.ui });
+      server = await createServer({ engine, host: opts.host, port: opts.port, staticDir: opts.ui, tls });
     } catch (err) {
       await engine.stop();
       throw err;
     }
     // one line on stdout that people and tests can wait for
     process.stdout.write(`Porchlight ${VERSION} listening on ${server.url} (data: ${dataDir})\n`);
+    if (tls?.selfSigned) process.stdout.write(`Self-signed certificate, SHA-256 fingerprint: ${tls.fingerprint256}\nCheck that your browser shows this fingerprint before you accept the certificate.\n`);
+    if (engine.accounts.count() === 0) process.stdout.write(`First start: open ${server.url} to create the admin account.\n`);
     let stopping = false;
     const shutdown = (signal: string): void => {
       if (stopping) return;
@@ -54,6 +66,25 @@ program
     };
     process.on('SIGINT', () => shutdown('SIGINT'));
     process.on('SIGTERM', () => shutdown('SIGTERM'));
+  });
+
+program
+  .command('audit-verify')
+  .description('Check that no audit log entry was edited, inserted or removed (exit code 1 if one was)')
+  .option('-d, --data <dir>', 'data directory', defaultDataDir())
+  .action((opts: { data: string }) => {
+    const dataDir = resolve(opts.data);
+    const db = Database.open(resolve(dataDir, 'porchlight.db'));
+    try {
+      const result = new AuditLog(db, resolve(dataDir, 'audit-head.json')).verify();
+      if (result.ok) process.stdout.write(`audit log intact: ${result.entries} entries\n`);
+      else {
+        process.stdout.write(`audit log TAMPERED: ${result.problem}\n`);
+        process.exitCode = 1;
+      }
+    } finally {
+      db.close();
+    }
   });
 
 program.parseAsync(process.argv).catch((err: unknown) => {

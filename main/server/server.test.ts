@@ -1,31 +1,22 @@
 // The HTTP transport: structured errors with the right status for bad input, and the server stays up.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { withEngine } from '../../test/helpers/engine.js';
-import { createServer, RPC_BODY_LIMIT, type RunningServer } from './server.js';
+import { startTestServer, type TestServer } from '../../test/helpers/server.js';
+import { RPC_BODY_LIMIT } from './server.js';
 
-let h: Awaited<ReturnType<typeof withEngine>>;
-let server: RunningServer;
-
+let t: TestServer;
 beforeAll(async () => {
-  h = await withEngine();
-  server = await createServer({ engine: h.engine, host: '127.0.0.1', port: 0 });
+  t = await startTestServer();
 });
-afterAll(async () => {
-  await server.close();
-  await h.close();
-});
+afterAll(() => t.close());
 
-async function rpc(method: string, body: string, headers: Record<string, string> = {}) {
-  const res = await fetch(`${server.url}/api/rpc/${method}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
-  return { status: res.status, json: (await res.json()) as { ok: boolean; error?: { code: string; message: string }; value?: unknown } };
-}
+const rpc = (method: string, body: string, headers: Record<string, string> = {}) => t.rpc(method, body, t.adminCookie, headers);
 
 describe('POST /api/rpc/:method', () => {
   it('answers a good call', async () => {
     const { status, json } = await rpc('system.info', '{}');
     expect(status).toBe(200);
-    expect(json).toMatchObject({ ok: true, value: { name: 'Porchlight', dataDir: h.dataDir } });
+    expect(json).toMatchObject({ ok: true, value: { name: 'Porchlight', dataDir: t.h.dataDir } });
   });
 
   it.each([
@@ -59,7 +50,7 @@ describe('POST /api/rpc/:method', () => {
   });
 
   it('answers unknown routes with a structured 404', async () => {
-    const res = await fetch(`${server.url}/api/nothing`);
+    const res = await fetch(`${t.server.url}/api/nothing`, { headers: { cookie: t.adminCookie } });
     expect(res.status).toBe(404);
     expect(await res.json()).toMatchObject({ ok: false, error: { code: 'not_found' } });
   });
@@ -67,7 +58,7 @@ describe('POST /api/rpc/:method', () => {
 
 describe('WebSocket topics', () => {
   it('forwards the topics a client subscribed to', async () => {
-    const ws = new WebSocket(`${server.url.replace('http', 'ws')}/api/ws`);
+    const ws = new WebSocket(`${t.server.url.replace('http', 'ws')}/api/ws`, { headers: { cookie: t.adminCookie } });
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
       ws.once('error', reject);
@@ -79,7 +70,7 @@ describe('WebSocket topics', () => {
     messages.push(await got);
     expect(messages[0]).toEqual({ type: 'subscribed', topics: ['camera.changed'] });
     got = next();
-    h.engine.bus.publish('camera.changed', { id: 'front', deleted: false });
+    t.h.engine.bus.publish('camera.changed', { id: 'front', deleted: false });
     expect(await got).toEqual({ topic: 'camera.changed', payload: { id: 'front', deleted: false } });
     ws.close();
   });

@@ -1,4 +1,6 @@
 // The headless host: the built UI, the contract over POST /api/rpc/:method and a WebSocket for topics.
+import fastifyCookie from '@fastify/cookie';
+import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
@@ -8,6 +10,8 @@ import { HTTP_STATUS, isTopicName, type ApiError, type TopicName } from '../comm
 import type { CallContext } from '../core/api/router.js';
 import type { Engine } from '../core/app.js';
 import { createLogger } from '../core/log/index.js';
+import { callerOf, registerAuth } from './auth.js';
+import { isLoopback, type TlsMaterial } from './tls.js';
 
 const log = createLogger('server');
 
@@ -19,11 +23,14 @@ export interface ServerOptions {
   port: number;
   /** The built renderer (dist/renderer); absent in API-only tests. */
   staticDir?: string;
+  /** Required for any address but loopback. */
+  tls?: TlsMaterial;
 }
 
 export interface RunningServer {
   app: FastifyInstance;
   url: string;
+  routes: RouteInfo[];
   close(): Promise<void>;
 }
 
@@ -40,13 +47,23 @@ export function sameOrigin(req: FastifyRequest): boolean {
 }
 
 function callContext(req: FastifyRequest): CallContext {
-  // Until accounts exist (server security), the loopback-only server treats its user as the owner.
-  return { user: { name: 'local', role: 'admin' }, origin: req.ip };
+  return { user: callerOf(req), origin: req.ip };
+}
+
+/** Every route registered, for the test that proves each one is guarded. */
+export interface RouteInfo {
+  method: string;
+  url: string;
 }
 
 export async function createServer(opts: ServerOptions): Promise<RunningServer> {
   const { engine } = opts;
+  if (!isLoopback(opts.host) && !opts.tls) {
+    throw new Error(`Listening on ${opts.host} exposes Porchlight to the network: that needs TLS (give --tls-cert/--tls-key, or let Porchlight make a self-signed certificate)`);
+  }
+  const routes: RouteInfo[] = [];
   const app = Fastify({
+    ...(opts.tls ? { https: { cert: opts.tls.cert, key: opts.tls.key } } : {}),
     logger: false,
     bodyLimit: RPC_BODY_LIMIT,
     // JSON bodies carrying __proto__ or constructor.prototype are refused outright
@@ -58,6 +75,7 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
   app.setErrorHandler((err: { statusCode?: number; code?: string; message: string }, _req, reply) => {
     const status = err.statusCode ?? 500;
     if (status === 413) return reply.status(413).send(errorReply({ code: 'too_large', message: `Request body is larger than ${RPC_BODY_LIMIT} bytes` }));
+    if (status === 429) return reply.status(429).send(errorReply({ code: 'rate_limited', message: 'Too many requests; wait a minute and try again' }));
     if (status >= 400 && status < 500) {
       return reply.status(400).send(errorReply({ code: 'invalid_input', message: `Malformed request: ${err.message}` }));
     }
@@ -65,7 +83,14 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
     return reply.status(500).send(errorReply({ code: 'internal', message: 'The server failed to handle the request' }));
   });
 
+  app.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat()) if (method !== 'HEAD') routes.push({ method, url: r.url });
+  });
+  await app.register(fastifyCookie);
+  // Only routes that opt in (login) are limited; the limit is per client address.
+  await app.register(fastifyRateLimit, { global: false });
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
+  registerAuth(app, engine, { secureCookies: Boolean(opts.tls) });
 
   app.post<{ Params: { method: string } }>('/api/rpc/:method', async (req, reply) => {
     if (!sameOrigin(req)) return reply.status(403).send(errorReply({ code: 'forbidden', message: 'Cross-origin requests are refused' }));
@@ -127,11 +152,12 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
   await app.listen({ host: opts.host, port: opts.port });
   const addr = app.server.address() as AddressInfo;
   const shownHost = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
-  const url = `http://${shownHost}:${addr.port}`;
+  const url = `${opts.tls ? 'https' : 'http'}://${shownHost}:${addr.port}`;
   log.info({ url }, 'listening');
   return {
     app,
     url,
+    routes,
     close: async () => {
       await app.close();
     },

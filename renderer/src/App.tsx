@@ -1,5 +1,6 @@
 // The app shell: navigation for every screen and the routes behind it.
 import { NavLink, Navigate, Route, Routes } from 'react-router';
+import { AuthGate, signOut } from './Auth.js';
 import { Placeholder } from './pages/Placeholder.js';
 import { SystemPage } from './pages/System.js';
 
@@ -13,6 +14,10 @@ const SCREENS = [
 ] as const;
 
 export function App() {
+  return <AuthGate>{(status) => <Shell user={status.user} />}</AuthGate>;
+}
+
+function Shell({ user }: { user: { username: string; role: string } | null }) {
   return (
     <div className="shell">
       <nav className="sidebar" aria-label="Main">
@@ -29,6 +34,16 @@ export function App() {
             <NavLink to="/system">System</NavLink>
           </li>
         </ul>
+        {user && user.username !== 'desktop' && (
+          <div className="whoami">
+            <span>
+              {user.username} <span className="muted">({user.role})</span>
+            </span>
+            <button type="button" className="link" onClick={() => void signOut()}>
+              Sign out
+            </button>
+          </div>
+        )}
       </nav>
       <main className="content">
         <Routes>

@@ -1,4 +1,5 @@
 // Entry: the client for this host, the query cache, the router, the app shell.
+import './zod-config.js';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';

@@ -4,3 +4,5 @@ export * from './cameras.js';
 export * from './methods.js';
 export * from './topics.js';
 export * from './events.js';
+export * from './auth.js';
+export * from './audit.js';

@@ -1,6 +1,8 @@
 // The API contract: every method's input and output schema and the role it needs.
 import { z } from 'zod';
 import { AllSettings, SettingsSectionName } from '../settings/index.js';
+import { AuditEntry, AuditQuery, AuditVerify } from './audit.js';
+import { Password, User, UserRole, Username } from './auth.js';
 import { Camera, CameraId, CameraInput, CameraState, ProbeResult, StreamUrl } from './cameras.js';
 
 export type Role = 'viewer' | 'admin';
@@ -48,6 +50,15 @@ export const methods = {
     role: 'admin',
     audit: true,
   }),
+
+  'users.list': method({ input: empty, output: z.array(User), role: 'admin' }),
+  'users.create': method({ input: z.object({ username: Username, password: Password, role: UserRole }).strict(), output: User, role: 'admin', audit: true }),
+  'users.delete': method({ input: z.object({ id: z.number().int() }).strict(), output: z.object({ deleted: z.boolean() }), role: 'admin', audit: true }),
+  'users.setPassword': method({ input: z.object({ id: z.number().int(), password: Password }).strict(), output: z.object({ ok: z.literal(true) }), role: 'admin', audit: true }),
+
+  'audit.query': method({ input: AuditQuery, output: z.array(AuditEntry), role: 'admin' }),
+  'audit.verify': method({ input: empty, output: AuditVerify, role: 'admin' }),
+  'audit.export': method({ input: empty, output: z.object({ csv: z.string() }), role: 'admin', audit: true }),
 } as const;
 
 export type Methods = typeof methods;

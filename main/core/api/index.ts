@@ -1,6 +1,8 @@
 // The contract's implementation: each method delegates to the module that owns the work.
 import { ApiFailure, type Camera, type CameraState } from '../../common/contract/index.js';
 import { maskPassword } from '../../common/urls.js';
+import type { AuditLog } from '../audit/index.js';
+import type { Accounts } from '../auth/users.js';
 import type { Bus } from '../bus/index.js';
 import type { CameraRepository } from '../cameras/repository.js';
 import type { SettingsStore } from '../config/index.js';
@@ -18,6 +20,8 @@ export interface ApiDeps {
   settings: SettingsStore;
   cameras: CameraRepository;
   states: Map<string, CameraState>;
+  accounts: Accounts;
+  audit: AuditLog;
 }
 
 /** Camera passwords never leave the engine in clear. */
@@ -73,5 +77,17 @@ export function createApi(deps: ApiDeps): Implementation {
 
     'settings.get': () => settings.all(),
     'settings.set': ({ section, value }) => settings.set(section, value),
+
+    'users.list': () => deps.accounts.list(),
+    'users.create': ({ username, password, role }) => deps.accounts.create(username, password, role),
+    'users.delete': ({ id }) => ({ deleted: deps.accounts.delete(id) }),
+    'users.setPassword': async ({ id, password }) => {
+      await deps.accounts.setPassword(id, password);
+      return { ok: true as const };
+    },
+
+    'audit.query': (q) => deps.audit.query(q),
+    'audit.verify': () => deps.audit.verify(),
+    'audit.export': () => ({ csv: deps.audit.exportCsv() }),
   };
 }

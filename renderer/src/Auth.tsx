@@ -1,0 +1,95 @@
+// Sign-in for the server host: first-run admin setup, then login. The desktop app skips it (IPC is the local owner).
+import { AUTH_ROUTES, type AuthStatus } from '@common/contract/index.js';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent, type ReactNode } from 'react';
+import { useClient } from './lib/api.js';
+
+async function postJson(path: string, body: unknown): Promise<{ ok: boolean; error?: { message: string } }> {
+  const res = await fetch(new URL(path.slice(1), document.baseURI), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    credentials: 'same-origin',
+  });
+  return (await res.json()) as { ok: boolean; error?: { message: string } };
+}
+
+export function AuthGate({ children }: { children: (status: AuthStatus) => ReactNode }) {
+  const client = useClient();
+  const status = useQuery<AuthStatus>({
+    queryKey: ['auth.status'],
+    enabled: client.transport === 'http',
+    queryFn: async () => (await (await fetch(new URL(AUTH_ROUTES.status.slice(1), document.baseURI), { credentials: 'same-origin' })).json()) as AuthStatus,
+  });
+  if (client.transport === 'ipc') return <>{children({ needsSetup: false, user: { username: 'desktop', role: 'admin' } })}</>;
+  if (status.isPending) return <p role="status" className="center">Connecting to Porchlight…</p>;
+  if (status.error || !status.data) return <p role="alert" className="center error">Porchlight is not reachable. Is the server running?</p>;
+  if (status.data.needsSetup) return <AccountForm mode="setup" />;
+  if (!status.data.user) return <AccountForm mode="login" />;
+  return <>{children(status.data)}</>;
+}
+
+function AccountForm({ mode }: { mode: 'setup' | 'login' }) {
+  const qc = useQueryClient();
+  const [username, setUsername] = useState(mode === 'setup' ? 'admin' : '');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const res = await postJson(mode === 'setup' ? AUTH_ROUTES.setup : AUTH_ROUTES.login, { username, password });
+      if (!res.ok) setError(res.error?.message ?? 'That did not work');
+      else await qc.invalidateQueries();
+    } catch {
+      setError('Porchlight is not reachable. Is the server running?');
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <main className="auth">
+      <form className="card auth-card" onSubmit={(e) => void submit(e)} aria-labelledby="auth-title">
+        <div className="brand">
+          <span className="brand-dot" aria-hidden="true" /> Porchlight
+        </div>
+        <h1 id="auth-title">{mode === 'setup' ? 'Create the admin account' : 'Sign in'}</h1>
+        {mode === 'setup' && <p className="muted">This account manages cameras, users and recordings. Everything stays on this machine.</p>}
+        <label>
+          User name
+          <input name="username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} required />
+        </label>
+        <label>
+          Password
+          <input
+            name="password"
+            type="password"
+            autoComplete={mode === 'setup' ? 'new-password' : 'current-password'}
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            minLength={mode === 'setup' ? 10 : 1}
+            required
+          />
+        </label>
+        {mode === 'setup' && <p className="muted small">At least 10 characters. A short sentence is easy to remember and hard to guess.</p>}
+        {error && (
+          <p role="alert" className="error">
+            {error}
+          </p>
+        )}
+        <button type="submit" className="primary" disabled={busy}>
+          {mode === 'setup' ? 'Create account' : 'Sign in'}
+        </button>
+      </form>
+    </main>
+  );
+}
+
+export async function signOut(): Promise<void> {
+  await postJson(AUTH_ROUTES.logout, {});
+  window.location.reload();
+}
