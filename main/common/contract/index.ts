@@ -6,3 +6,4 @@ export * from './topics.js';
 export * from './events.js';
 export * from './auth.js';
 export * from './audit.js';
+export * from './recordings.js';

@@ -3,7 +3,7 @@ import { z } from 'zod';
 
 export const StorageSettings = z
   .object({
-    quotaGb: z.number().min(0.01).max(100_000).default(100).describe('Disk space recordings may use, in GB'),
+    quotaGb: z.number().min(0.0001).max(100_000).default(100).describe('Disk space recordings may use, in GB'),
     minFreeGb: z.number().min(0).max(10_000).default(2).describe('Free space always left on the disk, in GB'),
     continuousDays: z.number().int().min(0).max(3650).default(7).describe('Days to keep continuous recordings'),
     eventDays: z.number().int().min(0).max(3650).default(30).describe('Days to keep recordings around events'),

@@ -23,6 +23,8 @@ export function up(db: BetterSqlite3.Database): void {
     CREATE INDEX events_camera_label_start ON events(camera_id, label, start, id);
     -- all cameras, newest first; retention and timeline markers
     CREATE INDEX events_start ON events(start, id);
+    -- retention and playback: one camera's events over time, whatever the label
+    CREATE INDEX events_camera_start ON events(camera_id, start);
 
     CREATE TABLE alert_rules (
       id TEXT PRIMARY KEY,
