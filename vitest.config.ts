@@ -7,6 +7,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // tests that check memory stability collect garbage before measuring
+    execArgv: ['--expose-gc'],
     env: { PORCHLIGHT_LOG_LEVEL: process.env.PORCHLIGHT_LOG_LEVEL ?? 'warn' },
     // Two cores: run files two at a time so media-heavy tests do not starve each other.
     maxWorkers: 2,

@@ -9,7 +9,11 @@ import { Accounts, type LockoutPolicy } from './auth/users.js';
 import { Bus } from './bus/index.js';
 import { CameraRepository } from './cameras/repository.js';
 import { SettingsStore } from './config/index.js';
+import { EventRepository } from './events/repository.js';
 import { createLogger } from './log/index.js';
+import { SegmentIndex } from './recordings/index.js';
+import { MediaStore } from './recordings/media-store.js';
+import { Retention } from './recordings/retention.js';
 import { Database } from './storage/database.js';
 
 const log = createLogger('app');
@@ -31,6 +35,10 @@ export interface Engine {
   readonly router: Router;
   readonly accounts: Accounts;
   readonly audit: AuditLog;
+  readonly media: MediaStore;
+  readonly segments: SegmentIndex;
+  readonly retention: Retention;
+  readonly events: EventRepository;
   readonly states: Map<string, CameraState>;
   stop(): Promise<void>;
 }
@@ -40,7 +48,7 @@ type Stopper = () => void | Promise<void>;
 export async function startEngine(opts: EngineOptions): Promise<Engine> {
   const startedAt = Date.now();
   const stoppers: Stopper[] = [];
-  for (const sub of ['recordings', 'snapshots', 'exports', 'models']) mkdirSync(join(opts.dataDir, sub), { recursive: true });
+  mkdirSync(join(opts.dataDir, 'models'), { recursive: true });
 
   // storage first: every other module reads or writes through it
   const db = Database.open(join(opts.dataDir, 'porchlight.db'));
@@ -58,6 +66,21 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
   const cameras = new CameraRepository(db);
   const states = new Map<string, CameraState>();
   stoppers.push(bus.subscribe('camera.state', (s) => states.set(s.cameraId, s)));
+  // recorded media: every read and write goes through the media store
+  const media = new MediaStore(opts.dataDir);
+  const segments = new SegmentIndex(db, media, bus);
+  const events = new EventRepository(db);
+  const retention = new Retention(
+    db,
+    segments,
+    () => settings.get('storage'),
+    () => new Map(cameras.list().map((c) => [c.id, c.recordMode])),
+    undefined,
+    opts.dataDir,
+  );
+  const retentionTimer = setInterval(() => void retention.run().catch((err: unknown) => log.error({ err }, 'retention failed')), 60_000);
+  retentionTimer.unref();
+  stoppers.push(() => clearInterval(retentionTimer));
   // api last: it only wires what exists
   const router = new Router(createApi({ dataDir: opts.dataDir, host: opts.host, startedAt, db, bus, settings, cameras, states, accounts, audit }), audit);
 
@@ -77,5 +100,5 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
   };
 
   log.info({ dataDir: opts.dataDir, host: opts.host, schema: db.schemaVersion }, 'engine started');
-  return { dataDir: opts.dataDir, db, bus, settings, cameras, router, states, accounts, audit, stop };
+  return { dataDir: opts.dataDir, db, bus, settings, cameras, router, states, accounts, audit, media, segments, retention, events, stop };
 }

@@ -11,6 +11,7 @@ import type { CallContext } from '../core/api/router.js';
 import type { Engine } from '../core/app.js';
 import { createLogger } from '../core/log/index.js';
 import { callerOf, registerAuth } from './auth.js';
+import { registerMediaRoutes } from './media.js';
 import { isLoopback, type TlsMaterial } from './tls.js';
 
 const log = createLogger('server');
@@ -91,6 +92,8 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
   await app.register(fastifyRateLimit, { global: false });
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
   registerAuth(app, engine, { secureCookies: Boolean(opts.tls) });
+
+  registerMediaRoutes(app, engine.media);
 
   app.post<{ Params: { method: string } }>('/api/rpc/:method', async (req, reply) => {
     if (!sameOrigin(req)) return reply.status(403).send(errorReply({ code: 'forbidden', message: 'Cross-origin requests are refused' }));
