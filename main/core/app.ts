@@ -82,7 +82,7 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
   retentionTimer.unref();
   stoppers.push(() => clearInterval(retentionTimer));
   // api last: it only wires what exists
-  const router = new Router(createApi({ dataDir: opts.dataDir, host: opts.host, startedAt, db, bus, settings, cameras, states, accounts, audit }), audit);
+  const router = new Router(createApi({ dataDir: opts.dataDir, host: opts.host, startedAt, db, bus, settings, cameras, states, accounts, audit, media, segments, retention, events }), audit);
 
   let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> => {

@@ -4,6 +4,8 @@ import { AllSettings, SettingsSectionName } from '../settings/index.js';
 import { AuditEntry, AuditQuery, AuditVerify } from './audit.js';
 import { Password, User, UserRole, Username } from './auth.js';
 import { Camera, CameraId, CameraInput, CameraState, ProbeResult, StreamUrl } from './cameras.js';
+import { EventDto, EventPage, EventQuery } from './events.js';
+import { SegmentDto, Span, SpansQuery, StorageStats } from './recordings.js';
 
 export type Role = 'viewer' | 'admin';
 
@@ -42,6 +44,26 @@ export const methods = {
   'cameras.delete': method({ input: byId, output: z.object({ deleted: z.boolean() }), role: 'admin', audit: true }),
   'cameras.probe': method({ input: z.object({ url: StreamUrl }).strict(), output: ProbeResult, role: 'admin' }),
   'cameras.states': method({ input: empty, output: z.array(CameraState), role: 'viewer' }),
+
+  'events.query': method({ input: EventQuery, output: EventPage, role: 'viewer' }),
+  'events.get': method({ input: z.object({ id: z.string().max(100) }).strict(), output: EventDto, role: 'viewer' }),
+  'events.keep': method({ input: z.object({ id: z.string().max(100), keep: z.boolean() }).strict(), output: EventDto, role: 'admin', audit: true }),
+  'events.markFalsePositive': method({
+    input: z.object({ id: z.string().max(100), falsePositive: z.boolean() }).strict(),
+    output: EventDto,
+    role: 'admin',
+    audit: true,
+  }),
+  'events.delete': method({ input: z.object({ id: z.string().max(100) }).strict(), output: z.object({ deleted: z.boolean() }), role: 'admin', audit: true }),
+
+  'recordings.spans': method({ input: SpansQuery, output: z.array(Span), role: 'viewer' }),
+  'recordings.segments': method({
+    input: z.object({ cameraId: CameraId, after: z.number().int(), before: z.number().int() }).strict(),
+    output: z.array(SegmentDto),
+    role: 'viewer',
+    audit: true,
+  }),
+  'system.storage': method({ input: empty, output: StorageStats, role: 'viewer' }),
 
   'settings.get': method({ input: empty, output: AllSettings, role: 'viewer' }),
   'settings.set': method({

@@ -7,7 +7,12 @@ import type { Bus } from '../bus/index.js';
 import type { CameraRepository } from '../cameras/repository.js';
 import type { SettingsStore } from '../config/index.js';
 import { locateFfmpeg } from '../ffmpeg/locate.js';
+import type { EventRepository } from '../events/repository.js';
+import type { SegmentIndex } from '../recordings/index.js';
+import type { MediaStore } from '../recordings/media-store.js';
+import type { Retention } from '../recordings/retention.js';
 import type { Database } from '../storage/database.js';
+import { storageStats } from './storage-stats.js';
 import { VERSION } from '../version.js';
 import type { Implementation } from './router.js';
 
@@ -22,6 +27,15 @@ export interface ApiDeps {
   states: Map<string, CameraState>;
   accounts: Accounts;
   audit: AuditLog;
+  media: MediaStore;
+  segments: SegmentIndex;
+  retention: Retention;
+  events: EventRepository;
+}
+
+function requireEvent<T>(value: T | undefined, id: string): T {
+  if (value === undefined) throw new ApiFailure('not_found', `There is no event with id ${JSON.stringify(id)}`);
+  return value;
 }
 
 /** Camera passwords never leave the engine in clear. */
@@ -74,6 +88,25 @@ export function createApi(deps: ApiDeps): Implementation {
     },
     'cameras.states': () =>
       cameras.list().map((c) => deps.states.get(c.id) ?? { cameraId: c.id, state: c.enabled ? 'connecting' : 'disabled', since: deps.startedAt }),
+
+    'events.query': (q) => deps.events.query(q),
+    'events.get': ({ id }) => requireEvent(deps.events.get(id), id),
+    'events.keep': ({ id, keep }) => deps.events.setFlags(id, { keep }),
+    'events.markFalsePositive': ({ id, falsePositive }) => deps.events.setFlags(id, { falsePositive }),
+    'events.delete': async ({ id }) => {
+      const { deleted, snapshot } = deps.events.delete(id);
+      if (snapshot) {
+        const file = deps.media.resolve('snapshots', snapshot);
+        if (file) await deps.media.remove(file);
+        const thumb = deps.media.resolve('snapshots', snapshot.replace(/\.jpg$/, '.thumb.jpg'));
+        if (thumb) await deps.media.remove(thumb);
+      }
+      return { deleted };
+    },
+
+    'recordings.spans': ({ cameras: ids, after, before }) => deps.segments.spans(ids ?? cameras.list().map((c) => c.id), after, before),
+    'recordings.segments': ({ cameraId, after, before }) => deps.segments.segments(cameraId, after, before),
+    'system.storage': () => storageStats(deps),
 
     'settings.get': () => settings.all(),
     'settings.set': ({ section, value }) => settings.set(section, value),

@@ -1,0 +1,29 @@
+// Storage use, per camera, and a forecast of the days until the quota or the disk is full.
+import { statfs } from 'node:fs/promises';
+import type { StorageStats } from '../../common/contract/index.js';
+import type { ApiDeps } from './index.js';
+
+const GB = 1024 ** 3;
+const DAY = 86_400_000;
+
+export async function storageStats(deps: Pick<ApiDeps, 'dataDir' | 'segments' | 'settings' | 'retention'>): Promise<StorageStats> {
+  const cfg = deps.settings.get('storage');
+  const fs = await statfs(deps.dataDir);
+  const diskFree = fs.bavail * fs.bsize;
+  const diskTotal = fs.blocks * fs.bsize;
+  const used = deps.segments.totalBytes;
+  const quota = cfg.quotaGb * GB;
+  const bytesPerDay = deps.segments.bytesSince(Date.now() - DAY);
+  // whichever runs out first: the quota, or the disk less the space always kept free
+  const room = Math.min(quota - used, diskFree - cfg.minFreeGb * GB);
+  return {
+    usedBytes: used,
+    quotaBytes: quota,
+    diskFreeBytes: diskFree,
+    diskTotalBytes: diskTotal,
+    perCamera: deps.segments.perCamera(),
+    bytesPerDay,
+    daysUntilFull: bytesPerDay > 0 ? Math.max(0, room / bytesPerDay) : null,
+    deletedSegments: deps.retention.deletedTotal,
+  };
+}
