@@ -2,6 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CameraState } from '../common/contract/index.js';
+import type { HealthSource } from './api/health.js';
 import { createApi } from './api/index.js';
 import { Router } from './api/router.js';
 import { AuditLog } from './audit/index.js';
@@ -81,8 +82,10 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
   const retentionTimer = setInterval(() => void retention.run().catch((err: unknown) => log.error({ err }, 'retention failed')), 60_000);
   retentionTimer.unref();
   stoppers.push(() => clearInterval(retentionTimer));
+  // camera runtimes report their health here (ingest and detection fill it in)
+  const health: HealthSource = { cameras: () => [], detector: () => ({ model: null, status: 'motion-only', message: 'Detection is not running' }) };
   // api last: it only wires what exists
-  const router = new Router(createApi({ dataDir: opts.dataDir, host: opts.host, startedAt, db, bus, settings, cameras, states, accounts, audit, media, segments, retention, events }), audit);
+  const router = new Router(createApi({ dataDir: opts.dataDir, host: opts.host, startedAt, db, bus, settings, cameras, states, accounts, audit, media, segments, retention, events, health }), audit);
 
   let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> => {

@@ -1,7 +1,10 @@
 // The app shell: navigation for every screen and the routes behind it.
+import type { ReactElement } from 'react';
 import { NavLink, Navigate, Route, Routes } from 'react-router';
 import { AuthGate, signOut } from './Auth.js';
 import { Placeholder } from './pages/Placeholder.js';
+import { CamerasPage } from './pages/Cameras.js';
+import { SettingsPage } from './pages/Settings.js';
 import { SystemPage } from './pages/System.js';
 
 const SCREENS = [
@@ -12,6 +15,12 @@ const SCREENS = [
   { path: 'cameras', label: 'Cameras', hint: 'Add a camera by its RTSP address or discover it with ONVIF.' },
   { path: 'settings', label: 'Settings', hint: 'Storage, detection model and remote access.' },
 ] as const;
+
+/** Screens built so far; the rest show their empty state. */
+const PAGES: Record<string, ReactElement> = {
+  cameras: <CamerasPage />,
+  settings: <SettingsPage />,
+};
 
 export function App() {
   return <AuthGate>{(status) => <Shell user={status.user} />}</AuthGate>;
@@ -48,8 +57,11 @@ function Shell({ user }: { user: { username: string; role: string } | null }) {
       <main className="content">
         <Routes>
           <Route path="/" element={<Navigate to="/live" replace />} />
-          {SCREENS.map((s) => (
+          {SCREENS.filter((s) => !(s.path in PAGES)).map((s) => (
             <Route key={s.path} path={`/${s.path}`} element={<Placeholder title={s.label} hint={s.hint} />} />
+          ))}
+          {Object.entries(PAGES).map(([path, element]) => (
+            <Route key={path} path={`/${path}`} element={element} />
           ))}
           <Route path="/system" element={<SystemPage />} />
           <Route path="*" element={<Placeholder title="Not found" hint="This page does not exist." />} />

@@ -7,3 +7,4 @@ export * from './events.js';
 export * from './auth.js';
 export * from './audit.js';
 export * from './recordings.js';
+export * from './system.js';

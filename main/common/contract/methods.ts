@@ -5,6 +5,7 @@ import { AuditEntry, AuditQuery, AuditVerify } from './audit.js';
 import { Password, User, UserRole, Username } from './auth.js';
 import { Camera, CameraId, CameraInput, CameraState, ProbeResult, StreamUrl } from './cameras.js';
 import { EventDto, EventPage, EventQuery } from './events.js';
+import { LogLine, SystemHealth } from './system.js';
 import { SegmentDto, Span, SpansQuery, StorageStats } from './recordings.js';
 
 export type Role = 'viewer' | 'admin';
@@ -42,7 +43,8 @@ export const methods = {
   'cameras.get': method({ input: byId, output: Camera, role: 'viewer' }),
   'cameras.upsert': method({ input: CameraInput, output: Camera, role: 'admin', audit: true }),
   'cameras.delete': method({ input: byId, output: z.object({ deleted: z.boolean() }), role: 'admin', audit: true }),
-  'cameras.probe': method({ input: z.object({ url: StreamUrl }).strict(), output: ProbeResult, role: 'admin' }),
+  /** cameraId lets a masked URL (user:***@) be probed with the stored password. */
+  'cameras.probe': method({ input: z.object({ url: StreamUrl, cameraId: CameraId.optional() }).strict(), output: ProbeResult, role: 'admin' }),
   'cameras.states': method({ input: empty, output: z.array(CameraState), role: 'viewer' }),
 
   'events.query': method({ input: EventQuery, output: EventPage, role: 'viewer' }),
@@ -63,6 +65,8 @@ export const methods = {
     role: 'viewer',
     audit: true,
   }),
+  'system.health': method({ input: empty, output: SystemHealth, role: 'viewer' }),
+  'system.logs': method({ input: z.object({ limit: z.number().int().min(1).max(500).default(200) }).strict(), output: z.array(LogLine), role: 'admin' }),
   'system.storage': method({ input: empty, output: StorageStats, role: 'viewer' }),
 
   'settings.get': method({ input: empty, output: AllSettings, role: 'viewer' }),

@@ -1,6 +1,7 @@
 // The contract's implementation: each method delegates to the module that owns the work.
 import { ApiFailure, type Camera, type CameraState } from '../../common/contract/index.js';
-import { maskPassword } from '../../common/urls.js';
+import { maskPassword, restorePassword } from '../../common/urls.js';
+import { probeStream } from '../cameras/probe.js';
 import type { AuditLog } from '../audit/index.js';
 import type { Accounts } from '../auth/users.js';
 import type { Bus } from '../bus/index.js';
@@ -12,6 +13,8 @@ import type { SegmentIndex } from '../recordings/index.js';
 import type { MediaStore } from '../recordings/media-store.js';
 import type { Retention } from '../recordings/retention.js';
 import type { Database } from '../storage/database.js';
+import { recentLogs } from '../log/index.js';
+import { systemHealth, type HealthSource } from './health.js';
 import { storageStats } from './storage-stats.js';
 import { VERSION } from '../version.js';
 import type { Implementation } from './router.js';
@@ -31,6 +34,7 @@ export interface ApiDeps {
   segments: SegmentIndex;
   retention: Retention;
   events: EventRepository;
+  health: HealthSource;
 }
 
 function requireEvent<T>(value: T | undefined, id: string): T {
@@ -83,8 +87,11 @@ export function createApi(deps: ApiDeps): Implementation {
       if (deleted) bus.publish('camera.changed', { id, deleted: true });
       return { deleted };
     },
-    'cameras.probe': () => {
-      throw new ApiFailure('unavailable', 'Probing is not available yet');
+    'cameras.probe': ({ url, cameraId }) => {
+      const stored = cameraId ? cameras.get(cameraId)?.streams.map((s) => s.url) : undefined;
+      const full = stored?.reduce((u, candidate) => (u === url ? restorePassword(url, candidate) : u), url) ?? url;
+      const cfg = settings.get('ffmpeg');
+      return probeStream(full, { timeoutMs: 10_000, ffprobe: cfg.ffprobePath || undefined });
     },
     'cameras.states': () =>
       cameras.list().map((c) => deps.states.get(c.id) ?? { cameraId: c.id, state: c.enabled ? 'connecting' : 'disabled', since: deps.startedAt }),
@@ -107,6 +114,8 @@ export function createApi(deps: ApiDeps): Implementation {
     'recordings.spans': ({ cameras: ids, after, before }) => deps.segments.spans(ids ?? cameras.list().map((c) => c.id), after, before),
     'recordings.segments': ({ cameraId, after, before }) => deps.segments.segments(cameraId, after, before),
     'system.storage': () => storageStats(deps),
+    'system.health': () => systemHealth(deps.health),
+    'system.logs': ({ limit }) => recentLogs(limit),
 
     'settings.get': () => settings.all(),
     'settings.set': ({ section, value }) => settings.set(section, value),

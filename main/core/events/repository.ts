@@ -1,6 +1,6 @@
 // Event rows: written rarely (start, meaningful change, end), read by the events page with filters.
 import { ApiFailure } from '../../common/contract/index.js';
-import { EventDto, EventQuery, type Box, type EventPage } from '../../common/contract/events.js';
+import { EventQuery, type Box, type EventDto, type EventPage } from '../../common/contract/events.js';
 import type { Database } from '../storage/database.js';
 import { sql, type SqlFragment } from '../storage/sql.js';
 

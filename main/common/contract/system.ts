@@ -1,0 +1,27 @@
+// Health of the engine and of each camera, and recent log lines, for the System screen.
+import { z } from 'zod';
+
+export const CameraHealth = z.object({
+  cameraId: z.string(),
+  fpsIn: z.number(),
+  fpsDetect: z.number(),
+  framesToModel: z.number().int(),
+  framesTotal: z.number().int(),
+  dropped: z.number().int(),
+  detectorMs: z.number().nullable(),
+  restarts: z.number().int(),
+  liveViewers: z.number().int(),
+});
+export type CameraHealth = z.infer<typeof CameraHealth>;
+
+export const SystemHealth = z.object({
+  uptimeS: z.number(),
+  cpuPercent: z.number(),
+  rssBytes: z.number(),
+  heapBytes: z.number(),
+  detector: z.object({ model: z.string().nullable(), status: z.enum(['ready', 'motion-only', 'loading', 'error']), message: z.string().nullable() }),
+  cameras: z.array(CameraHealth),
+});
+export type SystemHealth = z.infer<typeof SystemHealth>;
+
+export const LogLine = z.object({ time: z.number(), level: z.string(), module: z.string(), msg: z.string() });

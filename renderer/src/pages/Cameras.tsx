@@ -1,0 +1,149 @@
+// Cameras: add one by its address with a connection test, change streams and recording mode, remove.
+import type { Camera, CameraStream, ProbeResult, RecordMode } from '@common/contract/index.js';
+import { useState, type FormEvent } from 'react';
+import { ErrorText } from '../components/ErrorText.js';
+import { StateBadge } from '../components/StateBadge.js';
+import { useAction, useCall } from '../lib/api.js';
+import { useCameraStates } from '../lib/live-state.js';
+
+const MODES: { value: RecordMode; label: string }[] = [
+  { value: 'continuous', label: 'Record all the time' },
+  { value: 'events', label: 'Record only around events' },
+  { value: 'off', label: 'Do not record' },
+];
+
+export function CamerasPage() {
+  const cameras = useCall('cameras.list', {});
+  const states = useCameraStates();
+  const [editing, setEditing] = useState<Camera | 'new' | null>(null);
+
+  return (
+    <section aria-labelledby="page-title">
+      <header className="page-header">
+        <h1 id="page-title">Cameras</h1>
+        <button type="button" className="primary" onClick={() => setEditing('new')}>
+          Add camera
+        </button>
+      </header>
+      <ErrorText error={cameras.error} />
+      {editing && <CameraForm camera={editing === 'new' ? undefined : editing} onDone={() => setEditing(null)} />}
+      {cameras.data?.length === 0 && !editing && (
+        <div className="empty-state">
+          <p>No cameras yet. Add one by its RTSP address (your camera's manual or app shows it), for example rtsp://192.168.1.20:554/stream1.</p>
+          <button type="button" className="primary" onClick={() => setEditing('new')}>
+            Add your first camera
+          </button>
+        </div>
+      )}
+      <ul className="camera-list" aria-label="Cameras">
+        {cameras.data?.map((c) => (
+          <li key={c.id} className="card camera-row">
+            <div>
+              <strong>{c.name}</strong>
+              <div className="muted small">{c.streams.map((s) => `${s.name}: ${s.url}`).join(' · ')}</div>
+            </div>
+            <StateBadge state={states.get(c.id)} />
+            <span className="muted small">{MODES.find((m) => m.value === c.recordMode)?.label}</span>
+            <button type="button" onClick={() => setEditing(c)} aria-label={`Edit ${c.name}`}>
+              Edit
+            </button>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function ProbeSummary({ result }: { result: ProbeResult }) {
+  if (!result.ok)
+    return (
+      <p role="alert" className="error" data-testid="probe-result">
+        {result.message}
+      </p>
+    );
+  return (
+    <p role="status" className="ok" data-testid="probe-result">
+      Connected: {result.width}x{result.height} {result.codec.toUpperCase() === 'H264' ? 'H.264' : result.codec.toUpperCase()}, {Math.round(result.fps * 10) / 10} fps
+      {result.audio ? `, audio ${result.audio}` : ''}
+    </p>
+  );
+}
+
+function CameraForm({ camera, onDone }: { camera?: Camera; onDone: () => void }) {
+  const main = camera?.streams.find((s) => s.name === 'main');
+  const sub = camera?.streams.find((s) => s.name === 'sub');
+  const [name, setName] = useState(camera?.name ?? '');
+  const [mainUrl, setMainUrl] = useState(main?.url ?? '');
+  const [subUrl, setSubUrl] = useState(sub?.url ?? '');
+  const [recordMode, setRecordMode] = useState<RecordMode>(camera?.recordMode ?? 'continuous');
+  const [detect, setDetect] = useState(camera?.detect.enabled ?? true);
+  const probe = useAction('cameras.probe');
+  const save = useAction('cameras.upsert', ['cameras.list', 'cameras.states']);
+  const remove = useAction('cameras.delete', ['cameras.list', 'cameras.states']);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const streams: CameraStream[] = [{ name: 'main', url: mainUrl.trim(), roles: subUrl ? ['record', 'live'] : ['record', 'live', 'detect'] }];
+    if (subUrl.trim()) streams.push({ name: 'sub', url: subUrl.trim(), roles: ['detect'] });
+    await save.mutateAsync({ id: camera?.id, name: name.trim(), recordMode, streams, detect: { enabled: detect } });
+    onDone();
+  };
+
+  return (
+    <form className="card form" onSubmit={(e) => void submit(e).catch(() => undefined)} aria-label={camera ? `Edit ${camera.name}` : 'Add camera'}>
+      <h2>{camera ? `Edit ${camera.name}` : 'Add a camera'}</h2>
+      <label>
+        Name
+        <input name="name" value={name} onChange={(e) => setName(e.target.value)} placeholder="Front door" required maxLength={200} />
+      </label>
+      <label>
+        Main stream address
+        <input name="mainUrl" value={mainUrl} onChange={(e) => setMainUrl(e.target.value)} placeholder="rtsp://user:password@192.168.1.20:554/stream1" required />
+      </label>
+      <div className="row">
+        <button type="button" disabled={!mainUrl || probe.isPending} onClick={() => probe.mutate({ url: mainUrl.trim(), cameraId: camera?.id })}>
+          {probe.isPending ? 'Testing…' : 'Test connection'}
+        </button>
+        {probe.data && <ProbeSummary result={probe.data} />}
+        <ErrorText error={probe.error} />
+      </div>
+      <label>
+        Sub stream address (optional, a smaller stream used for detection)
+        <input name="subUrl" value={subUrl} onChange={(e) => setSubUrl(e.target.value)} placeholder="rtsp://192.168.1.20:554/stream2" />
+      </label>
+      <label>
+        Recording
+        <select name="recordMode" value={recordMode} onChange={(e) => setRecordMode(e.target.value as RecordMode)}>
+          {MODES.map((m) => (
+            <option key={m.value} value={m.value}>
+              {m.label}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="checkbox">
+        <input type="checkbox" checked={detect} onChange={(e) => setDetect(e.target.checked)} /> Detect people, vehicles and animals
+      </label>
+      <ErrorText error={save.error ?? remove.error} />
+      <div className="row">
+        <button type="submit" className="primary" disabled={save.isPending}>
+          {camera ? 'Save' : 'Add camera'}
+        </button>
+        <button type="button" onClick={onDone}>
+          Cancel
+        </button>
+        {camera && (
+          <button
+            type="button"
+            className="danger"
+            onClick={() => {
+              if (window.confirm(`Remove ${camera.name} and its recordings?`)) void remove.mutateAsync({ id: camera.id }).then(onDone);
+            }}
+          >
+            Remove camera
+          </button>
+        )}
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,4 @@
+// The detection model section (filled in when model management lands).
+export function ModelsSection() {
+  return null;
+}
