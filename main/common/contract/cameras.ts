@@ -56,6 +56,8 @@ export const CameraInput = z.object({
   recordMode: RecordMode.default('continuous'),
   streams: z.array(CameraStream).min(1).max(2),
   detect: Camera.shape.detect.partial().optional(),
+  /** Set when the camera was added through ONVIF; enables PTZ. */
+  onvif: Camera.shape.onvif.optional(),
 });
 export type CameraInput = z.input<typeof CameraInput>;
 

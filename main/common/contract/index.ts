@@ -8,3 +8,4 @@ export * from './auth.js';
 export * from './audit.js';
 export * from './recordings.js';
 export * from './system.js';
+export * from './onvif.js';

@@ -5,6 +5,7 @@ import { AuditEntry, AuditQuery, AuditVerify } from './audit.js';
 import { Password, User, UserRole, Username } from './auth.js';
 import { Camera, CameraId, CameraInput, CameraState, ProbeResult, StreamUrl } from './cameras.js';
 import { EventDto, EventPage, EventQuery } from './events.js';
+import { onvifMethodSpecs } from './onvif.js';
 import { LogLine, SystemHealth } from './system.js';
 import { SegmentDto, Span, SpansQuery, StorageStats } from './recordings.js';
 
@@ -85,6 +86,9 @@ export const methods = {
   'audit.query': method({ input: AuditQuery, output: z.array(AuditEntry), role: 'admin' }),
   'audit.verify': method({ input: empty, output: AuditVerify, role: 'admin' }),
   'audit.export': method({ input: empty, output: z.object({ csv: z.string() }), role: 'admin', audit: true }),
+
+  // each feature module owns its part of the contract
+  ...onvifMethodSpecs,
 } as const;
 
 export type Methods = typeof methods;

@@ -15,6 +15,7 @@ import type { Retention } from '../recordings/retention.js';
 import type { Database } from '../storage/database.js';
 import { recentLogs } from '../log/index.js';
 import { systemHealth, type HealthSource } from './health.js';
+import { onvifApi } from './onvif.js';
 import { storageStats } from './storage-stats.js';
 import { VERSION } from '../version.js';
 import type { Implementation } from './router.js';
@@ -131,5 +132,7 @@ export function createApi(deps: ApiDeps): Implementation {
     'audit.query': (q) => deps.audit.query(q),
     'audit.verify': () => deps.audit.verify(),
     'audit.export': () => ({ csv: deps.audit.exportCsv() }),
+
+    ...onvifApi(deps, publicCamera),
   };
 }

@@ -38,6 +38,7 @@ export function checkStreamUrl(url: string): { ok: true; url: URL } | { ok: fals
   const u = new URL(url);
   if (!SCHEMES.has(u.protocol) || !u.hostname) return { ok: false };
   // Control characters have no business in a camera URL (URL() silently drops some of them).
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point here
   if (/[\u0000-\u001f\u007f]/.test(url)) return { ok: false };
   return { ok: true, url: u };
 }

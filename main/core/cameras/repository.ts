@@ -73,16 +73,18 @@ export class CameraRepository {
       const existing = data.id ? this.get(data.id) : undefined;
       const id = data.id ?? makeId(data.name);
       const detect = { ...DEFAULT_DETECT, ...existing?.detect, ...data.detect };
+      const onvif = data.onvif === undefined ? (existing?.onvif ?? null) : data.onvif;
       const streams: CameraStream[] = data.streams.map((s) => ({
         ...s,
         url: restorePassword(s.url, existing?.streams.find((o) => o.name === s.name)?.url),
       }));
       this.db.run(sql`
-        INSERT INTO cameras (id, name, enabled, record_mode, detect_enabled, detect_width, detect_height, detect_fps, created_at, updated_at)
-        VALUES (${id}, ${data.name}, ${data.enabled}, ${data.recordMode}, ${detect.enabled}, ${detect.width}, ${detect.height}, ${detect.fps}, ${now}, ${now})
+        INSERT INTO cameras (id, name, enabled, record_mode, detect_enabled, detect_width, detect_height, detect_fps, onvif, created_at, updated_at)
+        VALUES (${id}, ${data.name}, ${data.enabled}, ${data.recordMode}, ${detect.enabled}, ${detect.width}, ${detect.height}, ${detect.fps},
+          ${onvif ? JSON.stringify(onvif) : null}, ${now}, ${now})
         ON CONFLICT (id) DO UPDATE SET name = excluded.name, enabled = excluded.enabled, record_mode = excluded.record_mode,
           detect_enabled = excluded.detect_enabled, detect_width = excluded.detect_width, detect_height = excluded.detect_height,
-          detect_fps = excluded.detect_fps, updated_at = excluded.updated_at`);
+          detect_fps = excluded.detect_fps, onvif = excluded.onvif, updated_at = excluded.updated_at`);
       this.db.run(sql`DELETE FROM camera_streams WHERE camera_id = ${id}`);
       for (const s of streams) {
         this.db.run(sql`INSERT INTO camera_streams (camera_id, name, url, roles) VALUES (${id}, ${s.name}, ${s.url}, ${JSON.stringify(s.roles)})`);
