@@ -64,7 +64,6 @@ export const onvifMethodSpecs = {
         /** Ask these addresses directly instead of multicasting (cameras on another subnet). */
         targets: z.array(z.ipv4()).max(64).optional(),
         port: z.number().int().min(1).max(65535).optional(),
-        port: z.number().int().min(1).max(65535).optional(),
       })
       .strict(),
     output: z.array(DiscoveredDevice),
