@@ -1,0 +1,343 @@
+// Per-camera frame pipeline: motion → regions → detector → filters → tracker → object lifecycle callbacks.
+import { createLogger } from '../log/index.js';
+import { MotionDetector } from '../motion/index.js';
+import { pointInPolygon, type Polygon } from '../motion/polygon.js';
+import { Tracker, type TrackedObject } from '../track/index.js';
+import type { Detector } from './detector.js';
+import { boxArea, DetectError, type Box, type Detection, type Frame, type Region } from './frame.js';
+import { buildRegions } from './regions.js';
+import { CameraDetectSettings, filterFor, type CameraDetectSettingsInput } from './settings.js';
+
+const log = createLogger('detect');
+
+export interface BestFrame {
+  /** The whole I420 frame of the best detection (for the snapshot). */
+  frame: Frame;
+  box: Box;
+  score: number;
+  time: number;
+}
+
+export interface ObjectEvent {
+  objectId: string;
+  cameraId: string;
+  label: string;
+  /** Highest median score reached. */
+  topScore: number;
+  /** Latest score and box. */
+  score: number;
+  box: Box;
+  zones: string[];
+  /** Every zone entered so far. */
+  enteredZones: string[];
+  stationary: boolean;
+  /** Same clock as Frame.time. */
+  start: number;
+  end: number | undefined;
+  bestFrame: BestFrame;
+}
+
+export interface PipelineCallbacks {
+  onStart?: (e: ObjectEvent) => void;
+  onUpdate?: (e: ObjectEvent) => void;
+  onEnd?: (e: ObjectEvent) => void;
+}
+
+export interface FrameResult {
+  motion: Box[];
+  regions: Region[];
+  /** Detections that passed the filters (source pixels). */
+  detections: Detection[];
+  /** True when the frame went to the model. */
+  toModel: boolean;
+  dropped: boolean;
+}
+
+export interface PipelineStats {
+  cameraId: string;
+  framesTotal: number;
+  framesWithMotion: number;
+  framesToModel: number;
+  regionsToModel: number;
+  /** Frames the shared detector queue dropped. */
+  framesDropped: number;
+  /** Frames pushed while this camera was still busy (only the newest waits). */
+  framesSkipped: number;
+  tracked: number;
+  active: number;
+}
+
+interface ObjectState {
+  started: boolean;
+  ended: boolean;
+  zones: string[];
+  entered: Set<string>;
+  emittedTopScore: number;
+  emittedStationary: boolean;
+  best: BestFrame | undefined;
+  lastCheckFrame: number;
+}
+
+export interface FramePipelineOptions {
+  cameraId: string;
+  detector: Detector;
+  settings?: CameraDetectSettingsInput;
+  callbacks?: PipelineCallbacks;
+}
+
+const MEANINGFUL_SCORE_STEP = 0.05;
+
+export class FramePipeline {
+  readonly cameraId: string;
+  private settings: CameraDetectSettings;
+  private motion: MotionDetector;
+  private tracker: Tracker;
+  private readonly detector: Detector;
+  private readonly callbacks: PipelineCallbacks;
+  private readonly state = new Map<string, ObjectState>();
+  private frameIndex = 0;
+  private busy: Promise<void> | undefined;
+  private pending: Frame | undefined;
+  private readonly counters = { framesTotal: 0, framesWithMotion: 0, framesToModel: 0, regionsToModel: 0, framesDropped: 0, framesSkipped: 0 };
+
+  constructor(opts: FramePipelineOptions) {
+    this.cameraId = opts.cameraId;
+    this.detector = opts.detector;
+    this.callbacks = opts.callbacks ?? {};
+    this.settings = CameraDetectSettings.parse(opts.settings ?? {});
+    this.motion = new MotionDetector(this.settings.motion);
+    this.tracker = new Tracker(this.settings.tracker, `${opts.cameraId}-`);
+  }
+
+  /** New settings apply from the next frame; motion and tracker restart only when their sections change. */
+  updateSettings(input: CameraDetectSettingsInput): void {
+    const next = CameraDetectSettings.parse(input);
+    if (JSON.stringify(next.motion) !== JSON.stringify(this.settings.motion)) this.motion = new MotionDetector(next.motion);
+    if (JSON.stringify(next.tracker) !== JSON.stringify(this.settings.tracker)) {
+      this.endAll();
+      this.tracker = new Tracker(next.tracker, `${this.cameraId}-`);
+    }
+    this.settings = next;
+  }
+
+  private lastTime = 0;
+  private lastPushed: number | undefined;
+
+  /** Live use: never waits; frames faster than the configured fps are skipped; while busy only the newest frame waits. */
+  push(frame: Frame): void {
+    const minGap = 800 / this.settings.fps;
+    if (this.lastPushed !== undefined && frame.time >= this.lastPushed && frame.time - this.lastPushed < minGap) {
+      this.counters.framesSkipped++;
+      return;
+    }
+    this.lastPushed = frame.time;
+    this.enqueue(frame);
+  }
+
+  private enqueue(frame: Frame): void {
+    if (this.busy) {
+      if (this.pending) this.counters.framesSkipped++;
+      this.pending = frame;
+      return;
+    }
+    this.busy = this.process(frame).then(
+      () => this.next(),
+      (err: unknown) => {
+        log.error({ err, camera: this.cameraId }, 'frame processing failed');
+        this.next();
+      },
+    );
+  }
+
+  private next(): void {
+    this.busy = undefined;
+    const f = this.pending;
+    this.pending = undefined;
+    if (f) this.enqueue(f);
+  }
+
+  /** Runs one frame to completion (files, tests); call in order, one at a time. */
+  async process(frame: Frame): Promise<FrameResult> {
+    const s = this.settings;
+    const index = this.frameIndex++;
+    this.counters.framesTotal++;
+    this.lastTime = frame.time;
+    const W = frame.width;
+    const H = frame.height;
+
+    let motionBoxes: Box[];
+    if (s.motion.enabled) motionBoxes = this.motion.detect(frame).boxes;
+    else motionBoxes = [[0, 0, W, H]];
+    if (motionBoxes.length > 0) this.counters.framesWithMotion++;
+
+    // Moving objects are always looked at; stationary ones only every stationaryInterval frames.
+    const interval = s.tracker.stationaryInterval;
+    const due = this.tracker.all().filter((o) => !o.stationary || index - (this.state.get(o.id)?.lastCheckFrame ?? 0) >= interval);
+    const boxes = [...motionBoxes, ...due.map((o) => o.box)];
+    const regions = buildRegions(boxes, W, H, { modelSize: this.detector.inputSize, ...s.regions });
+    const result: FrameResult = { motion: motionBoxes, regions, detections: [], toModel: false, dropped: false };
+    if (regions.length === 0) return result;
+
+    let raw: Detection[];
+    try {
+      this.counters.framesToModel++;
+      this.counters.regionsToModel += regions.length;
+      result.toModel = true;
+      raw = await this.detector.detect(frame, regions);
+    } catch (err) {
+      if (err instanceof DetectError && err.code === 'frame_dropped') {
+        this.counters.framesDropped++;
+        result.dropped = true;
+        return result;
+      }
+      throw err;
+    }
+
+    const detections = this.filter(regions.length > 1 ? mergeAcrossRegions(raw) : raw, W, H);
+    result.detections = detections;
+    for (const o of due) {
+      const st = this.state.get(o.id);
+      if (st) st.lastCheckFrame = index;
+    }
+    const inRegion = (o: TrackedObject): boolean => {
+      const cx = (o.box[0] + o.box[2]) / 2;
+      const cy = (o.box[1] + o.box[3]) / 2;
+      return regions.some((r) => cx >= r.x && cx < r.x + r.width && cy >= r.y && cy < r.y + r.height);
+    };
+    const update = this.tracker.update(detections, frame.time, inRegion);
+    for (const o of update.created) {
+      this.state.set(o.id, { started: false, ended: false, zones: [], entered: new Set(), emittedTopScore: 0, emittedStationary: false, best: undefined, lastCheckFrame: index });
+    }
+    for (const o of update.newBest) {
+      const st = this.state.get(o.id);
+      if (st) st.best = { frame, box: o.best.box, score: o.best.score, time: o.best.time };
+    }
+    for (const o of update.matched) this.evaluate(o, W, H);
+    for (const o of update.ended) this.finish(o);
+    return result;
+  }
+
+  /** Per-detection false-positive filters: allow-list, min score, area, masks. */
+  private filter(dets: Detection[], W: number, H: number): Detection[] {
+    const s = this.settings;
+    const frameArea = W * H;
+    const out: Detection[] = [];
+    for (const d of dets) {
+      if (!s.labels.includes(d.label)) continue;
+      const f = filterFor(s, d.label);
+      if (d.score < f.minScore) continue;
+      const share = boxArea(d.box) / frameArea;
+      if (share < f.minArea || share > f.maxArea) continue;
+      const bx = (d.box[0] + d.box[2]) / 2 / W;
+      const by = d.box[3] / H;
+      if (inAny(bx, by, s.objectMask) || inAny(bx, by, f.mask)) continue;
+      out.push(d);
+    }
+    return out;
+  }
+
+  private zonesOf(o: TrackedObject, W: number, H: number): string[] {
+    const bx = (o.box[0] + o.box[2]) / 2 / W;
+    const by = o.box[3] / H;
+    return this.settings.zones
+      .filter((z) => (z.labels.length === 0 || z.labels.includes(o.label)) && pointInPolygon(bx, by, z.polygon))
+      .map((z) => z.name);
+  }
+
+  /** Starts an object once it is a true positive, then reports only meaningful changes. */
+  private evaluate(o: TrackedObject, W: number, H: number): void {
+    const st = this.state.get(o.id);
+    if (!st || st.ended) return;
+    const zones = this.zonesOf(o, W, H);
+    const zonesChanged = zones.join('\n') !== st.zones.join('\n');
+    st.zones = zones;
+    for (const z of zones) st.entered.add(z);
+    if (!st.started) {
+      const f = filterFor(this.settings, o.label);
+      const required = this.settings.requiredZones[o.label];
+      const inRequired = !required || required.some((z) => st.entered.has(z));
+      if (!o.confirmed || o.topScore < f.threshold || !inRequired) return;
+      st.started = true;
+      st.emittedTopScore = o.topScore;
+      st.emittedStationary = o.stationary;
+      this.callbacks.onStart?.(this.toEvent(o, st, undefined));
+      return;
+    }
+    const meaningful = zonesChanged || o.topScore >= st.emittedTopScore + MEANINGFUL_SCORE_STEP || o.stationary !== st.emittedStationary;
+    if (!meaningful) return;
+    st.emittedTopScore = Math.max(st.emittedTopScore, o.topScore);
+    st.emittedStationary = o.stationary;
+    this.callbacks.onUpdate?.(this.toEvent(o, st, undefined));
+  }
+
+  private finish(o: TrackedObject): void {
+    const st = this.state.get(o.id);
+    this.state.delete(o.id);
+    if (!st?.started || st.ended) return;
+    st.ended = true;
+    this.callbacks.onEnd?.(this.toEvent(o, st, o.lastSeen));
+  }
+
+  private toEvent(o: TrackedObject, st: ObjectState, end: number | undefined): ObjectEvent {
+    return {
+      objectId: o.id,
+      cameraId: this.cameraId,
+      label: o.label,
+      topScore: o.topScore,
+      score: o.score,
+      box: o.box,
+      zones: st.zones,
+      enteredZones: [...st.entered],
+      stationary: o.stationary,
+      start: o.firstSeen,
+      end,
+      bestFrame: st.best ?? { frame: emptyFrame(this.cameraId), box: o.best.box, score: o.best.score, time: o.best.time },
+    };
+  }
+
+  private endAll(): void {
+    for (const o of this.tracker.flush()) this.finish(o);
+  }
+
+  /** Ends every tracked object (end of file, camera stopping); waits for a frame in flight first. */
+  async flush(): Promise<void> {
+    this.pending = undefined;
+    await this.busy;
+    this.endAll();
+  }
+
+  stats(): PipelineStats {
+    const all = this.tracker.all();
+    return {
+      cameraId: this.cameraId,
+      ...this.counters,
+      tracked: all.length,
+      active: all.filter((o) => this.state.get(o.id)?.started).length,
+    };
+  }
+}
+
+function inAny(x: number, y: number, polygons: readonly Polygon[]): boolean {
+  return polygons.some((p) => pointInPolygon(x, y, p));
+}
+
+/** A box cut at a region edge reappears whole in the neighbouring region: drop same-label boxes mostly inside a better one. */
+export function mergeAcrossRegions(dets: Detection[]): Detection[] {
+  const sorted = [...dets].sort((a, b) => b.score - a.score);
+  const kept: Detection[] = [];
+  for (const d of sorted) {
+    const dup = kept.some((k) => {
+      if (k.label !== d.label) return false;
+      const iw = Math.min(k.box[2], d.box[2]) - Math.max(k.box[0], d.box[0]);
+      const ih = Math.min(k.box[3], d.box[3]) - Math.max(k.box[1], d.box[1]);
+      if (iw <= 0 || ih <= 0) return false;
+      return (iw * ih) / Math.min(boxArea(k.box), boxArea(d.box)) > 0.8;
+    });
+    if (!dup) kept.push(d);
+  }
+  return kept;
+}
+
+function emptyFrame(cameraId: string): Frame {
+  return { cameraId, width: 0, height: 0, data: new Uint8Array(0), time: 0 };
+}
