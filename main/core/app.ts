@@ -10,7 +10,12 @@ import { Accounts, type LockoutPolicy } from './auth/users.js';
 import { Bus } from './bus/index.js';
 import { CameraRepository } from './cameras/repository.js';
 import { SettingsStore } from './config/index.js';
+import { CameraRuntime } from './cameras/runtime.js';
 import { EventRepository } from './events/repository.js';
+import { ExportManager } from './export/index.js';
+import { Notifier } from './notify/index.js';
+import { RuleEngine } from './rules/index.js';
+import { locateFfmpeg } from './ffmpeg/locate.js';
 import { createLogger } from './log/index.js';
 import { SegmentIndex } from './recordings/index.js';
 import { MediaStore } from './recordings/media-store.js';
@@ -25,6 +30,8 @@ export interface EngineOptions {
   /** Start camera ingest (off for tools such as the CLI's analyze). */
   startCameras?: boolean;
   lockout?: LockoutPolicy;
+  /** Models are looked for here before <data>/models (default: $PORCHLIGHT_MODELS_DIR). */
+  modelsDir?: string;
 }
 
 export interface Engine {
@@ -40,6 +47,10 @@ export interface Engine {
   readonly segments: SegmentIndex;
   readonly retention: Retention;
   readonly events: EventRepository;
+  readonly runtime: CameraRuntime;
+  readonly exports: ExportManager;
+  readonly rules: RuleEngine;
+  readonly notifier: Notifier;
   readonly states: Map<string, CameraState>;
   stop(): Promise<void>;
 }
@@ -82,10 +93,55 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
   const retentionTimer = setInterval(() => void retention.run().catch((err: unknown) => log.error({ err }, 'retention failed')), 60_000);
   retentionTimer.unref();
   stoppers.push(() => clearInterval(retentionTimer));
-  // camera runtimes report their health here (ingest and detection fill it in)
-  const health: HealthSource = { cameras: () => [], detector: () => ({ model: null, status: 'motion-only', message: 'Detection is not running' }) };
+  // clip exports: one job at a time, never touched by retention
+  const exportsManager = new ExportManager({
+    db,
+    media,
+    segments,
+    events,
+    audit,
+    publish: (topic, payload) => bus.publish(topic, payload),
+    ffmpeg: () => {
+      const cfg = settings.get('ffmpeg');
+      return locateFfmpeg({ ffmpeg: cfg.ffmpegPath || undefined, ffprobe: cfg.ffprobePath || undefined });
+    },
+  });
+  await exportsManager.start();
+  stoppers.push(() => exportsManager.stop());
+  // notifications, then the rules that feed them: evaluated on every event.changed
+  const notifier = new Notifier(db, bus);
+  notifier.start();
+  stoppers.push(() => notifier.stop());
+  const rules = new RuleEngine({
+    db,
+    bus,
+    events,
+    cameras,
+    notifier,
+    homeMode: () => settings.get('general').homeMode,
+    snapshotFile: (rel) => media.resolve('snapshots', rel),
+  });
+  rules.start();
+  stoppers.push(() => rules.stop());
+  // the cameras: ingest, detection, events; off for tools that only need the database
+  const runtime = new CameraRuntime({
+    dataDir: opts.dataDir,
+    bus,
+    settings,
+    cameras,
+    media,
+    segments,
+    events,
+    retention,
+    modelsDir: opts.modelsDir ?? process.env.PORCHLIGHT_MODELS_DIR,
+  });
+  if (opts.startCameras !== false) {
+    await runtime.start();
+    stoppers.push(() => runtime.stop());
+  }
+  const health: HealthSource = runtime.health();
   // api last: it only wires what exists
-  const router = new Router(createApi({ dataDir: opts.dataDir, host: opts.host, startedAt, db, bus, settings, cameras, states, accounts, audit, media, segments, retention, events, health }), audit);
+  const router = new Router(createApi({ dataDir: opts.dataDir, host: opts.host, startedAt, db, bus, settings, cameras, states, accounts, audit, media, segments, retention, events, health, exports: exportsManager, rules, notifier }), audit);
 
   let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> => {
@@ -103,5 +159,5 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
   };
 
   log.info({ dataDir: opts.dataDir, host: opts.host, schema: db.schemaVersion }, 'engine started');
-  return { dataDir: opts.dataDir, db, bus, settings, cameras, router, states, accounts, audit, media, segments, retention, events, stop };
+  return { dataDir: opts.dataDir, db, bus, settings, cameras, router, states, accounts, audit, media, segments, retention, events, runtime, exports: exportsManager, rules, notifier, stop };
 }

@@ -7,6 +7,9 @@ import { createLogger } from '../core/log/index.js';
 import { defaultDataDir } from '../core/paths.js';
 import { APP_ROOT, VERSION } from '../core/version.js';
 import { AuditLog } from '../core/audit/index.js';
+import { analyzeFile, formatTable } from '../core/detect/analyze.js';
+import { DetectError } from '../core/detect/frame.js';
+import { verifyExport } from '../core/export/index.js';
 import { Database } from '../core/storage/database.js';
 import { createServer } from './server.js';
 import { isLoopback, loadTls, selfSignedTls, type TlsMaterial } from './tls.js';
@@ -66,6 +69,50 @@ program
     };
     process.on('SIGINT', () => shutdown('SIGINT'));
     process.on('SIGTERM', () => shutdown('SIGTERM'));
+  });
+
+program
+  .command('analyze')
+  .description('Run the detection pipeline on an image or video file and print what it finds (nothing leaves this machine)')
+  .argument('<file>', 'an image (detections) or a video (events)')
+  .option('--json', 'print JSON: {"detections": [...]} for an image, {"events": [...]} for a video')
+  .option('-m, --model <name>', 'model from the manifest (default: the default model)')
+  .option('--models-dir <dir>', 'folder holding model files (default: $PORCHLIGHT_MODELS_DIR, then <data>/models)')
+  .option('-d, --data <dir>', 'data directory whose models/ folder is searched', defaultDataDir())
+  .option('--fps <n>', 'frames per second analysed in a video (default: the camera default)', (v) => Number(v))
+  .action(async (file: string, opts: { json?: boolean; model?: string; modelsDir?: string; data: string; fps?: number }) => {
+    try {
+      const result = await analyzeFile(resolve(file), {
+        model: opts.model,
+        modelsDir: opts.modelsDir ?? process.env.PORCHLIGHT_MODELS_DIR,
+        dataDir: resolve(opts.data),
+        fps: opts.fps,
+      });
+      if (!opts.json) process.stdout.write(`${formatTable(result)}\n`);
+      else if (result.kind === 'image') process.stdout.write(`${JSON.stringify({ detections: result.detections })}\n`);
+      else process.stdout.write(`${JSON.stringify({ events: result.events.map(({ label, start, end, topScore, box }) => ({ label, start, end, topScore, box })) })}\n`);
+    } catch (err) {
+      if (err instanceof DetectError) {
+        process.stderr.write(`porchlight analyze: ${err.message}\n`);
+        process.exitCode = 1;
+        return;
+      }
+      throw err;
+    }
+  });
+
+program
+  .command('export-verify')
+  .description('Check an exported clip (or zip) against its manifest: exit code 1 if any byte changed')
+  .argument('<manifest>', 'the .manifest.json written next to the export')
+  .action(async (manifest: string) => {
+    const result = await verifyExport(resolve(manifest));
+    for (const f of result.files) process.stdout.write(`${f.ok ? 'ok      ' : 'CHANGED '} ${f.path}\n`);
+    if (result.ok) process.stdout.write('export intact: every file matches its manifest\n');
+    else {
+      process.stdout.write(`export NOT intact${result.problem ? `: ${result.problem}` : ''}\n`);
+      process.exitCode = 1;
+    }
   });
 
 program

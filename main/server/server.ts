@@ -11,7 +11,8 @@ import type { CallContext } from '../core/api/router.js';
 import type { Engine } from '../core/app.js';
 import { createLogger } from '../core/log/index.js';
 import { callerOf, registerAuth } from './auth.js';
-import { registerMediaRoutes } from './media.js';
+import { registerLiveRoute } from './live.js';
+import { registerFrameRoute, registerMediaRoutes, registerPlaybackRoute } from './media.js';
 import { isLoopback, type TlsMaterial } from './tls.js';
 
 const log = createLogger('server');
@@ -93,7 +94,10 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
   registerAuth(app, engine, { secureCookies: Boolean(opts.tls) });
 
-  registerMediaRoutes(app, engine.media);
+  registerMediaRoutes(app, engine);
+  registerPlaybackRoute(app, engine);
+  registerFrameRoute(app, engine);
+  registerLiveRoute(app, engine);
 
   app.post<{ Params: { method: string } }>('/api/rpc/:method', async (req, reply) => {
     if (!sameOrigin(req)) return reply.status(403).send(errorReply({ code: 'forbidden', message: 'Cross-origin requests are refused' }));

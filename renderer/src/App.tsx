@@ -4,6 +4,9 @@ import { NavLink, Navigate, Route, Routes } from 'react-router';
 import { AuthGate, signOut } from './Auth.js';
 import { Placeholder } from './pages/Placeholder.js';
 import { CamerasPage } from './pages/Cameras.js';
+import { EventsPage } from './pages/Events.js';
+import { LivePage } from './pages/Live.js';
+import { TimelinePage } from './pages/Timeline.js';
 import { SettingsPage } from './pages/Settings.js';
 import { SystemPage } from './pages/System.js';
 
@@ -18,6 +21,11 @@ const SCREENS = [
 
 /** Screens built so far; the rest show their empty state. */
 const PAGES: Record<string, ReactElement> = {
+  live: <LivePage />,
+  'live/:cameraId': <LivePage />,
+  timeline: <TimelinePage />,
+  events: <EventsPage />,
+  'events/:eventId': <EventsPage />,
   cameras: <CamerasPage />,
   settings: <SettingsPage />,
 };
@@ -57,7 +65,7 @@ function Shell({ user }: { user: { username: string; role: string } | null }) {
       <main className="content">
         <Routes>
           <Route path="/" element={<Navigate to="/live" replace />} />
-          {SCREENS.filter((s) => !(s.path in PAGES)).map((s) => (
+          {SCREENS.filter((s) => !Object.hasOwn(PAGES, s.path)).map((s) => (
             <Route key={s.path} path={`/${s.path}`} element={<Placeholder title={s.label} hint={s.hint} />} />
           ))}
           {Object.entries(PAGES).map(([path, element]) => (

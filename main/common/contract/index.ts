@@ -9,3 +9,5 @@ export * from './audit.js';
 export * from './recordings.js';
 export * from './system.js';
 export * from './onvif.js';
+export * from './exports.js';
+export * from './rules.js';

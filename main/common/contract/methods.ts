@@ -5,7 +5,9 @@ import { AuditEntry, AuditQuery, AuditVerify } from './audit.js';
 import { Password, User, UserRole, Username } from './auth.js';
 import { Camera, CameraId, CameraInput, CameraState, ProbeResult, StreamUrl } from './cameras.js';
 import { EventDto, EventPage, EventQuery } from './events.js';
+import { exportMethodSpecs } from './exports.js';
 import { onvifMethodSpecs } from './onvif.js';
+import { rulesMethodSpecs } from './rules.js';
 import { LogLine, SystemHealth } from './system.js';
 import { SegmentDto, Span, SpansQuery, StorageStats } from './recordings.js';
 
@@ -64,7 +66,6 @@ export const methods = {
     input: z.object({ cameraId: CameraId, after: z.number().int(), before: z.number().int() }).strict(),
     output: z.array(SegmentDto),
     role: 'viewer',
-    audit: true,
   }),
   'system.health': method({ input: empty, output: SystemHealth, role: 'viewer' }),
   'system.logs': method({ input: z.object({ limit: z.number().int().min(1).max(500).default(200) }).strict(), output: z.array(LogLine), role: 'admin' }),
@@ -89,6 +90,8 @@ export const methods = {
 
   // each feature module owns its part of the contract
   ...onvifMethodSpecs,
+  ...exportMethodSpecs,
+  ...rulesMethodSpecs,
 } as const;
 
 export type Methods = typeof methods;

@@ -1,6 +1,9 @@
 // Topics pushed from the engine to every subscriber (bus in-process, IPC or WebSocket outside).
 import { z } from 'zod';
 import { CameraState } from './cameras.js';
+import { EventDto } from './events.js';
+import { exportTopics } from './exports.js';
+import { rulesTopics } from './rules.js';
 
 export const SegmentInfo = z.object({
   cameraId: z.string(),
@@ -14,6 +17,10 @@ export const topics = {
   'camera.changed': z.object({ id: z.string(), deleted: z.boolean() }),
   'segment.new': SegmentInfo,
   'settings.changed': z.object({ section: z.string() }),
+  /** An event started, changed meaningfully (label, zones, score) or ended. */
+  'event.changed': EventDto,
+  ...exportTopics,
+  ...rulesTopics,
 } as const;
 
 export type Topics = typeof topics;

@@ -9,6 +9,9 @@ import type { CameraRepository } from '../cameras/repository.js';
 import type { SettingsStore } from '../config/index.js';
 import { locateFfmpeg } from '../ffmpeg/locate.js';
 import type { EventRepository } from '../events/repository.js';
+import { exportApi, type ExportManager } from '../export/index.js';
+import type { Notifier } from '../notify/index.js';
+import { rulesApi, type RuleEngine } from '../rules/index.js';
 import type { SegmentIndex } from '../recordings/index.js';
 import type { MediaStore } from '../recordings/media-store.js';
 import type { Retention } from '../recordings/retention.js';
@@ -36,6 +39,9 @@ export interface ApiDeps {
   retention: Retention;
   events: EventRepository;
   health: HealthSource;
+  exports: ExportManager;
+  rules: RuleEngine;
+  notifier: Notifier;
 }
 
 function requireEvent<T>(value: T | undefined, id: string): T {
@@ -134,5 +140,7 @@ export function createApi(deps: ApiDeps): Implementation {
     'audit.export': () => ({ csv: deps.audit.exportCsv() }),
 
     ...onvifApi(deps, publicCamera),
+    ...exportApi(deps.exports),
+    ...rulesApi({ rules: deps.rules, notifier: deps.notifier }),
   };
 }

@@ -85,7 +85,10 @@ function CameraForm({ camera, onDone }: { camera?: Camera; onDone: () => void })
     e.preventDefault();
     const streams: CameraStream[] = [{ name: 'main', url: mainUrl.trim(), roles: subUrl ? ['record', 'live'] : ['record', 'live', 'detect'] }];
     if (subUrl.trim()) streams.push({ name: 'sub', url: subUrl.trim(), roles: ['detect'] });
-    await save.mutateAsync({ id: camera?.id, name: name.trim(), recordMode, streams, detect: { enabled: detect } });
+    // detection frames keep the camera's shape (640 wide) so boxes and zones are not distorted
+    const probed = probe.data?.ok ? probe.data : undefined;
+    const size = probed ? { width: 640, height: Math.max(120, Math.round((640 * probed.height) / probed.width / 2) * 2) } : {};
+    await save.mutateAsync({ id: camera?.id, name: name.trim(), recordMode, streams, detect: { enabled: detect, ...size } });
     onDone();
   };
 

@@ -1,0 +1,265 @@
+// Runs the cameras: one ingest per camera, its frames through the detection pipeline, objects into events.
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import type { Camera, CameraHealth, SystemHealth } from '../../common/contract/index.js';
+import type { Box } from '../../common/contract/events.js';
+import type { Bus } from '../bus/index.js';
+import type { SettingsStore } from '../config/index.js';
+import { createDetector, type Detector } from '../detect/detector.js';
+import { DetectError } from '../detect/frame.js';
+import { FramePipeline, type ObjectEvent } from '../detect/pipeline.js';
+import type { EventRepository } from '../events/repository.js';
+import { writeSnapshot } from '../events/snapshot.js';
+import { IngestSupervisor, scanUnindexedSegments, type FrameSource, type IngestConfig, type LiveSource } from '../ingest/index.js';
+import { createLogger } from '../log/index.js';
+import type { SegmentIndex } from '../recordings/index.js';
+import type { MediaStore } from '../recordings/media-store.js';
+import type { Retention } from '../recordings/retention.js';
+import type { CameraRepository } from './repository.js';
+
+const log = createLogger('cameras');
+
+export interface RuntimeDeps {
+  dataDir: string;
+  bus: Bus;
+  settings: SettingsStore;
+  cameras: CameraRepository;
+  media: MediaStore;
+  segments: SegmentIndex;
+  events: EventRepository;
+  retention: Retention;
+  /** Where models are looked for before <data>/models (tests and CI point it at a shared folder). */
+  modelsDir?: string;
+}
+
+interface Tracked {
+  eventId: string;
+  snapshot: string | null;
+  snapshotScore: number;
+}
+
+/** Snapshots are rewritten only when the best score improves this much (writes stay rare). */
+const SNAPSHOT_STEP = 0.05;
+
+function newEventId(start: number): string {
+  return `${start.toString(36)}-${randomBytes(4).toString('hex')}`;
+}
+
+export class CameraRuntime {
+  private supervisor: IngestSupervisor | undefined;
+  private detector: Detector | undefined;
+  private detectorStatus: SystemHealth['detector'] = { model: null, status: 'loading', message: null };
+  private readonly pipelines = new Map<string, { pipeline: FramePipeline; unsubscribe: () => void }>();
+  private readonly tracked = new Map<string, Tracked>();
+  private readonly disposers: (() => void)[] = [];
+  private applying: Promise<void> = Promise.resolve();
+  private stopped = false;
+
+  constructor(private readonly deps: RuntimeDeps) {}
+
+  async start(): Promise<void> {
+    const { bus, settings } = this.deps;
+    await this.loadDetector();
+    const ffmpeg = settings.get('ffmpeg');
+    this.supervisor = new IngestSupervisor({
+      ffmpegPath: ffmpeg.ffmpegPath || undefined,
+      onSegment: (s) => {
+        this.deps.segments.add({ cameraId: s.cameraId, path: s.path, start: s.start, end: s.end, durationMs: s.durationMs, bytes: s.bytes });
+        // quota is checked as segments arrive, so usage never runs more than a segment over
+        void this.deps.retention.run().catch((err: unknown) => log.error({ err }, 'retention failed'));
+      },
+      onState: (s) => bus.publish('camera.state', { ...s }),
+    });
+    await this.repair();
+    this.disposers.push(bus.subscribe('camera.changed', () => this.apply()));
+    this.disposers.push(
+      bus.subscribe('settings.changed', ({ section }) => {
+        if (section === 'detection') void this.reloadDetector();
+      }),
+    );
+    await this.apply();
+  }
+
+  /** After a crash: index playable segments ffmpeg finished but we never recorded, remove broken ones. */
+  private async repair(): Promise<void> {
+    for (const cam of this.deps.cameras.list()) {
+      this.deps.segments.dropMissingFiles(cam.id);
+      try {
+        const result = await scanUnindexedSegments(this.deps.media.cameraRecordingsDir(cam.id), this.deps.segments.knownPaths(cam.id), { cameraId: cam.id });
+        for (const s of result.found) this.deps.segments.add(s);
+        if (result.found.length || result.deleted.length) {
+          log.warn({ camera: cam.id, indexed: result.found.length, removed: result.deleted.length }, 'repaired recordings after an unclean stop');
+        }
+      } catch (err) {
+        log.error({ err, camera: cam.id }, 'segment repair failed');
+      }
+    }
+  }
+
+  private async loadDetector(): Promise<void> {
+    const cfg = this.deps.settings.get('detection');
+    if (!cfg.enabled) {
+      this.detectorStatus = { model: null, status: 'motion-only', message: 'Object detection is turned off in Settings' };
+      return;
+    }
+    try {
+      this.detector = await createDetector({ model: cfg.model, modelsDir: this.deps.modelsDir, dataDir: this.deps.dataDir, workers: 1 });
+      this.detectorStatus = { model: this.detector.model.name, status: 'ready', message: null };
+    } catch (err) {
+      const message = err instanceof DetectError ? err.message : `The detection model could not be loaded: ${(err as Error).message}`;
+      // Recording goes on without detection; the UI says so plainly.
+      this.detectorStatus = { model: cfg.model, status: 'motion-only', message };
+      log.warn({ err, model: cfg.model }, 'running without object detection');
+    }
+  }
+
+  private async reloadDetector(): Promise<void> {
+    for (const id of [...this.pipelines.keys()]) this.detachPipeline(id);
+    await this.detector?.close();
+    this.detector = undefined;
+    await this.loadDetector();
+    await this.apply();
+  }
+
+  /** Brings the running cameras in line with the registry; serialised so changes never interleave. */
+  apply(): Promise<void> {
+    this.applying = this.applying.then(() => this.applyNow()).catch((err: unknown) => log.error({ err }, 'applying cameras failed'));
+    return this.applying;
+  }
+
+  private ingestConfig(cam: Camera): IngestConfig | undefined {
+    const main = cam.streams.find((s) => s.name === 'main') ?? cam.streams[0];
+    if (!main) return undefined;
+    const even = (n: number) => Math.max(2, Math.round(n / 2) * 2);
+    return {
+      cameraId: cam.id,
+      url: main.url,
+      recordingsDir: this.deps.media.cameraRecordingsDir(cam.id),
+      record: cam.recordMode !== 'off',
+      detect: { enabled: cam.detect.enabled, width: even(cam.detect.width), height: even(cam.detect.height), fps: cam.detect.fps },
+      live: true,
+    };
+  }
+
+  private async applyNow(): Promise<void> {
+    if (this.stopped || !this.supervisor) return;
+    const cams = this.deps.cameras.list().filter((c) => c.enabled);
+    const configs = cams.map((c) => this.ingestConfig(c)).filter((c): c is IngestConfig => c !== undefined);
+    const wanted = new Set(configs.map((c) => c.cameraId));
+    for (const id of [...this.pipelines.keys()]) if (!wanted.has(id)) this.detachPipeline(id);
+    for (const cam of this.deps.cameras.list().filter((c) => !c.enabled)) {
+      this.deps.bus.publish('camera.state', { cameraId: cam.id, state: 'disabled', since: Date.now() });
+    }
+    await this.supervisor.apply(configs);
+    for (const cam of cams) {
+      const ingest = this.supervisor.get(cam.id);
+      const existing = this.pipelines.get(cam.id);
+      if (existing && existing.pipeline && ingest) continue;
+      if (!ingest || !cam.detect.enabled || !this.detector) continue;
+      const pipeline = new FramePipeline({
+        cameraId: cam.id,
+        detector: this.detector,
+        settings: { fps: cam.detect.fps },
+        callbacks: {
+          onStart: (e) => void this.onObject(e, false),
+          onUpdate: (e) => void this.onObject(e, false),
+          onEnd: (e) => void this.onObject(e, true),
+        },
+      });
+      const unsubscribe = ingest.subscribe((frame) => pipeline.push(frame));
+      this.pipelines.set(cam.id, { pipeline, unsubscribe });
+    }
+  }
+
+  private detachPipeline(id: string): void {
+    const p = this.pipelines.get(id);
+    if (!p) return;
+    p.unsubscribe();
+    void p.pipeline.flush().catch(() => undefined);
+    this.pipelines.delete(id);
+  }
+
+  /** A tracked object became, changed or ended an event: one row write, a snapshot when it got better. */
+  private async onObject(e: ObjectEvent, ended: boolean): Promise<void> {
+    let t = this.tracked.get(e.objectId);
+    if (!t) {
+      t = { eventId: newEventId(e.start), snapshot: null, snapshotScore: 0 };
+      this.tracked.set(e.objectId, t);
+    }
+    const { frame } = e.bestFrame;
+    const w = frame.width;
+    const h = frame.height;
+    const norm = (b: Box): Box => [b[0] / w, b[1] / h, b[2] / w, b[3] / h].map((v) => Math.round(Math.min(1, Math.max(0, v)) * 10_000) / 10_000) as Box;
+    if (e.bestFrame.score >= t.snapshotScore + SNAPSHOT_STEP || !t.snapshot) {
+      const rel = `${e.cameraId}/${t.eventId}.jpg`;
+      try {
+        await writeSnapshot(frame, join(this.deps.media.root('snapshots'), rel));
+        t.snapshot = rel;
+        t.snapshotScore = e.bestFrame.score;
+      } catch (err) {
+        log.error({ err, camera: e.cameraId }, 'snapshot not written');
+      }
+    }
+    try {
+      this.deps.events.upsert({
+        id: t.eventId,
+        cameraId: e.cameraId,
+        label: e.label,
+        start: Math.round(e.start),
+        end: ended ? Math.round(e.end ?? Date.now()) : null,
+        topScore: Math.round(e.topScore * 1000) / 1000,
+        box: norm(e.bestFrame.box),
+        zones: e.enteredZones,
+        snapshot: t.snapshot,
+      });
+    } catch (err) {
+      // the camera may have been deleted while the object was tracked
+      log.warn({ err, camera: e.cameraId }, 'event not stored');
+      return;
+    }
+    const dto = this.deps.events.get(t.eventId);
+    if (dto) this.deps.bus.publish('event.changed', dto);
+    if (ended) this.tracked.delete(e.objectId);
+  }
+
+  live(cameraId: string): LiveSource | undefined {
+    return this.supervisor?.get(cameraId)?.live;
+  }
+
+  frames(cameraId: string): FrameSource | undefined {
+    return this.supervisor?.get(cameraId);
+  }
+
+  health(): { cameras: () => CameraHealth[]; detector: () => SystemHealth['detector'] } {
+    return {
+      detector: () => this.detectorStatus,
+      cameras: () => {
+        const det = this.detector?.stats();
+        return (this.supervisor?.stats() ?? []).map((s) => {
+          const p = this.pipelines.get(s.cameraId)?.pipeline.stats();
+          return {
+            cameraId: s.cameraId,
+            fpsIn: s.fpsIn,
+            fpsDetect: 0,
+            framesToModel: p?.framesToModel ?? 0,
+            framesTotal: p?.framesTotal ?? 0,
+            dropped: (p?.framesDropped ?? 0) + (p?.framesSkipped ?? 0),
+            detectorMs: det ? det.detectMsMedian : null,
+            restarts: s.restarts,
+            liveViewers: 0,
+          };
+        });
+      },
+    };
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    for (const d of this.disposers.splice(0)) d();
+    await this.applying;
+    for (const id of [...this.pipelines.keys()]) this.detachPipeline(id);
+    await this.supervisor?.stop();
+    await this.detector?.close();
+  }
+}

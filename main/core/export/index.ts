@@ -1,0 +1,28 @@
+// The export module's surface: the job manager, manifest verification, and the contract methods it implements.
+import type { z } from 'zod';
+import type { exportMethodSpecs } from '../../common/contract/exports.js';
+import type { CallContext } from '../api/router.js';
+import type { ExportManager } from './manager.js';
+
+export { ExportManager, type Actor, type ExportManagerDeps } from './manager.js';
+export { verifyExport, digestFile, Manifest } from './manifest.js';
+export { ZipWriter, readZipDirectory } from './zip.js';
+
+type Specs = typeof exportMethodSpecs;
+export type ExportImplementation = {
+  [M in keyof Specs]: (input: z.infer<Specs[M]['input']>, ctx: CallContext) => z.infer<Specs[M]['output']> | Promise<z.infer<Specs[M]['output']>>;
+};
+
+/** The exports.* methods, to spread into createApi's implementation once the specs are in `methods`. */
+export function exportApi(manager: ExportManager): ExportImplementation {
+  const actor = (ctx: CallContext) => ({ name: ctx.user.name, origin: ctx.origin });
+  return {
+    'exports.create': (input, ctx) => manager.create(input, actor(ctx)),
+    'exports.createFromEvents': (input, ctx) => manager.createFromEvents(input, actor(ctx)),
+    'exports.list': ({ limit }) => manager.list(limit),
+    'exports.get': ({ id }) => manager.get(id),
+    'exports.cancel': ({ id }) => manager.cancel(id),
+    'exports.delete': ({ id }) => manager.delete(id),
+    'exports.verify': ({ id }) => manager.verify(id),
+  };
+}

@@ -1,0 +1,565 @@
+// Export jobs: a queue run one job at a time; ffmpeg concat per camera (or per event into a zip), a manifest, progress, cancel.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import {
+  EventsExportRequest,
+  ExportRequest,
+  type ExportGap,
+  type ExportJob,
+  type ExportProgress,
+  type ExportStatus,
+  type ExportVerifyResult,
+} from '../../common/contract/exports.js';
+import { ApiFailure } from '../../common/contract/index.js';
+import type { AuditRecord } from '../audit/index.js';
+import type { EventRepository } from '../events/repository.js';
+import { createLogger } from '../log/index.js';
+import type { SegmentIndex } from '../recordings/index.js';
+import type { MediaStore } from '../recordings/media-store.js';
+import type { Database } from '../storage/database.js';
+import { sql } from '../storage/sql.js';
+import { VERSION } from '../version.js';
+import { digestFile, Manifest, MANIFEST_FORMAT, verifyExport, type ManifestClip, type ManifestFile } from './manifest.js';
+import { concatList, describeGaps, ffmpegArgs, fileStamp, planCamera, type CameraPlan, type SourceSegment } from './plan.js';
+import { probeDuration, runFfmpeg } from './run.js';
+import { ZipWriter } from './zip.js';
+
+const log = createLogger('export');
+
+/** Progress events at most this often (the UI redraws a bar, no need for more). */
+const PUBLISH_EVERY_MS = 250;
+/** One event clip is at most this long, whatever the event's recorded end says. */
+const MAX_CLIP_MS = 3_600_000;
+/** An event still in progress is exported up to now, at most this far past its start. */
+const OPEN_EVENT_MS = 60_000;
+/** Share of the progress bar the ffmpeg runs take; hashing, probing and zipping take the rest. */
+const ENCODE_SHARE = 0.95;
+const TERMINAL: ReadonlySet<ExportStatus> = new Set(['done', 'failed', 'cancelled']);
+
+export interface Actor {
+  name: string;
+  /** Where the request came from: an IP address, or 'desktop'. */
+  origin: string;
+}
+
+export interface ExportManagerDeps {
+  db: Database;
+  media: MediaStore;
+  segments: SegmentIndex;
+  events: EventRepository;
+  /** The bus's publish, narrowed to this module's topic. */
+  publish?: (topic: 'export.progress', payload: ExportProgress) => void;
+  audit?: { record(entry: AuditRecord): void };
+  /** Binaries, or a function so a changed setting applies to the next job. */
+  ffmpeg: { ffmpeg: string; ffprobe: string } | (() => { ffmpeg: string; ffprobe: string });
+  /** Where concat lists are written; the OS temp dir by default. */
+  tmpDir?: string;
+}
+
+interface ClipSpec {
+  eventId: string;
+  cameraId: string;
+  label: string;
+  start: number;
+  end: number;
+}
+
+interface JobState {
+  id: string;
+  kind: 'range' | 'events';
+  cameras: string[];
+  start: number;
+  end: number;
+  exact: boolean;
+  allowGaps: boolean;
+  clips: ClipSpec[];
+  actor: Actor;
+  status: ExportStatus;
+  progress: number;
+  gaps?: ExportGap[];
+  abort: AbortController;
+  settled: Promise<void>;
+  settle: () => void;
+  lastPublish: number;
+  lastDecile: number;
+}
+
+interface ExportRow {
+  id: string;
+  camera_ids: string;
+  start: number;
+  end: number;
+  status: ExportStatus;
+  progress: number;
+  path: string | null;
+  bytes: number | null;
+  sha256: string | null;
+  error: string | null;
+  created_by: string;
+  created_at: number;
+  finished_at: number | null;
+}
+
+interface Outcome {
+  manifest: Manifest;
+  manifestName: string;
+}
+
+/** A failure the user can act on; its message is shown as is. */
+class ExportError extends Error {
+  constructor(
+    message: string,
+    readonly gaps?: ExportGap[],
+  ) {
+    super(message);
+  }
+}
+
+class Cancelled extends Error {}
+
+function newId(now: number): string {
+  const t = new Date(now).toISOString();
+  return `${t.slice(0, 10).replace(/-/g, '')}-${t.slice(11, 19).replace(/:/g, '')}-${randomBytes(4).toString('hex')}`;
+}
+
+function safeName(s: string): string {
+  return s.replace(/[^A-Za-z0-9_-]+/g, '_').slice(0, 64) || 'x';
+}
+
+export class ExportManager {
+  private readonly jobs = new Map<string, JobState>();
+  private readonly queue: string[] = [];
+  private readonly manifests = new Map<string, Manifest | null>();
+  private running: string | undefined;
+  private stopped = false;
+
+  constructor(private readonly deps: ExportManagerDeps) {
+    mkdirSync(this.root, { recursive: true });
+  }
+
+  private get root(): string {
+    return this.deps.media.root('exports');
+  }
+
+  private bins(): { ffmpeg: string; ffprobe: string } {
+    const f = this.deps.ffmpeg;
+    return typeof f === 'function' ? f() : f;
+  }
+
+  /** Jobs a previous run left queued or running cannot resume (their requests lived in memory): fail them and clear their files. */
+  async start(): Promise<void> {
+    const stale = this.deps.db.all<{ id: string }>(sql`SELECT id FROM exports WHERE status IN ('queued', 'running')`);
+    for (const { id } of stale) {
+      await this.removeJobDir(id);
+      this.deps.db.run(sql`UPDATE exports SET status = 'failed', error = ${'The engine stopped before this export finished'}, finished_at = ${Date.now()} WHERE id = ${id}`);
+    }
+    if (stale.length) log.warn({ jobs: stale.length }, 'interrupted exports marked failed');
+  }
+
+  /** Cancels what is queued or running and waits for ffmpeg to be gone; safe to call twice. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    const active = [...this.jobs.values()].filter((j) => !TERMINAL.has(j.status));
+    await Promise.all(active.map((j) => this.cancel(j.id).catch(() => undefined)));
+  }
+
+  create(input: ExportRequest, actor: Actor): ExportJob {
+    const req = ExportRequest.parse(input);
+    return this.enqueue({ kind: 'range', cameras: req.cameras, start: req.start, end: req.end, exact: req.exact ?? false, allowGaps: req.allowGaps ?? false, clips: [] }, actor);
+  }
+
+  /** The events are chosen now, so the zip holds what the query matched when it was asked. */
+  createFromEvents(input: EventsExportRequest, actor: Actor): ExportJob {
+    const req = EventsExportRequest.parse(input);
+    const { paddingS, allowGaps, ...query } = req;
+    const page = this.deps.events.query(query);
+    if (page.items.length === 0) throw new ApiFailure('not_found', 'No event matches the query');
+    const pad = paddingS * 1000;
+    const now = Date.now();
+    const clips = page.items
+      .map((e) => {
+        const end = e.end ?? Math.min(now, e.start + OPEN_EVENT_MS);
+        return { eventId: e.id, cameraId: e.cameraId, label: e.label, start: e.start - pad, end: Math.min(Math.max(end, e.start) + pad, e.start + MAX_CLIP_MS) };
+      })
+      .sort((a, b) => a.start - b.start || a.eventId.localeCompare(b.eventId));
+    const cameras = [...new Set(clips.map((c) => c.cameraId))].sort();
+    const start = Math.min(...clips.map((c) => c.start));
+    const end = Math.max(...clips.map((c) => c.end));
+    return this.enqueue({ kind: 'events', cameras, start, end, exact: false, allowGaps: allowGaps ?? false, clips }, actor);
+  }
+
+  list(limit = 100): ExportJob[] {
+    const rows = this.deps.db.all<ExportRow>(sql`SELECT * FROM exports ORDER BY created_at DESC, id DESC LIMIT ${limit}`);
+    return rows.map((r) => this.toDto(r));
+  }
+
+  get(id: string): ExportJob {
+    const row = this.row(id);
+    if (!row) throw new ApiFailure('not_found', `There is no export with id ${JSON.stringify(id)}`);
+    return this.toDto(row);
+  }
+
+  /** Resolves once the job is done, failed or cancelled. */
+  async wait(id: string): Promise<ExportJob> {
+    await this.jobs.get(id)?.settled;
+    return this.get(id);
+  }
+
+  /** Stops the job (ffmpeg killed, partial files removed) and resolves once it is gone. */
+  async cancel(id: string): Promise<ExportJob> {
+    const job = this.jobs.get(id);
+    if (!job || TERMINAL.has(job.status)) return this.get(id);
+    job.abort.abort();
+    const queued = this.queue.indexOf(id);
+    if (queued >= 0) {
+      this.queue.splice(queued, 1);
+      this.finishJob(job, 'cancelled', { error: 'Cancelled' });
+    }
+    await job.settled;
+    return this.get(id);
+  }
+
+  /** Removes the job's files and row; an active job is cancelled first. */
+  async delete(id: string): Promise<{ deleted: boolean }> {
+    if (!this.row(id)) return { deleted: false };
+    await this.cancel(id);
+    await this.removeJobDir(id);
+    this.manifests.delete(id);
+    this.jobs.delete(id);
+    return { deleted: this.deps.db.run(sql`DELETE FROM exports WHERE id = ${id}`).changes > 0 };
+  }
+
+  async verify(id: string): Promise<ExportVerifyResult> {
+    const path = this.manifestPath(id);
+    if (!path) throw new ApiFailure('not_found', `Export ${id} has no manifest (it did not finish)`);
+    return verifyExport(path);
+  }
+
+  /** The sidecar manifest's absolute path, for the verify command and the media route. */
+  manifestPath(id: string): string | null {
+    const rel = this.row(id)?.path;
+    return rel ? this.deps.media.resolve('exports', rel) : null;
+  }
+
+  private row(id: string): ExportRow | undefined {
+    return this.deps.db.get<ExportRow>(sql`SELECT * FROM exports WHERE id = ${id}`);
+  }
+
+  private enqueue(spec: Pick<JobState, 'kind' | 'cameras' | 'start' | 'end' | 'exact' | 'allowGaps' | 'clips'>, actor: Actor): ExportJob {
+    if (this.stopped) throw new ApiFailure('unavailable', 'The engine is stopping');
+    const now = Date.now();
+    const id = newId(now);
+    let settle!: () => void;
+    const settled = new Promise<void>((resolve) => (settle = resolve));
+    const job: JobState = { ...spec, id, actor, status: 'queued', progress: 0, abort: new AbortController(), settled, settle, lastPublish: 0, lastDecile: 0 };
+    this.deps.db.run(sql`INSERT INTO exports (id, camera_ids, start, end, status, progress, created_by, created_at)
+      VALUES (${id}, ${JSON.stringify(spec.cameras)}, ${spec.start}, ${spec.end}, 'queued', 0, ${actor.name}, ${now})`);
+    this.jobs.set(id, job);
+    this.queue.push(id);
+    log.info({ id, kind: spec.kind, cameras: spec.cameras, seconds: Math.round((spec.end - spec.start) / 1000), clips: spec.clips.length || undefined }, 'export queued');
+    // started after this call returns, so the caller sees the job as queued
+    queueMicrotask(() => this.pump());
+    return this.get(id);
+  }
+
+  private pump(): void {
+    if (this.running || this.stopped) return;
+    const id = this.queue.shift();
+    const job = id ? this.jobs.get(id) : undefined;
+    if (!job) return;
+    this.running = job.id;
+    void this.runJob(job).finally(() => {
+      this.running = undefined;
+      this.pump();
+    });
+  }
+
+  private async runJob(job: JobState): Promise<void> {
+    const t0 = performance.now();
+    job.status = 'running';
+    this.deps.db.run(sql`UPDATE exports SET status = 'running', progress = 0 WHERE id = ${job.id}`);
+    this.publish(job, true);
+    const dir = join(this.root, job.id);
+    let outcome: Outcome | undefined;
+    let failure: unknown;
+    try {
+      await mkdir(dir, { recursive: true });
+      outcome = job.kind === 'range' ? await this.exportRange(job, dir) : await this.exportEvents(job, dir);
+    } catch (err) {
+      failure = err;
+    }
+    if (outcome) {
+      const files = outcome.manifest.files;
+      const bytes = files.reduce((n, f) => n + f.bytes, 0);
+      this.manifests.set(job.id, outcome.manifest);
+      this.finishJob(job, 'done', { path: `${job.id}/${outcome.manifestName}`, bytes, sha256: files.length === 1 ? files[0]?.sha256 : undefined });
+      log.info({ id: job.id, files: files.length, mb: Math.round(bytes / 1e6), seconds: Math.round(performance.now() - t0) / 1000 }, 'export finished');
+      return;
+    }
+    await this.removeJobDir(job.id).catch((err: unknown) => log.error({ err, id: job.id }, 'could not remove a failed export folder'));
+    if (job.abort.signal.aborted) {
+      this.finishJob(job, 'cancelled', { error: 'Cancelled' });
+      log.info({ id: job.id }, 'export cancelled');
+    } else if (failure instanceof ExportError) {
+      job.gaps = failure.gaps;
+      this.finishJob(job, 'failed', { error: failure.message });
+      log.warn({ id: job.id, error: failure.message }, 'export failed');
+    } else {
+      log.error({ err: failure, id: job.id }, 'export failed unexpectedly');
+      this.finishJob(job, 'failed', { error: 'The export failed unexpectedly; the engine log has the details' });
+    }
+  }
+
+  private finishJob(job: JobState, status: ExportStatus, r: { path?: string; bytes?: number; sha256?: string; error?: string }): void {
+    job.status = status;
+    if (status === 'done') job.progress = 1;
+    this.deps.db.run(sql`UPDATE exports SET status = ${status}, progress = ${job.progress}, path = ${r.path ?? null}, bytes = ${r.bytes ?? null},
+      sha256 = ${r.sha256 ?? null}, error = ${r.error ?? null}, finished_at = ${Date.now()} WHERE id = ${job.id}`);
+    this.publish(job, true);
+    this.deps.audit?.record({
+      actor: job.actor.name,
+      action: job.kind === 'range' ? 'exports.create' : 'exports.createFromEvents',
+      target: job.id,
+      origin: job.actor.origin,
+      ok: status === 'done',
+      details: { status, cameras: job.cameras, start: job.start, end: job.end, sha256: r.sha256, error: r.error },
+    });
+    job.settle();
+  }
+
+  private progress(job: JobState, p: number): void {
+    job.progress = Math.min(1, Math.max(job.progress, p));
+    const decile = Math.floor(job.progress * 10);
+    // the row is written rarely (every 10 %); the bus carries the fine-grained progress
+    if (decile > job.lastDecile) {
+      job.lastDecile = decile;
+      this.deps.db.run(sql`UPDATE exports SET progress = ${job.progress} WHERE id = ${job.id}`);
+    }
+    this.publish(job, false);
+  }
+
+  private publish(job: JobState, force: boolean): void {
+    const now = Date.now();
+    if (!force && now - job.lastPublish < PUBLISH_EVERY_MS) return;
+    job.lastPublish = now;
+    this.deps.publish?.('export.progress', { id: job.id, status: job.status, progress: job.progress });
+  }
+
+  private plan(cameraId: string, start: number, end: number): CameraPlan {
+    const { media, segments } = this.deps;
+    const found: SourceSegment[] = segments.segments(cameraId, start, end).map((s) => {
+      const abs = media.resolve('recordings', s.url);
+      return { cameraId, abs, rel: s.url, start: s.start, end: s.end, exists: abs !== null && media.size(abs) > 0 };
+    });
+    return planCamera(cameraId, start, end, found);
+  }
+
+  /** Plans every piece up front, so a gap fails the job before any work is done. */
+  private checkGaps(job: JobState, plans: CameraPlan[]): ExportGap[] {
+    const gaps = plans.flatMap((p) => p.gaps);
+    job.gaps = gaps.length ? gaps : undefined;
+    if (gaps.length && !job.allowGaps) {
+      throw new ExportError(`Recording is missing: ${describeGaps(gaps, job.start, job.end)}. Export again with gaps allowed to skip the missing parts.`, gaps);
+    }
+    if (!plans.some((p) => p.segments.length)) throw new ExportError('Nothing was recorded in this range', gaps);
+    return gaps;
+  }
+
+  private async exportRange(job: JobState, dir: string): Promise<Outcome> {
+    const plans = job.cameras.map((c) => this.plan(c, job.start, job.end));
+    const gaps = this.checkGaps(job, plans);
+    const usable = plans.filter((p) => p.segments.length);
+    const totalMs = usable.reduce((n, p) => n + p.coveredMs, 0);
+    let doneMs = 0;
+    const outputs: string[] = [];
+    for (const plan of usable) {
+      const out = join(dir, `${plan.cameraId}_${fileStamp(job.start)}.mp4`);
+      await this.concat(job, plan, out, job.exact, (ms) => this.progress(job, ((doneMs + ms) / totalMs) * ENCODE_SHARE));
+      doneMs += plan.coveredMs;
+      outputs.push(out);
+    }
+    const files: ManifestFile[] = [];
+    for (const out of outputs) files.push(await this.describeFile(job, out, basename(out)));
+    const manifest = this.manifest(job, files, usable, gaps);
+    const manifestName = files.length === 1 ? `${files[0]?.path}.manifest.json` : `${job.id}.manifest.json`;
+    await this.writeJson(join(dir, manifestName), manifest);
+    return { manifest, manifestName };
+  }
+
+  private async exportEvents(job: JobState, dir: string): Promise<Outcome> {
+    const plans = job.clips.map((c) => this.plan(c.cameraId, c.start, c.end));
+    const gaps = this.checkGaps(job, plans);
+    const work = join(dir, '.work');
+    await mkdir(work, { recursive: true });
+    const totalMs = plans.reduce((n, p) => n + p.coveredMs, 0);
+    let doneMs = 0;
+    const clips: ManifestClip[] = [];
+    const entries: { name: string; path: string; crc32: number; bytes: number }[] = [];
+    for (const [i, clip] of job.clips.entries()) {
+      const plan = plans[i];
+      if (!plan?.segments.length) {
+        clips.push({ ...clip, entry: null, sha256: null, bytes: null, duration: null });
+        continue;
+      }
+      const name = `${fileStamp(clip.start)}_${safeName(clip.cameraId)}_${safeName(clip.label)}_${safeName(clip.eventId)}.mp4`;
+      const out = join(work, name);
+      await this.concat(job, plan, out, false, (ms) => this.progress(job, ((doneMs + ms) / totalMs) * 0.85));
+      doneMs += plan.coveredMs;
+      const digest = await digestFile(out, (p) => this.deps.media.openRead(p));
+      const duration = await probeDuration(this.bins().ffprobe, out, job.abort.signal);
+      this.throwIfCancelled(job);
+      clips.push({ ...clip, entry: name, sha256: digest.sha256, bytes: digest.bytes, duration });
+      entries.push({ name, path: out, crc32: digest.crc32, bytes: digest.bytes });
+    }
+    // the manifest inside the zip lists the clips beside it, so an unpacked zip verifies on its own
+    const inner = this.manifest(
+      job,
+      clips.flatMap((c) => (c.entry && c.sha256 && c.bytes !== null ? [{ path: c.entry, sha256: c.sha256, bytes: c.bytes, duration: c.duration }] : [])),
+      plans,
+      gaps,
+      clips,
+    );
+    const zipName = `events_${fileStamp(job.start)}.zip`;
+    const zipPath = join(dir, zipName);
+    const zip = new ZipWriter(`${zipPath}.partial`);
+    try {
+      for (const [i, e] of entries.entries()) {
+        await zip.addFile({ name: e.name, size: e.bytes, crc32: e.crc32 }, e.path, job.abort.signal);
+        this.progress(job, 0.85 + (0.1 * (i + 1)) / entries.length);
+      }
+      await zip.addBuffer('manifest.json', Buffer.from(`${JSON.stringify(inner, null, 2)}\n`));
+      await zip.finish();
+    } catch (err) {
+      await zip.abort();
+      throw job.abort.signal.aborted ? new Cancelled() : err;
+    }
+    await rename(`${zipPath}.partial`, zipPath);
+    await rm(work, { recursive: true, force: true });
+    const file = await this.describeFile(job, zipPath, zipName, false);
+    const manifest: Manifest = { ...inner, files: [file] };
+    const manifestName = `${zipName}.manifest.json`;
+    await this.writeJson(join(dir, manifestName), manifest);
+    return { manifest, manifestName };
+  }
+
+  private throwIfCancelled(job: JobState): void {
+    if (job.abort.signal.aborted) throw new Cancelled();
+  }
+
+  /** One ffmpeg run: concat list in a temp dir, output to a .partial name, renamed once complete. */
+  private async concat(job: JobState, plan: CameraPlan, out: string, exact: boolean, onMs: (ms: number) => void): Promise<void> {
+    this.throwIfCancelled(job);
+    const tmp = await mkdtemp(join(this.deps.tmpDir ?? tmpdir(), 'porchlight-export-'));
+    const partial = `${out}.partial`;
+    try {
+      const list = join(tmp, 'list.ffconcat');
+      await writeFile(list, concatList(plan, exact));
+      const r = await runFfmpeg(this.bins().ffmpeg, ffmpegArgs(list, partial, plan, exact), {
+        signal: job.abort.signal,
+        onProgress: (us) => onMs(Math.min(plan.coveredMs, us / 1000)),
+      });
+      if (r.aborted || job.abort.signal.aborted) throw new Cancelled();
+      if (r.code !== 0) {
+        log.warn({ id: job.id, camera: plan.cameraId, code: r.code, signal: r.signal, stderr: r.stderr.slice(-5) }, 'ffmpeg failed');
+        throw new ExportError(`ffmpeg could not export ${plan.cameraId}: ${r.stderr.at(-1) ?? `exit ${r.code ?? r.signal}`}`);
+      }
+      await rename(partial, out);
+    } finally {
+      await this.deps.media.remove(partial);
+      await rm(tmp, { recursive: true, force: true });
+    }
+  }
+
+  private async describeFile(job: JobState, abs: string, rel: string, media = true): Promise<ManifestFile> {
+    this.throwIfCancelled(job);
+    const digest = await digestFile(abs, (p) => this.deps.media.openRead(p));
+    const duration = media ? await probeDuration(this.bins().ffprobe, abs, job.abort.signal) : null;
+    this.throwIfCancelled(job);
+    return { path: rel, sha256: digest.sha256, bytes: digest.bytes, duration };
+  }
+
+  private manifest(job: JobState, files: ManifestFile[], plans: CameraPlan[], gaps: ExportGap[], clips?: ManifestClip[]): Manifest {
+    const seen = new Set<string>();
+    const segments = plans.flatMap((p) => p.segments).filter((s) => !seen.has(s.rel) && seen.add(s.rel));
+    return {
+      format: MANIFEST_FORMAT,
+      porchlight: VERSION,
+      id: job.id,
+      kind: job.kind,
+      cameras: job.cameras,
+      range: { start: job.start, end: job.end, startIso: new Date(job.start).toISOString(), endIso: new Date(job.end).toISOString() },
+      exact: job.exact,
+      files,
+      segments: segments.map((s) => ({ cameraId: s.cameraId, path: s.rel, start: s.start, end: s.end })),
+      gaps,
+      ...(clips ? { clips } : {}),
+      exportedBy: job.actor.name,
+      exportedAt: new Date().toISOString(),
+    };
+  }
+
+  private async writeJson(path: string, value: unknown): Promise<void> {
+    await writeFile(`${path}.partial`, `${JSON.stringify(value, null, 2)}\n`, { flag: 'w' });
+    await rename(`${path}.partial`, path);
+  }
+
+  /** Files go through the media store; the emptied folders are removed after (two levels: the job and its .work). */
+  private async removeJobDir(id: string): Promise<void> {
+    const dir = join(this.root, id);
+    for (const sub of [join(dir, '.work'), dir]) {
+      let names: string[];
+      try {
+        names = await readdir(sub);
+      } catch {
+        continue;
+      }
+      for (const n of names) if (n !== '.work') await this.deps.media.remove(join(sub, n));
+      await rmdir(sub).catch(() => undefined);
+    }
+    await rm(dir, { recursive: true, force: true });
+  }
+
+  private readManifest(row: ExportRow): Manifest | null {
+    if (row.status !== 'done' || !row.path) return null;
+    if (this.manifests.has(row.id)) return this.manifests.get(row.id) ?? null;
+    let m: Manifest | null = null;
+    const abs = this.deps.media.resolve('exports', row.path);
+    try {
+      if (abs) m = Manifest.parse(JSON.parse(readFileSync(abs, 'utf8')));
+    } catch {
+      m = null;
+    }
+    this.manifests.set(row.id, m);
+    return m;
+  }
+
+  private toDto(r: ExportRow): ExportJob {
+    const job = this.jobs.get(r.id);
+    const m = this.readManifest(r);
+    const files = m?.files.map((f) => ({ url: `${r.id}/${f.path}`, bytes: f.bytes, sha256: f.sha256 }));
+    const gaps = job?.gaps ?? (m && m.gaps.length ? m.gaps : undefined);
+    return {
+      id: r.id,
+      kind: job?.kind ?? m?.kind ?? 'range',
+      cameras: JSON.parse(r.camera_ids) as string[],
+      start: r.start,
+      end: r.end,
+      exact: job?.exact ?? m?.exact ?? false,
+      status: job?.status ?? r.status,
+      progress: job?.progress ?? r.progress,
+      ...(r.bytes !== null ? { bytes: r.bytes } : {}),
+      ...(r.sha256 ? { sha256: r.sha256 } : {}),
+      ...(r.error ? { error: r.error } : {}),
+      ...(gaps ? { gaps } : {}),
+      ...(files?.[0] ? { url: files[0].url } : {}),
+      ...(r.path ? { manifestUrl: r.path } : {}),
+      ...(files ? { files } : {}),
+      createdBy: r.created_by,
+      createdAt: r.created_at,
+      ...(r.finished_at !== null ? { finishedAt: r.finished_at } : {}),
+    };
+  }
+}

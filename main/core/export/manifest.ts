@@ -1,0 +1,122 @@
+// The export manifest (what was exported, from which segments, by whom, with each output's sha256) and its verification.
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import type { Readable } from 'node:stream';
+import { crc32 } from 'node:zlib';
+import { z } from 'zod';
+import type { ExportVerifyResult } from '../../common/contract/exports.js';
+
+export const MANIFEST_FORMAT = 'porchlight-export/1';
+
+const Gap = z.object({ cameraId: z.string(), start: z.number().int(), end: z.number().int() });
+
+export const ManifestFile = z.object({
+  /** Relative to the manifest's folder. */
+  path: z.string().min(1),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  bytes: z.number().int().min(0),
+  /** Seconds, as ffprobe reads the container; null for non-media files. */
+  duration: z.number().nullable(),
+});
+
+export const ManifestSegment = z.object({
+  cameraId: z.string(),
+  /** Relative to the recordings root: <camera>/<day>/<time>.mp4 */
+  path: z.string(),
+  start: z.number().int(),
+  end: z.number().int(),
+});
+
+export const ManifestClip = z.object({
+  eventId: z.string(),
+  cameraId: z.string(),
+  label: z.string(),
+  start: z.number().int(),
+  end: z.number().int(),
+  /** The entry name inside the zip, absent when nothing was recorded for the event. */
+  entry: z.string().nullable(),
+  sha256: z.string().nullable(),
+  bytes: z.number().int().nullable(),
+  duration: z.number().nullable(),
+});
+
+export const Manifest = z.object({
+  format: z.literal(MANIFEST_FORMAT),
+  porchlight: z.string(),
+  id: z.string(),
+  kind: z.enum(['range', 'events']),
+  cameras: z.array(z.string()),
+  range: z.object({ start: z.number().int(), end: z.number().int(), startIso: z.string(), endIso: z.string() }),
+  exact: z.boolean(),
+  files: z.array(ManifestFile),
+  segments: z.array(ManifestSegment),
+  gaps: z.array(Gap),
+  clips: z.array(ManifestClip).optional(),
+  exportedBy: z.string(),
+  exportedAt: z.string(),
+});
+export type Manifest = z.infer<typeof Manifest>;
+export type ManifestFile = z.infer<typeof ManifestFile>;
+export type ManifestClip = z.infer<typeof ManifestClip>;
+
+export interface FileDigest {
+  sha256: string;
+  bytes: number;
+  crc32: number;
+}
+
+/** sha256, size and CRC-32 (for a zip entry) in one read. */
+export async function digestFile(path: string, open: (p: string) => Readable = (p) => createReadStream(p, { highWaterMark: 1 << 20 })): Promise<FileDigest> {
+  const hash = createHash('sha256');
+  let crc = 0;
+  let bytes = 0;
+  for await (const chunk of open(path)) {
+    const buf = chunk as Buffer;
+    hash.update(buf);
+    crc = crc32(buf, crc);
+    bytes += buf.length;
+  }
+  return { sha256: hash.digest('hex'), bytes, crc32: crc };
+}
+
+async function sha256OrNull(path: string): Promise<string | null> {
+  try {
+    return (await digestFile(path)).sha256;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+}
+
+/** Recomputes every listed file's sha256; a file listed outside the manifest's folder is refused, not read. */
+export async function verifyExport(manifestPath: string): Promise<ExportVerifyResult> {
+  let manifest: Manifest;
+  try {
+    manifest = Manifest.parse(JSON.parse(await readFile(manifestPath, 'utf8')));
+  } catch (err) {
+    const why = err instanceof z.ZodError ? 'it is not a Porchlight export manifest' : (err as Error).message;
+    return { ok: false, files: [], problem: `The manifest could not be read: ${why}` };
+  }
+  const dir = dirname(resolve(manifestPath));
+  const files: ExportVerifyResult['files'] = [];
+  for (const f of manifest.files) {
+    const abs = resolve(dir, f.path);
+    const rel = relative(dir, abs);
+    if (rel.startsWith('..') || isAbsolute(rel)) {
+      files.push({ path: f.path, ok: false, expected: f.sha256, actual: null });
+      continue;
+    }
+    const actual = await sha256OrNull(abs);
+    files.push({ path: f.path, ok: actual === f.sha256, expected: f.sha256, actual });
+  }
+  const bad = files.filter((f) => !f.ok);
+  const problem =
+    files.length === 0
+      ? 'The manifest lists no files'
+      : bad.length
+        ? bad.map((f) => (f.actual === null ? `${f.path} is missing` : `${f.path} does not match its sha256`)).join('; ')
+        : null;
+  return { ok: problem === null, files, problem };
+}

@@ -1,0 +1,98 @@
+// Runs one ffmpeg/ffprobe for an export: argument array, progress from `-progress pipe:1`, stop on abort (SIGTERM, then SIGKILL).
+import { spawn } from 'node:child_process';
+import { redactSecrets } from '../../common/redact.js';
+
+const KILL_GRACE_MS = 2_000;
+const STDERR_LINES = 30;
+/** ffprobe's JSON for one file is small; more means something is wrong. */
+const MAX_STDOUT = 4 * 1024 * 1024;
+
+export interface RunResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  aborted: boolean;
+  stderr: string[];
+  stdout: string;
+}
+
+export interface RunOptions {
+  signal?: AbortSignal;
+  /** Called with out_time in microseconds whenever ffmpeg reports progress (needs `-progress pipe:1` in args). */
+  onProgress?: (outTimeUs: number) => void;
+  /** Keep stdout (ffprobe); progress runs discard it after parsing. */
+  captureStdout?: boolean;
+}
+
+export function runFfmpeg(bin: string, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+  return new Promise((resolve) => {
+    const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+    const stderr: string[] = [];
+    let errPartial = '';
+    let outPartial = '';
+    let stdout = '';
+    let aborted = false;
+    let killTimer: NodeJS.Timeout | undefined;
+
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk: string) => {
+      const lines = (errPartial + chunk).split(/\r\n|\n|\r/);
+      errPartial = (lines.pop() ?? '').slice(-4096);
+      for (const l of lines) {
+        if (!l.trim()) continue;
+        stderr.push(redactSecrets(l.trimEnd()));
+        if (stderr.length > STDERR_LINES) stderr.shift();
+      }
+    });
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      if (opts.captureStdout) {
+        if (stdout.length < MAX_STDOUT) stdout += chunk;
+        return;
+      }
+      const lines = (outPartial + chunk).split('\n');
+      outPartial = (lines.pop() ?? '').slice(-4096);
+      for (const l of lines) {
+        // out_time_us is the muxed position; "N/A" before the first packet
+        if (l.startsWith('out_time_us=')) {
+          const us = Number(l.slice(12));
+          if (Number.isFinite(us) && us >= 0) opts.onProgress?.(us);
+        }
+      }
+    });
+
+    const onAbort = (): void => {
+      aborted = true;
+      child.kill('SIGTERM');
+      killTimer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
+      killTimer.unref();
+    };
+    if (opts.signal?.aborted) onAbort();
+    else opts.signal?.addEventListener('abort', onAbort, { once: true });
+
+    let settled = false;
+    const finish = (code: number | null, signal: NodeJS.Signals | null, extra?: string): void => {
+      if (settled) return;
+      settled = true;
+      if (killTimer) clearTimeout(killTimer);
+      opts.signal?.removeEventListener('abort', onAbort);
+      if (errPartial.trim()) stderr.push(redactSecrets(errPartial.trimEnd()));
+      if (extra) stderr.push(extra);
+      resolve({ code, signal, aborted, stderr, stdout });
+    };
+    // 'close' waits for the pipes, so the last progress block is read before this resolves
+    child.once('close', (code, signal) => finish(code, signal));
+    child.once('error', (err) => finish(null, null, `could not start ${bin}: ${err.message}`));
+  });
+}
+
+/** The container duration in seconds, or null when ffprobe cannot read the file. */
+export async function probeDuration(ffprobe: string, file: string, signal?: AbortSignal): Promise<number | null> {
+  const r = await runFfmpeg(ffprobe, ['-v', 'error', '-show_entries', 'format=duration', '-of', 'json', file], { captureStdout: true, signal });
+  if (r.code !== 0) return null;
+  try {
+    const d = Number((JSON.parse(r.stdout) as { format?: { duration?: string } }).format?.duration);
+    return Number.isFinite(d) ? d : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,75 @@
+// Builds the one ffmpeg command per camera connection: record, detect frames and live fMP4 fanned out from one input.
+import type { IngestConfig } from './types.js';
+import { segmentTemplate } from './segments.js';
+
+/** Extra pipe fds (fd 3 onwards) and what ffmpeg writes to each. */
+export const FD = { segmentList: 3, live: 4, progress: 5 } as const;
+export const EXTRA_PIPES = 3;
+
+export function isRtsp(url: string): boolean {
+  return /^rtsps?:\/\//i.test(url);
+}
+
+/** True when some output needs the camera right now. */
+export function needsConnection(cfg: IngestConfig, liveViewers: number): boolean {
+  return cfg.record || cfg.detect.enabled || (cfg.live && liveViewers > 0);
+}
+
+export function buildIngestArgs(cfg: IngestConfig, opts: { socketArgs: string[]; liveOn: boolean }): string[] {
+  const args = ['-hide_banner', '-nostdin', '-loglevel', 'warning', '-nostats', '-progress', `pipe:${FD.progress}`];
+  if (isRtsp(cfg.url)) args.push('-rtsp_transport', 'tcp');
+  args.push(...opts.socketArgs, '-i', cfg.url);
+
+  let copyOutputFirst = false;
+  if (cfg.record) {
+    copyOutputFirst = true;
+    args.push(
+      '-map', '0:v:0', '-c:v', 'copy',
+      '-f', 'segment',
+      '-segment_time', String(cfg.segmentSeconds ?? 10),
+      '-segment_format', 'mp4',
+      '-reset_timestamps', '1',
+      '-strftime', '1',
+      '-segment_list', `pipe:${FD.segmentList}`,
+      '-segment_list_type', 'csv',
+      segmentTemplate(cfg.recordingsDir),
+    );
+  }
+  if (opts.liveOn) {
+    copyOutputFirst = true;
+    args.push(
+      '-map', '0:v:0', '-c:v', 'copy',
+      '-f', 'mp4',
+      // One fragment per frame keeps live latency low (a GOP per fragment costs > 1 s).
+      '-movflags', 'frag_every_frame+empty_moov+default_base_moof',
+      `pipe:${FD.live}`,
+    );
+  }
+  if (cfg.detect.enabled) {
+    if (!copyOutputFirst) {
+      // Progress counts the first output's frames: a null copy output makes that the input rate.
+      args.splice(args.indexOf('-i') + 2, 0, '-map', '0:v:0', '-c:v', 'copy', '-f', 'null', '-');
+    }
+    const { width, height, fps } = cfg.detect;
+    args.push(
+      '-map', '0:v:0', '-an',
+      '-vf', `fps=${fps},scale=${width}:${height}`,
+      '-pix_fmt', 'yuv420p',
+      '-f', 'rawvideo',
+      'pipe:1',
+    );
+  }
+  return args;
+}
+
+const RETRY_STEPS: [number, number][] = [
+  [5, 1000],
+  [10, 5000],
+  [20, 10_000],
+];
+
+/** go2rtc's steps: 1 s for the first five retries, then 5 s, 10 s, and 60 s from the twentieth. */
+export function defaultBackoffMs(retry: number): number {
+  for (const [below, ms] of RETRY_STEPS) if (retry < below) return ms;
+  return 60_000;
+}

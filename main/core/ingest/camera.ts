@@ -1,0 +1,461 @@
+// CameraIngest: one camera's ffmpeg connection with its watchdog, stepped backoff, segment reports, frames and live fMP4.
+import { statSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { classifyStderr, probeMessage } from '../cameras/probe.js';
+import type { Frame } from '../detect/frame.js';
+import { locateFfmpeg } from '../ffmpeg/locate.js';
+import { ffmpegMajorVersion, socketTimeoutArgs, spawnFfmpeg, type FfmpegProcess } from '../ffmpeg/process.js';
+import { createLogger } from '../log/index.js';
+import { redactSecrets } from '../../common/redact.js';
+import { buildIngestArgs, defaultBackoffMs, EXTRA_PIPES, FD, needsConnection } from './args.js';
+import { Fmp4Splitter } from './fmp4.js';
+import { ensureDayDirs, parseListLine, resolveSegmentPath, type SegmentInfo } from './segments.js';
+import type {
+  FrameSource,
+  IngestCallbacks,
+  IngestConfig,
+  IngestState,
+  IngestStateName,
+  IngestStats,
+  IngestTuning,
+  LiveChunk,
+  LiveSource,
+} from './types.js';
+
+const log = createLogger('ingest');
+const HOUR = 3_600_000;
+// A GOP longer than this is not cached (a camera with a 10 s GOP at high bitrate would hold too much).
+const GOP_CACHE_MAX_BYTES = 16 * 1024 * 1024;
+
+/** Live fan-out: the current init segment, the GOP since the last keyframe, and the viewers. */
+class LiveHub implements LiveSource {
+  codec: string | undefined;
+  init: Uint8Array | undefined;
+  private gop: Buffer[] = [];
+  private gopBytes = 0;
+  private readonly subs = new Set<(c: LiveChunk) => void>();
+
+  constructor(
+    private readonly onViewers: (count: number) => void,
+    private readonly cameraId: string,
+  ) {}
+
+  viewers(): number {
+    return this.subs.size;
+  }
+
+  subscribe(cb: (chunk: LiveChunk) => void): () => void {
+    this.subs.add(cb);
+    if (this.init && this.codec !== undefined) {
+      this.safe(cb, { type: 'init', data: this.init, codec: this.codec });
+      for (const f of this.gop) this.safe(cb, { type: 'fragment', data: f, keyframe: f === this.gop[0] });
+    }
+    this.onViewers(this.subs.size);
+    return () => {
+      if (this.subs.delete(cb)) this.onViewers(this.subs.size);
+    };
+  }
+
+  setInit(init: Buffer, codec: string): void {
+    this.init = init;
+    this.codec = codec;
+    this.gop = [];
+    this.gopBytes = 0;
+    this.emit({ type: 'init', data: init, codec });
+  }
+
+  fragment(data: Buffer, keyframe: boolean): void {
+    if (keyframe) {
+      this.gop = [];
+      this.gopBytes = 0;
+    }
+    // Cache only from a keyframe on: a viewer cannot start decoding mid-GOP.
+    if ((keyframe || this.gop.length > 0) && this.gopBytes + data.length <= GOP_CACHE_MAX_BYTES) {
+      this.gop.push(data);
+      this.gopBytes += data.length;
+    } else if (!keyframe) {
+      this.gop = [];
+      this.gopBytes = 0;
+    }
+    this.emit({ type: 'fragment', data, keyframe });
+  }
+
+  private emit(c: LiveChunk): void {
+    for (const cb of this.subs) this.safe(cb, c);
+  }
+
+  private safe(cb: (c: LiveChunk) => void, c: LiveChunk): void {
+    try {
+      cb(c);
+    } catch (e) {
+      log.warn({ cameraId: this.cameraId, err: e }, 'live subscriber threw');
+    }
+  }
+}
+
+/** Splits the rawvideo pipe into whole I420 frames; each frame gets its own buffer (subscribers may keep it). */
+class FrameSplitter {
+  private buf: Uint8Array;
+  private filled = 0;
+
+  constructor(
+    private readonly size: number,
+    private readonly onFrame: (data: Uint8Array) => void,
+  ) {
+    this.buf = new Uint8Array(size);
+  }
+
+  push(chunk: Buffer): void {
+    let off = 0;
+    while (off < chunk.length) {
+      const n = Math.min(this.size - this.filled, chunk.length - off);
+      this.buf.set(chunk.subarray(off, off + n), this.filled);
+      this.filled += n;
+      off += n;
+      if (this.filled === this.size) {
+        const full = this.buf;
+        this.buf = new Uint8Array(this.size);
+        this.filled = 0;
+        this.onFrame(full);
+      }
+    }
+  }
+}
+
+export interface CameraIngestOptions extends IngestCallbacks, IngestTuning {
+  config: IngestConfig;
+}
+
+/**
+ * One camera: at most one ffmpeg process (one RTSP session) whose outputs are enabled by config.
+ * Supervised: watchdog on data, stepped backoff, a generation id so a stale retry never starts a second process.
+ */
+export class CameraIngest implements FrameSource {
+  readonly cameraId: string;
+  readonly live: LiveSource;
+  private readonly cfg: IngestConfig;
+  private readonly tuning: Required<Omit<IngestTuning, 'ffmpegPath'>> & { ffmpegPath: string | undefined };
+  private readonly cb: IngestCallbacks;
+  private readonly hub: LiveHub;
+  private readonly frameSubs = new Set<(f: Frame) => void>();
+
+  private generation = 0;
+  private started = false;
+  private proc: FfmpegProcess | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private dirTimer: NodeJS.Timeout | undefined;
+  private retries = 0;
+  private stopping: Promise<void> | undefined;
+  private stateNow: IngestState;
+  private counters = { framesIn: 0, framesDelivered: 0, bytesRecorded: 0, bytesLive: 0, bytesFrames: 0, segments: 0, restarts: 0 };
+  private fpsWindow: { t: number; frames: number }[] = [];
+  private lastDataAt: number | undefined;
+  private lastWarned: string | undefined;
+
+  constructor(opts: CameraIngestOptions) {
+    this.cfg = { ...opts.config, detect: { ...opts.config.detect } };
+    this.cameraId = opts.config.cameraId;
+    this.tuning = {
+      watchdogMs: opts.watchdogMs ?? 10_000,
+      backoffMs: opts.backoffMs ?? defaultBackoffMs,
+      liveIdleStopMs: opts.liveIdleStopMs ?? 30_000,
+      socketTimeoutMs: opts.socketTimeoutMs ?? 10_000,
+      ffmpegPath: opts.ffmpegPath,
+    };
+    this.cb = { ...(opts.onSegment ? { onSegment: opts.onSegment } : {}), ...(opts.onState ? { onState: opts.onState } : {}) };
+    this.hub = new LiveHub((n) => this.onViewers(n), this.cameraId);
+    this.live = this.hub;
+    this.stateNow = { cameraId: this.cameraId, state: 'offline', reason: 'Not started', since: Date.now() };
+    const { detect } = this.cfg;
+    if (detect.enabled && (detect.width % 2 || detect.height % 2)) {
+      throw new Error(`detect size must be even, got ${detect.width}x${detect.height}`);
+    }
+  }
+
+  get config(): IngestConfig {
+    return { ...this.cfg, detect: { ...this.cfg.detect } };
+  }
+
+  get state(): IngestState {
+    return { ...this.stateNow };
+  }
+
+  /** Starts supervising; connects when some output needs the camera. */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.stopping = undefined;
+    this.generation++;
+    if (this.cfg.record) {
+      this.prepareDirs();
+      this.dirTimer = setInterval(() => this.prepareDirs(), HOUR);
+      this.dirTimer.unref();
+    }
+    if (needsConnection(this.cfg, this.hub.viewers())) void this.connect(this.generation);
+    else this.setState('offline', 'Idle: nothing needs this camera now');
+  }
+
+  /** Stops ffmpeg with SIGTERM so the current segment is finalised (and reported); safe to call twice. */
+  stop(): Promise<void> {
+    if (this.stopping) return this.stopping;
+    this.started = false;
+    this.generation++;
+    clearTimeout(this.retryTimer);
+    clearTimeout(this.idleTimer);
+    clearInterval(this.dirTimer);
+    const proc = this.proc;
+    this.stopping = (async () => {
+      if (proc) await proc.stop(5000);
+      this.setState('offline', 'Stopped');
+    })();
+    return this.stopping;
+  }
+
+  subscribe(cb: (f: Frame) => void): () => void {
+    this.frameSubs.add(cb);
+    return () => {
+      this.frameSubs.delete(cb);
+    };
+  }
+
+  stats(): IngestStats {
+    const w = this.fpsWindow;
+    const first = w[0];
+    const last = w.at(-1);
+    const fpsIn = first && last && last.t > first.t ? ((last.frames - first.frames) * 1000) / (last.t - first.t) : 0;
+    return { cameraId: this.cameraId, state: this.stateNow.state, fpsIn: Math.round(fpsIn * 10) / 10, ...this.counters, pid: this.proc?.pid, lastDataAt: this.lastDataAt };
+  }
+
+  /** The ffmpeg process id of the current connection (tests and the bench read /proc with it). */
+  pid(): number | undefined {
+    return this.proc?.running() ? this.proc.pid : undefined;
+  }
+
+  private prepareDirs(): void {
+    try {
+      ensureDayDirs(this.cfg.recordingsDir);
+    } catch (e) {
+      log.error({ cameraId: this.cameraId, err: e }, 'cannot create the recordings folder');
+    }
+  }
+
+  private onViewers(count: number): void {
+    if (!this.started || !this.cfg.live || this.cfg.record || this.cfg.detect.enabled) return;
+    clearTimeout(this.idleTimer);
+    if (count > 0 && !this.proc && !this.retryTimer) {
+      this.generation++;
+      this.retries = 0;
+      void this.connect(this.generation);
+    } else if (count === 0 && this.proc) {
+      // Live-only: keep the connection a little while (a page reload should not reconnect the camera).
+      this.idleTimer = setTimeout(() => void this.park(), this.tuning.liveIdleStopMs);
+      this.idleTimer.unref();
+    }
+  }
+
+  /** Closes a live-only connection nobody watches; supervision stays on. */
+  private async park(): Promise<void> {
+    if (this.hub.viewers() > 0 || !this.proc) return;
+    this.generation++;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    const proc = this.proc;
+    await proc.stop(5000);
+    if (this.started) this.setState('offline', 'Idle: nothing needs this camera now');
+  }
+
+  private setState(state: IngestStateName, reason?: string): void {
+    if (this.stateNow.state === state && this.stateNow.reason === reason) return;
+    this.stateNow = { cameraId: this.cameraId, state, ...(reason ? { reason } : {}), since: Date.now() };
+    // A camera that stays down says so once at warn; each further retry with the same reason is debug.
+    const quiet = state === 'connecting' || reason === 'Stopped' || reason?.startsWith('Idle') || (reason !== undefined && reason === this.lastWarned);
+    const problem = state === 'error' || state === 'offline';
+    if (problem && !quiet) this.lastWarned = reason;
+    if (state === 'online') this.lastWarned = undefined;
+    const level = quiet ? 'debug' : problem ? 'warn' : 'info';
+    log[level]({ cameraId: this.cameraId, state, reason }, `camera ${this.cameraId} ${state}`);
+    try {
+      this.cb.onState?.(this.state);
+    } catch (e) {
+      log.warn({ cameraId: this.cameraId, err: e }, 'onState callback threw');
+    }
+  }
+
+  private touch(): void {
+    this.lastDataAt = Date.now();
+    if (this.stateNow.state !== 'online') {
+      this.retries = 0;
+      this.setState('online');
+    }
+  }
+
+  private async connect(gen: number): Promise<void> {
+    this.retryTimer = undefined;
+    if (gen !== this.generation) return;
+    let bin: string;
+    let major: number;
+    try {
+      bin = this.tuning.ffmpegPath ?? locateFfmpeg().ffmpeg;
+      major = await ffmpegMajorVersion(bin);
+    } catch (e) {
+      this.setState('error', e instanceof Error ? e.message : String(e));
+      return;
+    }
+    if (gen !== this.generation) return;
+    const liveOn = this.cfg.live;
+    const args = buildIngestArgs(this.cfg, { socketArgs: socketTimeoutArgs(this.cfg.url, major, this.tuning.socketTimeoutMs), liveOn });
+    if (this.cfg.record) this.prepareDirs();
+    this.setState('connecting');
+    // strftime names must be UTC whatever the user's time zone.
+    const proc = spawnFfmpeg(bin, args, { extraPipes: EXTRA_PIPES, env: { TZ: 'UTC' }, logger: log, label: this.cameraId });
+    this.proc = proc;
+    const spawnedAt = Date.now();
+    let reason: string | undefined;
+    this.wire(proc);
+
+    // Watchdog: no new input frame for watchdogMs (a little longer before the first one) → restart.
+    let sawData = false;
+    const firstLimit = Math.round(this.tuning.watchdogMs * 1.5);
+    const watchdog = setInterval(() => {
+      const last = this.lastDataAt && this.lastDataAt >= spawnedAt ? this.lastDataAt : undefined;
+      if (last) sawData = true;
+      const idle = Date.now() - (last ?? spawnedAt);
+      if (idle > (sawData ? this.tuning.watchdogMs : firstLimit)) {
+        reason = `No video from the camera for ${Math.round(idle / 1000)} s`;
+        log.warn({ cameraId: this.cameraId, idleMs: idle }, 'watchdog: restarting ffmpeg');
+        void proc.stop(3000);
+      }
+    }, 1000);
+    watchdog.unref();
+
+    const exit = await proc.exited;
+    clearInterval(watchdog);
+    if (this.proc === proc) this.proc = undefined;
+    if (gen !== this.generation) return;
+
+    // Unexpected exit: classify, report, retry after the step's delay.
+    const tail = proc.stderrTail();
+    const code = classifyStderr(tail);
+    reason ??= code ? probeMessage(code) : describeExit(tail, exit.code, exit.signal);
+    const fatal = code === 'auth_failed' || code === 'not_found' || code === 'invalid_url';
+    this.setState(fatal ? 'error' : 'offline', reason);
+    log.debug({ cameraId: this.cameraId, tail: tail.slice(-5) }, 'ffmpeg stderr before exit');
+    const delay = this.tuning.backoffMs(this.retries);
+    this.retries++;
+    this.counters.restarts++;
+    this.retryTimer = setTimeout(() => {
+      if (gen !== this.generation) return;
+      if (!needsConnection(this.cfg, this.hub.viewers())) {
+        this.retryTimer = undefined;
+        this.setState('offline', 'Idle: nothing needs this camera now');
+        return;
+      }
+      void this.connect(gen);
+    }, delay);
+  }
+
+  private wire(proc: FfmpegProcess): void {
+    const cameraId = this.cameraId;
+    // (a) finished segments from the csv segment list.
+    const list = proc.pipes[FD.segmentList - 3];
+    if (list && this.cfg.record) {
+      createInterface({ input: list }).on('line', (line) => this.onListLine(line));
+    } else list?.resume();
+
+    // (b) raw I420 frames at the detect size.
+    if (this.cfg.detect.enabled) {
+      const { width, height } = this.cfg.detect;
+      const splitter = new FrameSplitter(width * height + 2 * (width >> 1) * (height >> 1), (data) => this.deliverFrame(data));
+      proc.stdout.on('data', (b: Buffer) => {
+        this.counters.bytesFrames += b.length;
+        splitter.push(b);
+      });
+    } else proc.stdout.resume();
+
+    // (c) fragmented MP4 for live view.
+    const livePipe = proc.pipes[FD.live - 3];
+    if (livePipe && this.cfg.live) {
+      const fmp4 = new Fmp4Splitter({
+        onInit: (init, codec) => this.hub.setInit(init, codec),
+        onFragment: (frag, key) => this.hub.fragment(frag, key),
+      });
+      livePipe.on('data', (b: Buffer) => {
+        this.counters.bytesLive += b.length;
+        fmp4.push(b);
+      });
+    } else livePipe?.resume();
+
+    // Progress: frame= counts input frames (the first output is a copy) and feeds the watchdog.
+    const progress = proc.pipes[FD.progress - 3];
+    if (progress) {
+      const base = this.counters.framesIn;
+      createInterface({ input: progress }).on('line', (line) => {
+        if (!line.startsWith('frame=')) return;
+        const n = Number(line.slice(6));
+        if (!Number.isFinite(n)) return;
+        if (base + n > this.counters.framesIn) {
+          this.counters.framesIn = base + n;
+          this.touch();
+          const now = Date.now();
+          this.fpsWindow.push({ t: now, frames: this.counters.framesIn });
+          while (this.fpsWindow.length > 2 && now - this.fpsWindow[0]!.t > 5000) this.fpsWindow.shift();
+        }
+      });
+    }
+    proc.onStderrLine((line) => log.trace({ cameraId }, line));
+  }
+
+  private deliverFrame(data: Uint8Array): void {
+    const { width, height } = this.cfg.detect;
+    const frame: Frame = { cameraId: this.cameraId, width, height, data, time: Date.now() };
+    for (const cb of this.frameSubs) {
+      try {
+        cb(frame);
+      } catch (e) {
+        log.warn({ cameraId: this.cameraId, err: e }, 'frame subscriber threw');
+      }
+    }
+    this.counters.framesDelivered++;
+    this.touch();
+  }
+
+  private onListLine(line: string): void {
+    const entry = parseListLine(line);
+    if (!entry) return;
+    const end = Date.now();
+    const durationMs = Math.round((entry.endS - entry.startS) * 1000);
+    const start = end - durationMs;
+    const path = resolveSegmentPath(this.cfg.recordingsDir, entry.name, start);
+    if (!path) {
+      log.warn({ cameraId: this.cameraId, name: entry.name }, 'a finished segment is missing from disk');
+      return;
+    }
+    let bytes = 0;
+    try {
+      bytes = statSync(path).size;
+    } catch {
+      // Deleted between the list line and now: report what we know.
+    }
+    this.counters.segments++;
+    this.counters.bytesRecorded += bytes;
+    const seg: SegmentInfo = { cameraId: this.cameraId, path, start, end, durationMs, bytes };
+    try {
+      this.cb.onSegment?.(seg);
+    } catch (e) {
+      log.warn({ cameraId: this.cameraId, err: e }, 'onSegment callback threw');
+    }
+  }
+}
+
+// Warnings ffmpeg prints on healthy streams: never the reason a stream stopped.
+const NOISE = /Non-monoton|co located POCs|Timestamps are unset|DTS discontinuity|Past duration|max delay reached|RTP: missed|Application provided invalid/i;
+
+function describeExit(tail: readonly string[], code: number | null, signal: NodeJS.Signals | null): string {
+  // The last line that looks like an error, without ffmpeg's "[rtsp @ 0x…]" prefix.
+  const line = [...tail].reverse().find((l) => !NOISE.test(l) && /error|fail|invalid|unable|could not|end of file|closed/i.test(l));
+  const text = line ? redactSecrets(line.replace(/^\[[^\]]+\]\s*/, '')).slice(0, 200) : '';
+  if (text) return `The camera stream stopped: ${text}`;
+  if (code === 0) return 'The camera ended the stream';
+  return signal ? `The camera stream stopped (ffmpeg ${signal})` : `The camera stream stopped (ffmpeg exit ${code})`;
+}

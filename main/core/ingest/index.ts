@@ -1,0 +1,17 @@
+// The ingest module: ffmpeg per camera stream, fanned out to recording segments, detect frames and live fMP4.
+export { CameraIngest, type CameraIngestOptions } from './camera.js';
+export { IngestSupervisor, type IngestSupervisorOptions } from './supervisor.js';
+export { scanUnindexedSegments, ensureDayDirs, startFromPath, type ScanResult, type SegmentInfo } from './segments.js';
+export { defaultBackoffMs } from './args.js';
+export type {
+  DetectOutput,
+  FrameSource,
+  IngestCallbacks,
+  IngestConfig,
+  IngestState,
+  IngestStateName,
+  IngestStats,
+  IngestTuning,
+  LiveChunk,
+  LiveSource,
+} from './types.js';

@@ -1,0 +1,210 @@
+// CameraIngest against the real RTSP test camera: 30 s of recording, detect frames, live fMP4, isolation, crash repair.
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, startRtspCamera, type RtspCamera } from '../../../test/fixtures/rtsp-camera.js';
+import { makeTempDir } from '../../../test/helpers/tmp.js';
+import { i420Size, type Frame } from '../detect/frame.js';
+import { ffprobeJson } from '../ffmpeg/ffprobe.js';
+import { CameraIngest, IngestSupervisor, scanUnindexedSegments, startFromPath, type IngestConfig, type IngestState, type LiveChunk, type SegmentInfo } from './index.js';
+
+let cam: RtspCamera;
+const tmp = makeTempDir('porchlight-ingest-');
+const ingests: CameraIngest[] = [];
+
+beforeAll(async () => {
+  cam = await startRtspCamera({ vtest: false, hevc: false });
+});
+
+afterAll(async () => {
+  await Promise.all(ingests.map((i) => i.stop()));
+  await cam?.stop();
+  tmp.cleanup();
+});
+
+function config(id: string, url: string, over: Partial<IngestConfig> = {}): IngestConfig {
+  return {
+    cameraId: id,
+    url,
+    recordingsDir: join(tmp.dir, id),
+    record: true,
+    detect: { enabled: true, width: 640, height: 360, fps: 5 },
+    live: true,
+    ...over,
+  };
+}
+
+function waitFor(pred: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const t = setInterval(() => {
+      if (pred()) {
+        clearInterval(t);
+        resolve();
+      } else if (Date.now() - started > timeoutMs) {
+        clearInterval(t);
+        reject(new Error(`timed out waiting for ${what}`));
+      }
+    }, 100);
+  });
+}
+
+const wait = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+describe('CameraIngest on /pattern', () => {
+  it('records 30 s of playable 10 s segments, delivers 5 fps frames and live fMP4 over one RTSP session', async () => {
+    const segments: SegmentInfo[] = [];
+    const states: IngestState[] = [];
+    const ingest = new CameraIngest({ config: config('front', cam.url('/pattern')), onSegment: (s) => segments.push(s), onState: (s) => states.push(s) });
+    ingests.push(ingest);
+    const frames: Frame[] = [];
+    ingest.subscribe((f) => frames.push(f));
+    const chunks: LiveChunk[] = [];
+    const unsubLive = ingest.live.subscribe((c) => chunks.push(c));
+
+    ingest.start();
+    await waitFor(() => ingest.state.state === 'online', 15_000, 'online');
+    const onlineAt = Date.now();
+    // One connection feeds all three outputs.
+    expect(cam.sessions()).toBe(1);
+
+    await waitFor(() => frames.length > 0, 10_000, 'first frame');
+    await wait(10_000);
+    const frameCount = frames.length;
+    const windowStart = frames[0]!.time;
+    const windowEnd = frames.at(-1)!.time;
+    const fps = ((frameCount - 1) * 1000) / (windowEnd - windowStart);
+    expect(fps).toBeGreaterThan(4);
+    expect(fps).toBeLessThan(6);
+    for (const f of frames) {
+      expect(f.data.length).toBe(i420Size(640, 360));
+      expect(f).toMatchObject({ cameraId: 'front', width: 640, height: 360 });
+    }
+    // Frames differ (the ball moves), so they are real decodes and not one buffer reused.
+    expect(Buffer.compare(Buffer.from(frames[0]!.data), Buffer.from(frames.at(-1)!.data))).not.toBe(0);
+
+    // Live: init with an avc1 codec string from avcC (baseline → 42), then fragments.
+    const init = chunks.find((c) => c.type === 'init');
+    expect(init?.type === 'init' && init.codec).toMatch(/^avc1\.42[0-9A-F]{4}$/);
+    expect(ingest.live.codec).toBe(init?.type === 'init' ? init.codec : '');
+    const frags = chunks.filter((c) => c.type === 'fragment');
+    expect(frags.length).toBeGreaterThan(100);
+    expect(Buffer.from(ingest.live.init!).toString('latin1', 4, 8)).toBe('ftyp');
+    const firstFrag = frags[0]!;
+    expect(Buffer.from(firstFrag.data).toString('latin1', 4, 8)).toBe('moof');
+    // A late viewer gets the init and the cached GOP starting at a keyframe.
+    const late: LiveChunk[] = [];
+    const unsubLate = ingest.live.subscribe((c) => late.push(c));
+    expect(late[0]?.type).toBe('init');
+    expect(late[1]).toMatchObject({ type: 'fragment', keyframe: true });
+    unsubLate();
+    unsubLive();
+    expect(frags.filter((f) => f.type === 'fragment' && f.keyframe).length).toBeGreaterThanOrEqual(5);
+
+    await wait(Math.max(0, 30_000 - (Date.now() - onlineAt)));
+    await ingest.stop();
+    await ingest.stop(); // twice is fine
+    expect(ingest.state.state).toBe('offline');
+
+    const total = segments.reduce((a, s) => a + s.durationMs, 0);
+    expect(total).toBeGreaterThan(28_000);
+    expect(total).toBeLessThan(32_000);
+    expect(segments.length).toBeGreaterThanOrEqual(3);
+    for (const [i, s] of segments.entries()) {
+      expect(existsSync(s.path)).toBe(true);
+      expect(s.path).toMatch(/front[/\\]\d{4}-\d{2}-\d{2}[/\\]\d{2}-\d{2}-\d{2}\.mp4$/);
+      expect(s.bytes).toBeGreaterThan(10_000);
+      expect(s.end - s.start).toBe(s.durationMs);
+      // The file name (UTC, second precision) agrees with the reported start.
+      expect(Math.abs(startFromPath(s.path)! - s.start)).toBeLessThan(3000);
+      if (i < segments.length - 1) expect(s.durationMs).toBeGreaterThan(9_000);
+      const next = segments[i + 1];
+      if (next) expect(Math.abs(next.start - s.end)).toBeLessThan(1000);
+      const p = await ffprobeJson(s.path);
+      expect(p.ok).toBe(true);
+      const v = p.ok ? p.data.streams?.find((x) => x.codec_type === 'video') : undefined;
+      expect(v).toMatchObject({ codec_name: 'h264', width: 1280, height: 720 });
+      expect(Math.abs(Number(p.ok ? p.data.format?.duration : 0) * 1000 - s.durationMs)).toBeLessThan(500);
+    }
+    expect(segments[0]!.start).toBeGreaterThan(onlineAt - 8000);
+    expect(segments.at(-1)!.end).toBeLessThanOrEqual(Date.now());
+    expect(states.map((s) => s.state)).toEqual(['connecting', 'online', 'offline']);
+    const st = ingest.stats();
+    expect(st.restarts).toBe(0);
+    expect(st.framesDelivered).toBeGreaterThan(100);
+    await cam.waitForSessions((n) => n === 0, 5000);
+  }, 90_000);
+
+  it('keeps a good camera running while another points at a dead address', async () => {
+    const deadPort = await freePort();
+    const states: IngestState[] = [];
+    const sup = new IngestSupervisor({ onState: (s) => states.push(s), watchdogMs: 5000 });
+    try {
+      await sup.apply([
+        config('good', cam.url('/static'), { record: false }),
+        config('dead', `rtsp://127.0.0.1:${deadPort}/stream1`, { record: false }),
+      ]);
+      const good = sup.get('good')!;
+      const frames: number[] = [];
+      good.subscribe((f) => frames.push(f.time));
+      await waitFor(() => good.state.state === 'online', 15_000, 'good online');
+      await waitFor(() => frames.length >= 30, 15_000, '30 frames');
+      const dead = sup.get('dead')!;
+      expect(dead.state).toMatchObject({ state: 'offline' });
+      expect(dead.state.reason).toMatch(/refused/);
+      expect(dead.stats().restarts).toBeGreaterThanOrEqual(2);
+      expect(good.stats().restarts).toBe(0);
+      const fps = ((frames.length - 1) * 1000) / (frames.at(-1)! - frames[0]!);
+      expect(fps).toBeGreaterThan(4);
+    } finally {
+      await sup.stop();
+      await sup.stop();
+    }
+    expect(states.filter((s) => s.cameraId === 'good' && s.state === 'offline' && s.reason !== 'Stopped')).toEqual([]);
+  }, 60_000);
+
+  it('repairs after a crash: a segment cut off by SIGKILL is deleted, unindexed playable ones are found', async () => {
+    const segments: SegmentInfo[] = [];
+    const cfg = config('crash', cam.url('/pattern'), { detect: { enabled: false, width: 640, height: 360, fps: 5 }, live: false });
+    const ingest = new CameraIngest({ config: cfg, onSegment: (s) => segments.push(s) });
+    ingests.push(ingest);
+    ingest.start();
+    await waitFor(() => segments.length >= 1, 25_000, 'one finished segment');
+    await wait(3000); // mid-way through the second segment
+    const pid = ingest.pid();
+    expect(pid).toBeGreaterThan(0);
+    process.kill(pid!, 'SIGKILL');
+    await ingest.stop();
+
+    // One finished segment, known; one playable file the index missed; one truncated file.
+    const known = segments.map((s) => s.path);
+    const dayDir = join(cfg.recordingsDir, '2020-01-02');
+    mkdirSync(dayDir, { recursive: true });
+    const orphan = join(dayDir, '03-04-05.mp4');
+    copyFileSync(segments[0]!.path, orphan);
+    const res = await scanUnindexedSegments(cfg.recordingsDir, known, { cameraId: 'crash' });
+    expect(res.deleted.length).toBe(1);
+    expect(existsSync(res.deleted[0]!.path)).toBe(false);
+    expect(known).not.toContain(res.deleted[0]!.path);
+    expect(res.found).toHaveLength(1);
+    expect(res.found[0]).toMatchObject({ cameraId: 'crash', path: orphan, start: Date.UTC(2020, 0, 2, 3, 4, 5) });
+    expect(res.found[0]!.durationMs).toBeGreaterThan(9000);
+    for (const p of known) expect(existsSync(p)).toBe(true);
+  }, 60_000);
+
+  it('opens a live-only camera only while someone watches', async () => {
+    const ingest = new CameraIngest({ config: config('lazy', cam.url('/static'), { record: false, detect: { enabled: false, width: 640, height: 360, fps: 5 } }), liveIdleStopMs: 300 });
+    ingests.push(ingest);
+    ingest.start();
+    expect(ingest.pid()).toBeUndefined();
+    expect(ingest.state.reason).toMatch(/^Idle/);
+    const chunks: LiveChunk[] = [];
+    const unsub = ingest.live.subscribe((c) => chunks.push(c));
+    await waitFor(() => chunks.some((c) => c.type === 'fragment'), 15_000, 'live fragments');
+    expect(chunks[0]).toMatchObject({ type: 'init', codec: expect.stringMatching(/^avc1\.42/) });
+    unsub();
+    await waitFor(() => ingest.pid() === undefined, 10_000, 'idle stop');
+    expect(ingest.state.reason).toMatch(/^Idle/);
+    await ingest.stop();
+  }, 40_000);
+});

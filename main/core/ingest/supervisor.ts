@@ -1,0 +1,61 @@
+// IngestSupervisor: one CameraIngest per camera, applied from config; a broken camera never touches another.
+import { createLogger } from '../log/index.js';
+import { CameraIngest } from './camera.js';
+import type { IngestCallbacks, IngestConfig, IngestStats, IngestTuning } from './types.js';
+
+const log = createLogger('ingest');
+
+export interface IngestSupervisorOptions extends IngestCallbacks, IngestTuning {}
+
+export class IngestSupervisor {
+  private readonly cameras = new Map<string, CameraIngest>();
+  private stopped = false;
+
+  constructor(private readonly opts: IngestSupervisorOptions = {}) {}
+
+  /** Starts new cameras, restarts changed ones, stops removed ones. Returns when removed/changed ones have stopped. */
+  async apply(configs: readonly IngestConfig[]): Promise<void> {
+    if (this.stopped) return;
+    const wanted = new Map(configs.map((c) => [c.cameraId, c]));
+    const stops: Promise<void>[] = [];
+    for (const [id, cam] of this.cameras) {
+      const next = wanted.get(id);
+      if (next && JSON.stringify(next) === JSON.stringify(cam.config)) continue;
+      this.cameras.delete(id);
+      stops.push(cam.stop());
+    }
+    await Promise.all(stops);
+    for (const cfg of configs) {
+      if (this.cameras.has(cfg.cameraId)) continue;
+      try {
+        const cam = new CameraIngest({ ...this.opts, config: cfg });
+        this.cameras.set(cfg.cameraId, cam);
+        cam.start();
+      } catch (e) {
+        // A bad config for one camera must not stop the others from starting.
+        log.error({ cameraId: cfg.cameraId, err: e }, 'cannot start ingest');
+        this.opts.onState?.({ cameraId: cfg.cameraId, state: 'error', reason: e instanceof Error ? e.message : String(e), since: Date.now() });
+      }
+    }
+  }
+
+  get(cameraId: string): CameraIngest | undefined {
+    return this.cameras.get(cameraId);
+  }
+
+  list(): CameraIngest[] {
+    return [...this.cameras.values()];
+  }
+
+  stats(): IngestStats[] {
+    return this.list().map((c) => c.stats());
+  }
+
+  /** Stops every camera (each finalises its segment); safe to call twice. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    const all = [...this.cameras.values()];
+    this.cameras.clear();
+    await Promise.all(all.map((c) => c.stop()));
+  }
+}

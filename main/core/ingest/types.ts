@@ -1,0 +1,93 @@
+// Shapes the ingest exposes: its config, the frame and live sources, state changes and counters.
+import type { Frame } from '../detect/frame.js';
+import type { SegmentInfo } from './segments.js';
+
+export type { Frame } from '../detect/frame.js';
+export type { SegmentInfo } from './segments.js';
+
+export interface DetectOutput {
+  enabled: boolean;
+  /** Even numbers (I420 chroma is half size). */
+  width: number;
+  height: number;
+  fps: number;
+}
+
+export interface IngestConfig {
+  cameraId: string;
+  /** rtsp://, rtsps://, http(s)://; may hold credentials (never logged: the logger scrubs them). */
+  url: string;
+  /** Segments go to <recordingsDir>/<YYYY-MM-DD>/<HH-MM-SS>.mp4 (UTC); usually <data>/recordings/<camera>. */
+  recordingsDir: string;
+  record: boolean;
+  detect: DetectOutput;
+  live: boolean;
+  /** Segment length in seconds; default 10 (cut at the next keyframe after it). */
+  segmentSeconds?: number;
+}
+
+export interface IngestTuning {
+  /** Restart when no data arrived for this long; default 10 000 ms. */
+  watchdogMs?: number;
+  /** Delay before retry number n (0-based, reset once online); default 1 s ×5, 5 s ×5, 10 s ×10, then 60 s. */
+  backoffMs?: (retry: number) => number;
+  /** A live-only connection closes this long after the last viewer left; default 30 000 ms. */
+  liveIdleStopMs?: number;
+  /** Socket read timeout given to ffmpeg; default 10 000 ms. */
+  socketTimeoutMs?: number;
+  /** ffmpeg binary; default locateFfmpeg(). */
+  ffmpegPath?: string;
+}
+
+export type IngestStateName = 'connecting' | 'online' | 'offline' | 'error';
+
+export interface IngestState {
+  cameraId: string;
+  state: IngestStateName;
+  /** Plain words, credentials scrubbed (e.g. "The camera refused the connection…"). */
+  reason?: string;
+  since: number;
+}
+
+export interface IngestCallbacks {
+  /** A finished, playable segment (written and closed by ffmpeg): index it. */
+  onSegment?(segment: SegmentInfo): void;
+  onState?(state: IngestState): void;
+}
+
+/** Decoded frames at the detect size and rate; each subscriber gets every frame (its own reference). */
+export interface FrameSource {
+  subscribe(cb: (f: Frame) => void): () => void;
+}
+
+export type LiveChunk =
+  | { type: 'init'; data: Uint8Array; codec: string }
+  | { type: 'fragment'; data: Uint8Array; keyframe: boolean };
+
+/**
+ * Fragmented MP4 of the camera stream (copied, not re-encoded): one init segment, then one fragment
+ * (moof+mdat) per frame. A new subscriber gets the init and the cached GOP since the last keyframe first.
+ * After a reconnect a new init arrives: the player must reset its SourceBuffer.
+ */
+export interface LiveSource {
+  /** RFC 6381 codec of the current init segment, e.g. "avc1.42C01F"; undefined before the first init. */
+  readonly codec: string | undefined;
+  readonly init: Uint8Array | undefined;
+  subscribe(cb: (chunk: LiveChunk) => void): () => void;
+}
+
+export interface IngestStats {
+  cameraId: string;
+  state: IngestStateName;
+  /** Input frames per second over the last few seconds. */
+  fpsIn: number;
+  framesIn: number;
+  framesDelivered: number;
+  bytesRecorded: number;
+  bytesLive: number;
+  bytesFrames: number;
+  segments: number;
+  restarts: number;
+  pid: number | undefined;
+  lastDataAt: number | undefined;
+}

@@ -1,0 +1,156 @@
+// Live video: fragmented MP4 over a WebSocket into Media Source Extensions, kept near the live edge; JPEG fallback.
+import { useEffect, useRef, useState } from 'react';
+
+/** Stay this close behind the newest buffered frame; further behind, speed up; much further, jump. */
+const TARGET_LAG_S = 0.15;
+const JUMP_LAG_S = 0.6;
+const KEEP_BUFFER_S = 10;
+
+type Status = 'connecting' | 'playing' | 'fallback' | 'error';
+
+export function liveSocketUrl(cameraId: string): string {
+  const url = new URL(`api/live/${encodeURIComponent(cameraId)}`, document.baseURI);
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  return url.toString();
+}
+
+export function LivePlayer({ cameraId, label }: { cameraId: string; label: string }) {
+  const videoRef = useRef<HTMLVideoElement>(null);
+  const [jpeg, setJpeg] = useState<string | null>(null);
+  const [status, setStatus] = useState<Status>('connecting');
+  const [message, setMessage] = useState<string | null>(null);
+
+  useEffect(() => {
+    const video = videoRef.current;
+    if (!video) return;
+    let closed = false;
+    let ws: WebSocket | undefined;
+    let mediaSource: MediaSource | undefined;
+    let buffer: SourceBuffer | undefined;
+    let objectUrl: string | undefined;
+    let jpegUrl: string | undefined;
+    let mode: 'mse' | 'jpeg' = 'mse';
+    let expectInit = false;
+    const queue: ArrayBuffer[] = [];
+    let retry = 0;
+    let retryTimer: ReturnType<typeof setTimeout> | undefined;
+
+    const pump = (): void => {
+      if (!buffer || buffer.updating || queue.length === 0) return;
+      const next = queue.shift();
+      if (!next) return;
+      try {
+        buffer.appendBuffer(next);
+      } catch {
+        // QuotaExceeded: drop what is far behind and try again with the next chunk
+        queue.length = 0;
+        trim(true);
+      }
+    };
+
+    const trim = (force = false): void => {
+      if (!buffer || buffer.updating || buffer.buffered.length === 0) return;
+      const start = buffer.buffered.start(0);
+      const keepFrom = video.currentTime - KEEP_BUFFER_S;
+      if (force || keepFrom - start > 5) buffer.remove(start, Math.max(start, keepFrom));
+    };
+
+    /** Live-edge rule: seek when far behind, nudge the rate when a little behind. */
+    const chase = (): void => {
+      if (!buffer || buffer.buffered.length === 0) return;
+      const end = buffer.buffered.end(buffer.buffered.length - 1);
+      const start = buffer.buffered.start(0);
+      if (video.currentTime < start) video.currentTime = start;
+      const lag = end - video.currentTime;
+      if (lag > JUMP_LAG_S) {
+        video.currentTime = end - TARGET_LAG_S;
+        video.playbackRate = 1;
+      } else if (lag > TARGET_LAG_S * 2) video.playbackRate = 1 + Math.min(0.25, lag);
+      else video.playbackRate = 1;
+      if (video.paused) void video.play().catch(() => undefined);
+    };
+
+    const resetSource = (codec: string): void => {
+      queue.length = 0;
+      buffer = undefined;
+      if (objectUrl) URL.revokeObjectURL(objectUrl);
+      mediaSource = new MediaSource();
+      objectUrl = URL.createObjectURL(mediaSource);
+      video.src = objectUrl;
+      const ms = mediaSource;
+      ms.addEventListener('sourceopen', () => {
+        buffer = ms.addSourceBuffer(`video/mp4; codecs="${codec}"`);
+        buffer.mode = 'segments';
+        buffer.addEventListener('updateend', () => {
+          chase();
+          trim();
+          pump();
+        });
+        pump();
+      });
+    };
+
+    const connect = (): void => {
+      ws = new WebSocket(liveSocketUrl(cameraId));
+      ws.binaryType = 'arraybuffer';
+      ws.onopen = () => (retry = 0);
+      ws.onmessage = (ev) => {
+        if (typeof ev.data === 'string') {
+          const msg = JSON.parse(ev.data) as { type: string; codec?: string };
+          if (msg.type === 'init' && msg.codec) {
+            const type = `video/mp4; codecs="${msg.codec}"`;
+            if (!('MediaSource' in window) || !MediaSource.isTypeSupported(type)) {
+              // this browser cannot decode the camera's codec (HEVC): ask for still frames instead
+              mode = 'jpeg';
+              ws?.send(JSON.stringify({ type: 'fallback' }));
+              setStatus('fallback');
+              return;
+            }
+            expectInit = true;
+            resetSource(msg.codec);
+          }
+          return;
+        }
+        if (mode === 'jpeg') {
+          if (jpegUrl) URL.revokeObjectURL(jpegUrl);
+          jpegUrl = URL.createObjectURL(new Blob([ev.data as ArrayBuffer], { type: 'image/jpeg' }));
+          setJpeg(jpegUrl);
+          return;
+        }
+        queue.push(ev.data as ArrayBuffer);
+        if (expectInit) expectInit = false;
+        setStatus('playing');
+        pump();
+      };
+      ws.onclose = (ev) => {
+        if (closed) return;
+        setStatus('error');
+        setMessage(ev.code === 4503 ? 'The camera is not running' : ev.code === 4404 ? 'No such camera' : 'Reconnecting…');
+        const delay = [1000, 2000, 5000, 10_000][Math.min(retry++, 3)];
+        retryTimer = setTimeout(connect, delay);
+      };
+    };
+
+    const onStall = (): void => chase();
+    video.addEventListener('waiting', onStall);
+    connect();
+    return () => {
+      closed = true;
+      if (retryTimer) clearTimeout(retryTimer);
+      video.removeEventListener('waiting', onStall);
+      ws?.close();
+      if (objectUrl) URL.revokeObjectURL(objectUrl);
+      if (jpegUrl) URL.revokeObjectURL(jpegUrl);
+      video.removeAttribute('src');
+      video.load();
+    };
+  }, [cameraId]);
+
+  return (
+    <div className="player" data-status={status}>
+      <video ref={videoRef} muted playsInline autoPlay aria-label={`Live video of ${label}`} hidden={status === 'fallback'} data-testid="live-video" />
+      {status === 'fallback' && jpeg && <img src={jpeg} alt={`Live still of ${label}`} />}
+      {status !== 'playing' && status !== 'fallback' && <div className="player-overlay">{message ?? 'Connecting…'}</div>}
+    </div>
+  );
+}

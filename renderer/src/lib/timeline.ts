@@ -1,0 +1,81 @@
+// Timeline maths, pure and tested: the visible window, zoom around a point, drag, spans and events in view.
+
+export interface View {
+  /** Epoch ms at the left edge. */
+  start: number;
+  /** Milliseconds shown across the width. */
+  span: number;
+}
+
+export const MIN_SPAN = 60_000;
+export const MAX_SPAN = 24 * 3600_000;
+
+export function clampSpan(span: number): number {
+  return Math.min(MAX_SPAN, Math.max(MIN_SPAN, span));
+}
+
+export function timeToX(t: number, view: View, width: number): number {
+  return ((t - view.start) / view.span) * width;
+}
+
+export function xToTime(x: number, view: View, width: number): number {
+  return view.start + (x / width) * view.span;
+}
+
+/** Zooms by `factor` (< 1 zooms in) keeping `anchor` at the same place on screen. */
+export function zoomAt(view: View, factor: number, anchor: number): View {
+  const span = clampSpan(view.span * factor);
+  const ratio = (anchor - view.start) / view.span;
+  return { start: anchor - ratio * span, span };
+}
+
+/** Dragging by dx pixels moves time the other way. */
+export function pan(view: View, dx: number, width: number): View {
+  return { start: view.start - (dx / width) * view.span, span: view.span };
+}
+
+/** A view of `span` centred on t. */
+export function centredOn(t: number, span: number): View {
+  const s = clampSpan(span);
+  return { start: t - s / 2, span: s };
+}
+
+export interface Interval {
+  start: number;
+  end: number;
+}
+
+/** Intervals that touch the view, cut to it, in pixels; tiny ones are widened to stay visible. */
+export function spansInView<T extends Interval>(items: readonly T[], view: View, width: number, minPx = 2): (T & { x: number; w: number })[] {
+  const end = view.start + view.span;
+  return items
+    .filter((s) => s.end > view.start && s.start < end)
+    .map((s) => {
+      const x = Math.max(0, timeToX(s.start, view, width));
+      const x2 = Math.min(width, timeToX(s.end, view, width));
+      return { ...s, x, w: Math.max(minPx, x2 - x) };
+    });
+}
+
+/** The first event starting after t (next) or the last starting before t (previous); 500 ms of slack so repeated presses move on. */
+export function adjacentEvent<T extends { start: number }>(events: readonly T[], t: number, dir: 1 | -1): T | undefined {
+  const sorted = [...events].sort((a, b) => a.start - b.start);
+  if (dir === 1) return sorted.find((e) => e.start > t + 500);
+  return sorted.reverse().find((e) => e.start < t - 500);
+}
+
+/** Tick marks at a readable step for the span shown. */
+export function ticks(view: View, width: number, minGapPx = 80): number[] {
+  const steps = [60_000, 300_000, 600_000, 900_000, 1_800_000, 3_600_000, 7_200_000, 10_800_000, 21_600_000];
+  const step = steps.find((s) => (s / view.span) * width >= minGapPx) ?? 21_600_000;
+  const first = Math.ceil(view.start / step) * step;
+  const out: number[] = [];
+  for (let t = first; t <= view.start + view.span && out.length < 200; t += step) out.push(t);
+  return out;
+}
+
+/** Merges a drag from a to b into an ordered selection of at least one second. */
+export function selection(a: number, b: number): Interval {
+  const start = Math.min(a, b);
+  return { start, end: Math.max(start + 1000, Math.max(a, b)) };
+}

@@ -1,0 +1,228 @@
+// Events: thumbnails of what the cameras saw, filtered, virtualised, live; a detail view with the box, the clip and actions.
+import type { EventDto, EventPage, EventQuery } from '@common/contract/index.js';
+import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useCallback, useMemo, useRef, useState } from 'react';
+import { useNavigate, useParams } from 'react-router';
+import { ErrorText } from '../components/ErrorText.js';
+import { RecordedPlayer } from '../components/RecordedPlayer.js';
+import { callOrThrow, useAction, useCall, useClient, useTopic, type CallError } from '../lib/api.js';
+import { ago, clock } from '../lib/format.js';
+import { eventSnapshot, labelColor } from '../lib/media.js';
+
+const LABELS = ['person', 'car', 'truck', 'bus', 'motorcycle', 'bicycle', 'dog', 'cat', 'bird'];
+const CARD_W = 240;
+const CARD_H = 200;
+
+type Filters = Pick<EventQuery, 'cameras' | 'labels' | 'minScore' | 'keep' | 'falsePositive' | 'after'>;
+
+export function EventsPage() {
+  const { eventId } = useParams();
+  const [filters, setFilters] = useState<Filters>({ falsePositive: false });
+  const cameras = useCall('cameras.list', {});
+  const names = new Map((cameras.data ?? []).map((c) => [c.id, c.name]));
+  return (
+    <section aria-labelledby="page-title" className="events-page">
+      <header className="page-header">
+        <h1 id="page-title">Events</h1>
+      </header>
+      <EventFilters filters={filters} onChange={setFilters} cameras={cameras.data ?? []} />
+      <div className="events-layout">
+        <EventGrid filters={filters} names={names} />
+        {eventId && <EventDetail id={eventId} names={names} />}
+      </div>
+    </section>
+  );
+}
+
+function EventFilters({ filters, onChange, cameras }: { filters: Filters; onChange: (f: Filters) => void; cameras: { id: string; name: string }[] }) {
+  const set = (patch: Partial<Filters>) => onChange({ ...filters, ...patch });
+  return (
+    <form className="filters row" aria-label="Filter events" onSubmit={(e) => e.preventDefault()}>
+      <label>
+        Camera
+        <select value={filters.cameras?.[0] ?? ''} onChange={(e) => set({ cameras: e.target.value ? [e.target.value] : undefined })}>
+          <option value="">All cameras</option>
+          {cameras.map((c) => (
+            <option key={c.id} value={c.id}>
+              {c.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        What
+        <select value={filters.labels?.[0] ?? ''} onChange={(e) => set({ labels: e.target.value ? [e.target.value] : undefined })}>
+          <option value="">Everything</option>
+          {LABELS.map((l) => (
+            <option key={l} value={l}>
+              {l}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        When
+        <select
+          value={filters.after ? String(Math.round((Date.now() - filters.after) / 3600_000)) : ''}
+          onChange={(e) => set({ after: e.target.value ? Date.now() - Number(e.target.value) * 3600_000 : undefined })}
+        >
+          <option value="">Any time</option>
+          <option value="1">Last hour</option>
+          <option value="24">Last 24 hours</option>
+          <option value="168">Last 7 days</option>
+        </select>
+      </label>
+      <label>
+        Minimum score
+        <select value={filters.minScore ?? ''} onChange={(e) => set({ minScore: e.target.value ? Number(e.target.value) : undefined })}>
+          <option value="">Any</option>
+          <option value="0.6">60%</option>
+          <option value="0.7">70%</option>
+          <option value="0.8">80%</option>
+        </select>
+      </label>
+      <label className="checkbox">
+        <input type="checkbox" checked={filters.keep === true} onChange={(e) => set({ keep: e.target.checked ? true : undefined })} /> Kept only
+      </label>
+      <label className="checkbox">
+        <input type="checkbox" checked={filters.falsePositive === undefined} onChange={(e) => set({ falsePositive: e.target.checked ? undefined : false })} /> Show
+        false alarms
+      </label>
+    </form>
+  );
+}
+
+function EventGrid({ filters, names }: { filters: Filters; names: Map<string, string> }) {
+  const client = useClient();
+  const qc = useQueryClient();
+  const navigate = useNavigate();
+  const parentRef = useRef<HTMLDivElement>(null);
+  const [width, setWidth] = useState(960);
+  const queryKey = useMemo(() => ['events.query', filters], [filters]);
+  const events = useInfiniteQuery<EventPage, CallError>({
+    queryKey,
+    initialPageParam: undefined as string | undefined,
+    queryFn: ({ pageParam }) => callOrThrow(client, 'events.query', { ...filters, limit: 100, cursor: pageParam as string | undefined }),
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+  // New and changed events refresh the first page; older pages stay as they are.
+  const onEvent = useCallback(() => void qc.invalidateQueries({ queryKey: ['events.query'], refetchType: 'active' }), [qc]);
+  useTopic('event.changed', onEvent);
+
+  const items = useMemo(() => events.data?.pages.flatMap((p) => p.items) ?? [], [events.data]);
+  const cols = Math.max(1, Math.floor(width / CARD_W));
+  const rows = Math.ceil(items.length / cols);
+  const virtual = useVirtualizer({ count: rows + (events.hasNextPage ? 1 : 0), getScrollElement: () => parentRef.current, estimateSize: () => CARD_H, overscan: 4 });
+  const measure = useCallback((el: HTMLDivElement | null) => {
+    parentRef.current = el;
+    if (el) setWidth(el.clientWidth);
+  }, []);
+
+  const last = virtual.getVirtualItems().at(-1);
+  if (last && last.index >= rows - 1 && events.hasNextPage && !events.isFetchingNextPage) void events.fetchNextPage();
+
+  if (events.isSuccess && items.length === 0) {
+    return (
+      <div className="empty-state events-grid">
+        <p>No events yet. When a camera sees a person, vehicle or animal, it appears here.</p>
+      </div>
+    );
+  }
+  return (
+    <div ref={measure} className="events-grid" role="list" aria-label="Events" data-testid="events-grid">
+      <ErrorText error={events.error} />
+      <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
+        {virtual.getVirtualItems().map((row) => (
+          <div key={row.key} className="event-row" style={{ transform: `translateY(${row.start}px)`, gridTemplateColumns: `repeat(${cols}, 1fr)` }}>
+            {items.slice(row.index * cols, row.index * cols + cols).map((e) => (
+              <EventCard key={e.id} event={e} camera={names.get(e.cameraId) ?? e.cameraId} onOpen={() => void navigate(`/events/${e.id}`)} />
+            ))}
+          </div>
+        ))}
+      </div>
+    </div>
+  );
+}
+
+function EventCard({ event: e, camera, onOpen }: { event: EventDto; camera: string; onOpen: () => void }) {
+  return (
+    <button type="button" role="listitem" className={`event-card ${e.falsePositive ? 'fp' : ''}`} onClick={onOpen} aria-label={`${e.label} on ${camera}, ${ago(e.start)}`} data-testid="event-card" data-label={e.label}>
+      {e.hasSnapshot ? <img src={eventSnapshot(e, true)} alt="" loading="lazy" /> : <div className="no-snapshot">No picture</div>}
+      <span className="event-meta">
+        <span className="label-chip" style={{ background: labelColor(e.label) }}>
+          {e.label}
+        </span>
+        <span>{camera}</span>
+        <span className="muted">{clock(e.start)}</span>
+        {e.end === null && <span className="live-dot" title="In progress" />}
+        {e.keep && <span title="Kept">★</span>}
+      </span>
+    </button>
+  );
+}
+
+function EventDetail({ id, names }: { id: string; names: Map<string, string> }) {
+  const navigate = useNavigate();
+  const event = useCall('events.get', { id });
+  const keep = useAction('events.keep', ['events.get', 'events.query']);
+  const fp = useAction('events.markFalsePositive', ['events.get', 'events.query']);
+  const del = useAction('events.delete', ['events.query']);
+  const e = event.data;
+  return (
+    <aside className="card event-detail" aria-label="Event details">
+      <div className="row" style={{ justifyContent: 'space-between' }}>
+        <h2>{e ? `${e.label} · ${names.get(e.cameraId) ?? e.cameraId}` : 'Event'}</h2>
+        <button type="button" onClick={() => void navigate('/events')} aria-label="Close details">
+          Close
+        </button>
+      </div>
+      <ErrorText error={event.error ?? keep.error ?? fp.error ?? del.error} />
+      {e && (
+        <>
+          {e.hasSnapshot && (
+            <div className="snapshot">
+              <img src={eventSnapshot(e)} alt={`${e.label} seen by ${names.get(e.cameraId) ?? e.cameraId}`} />
+              <div
+                className="box"
+                style={{
+                  left: `${e.box[0] * 100}%`,
+                  top: `${e.box[1] * 100}%`,
+                  width: `${(e.box[2] - e.box[0]) * 100}%`,
+                  height: `${(e.box[3] - e.box[1]) * 100}%`,
+                  borderColor: labelColor(e.label),
+                }}
+              />
+            </div>
+          )}
+          <p>
+            {new Date(e.start).toLocaleString()} · {e.end ? `${Math.round((e.end - e.start) / 1000)} s` : 'in progress'} · score {Math.round(e.topScore * 100)}%
+            {e.zones.length > 0 && ` · zones: ${e.zones.join(', ')}`}
+          </p>
+          <h3>Clip</h3>
+          <RecordedPlayer cameraId={e.cameraId} start={e.start - 5000} end={(e.end ?? Date.now()) + 5000} label={names.get(e.cameraId) ?? e.cameraId} />
+          <div className="row">
+            <button type="button" onClick={() => keep.mutate({ id: e.id, keep: !e.keep })}>
+              {e.keep ? 'Do not keep' : 'Keep forever'}
+            </button>
+            <button type="button" onClick={() => fp.mutate({ id: e.id, falsePositive: !e.falsePositive })}>
+              {e.falsePositive ? 'Not a false alarm' : `Not a ${e.label} / false alarm`}
+            </button>
+            <button type="button" onClick={() => void navigate(`/timeline?camera=${e.cameraId}&t=${e.start}`)}>
+              Show in timeline
+            </button>
+            <button
+              type="button"
+              className="danger"
+              onClick={() => {
+                if (window.confirm('Delete this event and its picture?')) del.mutate({ id: e.id }, { onSuccess: () => void navigate('/events') });
+              }}
+            >
+              Delete
+            </button>
+          </div>
+        </>
+      )}
+    </aside>
+  );
+}
