@@ -10,7 +10,7 @@ import { nms, type Candidate } from '../../main/core/detect/nms.js';
 import { FramePipeline } from '../../main/core/detect/pipeline.js';
 import { Preprocessor } from '../../main/core/detect/preprocess.js';
 import { fullFrame } from '../../main/core/detect/regions.js';
-import { MODELS_DIR, photo, video } from '../../main/core/detect/test-data.js';
+import { MODELS_DIR, photo, video } from '../../test/helpers/test-data.js';
 import { SESSION_OPTIONS } from '../../main/core/detect/session.js';
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1] as number;

@@ -1,6 +1,7 @@
 // Starts a real engine on a temporary data directory for a test.
 import { startEngine, type Engine } from '../../main/core/app.js';
 import type { CallContext } from '../../main/core/api/router.js';
+import { MODELS_DIR } from './test-data.js';
 import { makeTempDir } from './tmp.js';
 
 export const ADMIN: CallContext = { user: { name: 'test-admin', role: 'admin' }, origin: 'test' };
@@ -8,7 +9,7 @@ export const VIEWER: CallContext = { user: { name: 'test-viewer', role: 'viewer'
 
 export async function withEngine(opts: { startCameras?: boolean } = {}): Promise<{ engine: Engine; dataDir: string; close: () => Promise<void> }> {
   const tmp = makeTempDir();
-  const engine = await startEngine({ dataDir: tmp.dir, host: 'server', startCameras: opts.startCameras ?? false });
+  const engine = await startEngine({ dataDir: tmp.dir, host: 'server', startCameras: opts.startCameras ?? false, modelsDir: MODELS_DIR });
   return {
     engine,
     dataDir: tmp.dir,

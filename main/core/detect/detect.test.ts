@@ -6,7 +6,7 @@ import { createDetector, type Detector } from './detector.js';
 import { iou, type Box, type Detection, type Frame } from './frame.js';
 import { decodeImage, probeMedia } from './media.js';
 import { fullFrame } from './regions.js';
-import { MEDIA_DIR, MODELS_DIR, photo } from './test-data.js';
+import { MEDIA_DIR, MODELS_DIR, photo } from '../../../test/helpers/test-data.js';
 
 const ANIMALS = new Set(['dog', 'horse', 'cat', 'sheep', 'cow', 'bird', 'bear']);
 

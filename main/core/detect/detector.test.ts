@@ -5,7 +5,7 @@ import type { DetectError} from './frame.js';
 import { type Detection, type Frame } from './frame.js';
 import { decodeImage } from './media.js';
 import { fullFrame } from './regions.js';
-import { MODELS_DIR, photo } from './test-data.js';
+import { MODELS_DIR, photo } from '../../../test/helpers/test-data.js';
 
 describe('Detector queue', () => {
   let detector: Detector;

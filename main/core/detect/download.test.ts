@@ -9,7 +9,7 @@ import { downloadModel, type DownloadProgress } from './download.js';
 import { DetectError } from './frame.js';
 import { loadManifest } from './manifest.js';
 import { sha256File } from './models.js';
-import { MODELS_DIR } from './test-data.js';
+import { MODELS_DIR } from '../../../test/helpers/test-data.js';
 
 const entry = loadManifest().byName('nanodet_m_320_coco')!;
 const good = readFileSync(join(MODELS_DIR, entry.file));

@@ -7,7 +7,7 @@ import { createDetector } from './detector.js';
 import { DetectError } from './frame.js';
 import { loadManifest, parseManifest } from './manifest.js';
 import { resolveModel, sha256File } from './models.js';
-import { MODELS_DIR } from './test-data.js';
+import { MODELS_DIR } from '../../../test/helpers/test-data.js';
 
 async function codeOf(p: Promise<unknown>): Promise<string> {
   try {

@@ -11,7 +11,7 @@ import { loadManifest } from './manifest.js';
 import { decodeImage } from './media.js';
 import { FramePipeline, type ObjectEvent } from './pipeline.js';
 import { DEFAULT_LABELS } from './settings.js';
-import { MODELS_DIR, photo, video } from './test-data.js';
+import { MODELS_DIR, photo, video } from '../../../test/helpers/test-data.js';
 
 describe('with the real model', () => {
   let detector: Detector;
