@@ -1,7 +1,9 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 // Unit and integration tests: real SQLite files, real ffmpeg, the real RTSP server and model.
 export default defineConfig({
+  resolve: { alias: { '@common': fileURLToPath(new URL('./main/common', import.meta.url)) } },
   test: {
     include: ['main/**/*.test.ts', 'renderer/src/**/*.test.{ts,tsx}', 'models/**/*.test.ts', 'build/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 60_000,

@@ -6,6 +6,8 @@ import { Placeholder } from './pages/Placeholder.js';
 import { CamerasPage } from './pages/Cameras.js';
 import { EventsPage } from './pages/Events.js';
 import { LivePage } from './pages/Live.js';
+import { RulesPage } from './pages/Rules.js';
+import { Toasts } from './components/Toasts.js';
 import { TimelinePage } from './pages/Timeline.js';
 import { SettingsPage } from './pages/Settings.js';
 import { SystemPage } from './pages/System.js';
@@ -24,6 +26,7 @@ const PAGES: Record<string, ReactElement> = {
   live: <LivePage />,
   'live/:cameraId': <LivePage />,
   timeline: <TimelinePage />,
+  rules: <RulesPage />,
   events: <EventsPage />,
   'events/:eventId': <EventsPage />,
   cameras: <CamerasPage />,
@@ -75,6 +78,7 @@ function Shell({ user }: { user: { username: string; role: string } | null }) {
           <Route path="*" element={<Placeholder title="Not found" hint="This page does not exist." />} />
         </Routes>
       </main>
+      <Toasts />
     </div>
   );
 }

@@ -1,0 +1,31 @@
+// In-app notices for rules that ask for them: they appear over any screen and link to the event.
+import type { ToastNotice } from '@common/contract/index.js';
+import { useCallback, useState } from 'react';
+import { Link } from 'react-router';
+import { useTopic } from '../lib/api.js';
+
+const SHOW_MS = 12_000;
+
+export function Toasts() {
+  const [toasts, setToasts] = useState<(ToastNotice & { key: number })[]>([]);
+  const onToast = useCallback((t: ToastNotice) => {
+    const key = Date.now() + Math.random();
+    setToasts((all) => [...all.slice(-3), { ...t, key }]);
+    setTimeout(() => setToasts((all) => all.filter((x) => x.key !== key)), SHOW_MS);
+  }, []);
+  useTopic('notify.toast', onToast);
+  return (
+    <div className="toasts" role="region" aria-label="Notifications" aria-live="polite">
+      {toasts.map((t) => (
+        <div key={t.key} className="toast" role="status" data-testid="toast">
+          <strong>{t.title}</strong>
+          <span>{t.body}</span>
+          {t.eventId && <Link to={`/events/${t.eventId}`}>Open</Link>}
+          <button type="button" className="link" aria-label="Dismiss" onClick={() => setToasts((all) => all.filter((x) => x.key !== t.key))}>
+            ×
+          </button>
+        </div>
+      ))}
+    </div>
+  );
+}
