@@ -34,14 +34,22 @@ export const RecordedPlayer = forwardRef<RecordedPlayerHandle, Props>(function R
     setError(null);
     base.current = null;
     void (async () => {
-      // The stream begins at the start of the segment holding `start`; the offset into it is ours to seek.
-      const segments = await callOrThrow(client, 'recordings.segments', { cameraId, after: start, before: start + 1 }).catch(() => []);
-      const first = segments[0];
+      // The stream begins at the start of the first segment at or after `start`; the offset into it is ours to seek.
+      // A moment from the last seconds is still being written: wait for its segment (bounded).
+      let first;
+      for (let attempt = 0; attempt < 12 && !cancelled; attempt++) {
+        const segments = await callOrThrow(client, 'recordings.segments', { cameraId, after: start, before: end ?? start + 60_000 }).catch(() => []);
+        first = segments[0];
+        if (first || Date.now() - start > 90_000) break;
+        setError('This moment is still being recorded; it plays in a few seconds…');
+        await new Promise((r) => setTimeout(r, 2500));
+      }
       if (cancelled) return;
       if (!first) {
         setError('Nothing was recorded at this time.');
         return;
       }
+      setError(null);
       base.current = first.start;
       video.src = playUrl(cameraId, start, end);
       video.addEventListener(

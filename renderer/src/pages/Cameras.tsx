@@ -130,7 +130,7 @@ function CameraForm({ camera, onDone }: { camera?: Camera; onDone: () => void })
       <ErrorText error={save.error ?? remove.error} />
       <div className="row">
         <button type="submit" className="primary" disabled={save.isPending}>
-          {camera ? 'Save' : 'Add camera'}
+          Save camera
         </button>
         <button type="button" onClick={onDone}>
           Cancel

@@ -163,6 +163,9 @@ export function TimelinePage() {
           <button type="button" onClick={() => seek(adjacentEvent(camEvents, playhead, 1)?.start ?? playhead)} aria-label="Next event">
             Event ▶
           </button>
+          <button type="button" onClick={() => setRange({ start: playhead - 30_000, end: playhead + 30_000 })}>
+            Select 1 minute here
+          </button>
         </div>
       </header>
       <ErrorText error={spans.error ?? events.error} />
