@@ -1,5 +1,5 @@
 // One person's first session, end to end in Chromium against `porchlight serve` and a real RTSP camera showing the vtest clip.
-import AxeBuilder from '@axe-core/playwright';
+import { AxeBuilder } from '@axe-core/playwright';
 import { spawnSync } from 'node:child_process';
 import type { Page } from '@playwright/test';
 import { startRtspCamera, type RtspCamera } from '../test/fixtures/rtsp-camera.js';
