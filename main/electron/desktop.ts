@@ -15,11 +15,15 @@ import {
   installPermissionHandlers,
   webPreferences,
 } from './security.js';
+import { TRAY_ICON_PNG, trayMenu, trayStatus } from './tray.js';
 import { loadWindowState, saveWindowState } from './window-state.js';
 
 const log = createLogger('desktop');
 
-type ElectronModule = Pick<typeof Electron, 'app' | 'BrowserWindow' | 'ipcMain' | 'protocol' | 'session' | 'shell' | 'screen'>;
+type ElectronModule = Pick<
+  typeof Electron,
+  'app' | 'BrowserWindow' | 'ipcMain' | 'protocol' | 'session' | 'shell' | 'screen' | 'Tray' | 'Menu' | 'nativeImage' | 'Notification'
+>;
 
 export interface DesktopOptions {
   /** Where the built renderer is (dist/renderer). */
@@ -84,11 +88,58 @@ export async function startDesktop(electron: ElectronModule, opts: DesktopOption
   installCsp(ses);
   installPermissionHandlers(ses);
   const disposeIpc = bridgeIpc(electron.ipcMain, engine, () => win);
-  win = createMainWindow(electron, opts.preload ?? join(here, 'preload.cjs'), join(dataDir, 'window-state.json'));
-  win.on('closed', () => {
-    win = undefined;
+  const preload = opts.preload ?? join(here, 'preload.cjs');
+  const stateFile = join(dataDir, 'window-state.json');
+  const showWindow = (hash?: string): void => {
+    if (!win || win.isDestroyed()) {
+      win = createMainWindow(electron, preload, stateFile);
+      win.on('closed', () => {
+        win = undefined;
+      });
+    }
+    if (hash) void win.loadURL(`${APP_ORIGIN}/index.html#${hash}`);
+    win.show();
+    win.focus();
+  };
+  const desktopCfg = engine.settings.get('desktop');
+  app.setLoginItemSettings({ openAtLogin: desktopCfg.startAtLogin });
+  if (!desktopCfg.startMinimised) showWindow();
+
+  // The tray keeps recording visible while the window is closed: Porchlight runs until Quit.
+  const tray = new electron.Tray(electron.nativeImage.createFromDataURL(TRAY_ICON_PNG));
+  const refreshTray = (): void => {
+    const paused = engine.settings.get('general').recordingPaused;
+    const status = trayStatus([...engine.states.values()], paused);
+    tray.setToolTip(`Porchlight: ${status.text}`);
+    tray.setContextMenu(
+      electron.Menu.buildFromTemplate(
+        trayMenu(status, paused, {
+          open: () => showWindow(),
+          setPaused: (p) => engine.settings.set('general', { recordingPaused: p }),
+          quit: () => app.quit(),
+        }),
+      ),
+    );
+  };
+  refreshTray();
+  const offState = engine.bus.subscribe('camera.state', refreshTray);
+  const offSettings = engine.bus.subscribe('settings.changed', refreshTray);
+  tray.on('click', () => showWindow());
+  app.on('window-all-closed', () => {
+    // stay in the tray; recording goes on
   });
-  app.on('window-all-closed', () => app.quit());
+
+  // Alerts become system notifications with the snapshot; a click opens the event.
+  engine.notifier.setDesktopNotifier((n) => {
+    if (!electron.Notification.isSupported()) return;
+    const note = new electron.Notification({
+      title: n.title,
+      body: n.body,
+      ...(n.snapshotFile ? { icon: electron.nativeImage.createFromPath(n.snapshotFile) } : {}),
+    });
+    note.on('click', () => showWindow(n.eventId ? `/events/${n.eventId}` : '/events'));
+    note.show();
+  });
 
   // Quit waits for the engine to finalise the segment being written.
   let quitting = false;
@@ -97,6 +148,9 @@ export async function startDesktop(electron: ElectronModule, opts: DesktopOption
     event.preventDefault();
     quitting = true;
     void (async () => {
+      offState();
+      offSettings();
+      tray.destroy();
       disposeIpc();
       await engine.stop().catch((err: unknown) => log.error({ err }, 'engine stop failed'));
       app.exit(0);

@@ -8,6 +8,7 @@ import { BRIDGE_KEY, IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL, IPC_SUBSCRIBE_CHANNEL 
 import { withEngine } from '../../test/helpers/engine.js';
 import { makeTempDir } from '../../test/helpers/tmp.js';
 import { createMainWindow } from './desktop.js';
+import { TRAY_ICON_PNG, trayMenu, trayStatus } from './tray.js';
 import { bridgeIpc } from './ipc.js';
 import { createAppProtocolHandler } from './protocol.js';
 import {
@@ -280,5 +281,31 @@ describe('app:// protocol', () => {
   it('answers only its own host and GET/HEAD', () => {
     expect(handle(new Request('app://elsewhere/index.html')).status).toBe(404);
     expect(handle(new Request(`${APP_ORIGIN}/index.html`, { method: 'POST', body: 'x' })).status).toBe(405);
+  });
+});
+
+describe('tray', () => {
+  const st = (cameraId: string, state: 'online' | 'offline' | 'error' | 'disabled' | 'connecting') => ({ cameraId, state, since: 0 });
+
+  it('sums up the cameras in words', () => {
+    expect(trayStatus([st('a', 'online'), st('b', 'online')], false)).toEqual({ level: 'ok', text: 'All 2 cameras recording' });
+    expect(trayStatus([st('a', 'online'), st('b', 'offline'), st('c', 'disabled')], false)).toEqual({ level: 'warning', text: '1 of 2 cameras offline' });
+    expect(trayStatus([st('a', 'error')], true)).toEqual({ level: 'paused', text: 'Recording paused' });
+    expect(trayStatus([], false).text).toBe('No cameras yet');
+  });
+
+  it('offers open, pause or resume, and quit', () => {
+    const calls: string[] = [];
+    const menu = trayMenu({ level: 'ok', text: 'All 1 camera recording' }, false, {
+      open: () => calls.push('open'),
+      setPaused: (p) => calls.push(`paused:${p}`),
+      quit: () => calls.push('quit'),
+    });
+    const labels = menu.map((m) => m.label).filter(Boolean);
+    expect(labels).toEqual(['All 1 camera recording', 'Open Porchlight', 'Pause recording', 'Quit Porchlight']);
+    for (const m of menu) (m.click as (() => void) | undefined)?.();
+    expect(calls).toEqual(['open', 'paused:true', 'quit']);
+    expect(trayMenu({ level: 'paused', text: 'x' }, true, { open() {}, setPaused() {}, quit() {} }).map((m) => m.label)).toContain('Resume recording');
+    expect(TRAY_ICON_PNG).toMatch(/^data:image\/png;base64,/);
   });
 });

@@ -31,6 +31,14 @@ export const GeneralSettings = z
     theme: z.enum(['system', 'dark', 'light']).default('system'),
     language: z.string().max(20).default('en'),
     homeMode: z.enum(['home', 'away']).default('away').describe('Rules can fire only when away, or always'),
+    recordingPaused: z.boolean().default(false).describe('Pause recording on every camera (live view and detection go on)'),
+  })
+  .strict();
+
+export const DesktopSettings = z
+  .object({
+    startAtLogin: z.boolean().default(false).describe('Start Porchlight when you log in'),
+    startMinimised: z.boolean().default(false).describe('Start in the tray, without opening the window'),
   })
   .strict();
 
@@ -39,6 +47,7 @@ export const SETTINGS_SECTIONS = {
   storage: StorageSettings,
   ffmpeg: FfmpegSettings,
   detection: DetectionSettings,
+  desktop: DesktopSettings,
 } as const;
 
 export type SettingsSection = keyof typeof SETTINGS_SECTIONS;
@@ -49,6 +58,7 @@ export const AllSettings = z.object({
   storage: StorageSettings.prefault({}),
   ffmpeg: FfmpegSettings.prefault({}),
   detection: DetectionSettings.prefault({}),
+  desktop: DesktopSettings.prefault({}),
 });
 export type AllSettings = z.infer<typeof AllSettings>;
 export type SettingsOf<S extends SettingsSection> = z.infer<(typeof SETTINGS_SECTIONS)[S]>;

@@ -75,6 +75,7 @@ export class CameraRuntime {
     this.disposers.push(
       bus.subscribe('settings.changed', ({ section }) => {
         if (section === 'detection') void this.reloadDetector();
+        if (section === 'general') void this.apply();
       }),
     );
     await this.apply();
@@ -135,7 +136,7 @@ export class CameraRuntime {
       cameraId: cam.id,
       url: main.url,
       recordingsDir: this.deps.media.cameraRecordingsDir(cam.id),
-      record: cam.recordMode !== 'off',
+      record: cam.recordMode !== 'off' && !this.deps.settings.get('general').recordingPaused,
       detect: { enabled: cam.detect.enabled, width: even(cam.detect.width), height: even(cam.detect.height), fps: cam.detect.fps },
       live: true,
     };

@@ -17,7 +17,10 @@ interface Props {
   onTime?: (epochMs: number) => void;
 }
 
-export const RecordedPlayer = forwardRef<RecordedPlayerHandle, Props>(function RecordedPlayer({ cameraId, start, end, label, onTime }, ref) {
+export const RecordedPlayer = forwardRef<RecordedPlayerHandle, Props>(function RecordedPlayer({ cameraId, start: startAt, end: endAt, label, onTime }, ref) {
+  // times come from pointer positions and the video clock: whole milliseconds for the API
+  const start = Math.round(startAt);
+  const end = endAt === undefined ? undefined : Math.round(endAt);
   const client = useClient();
   const videoRef = useRef<HTMLVideoElement>(null);
   const [error, setError] = useState<string | null>(null);
