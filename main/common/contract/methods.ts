@@ -48,6 +48,8 @@ export const methods = {
   'cameras.delete': method({ input: byId, output: z.object({ deleted: z.boolean() }), role: 'admin', audit: true }),
   /** cameraId lets a masked URL (user:***@) be probed with the stored password. */
   'cameras.probe': method({ input: z.object({ url: StreamUrl, cameraId: CameraId.optional() }).strict(), output: ProbeResult, role: 'admin' }),
+  /** The built-in demo camera: a generated picture, no hardware, to see Porchlight work on first run. */
+  'cameras.addDemo': method({ input: empty, output: Camera, role: 'admin', audit: true }),
   'cameras.states': method({ input: empty, output: z.array(CameraState), role: 'viewer' }),
 
   'events.query': method({ input: EventQuery, output: EventPage, role: 'viewer' }),

@@ -1,6 +1,7 @@
 // The contract's implementation: each method delegates to the module that owns the work.
 import { ApiFailure, type Camera, type CameraState } from '../../common/contract/index.js';
 import { maskPassword, restorePassword } from '../../common/urls.js';
+import { DEMO_URL, ensureDemoClip, isDemoUrl, probeDemo } from '../cameras/demo.js';
 import { probeStream } from '../cameras/probe.js';
 import type { AuditLog } from '../audit/index.js';
 import type { Accounts } from '../auth/users.js';
@@ -94,7 +95,18 @@ export function createApi(deps: ApiDeps): Implementation {
       if (deleted) bus.publish('camera.changed', { id, deleted: true });
       return { deleted };
     },
-    'cameras.probe': ({ url, cameraId }) => {
+    'cameras.addDemo': () => {
+      const existing = cameras.list().find((c) => c.streams.some((s) => isDemoUrl(s.url)));
+      const cam = existing ?? cameras.upsert({ name: 'Demo camera', recordMode: 'continuous', streams: [{ name: 'main', url: DEMO_URL, roles: ['record', 'detect', 'live'] }] });
+      bus.publish('camera.changed', { id: cam.id, deleted: false });
+      return publicCamera(cam);
+    },
+    'cameras.probe': async ({ url, cameraId }) => {
+      if (isDemoUrl(url)) {
+        const cfg = settings.get('ffmpeg');
+        const paths = locateFfmpeg({ ffmpeg: cfg.ffmpegPath || undefined, ffprobe: cfg.ffprobePath || undefined });
+        return probeDemo(await ensureDemoClip(deps.dataDir, paths.ffmpeg), paths.ffprobe);
+      }
       const stored = cameraId ? cameras.get(cameraId)?.streams.map((s) => s.url) : undefined;
       const full = stored?.reduce((u, candidate) => (u === url ? restorePassword(url, candidate) : u), url) ?? url;
       const cfg = settings.get('ffmpeg');

@@ -11,10 +11,12 @@ import { FramePipeline, type ObjectEvent } from '../detect/pipeline.js';
 import type { EventRepository } from '../events/repository.js';
 import { writeSnapshot } from '../events/snapshot.js';
 import { IngestSupervisor, scanUnindexedSegments, type FrameSource, type IngestConfig, type LiveSource } from '../ingest/index.js';
+import { locateFfmpeg } from '../ffmpeg/locate.js';
 import { createLogger } from '../log/index.js';
 import type { SegmentIndex } from '../recordings/index.js';
 import type { MediaStore } from '../recordings/media-store.js';
 import type { Retention } from '../recordings/retention.js';
+import { demoClipPath, ensureDemoClip, isDemoUrl } from './demo.js';
 import type { CameraRepository } from './repository.js';
 
 const log = createLogger('cameras');
@@ -132,9 +134,11 @@ export class CameraRuntime {
     const main = cam.streams.find((s) => s.name === 'main') ?? cam.streams[0];
     if (!main) return undefined;
     const even = (n: number) => Math.max(2, Math.round(n / 2) * 2);
+    const demo = isDemoUrl(main.url);
     return {
       cameraId: cam.id,
-      url: main.url,
+      url: demo ? demoClipPath(this.deps.dataDir) : main.url,
+      ...(demo ? { loopFile: true } : {}),
       recordingsDir: this.deps.media.cameraRecordingsDir(cam.id),
       record: cam.recordMode !== 'off' && !this.deps.settings.get('general').recordingPaused,
       detect: { enabled: cam.detect.enabled, width: even(cam.detect.width), height: even(cam.detect.height), fps: cam.detect.fps },
@@ -145,6 +149,10 @@ export class CameraRuntime {
   private async applyNow(): Promise<void> {
     if (this.stopped || !this.supervisor) return;
     const cams = this.deps.cameras.list().filter((c) => c.enabled);
+    if (cams.some((c) => c.streams.some((s) => isDemoUrl(s.url)))) {
+      const cfg = this.deps.settings.get('ffmpeg');
+      await ensureDemoClip(this.deps.dataDir, locateFfmpeg({ ffmpeg: cfg.ffmpegPath || undefined, ffprobe: cfg.ffprobePath || undefined }).ffmpeg);
+    }
     const configs = cams.map((c) => this.ingestConfig(c)).filter((c): c is IngestConfig => c !== undefined);
     const wanted = new Set(configs.map((c) => c.cameraId));
     for (const id of [...this.pipelines.keys()]) if (!wanted.has(id)) this.detachPipeline(id);

@@ -18,7 +18,8 @@ export function needsConnection(cfg: IngestConfig, liveViewers: number): boolean
 export function buildIngestArgs(cfg: IngestConfig, opts: { socketArgs: string[]; liveOn: boolean }): string[] {
   const args = ['-hide_banner', '-nostdin', '-loglevel', 'warning', '-nostats', '-progress', `pipe:${FD.progress}`];
   if (isRtsp(cfg.url)) args.push('-rtsp_transport', 'tcp');
-  args.push(...opts.socketArgs, '-i', cfg.url);
+  if (cfg.loopFile) args.push('-re', '-stream_loop', '-1', '-i', cfg.url);
+  else args.push(...opts.socketArgs, '-i', cfg.url);
 
   let copyOutputFirst = false;
   if (cfg.record) {

@@ -24,6 +24,8 @@ export interface IngestConfig {
   live: boolean;
   /** Segment length in seconds; default 10 (cut at the next keyframe after it). */
   segmentSeconds?: number;
+  /** The url is a local clip played in real time, looped forever (the demo camera). */
+  loopFile?: boolean;
 }
 
 export interface IngestTuning {

@@ -5,6 +5,7 @@ import { ErrorText } from '../components/ErrorText.js';
 import { StateBadge } from '../components/StateBadge.js';
 import { useAction, useCall } from '../lib/api.js';
 import { useCameraStates } from '../lib/live-state.js';
+import { OnvifDiscovery } from './OnvifDiscovery.js';
 
 const MODES: { value: RecordMode; label: string }[] = [
   { value: 'continuous', label: 'Record all the time' },
@@ -16,6 +17,7 @@ export function CamerasPage() {
   const cameras = useCall('cameras.list', {});
   const states = useCameraStates();
   const [editing, setEditing] = useState<Camera | 'new' | null>(null);
+  const demo = useAction('cameras.addDemo', ['cameras.list', 'cameras.states']);
 
   return (
     <section aria-labelledby="page-title">
@@ -30,11 +32,19 @@ export function CamerasPage() {
       {cameras.data?.length === 0 && !editing && (
         <div className="empty-state">
           <p>No cameras yet. Add one by its RTSP address (your camera's manual or app shows it), for example rtsp://192.168.1.20:554/stream1.</p>
-          <button type="button" className="primary" onClick={() => setEditing('new')}>
-            Add your first camera
-          </button>
+          <div className="row" style={{ justifyContent: 'center' }}>
+            <button type="button" className="primary" onClick={() => setEditing('new')}>
+              Add your first camera
+            </button>
+            <button type="button" onClick={() => demo.mutate({})} disabled={demo.isPending}>
+              Try the demo camera
+            </button>
+          </div>
+          <p className="small">The demo camera plays a generated picture, so you can see live view, recording and the timeline work before you connect real hardware.</p>
+          <ErrorText error={demo.error} />
         </div>
       )}
+      <OnvifDiscovery />
       <ul className="camera-list" aria-label="Cameras">
         {cameras.data?.map((c) => (
           <li key={c.id} className="card camera-row">

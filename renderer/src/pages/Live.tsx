@@ -32,6 +32,7 @@ export function LivePage() {
   const states = useCameraStates();
   const active = useActiveEvents();
   const [layout, setLayout] = useState<(typeof LAYOUTS)[number]>(4);
+  const demo = useAction('cameras.addDemo', ['cameras.list', 'cameras.states']);
   const navigate = useNavigate();
   const { cameraId } = useParams();
   const list = cameras.data ?? [];
@@ -78,10 +79,17 @@ export function LivePage() {
       <ErrorText error={cameras.error} />
       {cameras.isSuccess && list.length === 0 && (
         <div className="empty-state">
-          <p>No cameras yet.</p>
-          <Link className="button primary" to="/cameras">
-            Add a camera
-          </Link>
+          <h2>Welcome to Porchlight</h2>
+          <p>Everything your cameras see stays on this machine. Start by adding a camera, or try the demo camera first.</p>
+          <div className="row" style={{ justifyContent: 'center' }}>
+            <Link className="button primary" to="/cameras">
+              Add a camera by its address
+            </Link>
+            <button type="button" onClick={() => demo.mutate({})} disabled={demo.isPending}>
+              Try the demo camera
+            </button>
+          </div>
+          <ErrorText error={demo.error} />
         </div>
       )}
       <div className="grid" style={{ gridTemplateColumns: `repeat(${cols}, 1fr)` }}>
