@@ -7,9 +7,9 @@ import { makeTempDir } from './tmp.js';
 export const ADMIN: CallContext = { user: { name: 'test-admin', role: 'admin' }, origin: 'test' };
 export const VIEWER: CallContext = { user: { name: 'test-viewer', role: 'viewer' }, origin: 'test' };
 
-export async function withEngine(opts: { startCameras?: boolean } = {}): Promise<{ engine: Engine; dataDir: string; close: () => Promise<void> }> {
-  const tmp = makeTempDir();
-  const engine = await startEngine({ dataDir: tmp.dir, host: 'server', startCameras: opts.startCameras ?? false, modelsDir: MODELS_DIR });
+export async function withEngine(opts: { startCameras?: boolean; modelsDir?: string; dataDir?: string } = {}): Promise<{ engine: Engine; dataDir: string; close: () => Promise<void> }> {
+  const tmp = opts.dataDir ? { dir: opts.dataDir, cleanup: () => undefined } : makeTempDir();
+  const engine = await startEngine({ dataDir: tmp.dir, host: 'server', startCameras: opts.startCameras ?? false, modelsDir: opts.modelsDir ?? MODELS_DIR });
   return {
     engine,
     dataDir: tmp.dir,
