@@ -20,6 +20,7 @@ import { createLogger } from './log/index.js';
 import { SegmentIndex } from './recordings/index.js';
 import { MediaStore } from './recordings/media-store.js';
 import { Retention } from './recordings/retention.js';
+import { keyFileBox, type SecretBox } from './secrets/index.js';
 import { Database } from './storage/database.js';
 
 const log = createLogger('app');
@@ -32,6 +33,8 @@ export interface EngineOptions {
   lockout?: LockoutPolicy;
   /** Models are looked for here before <data>/models (default: $PORCHLIGHT_MODELS_DIR). */
   modelsDir?: string;
+  /** Seals credentials at rest; the desktop passes one keyed through the OS keychain, the server uses a 0600 key file. */
+  secrets?: SecretBox;
 }
 
 export interface Engine {
@@ -75,7 +78,8 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
   const accounts = new Accounts(db, opts.lockout);
   accounts.pruneSessions();
   // cameras: the registry and their live states
-  const cameras = new CameraRepository(db);
+  const secrets = opts.secrets ?? keyFileBox(opts.dataDir);
+  const cameras = new CameraRepository(db, secrets);
   const states = new Map<string, CameraState>();
   stoppers.push(bus.subscribe('camera.state', (s) => states.set(s.cameraId, s)));
   // recorded media: every read and write goes through the media store
@@ -109,7 +113,7 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
   await exportsManager.start();
   stoppers.push(() => exportsManager.stop());
   // notifications, then the rules that feed them: evaluated on every event.changed
-  const notifier = new Notifier(db, bus);
+  const notifier = new Notifier(db, bus, { secrets });
   notifier.start();
   stoppers.push(() => notifier.stop());
   const rules = new RuleEngine({

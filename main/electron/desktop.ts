@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startEngine, type Engine } from '../core/app.js';
 import { createLogger } from '../core/log/index.js';
+import { wrappedKeyBox } from '../core/secrets/index.js';
 import { APP_ROOT } from '../core/version.js';
 import { bridgeIpc } from './ipc.js';
 import { createAppProtocolHandler } from './protocol.js';
@@ -22,7 +23,7 @@ const log = createLogger('desktop');
 
 type ElectronModule = Pick<
   typeof Electron,
-  'app' | 'BrowserWindow' | 'ipcMain' | 'protocol' | 'session' | 'shell' | 'screen' | 'Tray' | 'Menu' | 'nativeImage' | 'Notification'
+  'app' | 'BrowserWindow' | 'ipcMain' | 'protocol' | 'session' | 'shell' | 'screen' | 'Tray' | 'Menu' | 'nativeImage' | 'Notification' | 'safeStorage'
 >;
 
 export interface DesktopOptions {
@@ -77,7 +78,14 @@ export async function startDesktop(electron: ElectronModule, opts: DesktopOption
 
   await app.whenReady();
   const dataDir = app.getPath('userData');
-  const engine: Engine = await startEngine({ dataDir, host: 'desktop', startCameras: true });
+  // credentials at rest are sealed with a key that only the OS keychain can unwrap
+  const secrets = electron.safeStorage.isEncryptionAvailable()
+    ? wrappedKeyBox(join(dataDir, 'secret.key.enc'), {
+        encrypt: (plain) => electron.safeStorage.encryptString(plain),
+        decrypt: (sealed) => electron.safeStorage.decryptString(sealed),
+      })
+    : undefined;
+  const engine: Engine = await startEngine({ dataDir, host: 'desktop', startCameras: true, ...(secrets ? { secrets } : {}) });
   const here = fileURLToPath(new URL('.', import.meta.url));
   const handler = createAppProtocolHandler({
     ui: opts.uiDir ?? join(APP_ROOT, 'dist', 'renderer'),

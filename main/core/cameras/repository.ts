@@ -1,7 +1,8 @@
 // Camera rows and their streams in SQLite, validated on the way in and on the way out.
 import { randomBytes } from 'node:crypto';
 import { ApiFailure, Camera, CameraInput, type CameraStream } from '../../common/contract/index.js';
-import { restorePassword } from '../../common/urls.js';
+import { hasCredentials, restorePassword } from '../../common/urls.js';
+import type { SecretBox } from '../secrets/index.js';
 import type { Database } from '../storage/database.js';
 import { sql } from '../storage/sql.js';
 
@@ -40,7 +41,19 @@ function makeId(name: string): string {
 }
 
 export class CameraRepository {
-  constructor(private readonly db: Database) {}
+  /** URLs holding a user name and password are stored sealed. */
+  constructor(
+    private readonly db: Database,
+    private readonly secrets?: SecretBox,
+  ) {}
+
+  private storeUrl(url: string): string {
+    return this.secrets && hasCredentials(url) ? this.secrets.seal(url) : url;
+  }
+
+  private readUrl(stored: string): string {
+    return this.secrets ? this.secrets.open(stored) : stored;
+  }
 
   list(): Camera[] {
     const rows = this.db.all<CameraRow>(sql`SELECT * FROM cameras ORDER BY created_at, id`);
@@ -87,7 +100,7 @@ export class CameraRepository {
           detect_fps = excluded.detect_fps, onvif = excluded.onvif, updated_at = excluded.updated_at`);
       this.db.run(sql`DELETE FROM camera_streams WHERE camera_id = ${id}`);
       for (const s of streams) {
-        this.db.run(sql`INSERT INTO camera_streams (camera_id, name, url, roles) VALUES (${id}, ${s.name}, ${s.url}, ${JSON.stringify(s.roles)})`);
+        this.db.run(sql`INSERT INTO camera_streams (camera_id, name, url, roles) VALUES (${id}, ${s.name}, ${this.storeUrl(s.url)}, ${JSON.stringify(s.roles)})`);
       }
       return this.require(id);
     });
@@ -103,7 +116,7 @@ export class CameraRepository {
       name: row.name,
       enabled: row.enabled === 1,
       recordMode: row.record_mode,
-      streams: streams.map((s) => ({ name: s.name, url: s.url, roles: JSON.parse(s.roles) as unknown })),
+      streams: streams.map((s) => ({ name: s.name, url: this.readUrl(s.url), roles: JSON.parse(s.roles) as unknown })),
       detect: { enabled: row.detect_enabled === 1, width: row.detect_width, height: row.detect_height, fps: row.detect_fps },
       onvif: row.onvif ? (JSON.parse(row.onvif) as unknown) : null,
       createdAt: row.created_at,

@@ -3,6 +3,7 @@ import type { EventDto } from '../../common/contract/events.js';
 import { ApiFailure } from '../../common/contract/index.js';
 import type { Alert, DeliveryResult, SinkConfig, SinkInput, SinkStatus, SinkView } from '../../common/contract/rules.js';
 import { createLogger, type Logger } from '../log/index.js';
+import type { SecretBox } from '../secrets/index.js';
 import type { Database } from '../storage/database.js';
 import { BUILTIN_SINKS, SinkRepository, viewOf } from './repository.js';
 import type { RulesBus } from './topics.js';
@@ -83,6 +84,8 @@ export interface NotifierOptions {
   timeoutMs?: number;
   /** Deliveries waiting per sink before new ones are dropped (and counted). */
   maxPending?: number;
+  /** Seals sink secrets at rest. */
+  secrets?: SecretBox;
 }
 
 const BUILTIN_NAMES: Record<(typeof BUILTIN_SINKS)[number], string> = { toast: 'In-app notification', desktop: 'Desktop notification' };
@@ -122,7 +125,7 @@ export class Notifier {
     private readonly bus: RulesBus,
     opts: NotifierOptions = {},
   ) {
-    this.repo = new SinkRepository(db);
+    this.repo = new SinkRepository(db, opts.secrets);
     this.retryDelaysMs = opts.retryDelaysMs ?? [1000, 5000, 30_000];
     this.timeoutMs = opts.timeoutMs ?? 10_000;
     this.maxPending = opts.maxPending ?? 100;

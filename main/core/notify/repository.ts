@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { ApiFailure } from '../../common/contract/index.js';
 import { SECRET_MASK, SinkConfig, SinkInput, type SinkView } from '../../common/contract/rules.js';
 import { createLogger } from '../log/index.js';
+import type { SecretBox } from '../secrets/index.js';
 import type { Database } from '../storage/database.js';
 import { sql } from '../storage/sql.js';
 
@@ -37,7 +38,10 @@ export function viewOf(c: SinkConfig): SinkView {
 }
 
 export class SinkRepository {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly secrets?: SecretBox,
+  ) {}
 
   list(): SinkConfig[] {
     const rows = this.db.all<SinkRow>(sql`SELECT * FROM notify_sinks ORDER BY created_at, id`);
@@ -54,9 +58,14 @@ export class SinkRepository {
     return row ? this.fromRow(row) : undefined;
   }
 
+  private seal(secret: string | null): string | null {
+    return secret !== null && this.secrets ? this.secrets.seal(secret) : secret;
+  }
+
   private fromRow(r: SinkRow): SinkConfig | undefined {
     const raw = { ...(JSON.parse(r.config) as object), id: r.id, kind: r.kind, name: r.name, enabled: r.enabled === 1 };
-    const withSecret = r.kind === 'webhook' ? { ...raw, secret: r.secret ?? '' } : r.secret !== null ? { ...raw, password: r.secret } : raw;
+    const secret = r.secret !== null && this.secrets ? this.secrets.open(r.secret) : r.secret;
+    const withSecret = r.kind === 'webhook' ? { ...raw, secret: secret ?? '' } : secret !== null ? { ...raw, password: secret } : raw;
     const parsed = SinkConfig.safeParse(withSecret);
     if (!parsed.success) {
       log.warn({ sink: r.id }, 'stored sink invalid, skipped');
@@ -92,7 +101,7 @@ export class SinkRepository {
     delete rest.enabled;
     this.db.run(sql`
       INSERT INTO notify_sinks (id, kind, name, enabled, config, secret, created_at, updated_at)
-      VALUES (${id}, ${config.kind}, ${config.name}, ${config.enabled}, ${JSON.stringify(rest)}, ${secretOf(config)}, ${now}, ${now})
+      VALUES (${id}, ${config.kind}, ${config.name}, ${config.enabled}, ${JSON.stringify(rest)}, ${this.seal(secretOf(config))}, ${now}, ${now})
       ON CONFLICT (id) DO UPDATE SET name = excluded.name, enabled = excluded.enabled, config = excluded.config,
         secret = excluded.secret, updated_at = excluded.updated_at`);
     return config;

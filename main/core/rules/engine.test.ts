@@ -5,6 +5,7 @@ import type { EventDto } from '../../common/contract/events.js';
 import { AlertNew, RuleInput, SECRET_MASK, ToastNotice } from '../../common/contract/rules.js';
 import { Notifier } from '../notify/index.js';
 import { rulesBus } from '../notify/topics.js';
+import { keyFileBox } from '../secrets/index.js';
 import { sql } from '../storage/sql.js';
 import { rulesApi } from './api.js';
 import { RuleEngine } from './engine.js';
@@ -22,7 +23,7 @@ beforeAll(async () => {
   for (const [id, name] of [['front', 'Front door'], ['back', 'Back yard']] as const) {
     cameras.upsert({ id, name, enabled: false, streams: [{ name: 'main', url: `rtsp://127.0.0.1:8554/${id}`, roles: ['record', 'detect', 'live'] }] });
   }
-  notifier = new Notifier(db, rulesBus(bus), { retryDelaysMs: [] });
+  notifier = new Notifier(db, rulesBus(bus), { retryDelaysMs: [], secrets: keyFileBox(h.dataDir) });
   notifier.start();
   rules = new RuleEngine({ db, bus, events, cameras, notifier, homeMode: () => settings.get('general').homeMode });
   rules.start();
@@ -200,7 +201,10 @@ describe('RuleEngine', () => {
     expect(JSON.stringify(await api['sinks.list']({}, ADMIN))).not.toContain('a-very-secret-value-123');
     // the mask sent back keeps the stored secret
     await api['sinks.upsert']({ id: hook.id, kind: 'webhook', name: 'Hook 2', url: 'http://127.0.0.1:9/hook', secret: SECRET_MASK, enabled: false }, ADMIN);
-    expect(h.engine.db.get<{ secret: string }>(sql`SELECT secret FROM notify_sinks WHERE id = ${hook.id}`)?.secret).toBe('a-very-secret-value-123');
+    // at rest the secret is sealed (AES-GCM), never the plain text
+    const stored = h.engine.db.get<{ secret: string }>(sql`SELECT secret FROM notify_sinks WHERE id = ${hook.id}`)?.secret ?? '';
+    expect(stored).toMatch(/^enc:v1:/);
+    expect(stored).not.toContain('a-very-secret-value-123');
     await api['rules.upsert']({ ...rule, sinks: ['toast', hook.id] }, ADMIN);
     expect(await api['sinks.delete']({ id: hook.id }, ADMIN)).toEqual({ deleted: true });
     expect(rules.list().find((r) => r.id === rule.id)?.sinks).toEqual(['toast']);
