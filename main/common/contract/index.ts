@@ -11,3 +11,4 @@ export * from './system.js';
 export * from './onvif.js';
 export * from './exports.js';
 export * from './rules.js';
+export * from './models.js';

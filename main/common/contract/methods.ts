@@ -6,6 +6,7 @@ import { Password, User, UserRole, Username } from './auth.js';
 import { Camera, CameraId, CameraInput, CameraState, ProbeResult, StreamUrl } from './cameras.js';
 import { EventDto, EventPage, EventQuery } from './events.js';
 import { exportMethodSpecs } from './exports.js';
+import { modelMethodSpecs } from './models.js';
 import { onvifMethodSpecs } from './onvif.js';
 import { rulesMethodSpecs } from './rules.js';
 import { LogLine, SystemHealth } from './system.js';
@@ -94,6 +95,7 @@ export const methods = {
   ...onvifMethodSpecs,
   ...exportMethodSpecs,
   ...rulesMethodSpecs,
+  ...modelMethodSpecs,
 } as const;
 
 export type Methods = typeof methods;

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { CameraState } from './cameras.js';
 import { EventDto } from './events.js';
 import { exportTopics } from './exports.js';
+import { modelTopics } from './models.js';
 import { rulesTopics } from './rules.js';
 
 export const SegmentInfo = z.object({
@@ -21,6 +22,7 @@ export const topics = {
   'event.changed': EventDto,
   ...exportTopics,
   ...rulesTopics,
+  ...modelTopics,
 } as const;
 
 export type Topics = typeof topics;

@@ -19,6 +19,7 @@ import type { Retention } from '../recordings/retention.js';
 import type { Database } from '../storage/database.js';
 import { recentLogs } from '../log/index.js';
 import { systemHealth, type HealthSource } from './health.js';
+import { modelsApi } from './models.js';
 import { onvifApi } from './onvif.js';
 import { storageStats } from './storage-stats.js';
 import { VERSION } from '../version.js';
@@ -43,6 +44,7 @@ export interface ApiDeps {
   exports: ExportManager;
   rules: RuleEngine;
   notifier: Notifier;
+  modelsDir?: string;
 }
 
 function requireEvent<T>(value: T | undefined, id: string): T {
@@ -154,5 +156,6 @@ export function createApi(deps: ApiDeps): Implementation {
     ...onvifApi(deps, publicCamera),
     ...exportApi(deps.exports),
     ...rulesApi({ rules: deps.rules, notifier: deps.notifier }),
+    ...modelsApi(deps),
   };
 }

@@ -1,4 +1,97 @@
-// The detection model section (filled in when model management lands).
+// Detection models: which are installed, which one runs, download with progress, and how fast each is on this machine.
+import type { ModelProgress } from '@common/contract/index.js';
+import { useQueryClient } from '@tanstack/react-query';
+import { useCallback, useState } from 'react';
+import { ErrorText } from '../../components/ErrorText.js';
+import { useAction, useCall, useTopic } from '../../lib/api.js';
+import { formatBytes } from '../../lib/format.js';
+
 export function ModelsSection() {
-  return null;
+  const qc = useQueryClient();
+  const models = useCall('models.list', {});
+  const health = useCall('system.health', {});
+  const choose = useAction('settings.set', ['models.list', 'settings.get']);
+  const download = useAction('models.download');
+  const speed = useAction('models.speed');
+  const [progress, setProgress] = useState<Record<string, ModelProgress>>({});
+  const [speeds, setSpeeds] = useState<Record<string, number>>({});
+  const onProgress = useCallback(
+    (p: ModelProgress) => {
+      setProgress((all) => ({ ...all, [p.name]: p }));
+      if (p.status === 'done') void qc.invalidateQueries({ queryKey: ['models.list'] });
+    },
+    [qc],
+  );
+  useTopic('model.progress', onProgress);
+  const detector = health.data?.detector;
+
+  return (
+    <div className="card section" aria-labelledby="models-title">
+      <h2 id="models-title">Detection model</h2>
+      {detector && (
+        <p className={detector.status === 'ready' ? 'ok' : 'error'} role="status">
+          {detector.status === 'ready' ? `Running ${detector.model} on this machine.` : (detector.message ?? 'Detection is not running: motion only.')}
+        </p>
+      )}
+      <ErrorText error={models.error ?? choose.error ?? download.error ?? speed.error} />
+      <table className="table" aria-label="Models">
+        <thead>
+          <tr>
+            <th>Model</th>
+            <th>Input</th>
+            <th>Size</th>
+            <th>Status</th>
+            <th>Speed here</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {models.data?.map((m) => {
+            const p = progress[m.name];
+            return (
+              <tr key={m.name}>
+                <td>
+                  {m.name} {m.default && <span className="muted">(recommended)</span>}
+                </td>
+                <td>{m.inputSize}px</td>
+                <td>{formatBytes(m.sizeBytes)}</td>
+                <td>
+                  {p?.status === 'downloading' ? (
+                    <progress max={p.total || 1} value={p.received} aria-label={`Downloading ${m.name}`} />
+                  ) : p?.status === 'failed' ? (
+                    <span className="error">{p.error}</span>
+                  ) : m.active ? (
+                    'In use'
+                  ) : m.installed ? (
+                    'Installed'
+                  ) : (
+                    'Not downloaded'
+                  )}
+                </td>
+                <td>{speeds[m.name] !== undefined ? `${speeds[m.name]} ms` : '–'}</td>
+                <td className="row">
+                  {!m.installed && (
+                    <button type="button" onClick={() => download.mutate({ name: m.name })} disabled={p?.status === 'downloading'}>
+                      Download
+                    </button>
+                  )}
+                  {m.installed && !m.active && (
+                    <button type="button" onClick={() => choose.mutate({ section: 'detection', value: { model: m.name } })}>
+                      Use
+                    </button>
+                  )}
+                  {m.installed && (
+                    <button type="button" onClick={() => speed.mutate({ name: m.name }, { onSuccess: (r) => setSpeeds((s) => ({ ...s, [r.name]: r.medianMs })) })}>
+                      Measure speed
+                    </button>
+                  )}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      <p className="muted small">Models are downloaded only when you ask, from the address in the model list, and checked against their SHA-256 before use.</p>
+    </div>
+  );
 }
