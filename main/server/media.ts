@@ -59,7 +59,7 @@ export function registerPlaybackRoute(app: FastifyInstance, engine: Engine): voi
     if (segments.length === 0) return reply.status(404).send({ ok: false, error: { code: 'not_found', message: 'Nothing was recorded at that time' } });
     const files = segments.map((s) => ({ path: recordingPath(engine, s.url), start: s.start, end: s.end })).filter((f) => f.path !== null) as { path: string; start: number; end: number }[];
     const cfg = engine.settings.get('ffmpeg');
-    const play = startPlayback(locateFfmpeg({ ffmpeg: cfg.ffmpegPath || undefined, ffprobe: cfg.ffprobePath || undefined }).ffmpeg, files);
+    const play = startPlayback(locateFfmpeg({ ffmpeg: cfg.ffmpegPath || undefined, ffprobe: cfg.ffprobePath || undefined }).ffmpeg, files, q.data.start);
     engine.audit.record({ actor: callerOf(req).name, action: 'recordings.play', target: id.data, origin: req.ip, ok: true, details: { start: q.data.start, end } });
     req.raw.on('close', () => play.stop());
     return reply

@@ -8,7 +8,7 @@ import { spawnFfmpeg, type FfmpegProcess } from '../ffmpeg/process.js';
 
 export interface PlaybackStream {
   stream: Readable;
-  /** Epoch ms of the first frame in the stream (the start of the first segment). */
+  /** Epoch ms the stream's time zero stands for (within a keyframe interval). */
   startsAt: number;
   /** Seconds of video the stream will hold. */
   duration: number;
@@ -25,12 +25,18 @@ export function playbackPlan(segments: readonly SegmentDto[], from: number, to: 
   return segments.filter((s) => s.end > from && s.start < to).sort((a, b) => a.start - b.start);
 }
 
-export function startPlayback(ffmpeg: string, files: { path: string; start: number; end: number }[]): PlaybackStream {
+/**
+ * Plays `files` from `from` (epoch ms): the first file gets an inpoint, so the stream itself starts at that moment
+ * (at the keyframe before it, stream copy cannot start elsewhere) and the player never has to seek ahead of its data.
+ */
+export function startPlayback(ffmpeg: string, files: { path: string; start: number; end: number }[], from?: number): PlaybackStream {
   const first = files[0];
   if (!first) throw new Error('no segments to play');
+  const offset = from === undefined ? 0 : Math.max(0, Math.min(first.end - first.start, from - first.start)) / 1000;
   const dir = mkdtempSync(join(tmpdir(), 'porchlight-play-'));
   const list = join(dir, 'list.txt');
-  writeFileSync(list, `ffconcat version 1.0\n${files.map((f) => concatLine(f.path)).join('\n')}\n`);
+  const lines = files.map((f, i) => (i === 0 && offset > 0 ? `${concatLine(f.path)}\ninpoint ${offset.toFixed(3)}` : concatLine(f.path)));
+  writeFileSync(list, `ffconcat version 1.0\n${lines.join('\n')}\n`);
   const args = [
     '-hide_banner',
     '-loglevel', 'error',
@@ -50,8 +56,8 @@ export function startPlayback(ffmpeg: string, files: { path: string; start: numb
   const last = files.at(-1) ?? first;
   return {
     stream: proc.stdout,
-    startsAt: first.start,
-    duration: (last.end - first.start) / 1000,
+    startsAt: first.start + offset * 1000,
+    duration: (last.end - first.start) / 1000 - offset,
     stop: () => void proc.stop(2000),
   };
 }

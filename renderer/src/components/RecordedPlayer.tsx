@@ -37,7 +37,7 @@ export const RecordedPlayer = forwardRef<RecordedPlayerHandle, Props>(function R
     setError(null);
     base.current = null;
     void (async () => {
-      // The stream begins at the start of the first segment at or after `start`; the offset into it is ours to seek.
+      // Find the recording that holds `start`.
       // A moment from the last seconds is still being written: wait for its segment (bounded).
       let first;
       for (let attempt = 0; attempt < 12 && !cancelled; attempt++) {
@@ -53,16 +53,10 @@ export const RecordedPlayer = forwardRef<RecordedPlayerHandle, Props>(function R
         return;
       }
       setError(null);
-      base.current = first.start;
+      // the server starts the stream at `start` itself (or at the first recording after it)
+      base.current = Math.max(start, first.start);
       video.src = playUrl(cameraId, start, end);
-      video.addEventListener(
-        'loadedmetadata',
-        () => {
-          video.currentTime = Math.max(0, (start - first.start) / 1000);
-          void video.play().catch(() => undefined);
-        },
-        { once: true },
-      );
+      video.addEventListener('loadedmetadata', () => void video.play().catch(() => undefined), { once: true });
       video.addEventListener('error', () => setError('This recording cannot be played right now.'), { once: true });
     })();
     const tick = (): void => {
