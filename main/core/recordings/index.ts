@@ -1,6 +1,7 @@
 // The segment index: every finished segment in SQLite, spans for the timeline, repair after a crash.
 import type { SegmentDto, Span } from '../../common/contract/index.js';
 import type { Bus } from '../bus/index.js';
+import type { SegmentInfo } from '../ingest/segments.js';
 import { createLogger } from '../log/index.js';
 import type { Database } from '../storage/database.js';
 import { sql } from '../storage/sql.js';
@@ -11,14 +12,8 @@ const log = createLogger('recordings');
 /** Segments closer than this are one continuous span on the timeline. */
 const SPAN_GAP_MS = 2_000;
 
-export interface SegmentFacts {
-  cameraId: string;
-  path: string;
-  start: number;
-  end: number;
-  durationMs: number;
-  bytes: number;
-}
+/** One finished recording file, as the ingest reports it and the index stores it (UTC epoch ms). */
+export type SegmentFacts = SegmentInfo;
 
 interface SegmentRow {
   id: number;
