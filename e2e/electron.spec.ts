@@ -24,7 +24,7 @@ const found = electronBinary();
 test.describe('desktop app (Electron)', () => {
   test.skip(!found.path, `skipped: ${found.reason}`);
 
-  test('opens and shows the System page over IPC, with the renderer sandboxed', async () => {
+  test('opens over IPC with the renderer sandboxed, adds the demo camera and plays it live', async () => {
     const userData = mkdtempSync(join(tmpdir(), 'porchlight-electron-'));
     const app = await electron.launch({ executablePath: found.path, args: [resolve('dist/main/electron/main.js'), `--user-data-dir=${userData}`] });
     try {
@@ -34,6 +34,13 @@ test.describe('desktop app (Electron)', () => {
       await expect(window.getByText('Desktop app (IPC)')).toBeVisible();
       // the renderer has no Node: the sandbox holds
       expect(await window.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined');
+      // first run: the demo camera, then live video through IPC (live.open and live.chunk)
+      await window.goto('app://porchlight/index.html#/live');
+      await window.getByRole('button', { name: 'Try the demo camera' }).click();
+      await window.waitForFunction(() => {
+        const v = document.querySelector<HTMLVideoElement>('[data-testid="live-video"]');
+        return !!v && v.videoWidth > 0 && v.currentTime > 0.5;
+      }, undefined, { timeout: 30_000 });
     } finally {
       await app.close();
       rmSync(userData, { recursive: true, force: true });

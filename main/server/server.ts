@@ -123,7 +123,8 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
         socket.send(JSON.stringify({ error: { code: 'invalid_input', message: 'messages are JSON' } }));
         return;
       }
-      const topics = Array.isArray(msg.topics) ? msg.topics.filter((t): t is TopicName => typeof t === 'string' && isTopicName(t)) : [];
+      // live video has its own binary WebSocket here (/api/live); its IPC topic is not for JSON clients
+      const topics = Array.isArray(msg.topics) ? msg.topics.filter((t): t is TopicName => typeof t === 'string' && isTopicName(t) && t !== 'live.chunk') : [];
       if (msg.type === 'subscribe') topics.forEach((t) => wanted.add(t));
       else if (msg.type === 'unsubscribe') topics.forEach((t) => wanted.delete(t));
       // an acknowledgement, so a client knows from when on it receives the topics

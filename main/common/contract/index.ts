@@ -12,3 +12,4 @@ export * from './onvif.js';
 export * from './exports.js';
 export * from './rules.js';
 export * from './models.js';
+export * from './live.js';

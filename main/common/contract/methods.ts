@@ -6,6 +6,7 @@ import { Password, User, UserRole, Username } from './auth.js';
 import { Camera, CameraId, CameraInput, CameraState, ProbeResult, StreamUrl } from './cameras.js';
 import { EventDto, EventPage, EventQuery } from './events.js';
 import { exportMethodSpecs } from './exports.js';
+import { liveMethodSpecs } from './live.js';
 import { modelMethodSpecs } from './models.js';
 import { onvifMethodSpecs } from './onvif.js';
 import { rulesMethodSpecs } from './rules.js';
@@ -96,6 +97,7 @@ export const methods = {
   ...exportMethodSpecs,
   ...rulesMethodSpecs,
   ...modelMethodSpecs,
+  ...liveMethodSpecs,
 } as const;
 
 export type Methods = typeof methods;

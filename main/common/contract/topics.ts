@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { CameraState } from './cameras.js';
 import { EventDto } from './events.js';
 import { exportTopics } from './exports.js';
+import { liveTopics } from './live.js';
 import { modelTopics } from './models.js';
 import { rulesTopics } from './rules.js';
 
@@ -23,6 +24,7 @@ export const topics = {
   ...exportTopics,
   ...rulesTopics,
   ...modelTopics,
+  ...liveTopics,
 } as const;
 
 export type Topics = typeof topics;

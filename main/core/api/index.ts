@@ -16,9 +16,11 @@ import { rulesApi, type RuleEngine } from '../rules/index.js';
 import type { SegmentIndex } from '../recordings/index.js';
 import type { MediaStore } from '../recordings/media-store.js';
 import type { Retention } from '../recordings/retention.js';
+import type { LiveSource } from '../ingest/index.js';
 import type { Database } from '../storage/database.js';
 import { recentLogs } from '../log/index.js';
 import { systemHealth, type HealthSource } from './health.js';
+import { liveApi } from './live.js';
 import { modelsApi } from './models.js';
 import { onvifApi } from './onvif.js';
 import { storageStats } from './storage-stats.js';
@@ -45,6 +47,7 @@ export interface ApiDeps {
   rules: RuleEngine;
   notifier: Notifier;
   modelsDir?: string;
+  live: (cameraId: string) => LiveSource | undefined;
 }
 
 function requireEvent<T>(value: T | undefined, id: string): T {
@@ -157,5 +160,6 @@ export function createApi(deps: ApiDeps): Implementation {
     ...exportApi(deps.exports),
     ...rulesApi({ rules: deps.rules, notifier: deps.notifier }),
     ...modelsApi(deps),
+    ...liveApi(deps),
   };
 }

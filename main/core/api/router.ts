@@ -95,7 +95,7 @@ function fail(error: ApiError): Result<never> {
 function auditTarget(input: unknown): string {
   if (input && typeof input === 'object') {
     const o = input as Record<string, unknown>;
-    for (const key of ['id', 'section', 'name']) if (typeof o[key] === 'string') return o[key];
+    for (const key of ['id', 'cameraId', 'section', 'name', 'username']) if (typeof o[key] === 'string') return o[key];
   }
   return '';
 }

@@ -1,5 +1,8 @@
 // Live video: fragmented MP4 over a WebSocket into Media Source Extensions, kept near the live edge; JPEG fallback.
+import type { ApiClient } from '@common/bridge.js';
+import type { LiveChunkDto } from '@common/contract/index.js';
 import { useEffect, useRef, useState } from 'react';
+import { callOrThrow, useClient } from '../lib/api.js';
 
 /** Stay this close behind the newest buffered frame; further behind, speed up; much further, jump. */
 const TARGET_LAG_S = 0.15;
@@ -14,7 +17,36 @@ export function liveSocketUrl(cameraId: string): string {
   return url.toString();
 }
 
+/** The desktop app has no server: chunks come over IPC through `live.open` and the `live.chunk` topic. */
+function openIpcFeed(client: ApiClient, cameraId: string, onInit: (codec: string, data: Uint8Array) => void, onFragment: (data: Uint8Array) => void, onError: (m: string) => void): () => void {
+  let streamId: string | null = null;
+  let closed = false;
+  // chunks can arrive before live.open answers (the cached GOP is sent at once): hold them until we know our id
+  const early: LiveChunkDto[] = [];
+  const deliver = (c: LiveChunkDto): void => {
+    if (c.type === 'init' && c.codec) onInit(c.codec, c.data);
+    else if (c.type === 'fragment') onFragment(c.data);
+  };
+  const off = client.subscribe('live.chunk', (c) => {
+    if (streamId === null) early.push(c);
+    else if (c.streamId === streamId) deliver(c);
+  });
+  void callOrThrow(client, 'live.open', { cameraId })
+    .then(({ streamId: id }) => {
+      if (closed) return void client.call('live.close', { streamId: id });
+      streamId = id;
+      for (const c of early.splice(0)) if (c.streamId === id) deliver(c);
+    })
+    .catch((err: Error) => onError(err.message));
+  return () => {
+    closed = true;
+    off();
+    if (streamId) void client.call('live.close', { streamId });
+  };
+}
+
 export function LivePlayer({ cameraId, label }: { cameraId: string; label: string }) {
+  const client = useClient();
   const videoRef = useRef<HTMLVideoElement>(null);
   const [jpeg, setJpeg] = useState<string | null>(null);
   const [status, setStatus] = useState<Status>('connecting');
@@ -133,9 +165,35 @@ export function LivePlayer({ cameraId, label }: { cameraId: string; label: strin
 
     const onStall = (): void => chase();
     video.addEventListener('waiting', onStall);
-    connect();
+    let closeIpc: (() => void) | undefined;
+    if (client.transport === 'ipc') {
+      closeIpc = openIpcFeed(
+        client,
+        cameraId,
+        (codec, data) => {
+          if (!('MediaSource' in window) || !MediaSource.isTypeSupported(`video/mp4; codecs="${codec}"`)) {
+            setStatus('error');
+            setMessage('This camera sends video this app cannot show (for example H.265)');
+            return;
+          }
+          resetSource(codec);
+          queue.push(data.slice().buffer);
+          pump();
+        },
+        (data) => {
+          queue.push(data.slice().buffer);
+          setStatus('playing');
+          pump();
+        },
+        (m) => {
+          setStatus('error');
+          setMessage(m);
+        },
+      );
+    } else connect();
     return () => {
       closed = true;
+      closeIpc?.();
       if (retryTimer) clearTimeout(retryTimer);
       video.removeEventListener('waiting', onStall);
       ws?.close();
@@ -144,7 +202,7 @@ export function LivePlayer({ cameraId, label }: { cameraId: string; label: strin
       video.removeAttribute('src');
       video.load();
     };
-  }, [cameraId]);
+  }, [cameraId, client]);
 
   return (
     <div className="player" data-status={status}>
