@@ -14,8 +14,14 @@ describe('live over the contract', () => {
     const added = await h.engine.router.dispatch(ADMIN, 'cameras.addDemo', {});
     const cameraId = (added as { value: { id: string } }).value.id;
     await new Promise<void>((resolve) => {
-      const off = h.engine.bus.subscribe('camera.state', (s) => s.cameraId === cameraId && s.state === 'online' && (off(), resolve()));
-      if (h.engine.states.get(cameraId)?.state === 'online') (off(), resolve());
+      const done = (): void => {
+        off();
+        resolve();
+      };
+      const off = h.engine.bus.subscribe('camera.state', (s) => {
+        if (s.cameraId === cameraId && s.state === 'online') done();
+      });
+      if (h.engine.states.get(cameraId)?.state === 'online') done();
     });
     const chunks: LiveChunkDto[] = [];
     const off = h.engine.bus.subscribe('live.chunk', (c) => chunks.push(c));
