@@ -48,6 +48,8 @@ export default async function run(args: string[]): Promise<Record<string, unknow
     ffmpeg,
     ['-hide_banner', '-loglevel', 'error', '-f', 'rawvideo', '-pix_fmt', 'gray', '-s', `${W}x${H}`, '-r', String(FPS), '-i', 'pipe:0',
       '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', String(FPS), '-profile:v', 'baseline', '-pix_fmt', 'yuv420p',
+      // global headers put SPS/PPS in the SDP (sprop-parameter-sets), which the relay mount needs
+      '-flags', '+global_header',
       '-f', 'rtp', '-sdp_file', sdp, `rtp://127.0.0.1:${udp}?pkt_size=1200`],
     { stdio: ['pipe', 'ignore', 'inherit'] },
   );

@@ -57,7 +57,10 @@ export function registerPlaybackRoute(app: FastifyInstance, engine: Engine): voi
     const end = Math.min(q.data.end ?? q.data.start + MAX_PLAY_MS, q.data.start + MAX_PLAY_MS);
     const segments = playbackPlan(engine.segments.segments(id.data, q.data.start, end), q.data.start, end);
     if (segments.length === 0) return reply.status(404).send({ ok: false, error: { code: 'not_found', message: 'Nothing was recorded at that time' } });
-    const files = segments.map((s) => ({ path: recordingPath(engine, s.url), start: s.start, end: s.end })).filter((f) => f.path !== null) as { path: string; start: number; end: number }[];
+    const files = segments.flatMap((s) => {
+      const path = engine.media.resolve('recordings', s.url);
+      return path ? [{ path, start: s.start, end: s.end }] : [];
+    });
     const cfg = engine.settings.get('ffmpeg');
     const play = startPlayback(locateFfmpeg({ ffmpeg: cfg.ffmpegPath || undefined, ffprobe: cfg.ffprobePath || undefined }).ffmpeg, files, q.data.start);
     engine.audit.record({ actor: callerOf(req).name, action: 'recordings.play', target: id.data, origin: req.ip, ok: true, details: { start: q.data.start, end } });
@@ -70,10 +73,6 @@ export function registerPlaybackRoute(app: FastifyInstance, engine: Engine): voi
       .header('access-control-expose-headers', 'x-playback-start, x-playback-duration')
       .send(play.stream);
   });
-}
-
-function recordingPath(engine: Engine, url: string): string | null {
-  return engine.media.resolve('recordings', url);
 }
 
 /** GET /media/frame/:cameraId?t=ms: one small JPEG from the recording at that moment (timeline hover). */

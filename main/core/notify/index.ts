@@ -3,4 +3,3 @@ import './sinks/index.js';
 
 export { Notifier, registerSinkKind } from './notifier.js';
 export type { AlertNotice, DesktopNotice, DesktopNotifier, DiscoveryTarget, NotifierOptions, SinkContext, SinkInstance, SinkKind } from './notifier.js';
-export { rulesBus, type RulesBus } from './topics.js';

@@ -6,7 +6,6 @@ import { withEngine } from '../../../test/helpers/engine.js';
 import type { EventDto } from '../../common/contract/events.js';
 import { RuleEngine } from '../rules/engine.js';
 import { Notifier } from './index.js';
-import { rulesBus } from './topics.js';
 
 let broker: Broker;
 let h: Awaited<ReturnType<typeof withEngine>>;
@@ -41,7 +40,7 @@ beforeAll(async () => {
   const { db, bus, events, cameras, settings } = h.engine;
   cameras.upsert({ id: 'front', name: 'Front door', enabled: false, streams: [{ name: 'main', url: 'rtsp://127.0.0.1:8554/front', roles: ['record'] }] });
   cameras.upsert({ id: 'back', name: 'Back yard', enabled: false, streams: [{ name: 'main', url: 'rtsp://127.0.0.1:8554/back', roles: ['record'] }] });
-  notifier = new Notifier(db, rulesBus(bus), { retryDelaysMs: [100, 200], timeoutMs: 3000 });
+  notifier = new Notifier(db, bus, { retryDelaysMs: [100, 200], timeoutMs: 3000 });
   notifier.start();
   rules = new RuleEngine({ db, bus, events, cameras, notifier, homeMode: () => settings.get('general').homeMode });
   rules.start();

@@ -6,7 +6,7 @@ import { createLogger, type Logger } from '../log/index.js';
 import type { SecretBox } from '../secrets/index.js';
 import type { Database } from '../storage/database.js';
 import { BUILTIN_SINKS, SinkRepository, viewOf } from './repository.js';
-import type { RulesBus } from './topics.js';
+import type { Bus } from '../bus/index.js';
 
 const log = createLogger('notify');
 
@@ -43,7 +43,7 @@ export interface DiscoveryTarget {
 
 export interface SinkContext {
   sinkId: string;
-  bus: RulesBus;
+  bus: Bus;
   log: Logger;
   desktop(): DesktopNotifier | null;
   discovery(): DiscoveryTarget[];
@@ -122,7 +122,7 @@ export class Notifier {
 
   constructor(
     db: Database,
-    private readonly bus: RulesBus,
+    private readonly bus: Bus,
     opts: NotifierOptions = {},
   ) {
     this.repo = new SinkRepository(db, opts.secrets);

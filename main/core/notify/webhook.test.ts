@@ -10,7 +10,6 @@ import { Bus } from '../bus/index.js';
 import { Database } from '../storage/database.js';
 import { MIGRATIONS } from '../storage/migrations/index.js';
 import { Notifier, type AlertNotice } from './index.js';
-import { rulesBus } from './topics.js';
 import { signBody, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './sinks/webhook.js';
 
 const SECRET = 'shared-secret-for-the-test-0123';
@@ -27,7 +26,7 @@ beforeAll(() => {
   tmp = makeTempDir();
   // the sinks table is proposed as migration 0004; until it is registered the test adds it
   db = Database.open(`${tmp.dir}/test.db`, { migrations: MIGRATIONS });
-  notifier = new Notifier(db, rulesBus(bus), { retryDelaysMs: DELAYS, timeoutMs: 2000 });
+  notifier = new Notifier(db, bus, { retryDelaysMs: DELAYS, timeoutMs: 2000 });
   notifier.start();
   bus.subscribeAll((topic, payload) => {
     if (topic === ('sink.status' as never)) statuses.push({ ...(payload as SinkStatus), at: Date.now() });

@@ -4,7 +4,6 @@ import { ADMIN, withEngine } from '../../../test/helpers/engine.js';
 import type { EventDto } from '../../common/contract/events.js';
 import { AlertNew, RuleInput, SECRET_MASK, ToastNotice } from '../../common/contract/rules.js';
 import { Notifier } from '../notify/index.js';
-import { rulesBus } from '../notify/topics.js';
 import { keyFileBox } from '../secrets/index.js';
 import { sql } from '../storage/sql.js';
 import { rulesApi } from './api.js';
@@ -23,7 +22,7 @@ beforeAll(async () => {
   for (const [id, name] of [['front', 'Front door'], ['back', 'Back yard']] as const) {
     cameras.upsert({ id, name, enabled: false, streams: [{ name: 'main', url: `rtsp://127.0.0.1:8554/${id}`, roles: ['record', 'detect', 'live'] }] });
   }
-  notifier = new Notifier(db, rulesBus(bus), { retryDelaysMs: [], secrets: keyFileBox(h.dataDir) });
+  notifier = new Notifier(db, bus, { retryDelaysMs: [], secrets: keyFileBox(h.dataDir) });
   notifier.start();
   rules = new RuleEngine({ db, bus, events, cameras, notifier, homeMode: () => settings.get('general').homeMode });
   rules.start();

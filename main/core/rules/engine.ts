@@ -7,7 +7,6 @@ import type { CameraRepository } from '../cameras/repository.js';
 import type { EventRepository } from '../events/repository.js';
 import { createLogger } from '../log/index.js';
 import type { DiscoveryTarget, Notifier } from '../notify/notifier.js';
-import { rulesBus, type RulesBus } from '../notify/topics.js';
 import type { Database } from '../storage/database.js';
 import { evaluate, MemoryCooldowns, ZoneTracker, type Cooldowns } from './evaluate.js';
 import { RuleRepository } from './repository.js';
@@ -64,7 +63,7 @@ class StoredCooldowns implements Cooldowns {
 
 export class RuleEngine {
   readonly repo: RuleRepository;
-  private readonly bus: RulesBus;
+  private readonly bus: Bus;
   private readonly now: () => number;
   private rules: Rule[] = [];
   private readonly zones = new ZoneTracker(MAX_TRACKED_EVENTS);
@@ -81,7 +80,7 @@ export class RuleEngine {
   constructor(private readonly deps: RuleEngineDeps) {
     this.repo = new RuleRepository(deps.db);
     this.cooldowns = new StoredCooldowns(this.repo);
-    this.bus = rulesBus(deps.bus);
+    this.bus = deps.bus;
     this.now = deps.now ?? Date.now;
   }
 
