@@ -83,6 +83,8 @@ export default async function run(args: string[]): Promise<Record<string, unknow
     const context = await browser.newContext();
     await context.addCookies([{ name: 'porchlight_session', value: session.token, domain: '127.0.0.1', path: '/', httpOnly: true, sameSite: 'Strict' }]);
     const page = await context.newPage();
+    // tsx compiles this file with esbuild's keep-names helper, which the page function below refers to
+    await page.addInitScript('globalThis.__name = (f) => f;');
     const navStart = Date.now();
     await page.goto(`${server.url}/#/live/${cam.id}`);
     const result = await page.evaluate(
