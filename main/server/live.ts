@@ -1,10 +1,9 @@
 // Live view over a WebSocket: fragmented MP4 from the camera's one connection, or JPEG frames where the browser cannot decode it.
 import type { FastifyInstance } from 'fastify';
-import sharp from 'sharp';
 import type { WebSocket } from 'ws';
 import { CameraId } from '../common/contract/index.js';
 import type { Engine } from '../core/app.js';
-import { i420ToRgb } from '../core/events/snapshot.js';
+import { frameToJpeg } from '../core/events/snapshot.js';
 import type { LiveChunk } from '../core/ingest/index.js';
 import { createLogger } from '../core/log/index.js';
 import { callerOf } from './auth.js';
@@ -67,9 +66,7 @@ export function registerLiveRoute(app: FastifyInstance, engine: Engine): void {
         if (encoding || frame.time - last < JPEG_INTERVAL_MS || socket.bufferedAmount > MAX_BUFFERED) return;
         encoding = true;
         last = frame.time;
-        sharp(i420ToRgb(frame), { raw: { width: frame.width, height: frame.height, channels: 3 } })
-          .jpeg({ quality: 70 })
-          .toBuffer()
+        frameToJpeg(frame, 70)
           .then((jpeg) => socket.readyState === socket.OPEN && socket.send(jpeg))
           .catch((err: unknown) => log.warn({ err, camera: camera.id }, 'jpeg frame failed'))
           .finally(() => (encoding = false));

@@ -1,5 +1,6 @@
 // Cameras: their streams, recording mode and live state, as the contract carries them.
 import { z } from 'zod';
+import { CameraMasks, CameraZones } from './zones.js';
 
 export const CameraId = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'lowercase letters, digits, - and _ (max 64)');
 
@@ -43,6 +44,8 @@ export const Camera = z.object({
   onvif: z
     .object({ xaddr: z.string().max(2048), ptz: z.boolean() })
     .nullable(),
+  zones: CameraZones,
+  masks: CameraMasks,
   createdAt: z.number().int(),
   updatedAt: z.number().int(),
 });
@@ -58,6 +61,9 @@ export const CameraInput = z.object({
   detect: Camera.shape.detect.partial().optional(),
   /** Set when the camera was added through ONVIF; enables PTZ. */
   onvif: Camera.shape.onvif.optional(),
+  /** Left out: the camera keeps the zones and masks it has. */
+  zones: CameraZones.optional(),
+  masks: CameraMasks.optional(),
 });
 export type CameraInput = z.input<typeof CameraInput>;
 

@@ -13,3 +13,4 @@ export * from './exports.js';
 export * from './rules.js';
 export * from './models.js';
 export * from './live.js';
+export * from './zones.js';

@@ -5,6 +5,7 @@ import { AuditEntry, AuditQuery, AuditVerify } from './audit.js';
 import { Password, User, UserRole, Username } from './auth.js';
 import { Camera, CameraId, CameraInput, CameraState, ProbeResult, StreamUrl } from './cameras.js';
 import { EventDto, EventPage, EventQuery } from './events.js';
+import { CameraStill } from './zones.js';
 import { exportMethodSpecs } from './exports.js';
 import { liveMethodSpecs } from './live.js';
 import { modelMethodSpecs } from './models.js';
@@ -53,6 +54,8 @@ export const methods = {
   /** The built-in demo camera: a generated picture, no hardware, to see Porchlight work on first run. */
   'cameras.addDemo': method({ input: empty, output: Camera, role: 'admin', audit: true }),
   'cameras.states': method({ input: empty, output: z.array(CameraState), role: 'viewer' }),
+  /** The camera's current picture (a JPEG), to draw zones and masks on. */
+  'cameras.still': method({ input: byId, output: CameraStill, role: 'viewer' }),
 
   'events.query': method({ input: EventQuery, output: EventPage, role: 'viewer' }),
   'events.get': method({ input: z.object({ id: z.string().max(100) }).strict(), output: EventDto, role: 'viewer' }),

@@ -66,6 +66,34 @@ describe('cameras', () => {
     }
   });
 
+  it('keeps zones and masks drawn on a camera, keeps them when an edit leaves them out, and refuses bad ones', async () => {
+    const yard = { name: 'Yard <b>&"', polygon: [[0, 0.5], [1, 0.5], [1, 1], [0, 1]], labels: ['person'] };
+    const masks = { motion: [[[0, 0], [0.3, 0], [0.3, 0.08], [0, 0.08]]], objects: [] };
+    const streams = [{ name: 'main', url: 'rtsp://127.0.0.1:9/zones', roles: ['record'] }];
+    const created = await engine.router.dispatch(ADMIN, 'cameras.upsert', { name: 'Zoned', enabled: false, streams, zones: [yard], masks });
+    expect(created.ok).toBe(true);
+    if (!created.ok) return;
+    const id = (created.value as { id: string }).id;
+    // a later edit of the name alone leaves the drawing alone
+    await engine.router.dispatch(ADMIN, 'cameras.upsert', { id, name: 'Zoned 2', enabled: false, streams });
+    expect(await engine.router.dispatch(VIEWER, 'cameras.get', { id })).toMatchObject({ ok: true, value: { name: 'Zoned 2', zones: [yard], masks } });
+
+    const bad: [unknown, string][] = [
+      [{ zones: [yard, { ...yard, name: 'yard <B>&"' }] }, 'own name'],
+      [{ zones: [{ ...yard, name: 'a\u0007b' }] }, 'control characters'],
+      [{ zones: [{ ...yard, polygon: [[0, 0], [1, 1]] }] }, 'zones.0.polygon'],
+      [{ masks: { motion: [[[0, 0], [2, 0], [0, 1]]], objects: [] } }, 'masks.motion.0.1.0'],
+    ];
+    for (const [change, words] of bad) {
+      const res = await engine.router.dispatch(ADMIN, 'cameras.upsert', { id, name: 'Zoned 2', enabled: false, streams, ...(change as object) });
+      expect(res, words).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+      if (!res.ok) expect(res.error.message).toContain(words);
+    }
+    expect(await engine.router.dispatch(VIEWER, 'cameras.get', { id })).toMatchObject({ ok: true, value: { zones: [yard], masks } });
+    // a camera that is not running has no picture to draw on, and says so
+    expect(await engine.router.dispatch(VIEWER, 'cameras.still', { id })).toMatchObject({ ok: false, error: { code: 'unavailable', message: expect.stringContaining('Zoned 2 is not running') } });
+  });
+
   it('answers unknown methods, missing cameras and missing roles with their codes', async () => {
     expect(await engine.router.dispatch(ADMIN, 'cameras.explode', {})).toMatchObject({ ok: false, error: { code: 'unknown_method' } });
     expect(await engine.router.dispatch(ADMIN, 'cameras.get', { id: 'nope' })).toMatchObject({ ok: false, error: { code: 'not_found' } });

@@ -16,13 +16,14 @@ import { rulesApi, type RuleEngine } from '../rules/index.js';
 import type { SegmentIndex } from '../recordings/index.js';
 import type { MediaStore } from '../recordings/media-store.js';
 import type { Retention } from '../recordings/retention.js';
-import type { LiveSource } from '../ingest/index.js';
+import type { FrameSource, LiveSource } from '../ingest/index.js';
 import type { Database } from '../storage/database.js';
 import { recentLogs } from '../log/index.js';
 import { systemHealth, type HealthSource } from './health.js';
 import { liveApi } from './live.js';
 import { modelsApi } from './models.js';
 import { onvifApi } from './onvif.js';
+import { cameraStill } from './still.js';
 import { storageStats } from './storage-stats.js';
 import { VERSION } from '../version.js';
 import type { Implementation } from './router.js';
@@ -48,6 +49,7 @@ export interface ApiDeps {
   notifier: Notifier;
   modelsDir?: string;
   live: (cameraId: string) => LiveSource | undefined;
+  frames: (cameraId: string) => FrameSource | undefined;
 }
 
 function requireEvent<T>(value: T | undefined, id: string): T {
@@ -117,6 +119,7 @@ export function createApi(deps: ApiDeps): Implementation {
       const cfg = settings.get('ffmpeg');
       return probeStream(full, { timeoutMs: 10_000, ffprobe: cfg.ffprobePath || undefined });
     },
+    'cameras.still': ({ id }) => cameraStill(deps.frames(id), cameras.require(id).name),
     'cameras.states': () =>
       cameras.list().map((c) => deps.states.get(c.id) ?? { cameraId: c.id, state: c.enabled ? 'connecting' : 'disabled', since: deps.startedAt }),
 

@@ -1,6 +1,6 @@
 // Camera rows and their streams in SQLite, validated on the way in and on the way out.
 import { randomBytes } from 'node:crypto';
-import { ApiFailure, Camera, CameraInput, type CameraStream } from '../../common/contract/index.js';
+import { ApiFailure, Camera, CameraInput, NO_MASKS, type CameraStream } from '../../common/contract/index.js';
 import { hasCredentials, restorePassword } from '../../common/urls.js';
 import type { SecretBox } from '../secrets/index.js';
 import type { Database } from '../storage/database.js';
@@ -16,6 +16,8 @@ interface CameraRow {
   detect_height: number;
   detect_fps: number;
   onvif: string | null;
+  zones: string;
+  masks: string;
   created_at: number;
   updated_at: number;
 }
@@ -87,17 +89,19 @@ export class CameraRepository {
       const id = data.id ?? makeId(data.name);
       const detect = { ...DEFAULT_DETECT, ...existing?.detect, ...data.detect };
       const onvif = data.onvif === undefined ? (existing?.onvif ?? null) : data.onvif;
+      const zones = data.zones ?? existing?.zones ?? [];
+      const masks = data.masks ?? existing?.masks ?? NO_MASKS;
       const streams: CameraStream[] = data.streams.map((s) => ({
         ...s,
         url: restorePassword(s.url, existing?.streams.find((o) => o.name === s.name)?.url),
       }));
       this.db.run(sql`
-        INSERT INTO cameras (id, name, enabled, record_mode, detect_enabled, detect_width, detect_height, detect_fps, onvif, created_at, updated_at)
+        INSERT INTO cameras (id, name, enabled, record_mode, detect_enabled, detect_width, detect_height, detect_fps, onvif, zones, masks, created_at, updated_at)
         VALUES (${id}, ${data.name}, ${data.enabled}, ${data.recordMode}, ${detect.enabled}, ${detect.width}, ${detect.height}, ${detect.fps},
-          ${onvif ? JSON.stringify(onvif) : null}, ${now}, ${now})
+          ${onvif ? JSON.stringify(onvif) : null}, ${JSON.stringify(zones)}, ${JSON.stringify(masks)}, ${now}, ${now})
         ON CONFLICT (id) DO UPDATE SET name = excluded.name, enabled = excluded.enabled, record_mode = excluded.record_mode,
           detect_enabled = excluded.detect_enabled, detect_width = excluded.detect_width, detect_height = excluded.detect_height,
-          detect_fps = excluded.detect_fps, onvif = excluded.onvif, updated_at = excluded.updated_at`);
+          detect_fps = excluded.detect_fps, onvif = excluded.onvif, zones = excluded.zones, masks = excluded.masks, updated_at = excluded.updated_at`);
       this.db.run(sql`DELETE FROM camera_streams WHERE camera_id = ${id}`);
       for (const s of streams) {
         this.db.run(sql`INSERT INTO camera_streams (camera_id, name, url, roles) VALUES (${id}, ${s.name}, ${this.storeUrl(s.url)}, ${JSON.stringify(s.roles)})`);
@@ -119,6 +123,8 @@ export class CameraRepository {
       streams: streams.map((s) => ({ name: s.name, url: this.readUrl(s.url), roles: JSON.parse(s.roles) as unknown })),
       detect: { enabled: row.detect_enabled === 1, width: row.detect_width, height: row.detect_height, fps: row.detect_fps },
       onvif: row.onvif ? (JSON.parse(row.onvif) as unknown) : null,
+      zones: JSON.parse(row.zones) as unknown,
+      masks: JSON.parse(row.masks) as unknown,
       createdAt: row.created_at,
       updatedAt: row.updated_at,
     });

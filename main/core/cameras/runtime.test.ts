@@ -2,7 +2,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EventDto } from '../../common/contract/index.js';
+import type { CameraStill, EventDto } from '../../common/contract/index.js';
 import { startRtspCamera, type RtspCamera } from '../../../test/fixtures/rtsp-camera.js';
 import { ADMIN, withEngine } from '../../../test/helpers/engine.js';
 
@@ -78,4 +78,41 @@ describe('camera runtime', () => {
     // recording went on alongside detection through the same connection
     expect(cam.sessions()).toBe(2);
   }, 120_000);
+
+  it('shows a still to draw on, and zones drawn on a running camera reach its events without a reconnect', async () => {
+    const id = await addCamera('Zoned plaza', 'vtest');
+    const still = await waitForStill(id);
+    expect(still).toMatchObject({ width: 640, height: 480 });
+    const jpeg = Buffer.from(still.jpeg, 'base64');
+    expect(jpeg.subarray(0, 3)).toEqual(Buffer.from([0xff, 0xd8, 0xff]));
+    expect(jpeg.length).toBeGreaterThan(5000);
+    const sessions = cam.sessions();
+
+    const seen: EventDto[] = [];
+    const off = h.engine.bus.subscribe('event.changed', (e) => e.cameraId === id && seen.push(e));
+    const cfg = h.engine.cameras.require(id);
+    const zones = [
+      { name: 'Plaza floor', polygon: [[0, 0], [1, 0], [1, 1], [0, 1]] as [number, number][], labels: ['person'] },
+      // a sliver above everyone's feet: nobody stands in it
+      { name: 'Sky', polygon: [[0, 0], [1, 0], [1, 0.02], [0, 0.02]] as [number, number][], labels: [] },
+    ];
+    const res = await h.engine.router.dispatch(ADMIN, 'cameras.upsert', { id, name: cfg.name, streams: cfg.streams, detect: cfg.detect, zones });
+    expect(res.ok).toBe(true);
+    const inZone = await waitFor(() => seen.find((e) => e.label === 'person' && e.zones.includes('Plaza floor')), 60_000, 'a person event in the drawn zone');
+    off();
+    expect(inZone.zones).not.toContain('Sky');
+    expect(seen.some((e) => e.zones.includes('Sky'))).toBe(false);
+    // the change was applied to the running pipeline: no new RTSP session was opened
+    expect(cam.sessions()).toBe(sessions);
+  }, 120_000);
 });
+
+async function waitForStill(id: string): Promise<CameraStill> {
+  for (let i = 0; i < 20; i++) {
+    const r = await h.engine.router.dispatch(ADMIN, 'cameras.still', { id });
+    if (r.ok) return r.value as CameraStill;
+    await new Promise((res) => setTimeout(res, 500));
+  }
+  throw new Error('no still from the camera in 10 s');
+}
+

@@ -8,6 +8,7 @@ import type { SettingsStore } from '../config/index.js';
 import { createDetector, type Detector } from '../detect/detector.js';
 import { DetectError } from '../detect/frame.js';
 import { FramePipeline, type ObjectEvent } from '../detect/pipeline.js';
+import type { CameraDetectSettingsInput } from '../detect/settings.js';
 import type { EventRepository } from '../events/repository.js';
 import { writeSnapshot } from '../events/snapshot.js';
 import { IngestSupervisor, scanUnindexedSegments, type FrameSource, type IngestConfig, type LiveSource } from '../ingest/index.js';
@@ -163,12 +164,16 @@ export class CameraRuntime {
     for (const cam of cams) {
       const ingest = this.supervisor.get(cam.id);
       const existing = this.pipelines.get(cam.id);
-      if (existing && existing.pipeline && ingest) continue;
+      if (existing && ingest) {
+        // zones and masks drawn in the UI apply from the next frame, without a reconnect
+        existing.pipeline.updateSettings(pipelineSettings(cam));
+        continue;
+      }
       if (!ingest || !cam.detect.enabled || !this.detector) continue;
       const pipeline = new FramePipeline({
         cameraId: cam.id,
         detector: this.detector,
-        settings: { fps: cam.detect.fps },
+        settings: pipelineSettings(cam),
         callbacks: {
           onStart: (e) => void this.onObject(e, false),
           onUpdate: (e) => void this.onObject(e, false),
@@ -271,4 +276,9 @@ export class CameraRuntime {
     await this.supervisor?.stop();
     await this.detector?.close();
   }
+}
+
+/** The detection settings a camera's row carries: rate, zones and masks (the rest keeps its defaults). */
+export function pipelineSettings(cam: Camera): CameraDetectSettingsInput {
+  return { fps: cam.detect.fps, zones: cam.zones, objectMask: cam.masks.objects, motion: { mask: cam.masks.motion } };
 }

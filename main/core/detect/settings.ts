@@ -1,6 +1,7 @@
 // Detection settings: the engine section (model, workers) and each camera's section (fps, labels, filters, zones, masks).
 import { z } from 'zod';
 import { MotionSettings } from '../motion/settings.js';
+import { CameraZone } from '../../common/contract/zones.js';
 import { Polygon } from '../motion/polygon.js';
 import { TrackerSettings } from '../track/settings.js';
 
@@ -28,14 +29,9 @@ export const ObjectFilter = z
   .strict();
 export type ObjectFilter = z.infer<typeof ObjectFilter>;
 
-export const Zone = z
-  .object({
-    name: z.string().min(1).max(64),
-    polygon: Polygon,
-    labels: z.array(z.string()).default([]).describe('Labels counted in this zone; empty counts every label'),
-  })
-  .strict();
-export type Zone = z.infer<typeof Zone>;
+/** A named area; objects whose feet are inside it are "in" the zone (the contract's shape, shared with the UI). */
+export const Zone = CameraZone;
+export type Zone = CameraZone;
 
 export const RegionSettings = z
   .object({

@@ -29,6 +29,13 @@ export function i420ToRgb(frame: Frame): Buffer {
 
 const THUMB_WIDTH = 320;
 
+/** One frame as a JPEG (live fallback, the zone editor's picture). */
+export function frameToJpeg(frame: Frame, quality: number): Promise<Buffer> {
+  return sharp(i420ToRgb(frame), { raw: { width: frame.width, height: frame.height, channels: 3 } })
+    .jpeg({ quality })
+    .toBuffer();
+}
+
 /** Writes `<file>` and `<file minus .jpg>.thumb.jpg` atomically (temp name, then rename). */
 export async function writeSnapshot(frame: Frame, file: string): Promise<void> {
   await mkdir(dirname(file), { recursive: true });

@@ -1,9 +1,7 @@
-// Polygons in normalised frame coordinates (0..1, resolution independent): schema, hit test, rasterising.
-import { z } from 'zod';
+// Polygons in normalised frame coordinates (0..1, resolution independent): hit test, rasterising. The schema is the contract's.
+import type { Polygon } from '../../common/contract/zones.js';
 
-export const Point = z.tuple([z.number().min(0).max(1), z.number().min(0).max(1)]);
-export const Polygon = z.array(Point).min(3).max(100).describe('Points as [x, y] fractions of the frame width and height');
-export type Polygon = z.infer<typeof Polygon>;
+export { Point, Polygon } from '../../common/contract/zones.js';
 
 /** Even-odd rule; x and y normalised. */
 export function pointInPolygon(x: number, y: number, poly: Polygon): boolean {

@@ -4,10 +4,12 @@ import { up as m1 } from './0001-cameras-recordings-settings.js';
 import { up as m2 } from './0002-events-rules-alerts-exports.js';
 import { up as m3 } from './0003-users-sessions-audit.js';
 import { up as m4 } from './0004-notify-sinks.js';
+import { up as m5 } from './0005-camera-zones-masks.js';
 
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: '0001-cameras-recordings-settings', up: m1 },
   { version: 2, name: '0002-events-rules-alerts-exports', up: m2 },
   { version: 3, name: '0003-users-sessions-audit', up: m3 },
   { version: 4, name: '0004-notify-sinks', up: m4 },
+  { version: 5, name: '0005-camera-zones-masks', up: m5 },
 ];
