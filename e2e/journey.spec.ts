@@ -82,6 +82,37 @@ test('first run → camera → live → events → clip → timeline → rule an
   await axe(page, 'live');
   await shot(page, '03-live');
 
+  // draw a zone over the whole plaza on the camera's picture: mouse drags for three corners, the keyboard for the last
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Cameras' }).click();
+  await page.getByRole('button', { name: 'Zones and masks of Plaza' }).click();
+  await page.waitForFunction(() => (document.querySelector<HTMLImageElement>('.zone-canvas img')?.naturalWidth ?? 0) > 0, undefined, { timeout: 15_000 });
+  await page.getByRole('button', { name: 'Add zone' }).click();
+  await page.getByLabel('Zone name').fill('Plaza floor');
+  const canvas = (await page.getByTestId('zone-canvas').boundingBox())!;
+  const corners: [number, number][] = [
+    [canvas.x - 20, canvas.y - 20],
+    [canvas.x + canvas.width + 20, canvas.y - 20],
+    [canvas.x + canvas.width + 20, canvas.y + canvas.height + 20],
+  ];
+  for (const [i, [x, y]] of corners.entries()) {
+    const point = (await page.getByRole('button', { name: new RegExp(`^Point ${i + 1} of Plaza floor`) }).boundingBox())!;
+    await page.mouse.move(point.x + point.width / 2, point.y + point.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(x, y, { steps: 5 });
+    await page.mouse.up();
+  }
+  const last = page.getByRole('button', { name: /^Point 4 of Plaza floor/ });
+  await last.focus();
+  for (let i = 0; i < 8; i++) await page.keyboard.press('Shift+ArrowLeft');
+  for (let i = 0; i < 8; i++) await page.keyboard.press('Shift+ArrowDown');
+  await expect(page.getByRole('button', { name: /^Point 1 of Plaza floor at 0% across, 0% down/ })).toBeVisible();
+  await expect(page.getByRole('button', { name: /^Point 3 of Plaza floor at 100% across, 100% down/ })).toBeVisible();
+  await expect(last).toHaveAccessibleName(/at 0% across, 100% down/);
+  await axe(page, 'zones');
+  await shot(page, '03b-zones');
+  await page.getByRole('button', { name: 'Save zones and masks' }).click();
+  await expect(page.getByRole('button', { name: 'Zones and masks of Plaza' })).toContainText('(1)');
+
   // a person event with a thumbnail appears within 30 s
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Events' }).click();
   const card = page.locator('[data-testid="event-card"][data-label="person"]').first();
@@ -93,6 +124,17 @@ test('first run → camera → live → events → clip → timeline → rule an
   });
   await axe(page, 'events');
   await shot(page, '04-events');
+  // people walking the plaza are in the zone drawn on it
+  await expect
+    .poll(
+      async () =>
+        page.evaluate(async () => {
+          const res = await fetch('api/rpc/events.query', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ labels: ['person'], zones: ['Plaza floor'] }) });
+          return ((await res.json()) as { value?: { items: unknown[] } }).value?.items.length ?? 0;
+        }),
+      { timeout: 45_000, intervals: [2000] },
+    )
+    .toBeGreaterThan(0);
 
   // open it: the clip plays
   await card.click();

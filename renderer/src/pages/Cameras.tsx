@@ -1,8 +1,9 @@
-// Cameras: add one by its address with a connection test, change streams and recording mode, remove.
+// Cameras: add one by its address with a connection test, change streams and recording mode, draw zones and masks, remove.
 import type { Camera, CameraStream, ProbeResult, RecordMode } from '@common/contract/index.js';
 import { useState, type FormEvent } from 'react';
 import { ErrorText } from '../components/ErrorText.js';
 import { StateBadge } from '../components/StateBadge.js';
+import { ZoneEditor } from '../components/ZoneEditor.js';
 import { useAction, useCall } from '../lib/api.js';
 import { useCameraStates } from '../lib/live-state.js';
 import { OnvifDiscovery } from './OnvifDiscovery.js';
@@ -17,6 +18,7 @@ export function CamerasPage() {
   const cameras = useCall('cameras.list', {});
   const states = useCameraStates();
   const [editing, setEditing] = useState<Camera | 'new' | null>(null);
+  const [zoning, setZoning] = useState<Camera | null>(null);
   const demo = useAction('cameras.addDemo', ['cameras.list', 'cameras.states']);
 
   return (
@@ -29,6 +31,7 @@ export function CamerasPage() {
       </header>
       <ErrorText error={cameras.error} />
       {editing && <CameraForm camera={editing === 'new' ? undefined : editing} onDone={() => setEditing(null)} />}
+      {zoning && <ZoneEditor key={zoning.id} camera={zoning} onDone={() => setZoning(null)} />}
       {cameras.data?.length === 0 && !editing && (
         <div className="empty-state">
           <p>No cameras yet. Add one by its RTSP address (your camera's manual or app shows it), for example rtsp://192.168.1.20:554/stream1.</p>
@@ -54,6 +57,9 @@ export function CamerasPage() {
             </div>
             <StateBadge state={states.get(c.id)} />
             <span className="muted small">{MODES.find((m) => m.value === c.recordMode)?.label}</span>
+            <button type="button" onClick={() => setZoning(c)} aria-label={`Zones and masks of ${c.name}`}>
+              Zones and masks{c.zones.length + c.masks.motion.length + c.masks.objects.length > 0 ? ` (${c.zones.length + c.masks.motion.length + c.masks.objects.length})` : ''}
+            </button>
             <button type="button" onClick={() => setEditing(c)} aria-label={`Edit ${c.name}`}>
               Edit
             </button>

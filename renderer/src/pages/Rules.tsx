@@ -73,6 +73,7 @@ export function RuleEditor({ rule, onDone }: { rule?: Rule; onDone: () => void }
   const save = useAction('rules.upsert', ['rules.list']);
   const remove = useAction('rules.delete', ['rules.list']);
   const preview = useAction('rules.preview');
+  const knownZones = [...new Set((cameras.data ?? []).filter((c) => cams.length === 0 || cams.includes(c.id)).flatMap((c) => c.zones?.map((z) => z.name) ?? []))];
   const test = useAction('sinks.test');
 
   const input = (): RuleInput => {
@@ -131,8 +132,11 @@ export function RuleEditor({ rule, onDone }: { rule?: Rule; onDone: () => void }
       <div className="row">
         <label>
           Zones (comma separated; empty: anywhere)
-          <input value={zones} onChange={(e) => setZones(e.target.value)} placeholder="driveway, porch" />
+          <input value={zones} onChange={(e) => setZones(e.target.value)} placeholder="driveway, porch" aria-describedby="known-zones" />
         </label>
+        <p id="known-zones" className="muted small">
+          {knownZones.length > 0 ? `Zones on your cameras: ${knownZones.join(', ')}` : 'Draw zones in Cameras → Zones and masks.'}
+        </p>
         <label>
           Inside a zone for at least (s)
           <input type="number" min={0} value={minSeconds} onChange={(e) => setMinSeconds(Number(e.target.value))} />

@@ -1,0 +1,244 @@
+// Zones and masks drawn on the camera's own picture: drag points with the mouse, or move them with the keyboard.
+import type { Camera, CameraZone, Polygon } from '@common/contract/index.js';
+import { useEffect, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
+import { useAction, useCall } from '../lib/api.js';
+import { LABEL_COLORS } from '../lib/media.js';
+import { arrowDelta, insertNearest, keyStep, labelAnchor, movePoint, nudgePoint, removePoint, splitEdge, starterRect, toNormalised } from '../lib/polygon.js';
+import { ErrorText } from './ErrorText.js';
+
+export type ShapeKind = 'zone' | 'motion' | 'objects';
+
+export interface Shape {
+  kind: ShapeKind;
+  name: string;
+  labels: string[];
+  polygon: Polygon;
+}
+
+const KIND_TEXT: Record<ShapeKind, { add: string; title: string }> = {
+  zone: { add: 'Add zone', title: 'Zone' },
+  motion: { add: 'Add motion mask', title: 'Motion mask' },
+  objects: { add: 'Add object mask', title: 'Object mask' },
+};
+
+const LABELS = Object.keys(LABEL_COLORS);
+
+export function shapesOf(camera: Pick<Camera, 'zones' | 'masks'>): Shape[] {
+  return [
+    ...camera.zones.map((z): Shape => ({ kind: 'zone', name: z.name, labels: [...z.labels], polygon: z.polygon })),
+    ...camera.masks.motion.map((polygon): Shape => ({ kind: 'motion', name: '', labels: [], polygon })),
+    ...camera.masks.objects.map((polygon): Shape => ({ kind: 'objects', name: '', labels: [], polygon })),
+  ];
+}
+
+/** The shapes as the camera stores them, or the words that say what to fix first. */
+export function toCameraShapes(shapes: readonly Shape[]): { zones: CameraZone[]; masks: Camera['masks'] } | { problem: string } {
+  const zones = shapes.filter((s) => s.kind === 'zone');
+  const names = zones.map((z) => z.name.trim());
+  if (names.some((n) => n === '')) return { problem: 'Every zone needs a name: it is how events and alert rules refer to it.' };
+  const dup = names.find((n, i) => names.findIndex((m) => m.toLowerCase() === n.toLowerCase()) !== i);
+  if (dup) return { problem: `Two zones are called "${dup}": give each its own name.` };
+  return {
+    zones: zones.map((z) => ({ name: z.name.trim(), labels: z.labels, polygon: z.polygon })),
+    masks: { motion: shapes.filter((s) => s.kind === 'motion').map((s) => s.polygon), objects: shapes.filter((s) => s.kind === 'objects').map((s) => s.polygon) },
+  };
+}
+
+function shapeTitle(s: Shape, i: number, shapes: readonly Shape[]): string {
+  if (s.kind === 'zone') return s.name.trim() || 'Unnamed zone';
+  const n = shapes.slice(0, i + 1).filter((o) => o.kind === s.kind).length;
+  return `${KIND_TEXT[s.kind].title} ${n}`;
+}
+
+const pct = (v: number): string => `${Math.round(v * 100)}%`;
+
+export function ZoneEditor({ camera, onDone }: { camera: Camera; onDone: () => void }) {
+  const still = useCall('cameras.still', { id: camera.id }, { staleTime: Infinity, gcTime: 0, retry: false, refetchOnWindowFocus: false });
+  const save = useAction('cameras.upsert', ['cameras.list', 'cameras.get']);
+  const [shapes, setShapes] = useState<Shape[]>(() => shapesOf(camera));
+  const [selected, setSelected] = useState(shapes.length > 0 ? 0 : -1);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [focusPoint, setFocusPoint] = useState<number | null>(null);
+  const dragging = useRef<number | null>(null);
+  const svg = useRef<SVGSVGElement>(null);
+  const points = useRef(new Map<number, SVGCircleElement>());
+
+  // the picture's own proportions; the camera's detection size until the still arrives
+  const w = still.data?.width ?? camera.detect.width;
+  const h = still.data?.height ?? camera.detect.height;
+  const current = shapes[selected];
+
+  useEffect(() => {
+    if (focusPoint === null) return;
+    points.current.get(focusPoint)?.focus();
+    setFocusPoint(null);
+  }, [focusPoint, shapes]);
+
+  const update = (i: number, change: Partial<Shape>) => setShapes((all) => all.map((s, k) => (k === i ? { ...s, ...change } : s)));
+  const setPolygon = (polygon: Polygon) => update(selected, { polygon });
+
+  const add = (kind: ShapeKind) => {
+    const zonesSoFar = shapes.filter((s) => s.kind === 'zone').length;
+    const next: Shape = { kind, name: kind === 'zone' ? `Zone ${zonesSoFar + 1}` : '', labels: kind === 'zone' ? ['person'] : [], polygon: starterRect(shapes.length) };
+    setShapes([...shapes, next]);
+    setSelected(shapes.length);
+  };
+
+  const remove = (i: number) => {
+    setShapes(shapes.filter((_, k) => k !== i));
+    setSelected(shapes.length > 1 ? Math.max(0, Math.min(selected, shapes.length - 2)) : -1);
+  };
+
+  const at = (e: PointerEvent) => toNormalised(e.clientX, e.clientY, svg.current!.getBoundingClientRect());
+
+  const onPointKey = (e: KeyboardEvent, i: number) => {
+    if (!current) return;
+    const d = arrowDelta(e.key, keyStep(e));
+    if (d) setPolygon(nudgePoint(current.polygon, i, d[0], d[1]));
+    else if (e.key === 'Delete' || e.key === 'Backspace') {
+      setPolygon(removePoint(current.polygon, i));
+      setFocusPoint(Math.max(0, i - 1));
+    } else if (e.key === '+' || e.key === 'Insert') {
+      setPolygon(splitEdge(current.polygon, i));
+      setFocusPoint(i + 1);
+    } else return;
+    e.preventDefault();
+  };
+
+  const submit = async () => {
+    const out = toCameraShapes(shapes);
+    if ('problem' in out) return setProblem(out.problem);
+    setProblem(null);
+    await save.mutateAsync({ id: camera.id, name: camera.name, enabled: camera.enabled, recordMode: camera.recordMode, streams: camera.streams, detect: camera.detect, zones: out.zones, masks: out.masks });
+    onDone();
+  };
+
+  return (
+    <section className="card zone-editor" aria-labelledby="zone-editor-title">
+      <h2 id="zone-editor-title">Zones and masks: {camera.name}</h2>
+      <p className="muted small">
+        Someone is in a zone when their feet (the bottom middle of their box) are inside it; alert rules and event filters use zone names. A motion mask hides moving trees or the
+        clock overlay from motion detection. An object mask ignores whatever stands in it, such as a parked car or a poster.
+      </p>
+      <div className="row" role="toolbar" aria-label="Add a shape">
+        {(Object.keys(KIND_TEXT) as ShapeKind[]).map((k) => (
+          <button key={k} type="button" onClick={() => add(k)}>
+            {KIND_TEXT[k].add}
+          </button>
+        ))}
+        <button type="button" onClick={() => void still.refetch()} disabled={still.isFetching}>
+          {still.isFetching ? 'Getting picture…' : 'New picture'}
+        </button>
+      </div>
+      <ErrorText error={still.error} />
+      <div className="zone-layout">
+        <div className="zone-canvas" style={{ aspectRatio: `${w} / ${h}` }}>
+          {still.data && <img src={`data:image/jpeg;base64,${still.data.jpeg}`} alt={`Current picture from ${camera.name}`} draggable={false} />}
+          <svg
+            ref={svg}
+            viewBox={`0 0 ${w} ${h}`}
+            preserveAspectRatio="none"
+            data-testid="zone-canvas"
+            onPointerDown={(e) => {
+              // a click on the picture adds a point to the selected shape's nearest edge
+              if (e.target !== e.currentTarget || !current) return;
+              const r = insertNearest(current.polygon, at(e), w / h);
+              if (r.index >= 0) setPolygon(r.polygon);
+            }}
+            onPointerMove={(e) => {
+              if (dragging.current === null || !current) return;
+              setPolygon(movePoint(current.polygon, dragging.current, at(e)));
+            }}
+            onPointerUp={() => (dragging.current = null)}
+            onPointerCancel={() => (dragging.current = null)}
+          >
+            {shapes.map((s, i) => {
+              const [lx, ly] = labelAnchor(s.polygon);
+              return (
+                <g key={i} className={`shape shape-${s.kind}${i === selected ? ' selected' : ''}`} onPointerDown={() => i !== selected && setSelected(i)}>
+                  <polygon points={s.polygon.map(([x, y]) => `${x * w},${y * h}`).join(' ')} vectorEffect="non-scaling-stroke" />
+                  <text x={lx * w} y={ly * h} fontSize={Math.max(12, w / 40)} textAnchor="middle">
+                    {shapeTitle(s, i, shapes)}
+                  </text>
+                </g>
+              );
+            })}
+            {current?.polygon.map(([x, y], i) => (
+              <circle
+                key={i}
+                ref={(el) => {
+                  if (el) points.current.set(i, el);
+                  else points.current.delete(i);
+                }}
+                className="zone-point"
+                cx={x * w}
+                cy={y * h}
+                r={Math.max(5, w / 90)}
+                tabIndex={0}
+                role="button"
+                aria-label={`Point ${i + 1} of ${shapeTitle(current, selected, shapes)} at ${pct(x)} across, ${pct(y)} down. Arrow keys move it, Shift for bigger steps, Delete removes it, plus adds a point after it.`}
+                onKeyDown={(e) => onPointKey(e, i)}
+                onPointerDown={(e) => {
+                  e.stopPropagation();
+                  svg.current?.setPointerCapture?.(e.pointerId);
+                  dragging.current = i;
+                }}
+              />
+            ))}
+          </svg>
+        </div>
+        <ul className="shape-list" aria-label="Zones and masks">
+          {shapes.length === 0 && <li className="muted small">Nothing drawn yet. Add a zone for the places that matter (the porch, the driveway), or a mask over things that move all day.</li>}
+          {shapes.map((s, i) => (
+            <li key={i} className={i === selected ? 'selected' : undefined}>
+              <div className="row">
+                <button type="button" aria-pressed={i === selected} onClick={() => setSelected(i)}>
+                  {i === selected ? 'Editing' : 'Edit'} {shapeTitle(s, i, shapes)}
+                </button>
+                <span className="muted small">{s.polygon.length} points</span>
+                <button type="button" className="danger" onClick={() => remove(i)} aria-label={`Remove ${shapeTitle(s, i, shapes)}`}>
+                  Remove
+                </button>
+              </div>
+              {s.kind === 'zone' && (
+                <>
+                  <label>
+                    Zone name
+                    <input value={s.name} maxLength={64} onChange={(e) => update(i, { name: e.target.value })} />
+                  </label>
+                  <fieldset className="label-picks">
+                    <legend className="small">Counts (none ticked: everything)</legend>
+                    {LABELS.map((l) => (
+                      <label key={l} className="checkbox small">
+                        <input
+                          type="checkbox"
+                          checked={s.labels.includes(l)}
+                          onChange={(e) => update(i, { labels: e.target.checked ? [...s.labels, l] : s.labels.filter((x) => x !== l) })}
+                        />
+                        {l}
+                      </label>
+                    ))}
+                  </fieldset>
+                </>
+              )}
+            </li>
+          ))}
+        </ul>
+      </div>
+      {problem && (
+        <p role="alert" className="error">
+          {problem}
+        </p>
+      )}
+      <ErrorText error={save.error} />
+      <div className="row">
+        <button type="button" className="primary" onClick={() => void submit().catch(() => undefined)} disabled={save.isPending}>
+          Save zones and masks
+        </button>
+        <button type="button" onClick={onDone}>
+          Cancel
+        </button>
+      </div>
+    </section>
+  );
+}
