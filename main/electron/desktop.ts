@@ -90,6 +90,12 @@ export async function startDesktop(electron: ElectronModule, opts: DesktopOption
   const handler = createAppProtocolHandler({
     ui: opts.uiDir ?? join(APP_ROOT, 'dist', 'renderer'),
     media: { recordings: join(dataDir, 'recordings'), snapshots: join(dataDir, 'snapshots'), exports: join(dataDir, 'exports') },
+    recorded: {
+      segments: engine.segments,
+      media: engine.media,
+      settings: engine.settings,
+      onPlay: (cameraId, start, end) => engine.audit.record({ actor: 'desktop', action: 'recordings.play', target: cameraId, origin: 'desktop', ok: true, details: { start, end } }),
+    },
   });
   electron.protocol.handle(APP_SCHEME, (request) => handler(request));
   const ses = electron.session.defaultSession;

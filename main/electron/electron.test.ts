@@ -1,12 +1,15 @@
 // The desktop shell's security checklist, with the electron module mocked (no Electron binary here).
 import { EventEmitter } from 'node:events';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BRIDGE_KEY, IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL, IPC_SUBSCRIBE_CHANNEL } from '../common/bridge.js';
 import { withEngine } from '../../test/helpers/engine.js';
 import { makeTempDir } from '../../test/helpers/tmp.js';
+import { encodeSegments, indexSegments } from '../core/export/fixtures.js';
+import { locateFfmpeg } from '../core/ffmpeg/locate.js';
 import { createMainWindow } from './desktop.js';
 import { TRAY_ICON_PNG, trayMenu, trayStatus } from './tray.js';
 import { bridgeIpc } from './ipc.js';
@@ -254,14 +257,14 @@ describe('app:// protocol', () => {
   afterAll(() => tmp.cleanup());
 
   it('serves the UI and media with Range support', async () => {
-    const index = handle(new Request(`${APP_ORIGIN}/index.html`));
+    const index = await handle(new Request(`${APP_ORIGIN}/index.html`));
     expect(index.status).toBe(200);
     expect(await index.text()).toContain('Porchlight');
-    const part = handle(new Request(`${APP_ORIGIN}/media/recordings/cam/2026-11-29/10-00-00.mp4`, { headers: { range: 'bytes=100-199' } }));
+    const part = await handle(new Request(`${APP_ORIGIN}/media/recordings/cam/2026-11-29/10-00-00.mp4`, { headers: { range: 'bytes=100-199' } }));
     expect(part.status).toBe(206);
     expect(part.headers.get('content-range')).toBe('bytes 100-199/1000');
     expect((await part.arrayBuffer()).byteLength).toBe(100);
-    const bad = handle(new Request(`${APP_ORIGIN}/media/recordings/cam/2026-11-29/10-00-00.mp4`, { headers: { range: 'bytes=5000-' } }));
+    const bad = await handle(new Request(`${APP_ORIGIN}/media/recordings/cam/2026-11-29/10-00-00.mp4`, { headers: { range: 'bytes=5000-' } }));
     expect(bad.status).toBe(416);
   });
 
@@ -273,14 +276,69 @@ describe('app:// protocol', () => {
     '/media/other/x',
     '/media/recordings/cam/missing.mp4',
   ])('refuses %s', async (path) => {
-    const res = handle(new Request(`${APP_ORIGIN}${path}`));
+    const res = await handle(new Request(`${APP_ORIGIN}${path}`));
     expect(res.status).toBe(404);
     expect(await res.text()).not.toContain('secret');
   });
 
-  it('answers only its own host and GET/HEAD', () => {
-    expect(handle(new Request('app://elsewhere/index.html')).status).toBe(404);
-    expect(handle(new Request(`${APP_ORIGIN}/index.html`, { method: 'POST', body: 'x' })).status).toBe(405);
+  it('answers only its own host and GET/HEAD', async () => {
+    expect((await handle(new Request('app://elsewhere/index.html'))).status).toBe(404);
+    expect((await handle(new Request(`${APP_ORIGIN}/index.html`, { method: 'POST', body: 'x' }))).status).toBe(405);
+  });
+});
+
+describe('app:// recorded media', () => {
+  let h: Awaited<ReturnType<typeof withEngine>>;
+  let handle: ReturnType<typeof createAppProtocolHandler>;
+  const played: string[] = [];
+  const T0 = Date.UTC(2026, 10, 29, 12);
+  beforeAll(async () => {
+    h = await withEngine();
+    const files = await encodeSegments(locateFfmpeg().ffmpeg, join(h.dataDir, 'src'), { seconds: 6, width: 320, height: 240, fps: 10, segmentS: 2 });
+    h.engine.cameras.upsert({ id: 'cam', name: 'Cam', enabled: false, streams: [{ name: 'main', url: 'rtsp://127.0.0.1:9/cam', roles: ['record'] }] });
+    indexSegments(h.engine.media, h.engine.segments, 'cam', files, T0, 2000);
+    handle = createAppProtocolHandler({
+      ui: h.dataDir,
+      media: {},
+      recorded: { segments: h.engine.segments, media: h.engine.media, settings: h.engine.settings, onPlay: (id) => played.push(id) },
+    });
+  }, 60_000);
+  afterAll(() => h?.close());
+
+  it('plays a recording across segments and shows a frame, as the HTTP server does', async () => {
+    const res = await handle(new Request(`${APP_ORIGIN}/media/play/cam?start=${T0 + 1000}`));
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('video/mp4');
+    expect(Number(res.headers.get('x-playback-duration'))).toBeCloseTo(5, 0);
+    const mp4 = Buffer.from(await res.arrayBuffer());
+    expect(mp4.subarray(4, 8).toString()).toBe('ftyp');
+    expect(mp4.length).toBeGreaterThan(10_000);
+    expect(played).toEqual(['cam']);
+
+    const frame = await handle(new Request(`${APP_ORIGIN}/media/frame/cam?t=${T0 + 3000}`));
+    expect(frame.status).toBe(200);
+    expect(Buffer.from(await frame.arrayBuffer()).subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
+  });
+
+  it('stops ffmpeg when the player cancels the stream', async () => {
+    const res = await handle(new Request(`${APP_ORIGIN}/media/play/cam?start=${T0}`));
+    const reader = res.body!.getReader();
+    await reader.read();
+    await reader.cancel();
+    // the playback's temporary concat list is removed when its ffmpeg exits
+    await expect.poll(() => readdirSync(tmpdir()).filter((d) => d.startsWith('porchlight-play-')).length, { timeout: 5000 }).toBe(0);
+  });
+
+  it.each([
+    ['/media/play/..%2f..%2fetc?start=1', 400],
+    ['/media/play/cam?start=abc', 400],
+    ['/media/play/cam?start=1', 404],
+    ['/media/frame/cam', 400],
+    ['/media/frame/cam?t=5', 404],
+    ['/media/play/cam/extra?start=1', 404],
+  ])('refuses %s with %i', async (path, status) => {
+    const res = await handle(new Request(`${APP_ORIGIN}${path}`));
+    expect(res.status).toBe(status);
   });
 });
 

@@ -2,6 +2,7 @@
 import { createReadStream, statSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { contentType, parseRange, resolveInside } from '../core/media/safe-path.js';
+import { FRAME_CACHE, openPlayback, playbackHeaders, recordedFrame, type RecordedMediaDeps, type Refusal } from '../core/recordings/recorded-media.js';
 import { APP_HOST } from './security.js';
 
 export interface ProtocolRoots {
@@ -9,6 +10,42 @@ export interface ProtocolRoots {
   ui: string;
   /** Media folders by URL prefix, e.g. { recordings: '<data>/recordings', snapshots: ..., exports: ... }. */
   media: Record<string, string>;
+  /** Media made on request (`/media/play/...`, `/media/frame/...`), the same code the HTTP server runs. */
+  recorded?: RecordedMediaDeps & { onPlay?: (cameraId: string, start: number, end: number) => void };
+}
+
+function refusal(r: Refusal): Response {
+  return new Response(JSON.stringify({ ok: false, error: { code: r.code, message: r.message } }), { status: r.status, headers: { 'content-type': 'application/json' } });
+}
+
+/** Recorded playback and frames; null when the path is not one of theirs. */
+async function recordedResponse(deps: NonNullable<ProtocolRoots['recorded']>, path: string, url: URL, request: Request): Promise<Response | null> {
+  const m = /^\/media\/(play|frame)\/([^/]+)$/.exec(path);
+  if (!m) return null;
+  const camera = decodeURIComponent(m[2] ?? '');
+  const query = Object.fromEntries(url.searchParams);
+  if (m[1] === 'frame') {
+    const r = await recordedFrame(deps, camera, query);
+    return r.ok ? new Response(new Uint8Array(r.jpeg), { status: 200, headers: { 'content-type': 'image/jpeg', 'cache-control': FRAME_CACHE } }) : refusal(r);
+  }
+  const r = openPlayback(deps, camera, query);
+  if (!r.ok) return refusal(r);
+  deps.onPlay?.(r.cameraId, r.start, r.end);
+  // the player going away (seek, close) cancels the body or aborts the request: ffmpeg stops either way
+  request.signal.addEventListener('abort', () => r.play.stop(), { once: true });
+  const reader = (Readable.toWeb(r.play.stream) as ReadableStream<Uint8Array>).getReader();
+  const body = new ReadableStream<Uint8Array>({
+    pull: async (controller) => {
+      const { done, value } = await reader.read();
+      if (done) controller.close();
+      else controller.enqueue(value);
+    },
+    cancel: async () => {
+      r.play.stop();
+      await reader.cancel();
+    },
+  });
+  return new Response(body, { status: 200, headers: playbackHeaders(r.play) });
 }
 
 function textResponse(status: number, text: string): Response {
@@ -29,13 +66,16 @@ function fileResponse(path: string, rangeHeader: string | null, cache: string): 
 }
 
 /** Builds the handler given to protocol.handle('app', ...). Pure: it needs no Electron to test. */
-export function createAppProtocolHandler(roots: ProtocolRoots): (request: Request) => Response {
-  return (request: Request): Response => {
+export function createAppProtocolHandler(roots: ProtocolRoots): (request: Request) => Response | Promise<Response> {
+  return (request: Request): Response | Promise<Response> => {
     if (request.method !== 'GET' && request.method !== 'HEAD') return textResponse(405, 'method not allowed');
     const url = new URL(request.url);
     if (url.host !== APP_HOST) return textResponse(404, 'not found');
     const path = url.pathname;
     const rangeHeader = request.headers.get('range');
+    if (roots.recorded && /^\/media\/(play|frame)\//.test(path)) {
+      return recordedResponse(roots.recorded, path, url, request).then((r) => r ?? textResponse(404, 'not found'));
+    }
     const media = /^\/media\/([a-z]+)\/(.+)$/.exec(path);
     if (media) {
       const root = roots.media[media[1] ?? ''];

@@ -1,0 +1,89 @@
+// Recorded media made on request (playback across segments, one frame at a moment): one implementation for HTTP and app://.
+import { z } from 'zod';
+import { CameraId } from '../../common/contract/index.js';
+import type { SettingsStore } from '../config/index.js';
+import { locateFfmpeg } from '../ffmpeg/locate.js';
+import { spawnFfmpeg } from '../ffmpeg/process.js';
+import type { SegmentIndex } from './index.js';
+import type { MediaStore } from './media-store.js';
+import { playbackPlan, startPlayback, type PlaybackStream } from './playback.js';
+
+export interface RecordedMediaDeps {
+  segments: SegmentIndex;
+  media: MediaStore;
+  settings: SettingsStore;
+}
+
+export interface Refusal {
+  ok: false;
+  status: 400 | 404;
+  code: 'invalid_input' | 'not_found';
+  message: string;
+}
+
+/** One request plays at most this much; the player asks for more as it goes. */
+export const MAX_PLAY_MS = 3600_000;
+
+const PlayQuery = z.object({ start: z.coerce.number().int(), end: z.coerce.number().int().optional() });
+const FrameQuery = z.object({ t: z.coerce.number().int() });
+
+const refuse = (status: 400 | 404, message: string): Refusal => ({ ok: false, status, code: status === 400 ? 'invalid_input' : 'not_found', message });
+
+function ffmpegOf(settings: SettingsStore): string {
+  const cfg = settings.get('ffmpeg');
+  return locateFfmpeg({ ffmpeg: cfg.ffmpegPath || undefined, ffprobe: cfg.ffprobePath || undefined }).ffmpeg;
+}
+
+/** `/media/play/<camera>?start=<ms>[&end=<ms>]`: the recording from `start` as one fragmented MP4, across segment boundaries. */
+export function openPlayback(
+  deps: RecordedMediaDeps,
+  camera: string,
+  query: Record<string, unknown>,
+): { ok: true; cameraId: string; start: number; end: number; play: PlaybackStream } | Refusal {
+  const id = CameraId.safeParse(camera);
+  const q = PlayQuery.safeParse(query);
+  if (!id.success || !q.success) return refuse(400, 'use /media/play/<camera>?start=<epoch ms>[&end=<epoch ms>]');
+  const end = Math.min(q.data.end ?? q.data.start + MAX_PLAY_MS, q.data.start + MAX_PLAY_MS);
+  const files = playbackPlan(deps.segments.segments(id.data, q.data.start, end), q.data.start, end).flatMap((s) => {
+    const path = deps.media.resolve('recordings', s.url);
+    return path ? [{ path, start: s.start, end: s.end }] : [];
+  });
+  if (files.length === 0) return refuse(404, 'Nothing was recorded at that time');
+  return { ok: true, cameraId: id.data, start: q.data.start, end, play: startPlayback(ffmpegOf(deps.settings), files, q.data.start) };
+}
+
+/** `/media/frame/<camera>?t=<ms>`: one small JPEG from the recording at that moment (timeline hover). */
+export async function recordedFrame(deps: RecordedMediaDeps, camera: string, query: Record<string, unknown>): Promise<{ ok: true; jpeg: Buffer } | Refusal> {
+  const id = CameraId.safeParse(camera);
+  const q = FrameQuery.safeParse(query);
+  if (!id.success || !q.success) return refuse(400, 'use /media/frame/<camera>?t=<epoch ms>');
+  const seg = deps.segments.segments(id.data, q.data.t, q.data.t + 1)[0];
+  const path = seg ? deps.media.resolve('recordings', seg.url) : null;
+  if (!seg || !path) return refuse(404, 'Nothing was recorded at that time');
+  const jpeg = await grabFrame(ffmpegOf(deps.settings), path, Math.max(0, (q.data.t - seg.start) / 1000).toFixed(2));
+  return jpeg ? { ok: true, jpeg } : refuse(404, 'No picture at that time');
+}
+
+/** A recorded moment never changes. */
+export const FRAME_CACHE = 'private, max-age=86400, immutable';
+
+async function grabFrame(ffmpeg: string, path: string, offset: string): Promise<Buffer | null> {
+  const proc = spawnFfmpeg(ffmpeg, ['-hide_banner', '-loglevel', 'error', '-ss', offset, '-i', path, '-frames:v', '1', '-vf', 'scale=240:-2', '-f', 'mjpeg', 'pipe:1'], { label: 'frame' });
+  const chunks: Buffer[] = [];
+  proc.stdout.on('data', (c: Buffer) => chunks.push(c));
+  const timer = setTimeout(() => void proc.stop(500), 5000);
+  const exit = await proc.exited;
+  clearTimeout(timer);
+  return exit.code === 0 && chunks.length ? Buffer.concat(chunks) : null;
+}
+
+/** The headers a playback response carries, whichever host sends it. */
+export function playbackHeaders(play: PlaybackStream): Record<string, string> {
+  return {
+    'content-type': 'video/mp4',
+    'cache-control': 'no-store',
+    'x-playback-start': String(play.startsAt),
+    'x-playback-duration': String(play.duration),
+    'access-control-expose-headers': 'x-playback-start, x-playback-duration',
+  };
+}
