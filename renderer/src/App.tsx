@@ -7,6 +7,7 @@ import { CamerasPage } from './pages/Cameras.js';
 import { EventsPage } from './pages/Events.js';
 import { LivePage } from './pages/Live.js';
 import { RulesPage } from './pages/Rules.js';
+import { ModelBanner } from './components/ModelBanner.js';
 import { Toasts } from './components/Toasts.js';
 import { TimelinePage } from './pages/Timeline.js';
 import { SettingsPage } from './pages/Settings.js';
@@ -66,6 +67,7 @@ function Shell({ user }: { user: { username: string; role: string } | null }) {
         )}
       </nav>
       <main className="content">
+        <ModelBanner admin={!user || user.role === 'admin'} />
         <Routes>
           <Route path="/" element={<Navigate to="/live" replace />} />
           {SCREENS.filter((s) => !Object.hasOwn(PAGES, s.path)).map((s) => (

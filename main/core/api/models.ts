@@ -5,10 +5,20 @@ import { ApiFailure } from '../../common/contract/index.js';
 import { createDetector } from '../detect/detector.js';
 import { downloadModel } from '../detect/download.js';
 import { fullFrame } from '../detect/regions.js';
-import { loadManifest } from '../detect/manifest.js';
+import { loadManifest, type ModelEntry } from '../detect/manifest.js';
 import { modelDirs } from '../detect/models.js';
 import type { ApiDeps } from './index.js';
 import type { Implementation } from './router.js';
+
+/**
+ * PORCHLIGHT_MODEL_MIRROR: a base URL (an office mirror, an air-gapped file server) that serves the manifest's files by name.
+ * The SHA-256 from the manifest is checked either way, so a mirror cannot change what runs.
+ */
+function fromMirror(e: ModelEntry): ModelEntry {
+  const mirror = process.env.PORCHLIGHT_MODEL_MIRROR;
+  if (!mirror) return e;
+  return { ...e, url: new URL(encodeURIComponent(e.file), mirror.endsWith('/') ? mirror : `${mirror}/`).toString() };
+}
 
 type ModelMethods = Pick<Implementation, 'models.list' | 'models.download' | 'models.speed'>;
 
@@ -41,7 +51,7 @@ export function modelsApi(deps: Pick<ApiDeps, 'dataDir' | 'bus' | 'settings'> & 
       const publish = (p: { status: 'downloading' | 'done' | 'failed'; received: number; total: number; error?: string }) =>
         deps.bus.publish('model.progress', { name: e.name, ...p });
       publish({ status: 'downloading', received: 0, total: e.size });
-      void downloadModel(e, join(deps.dataDir, 'models'), { onProgress: (p) => publish({ status: 'downloading', ...p }) })
+      void downloadModel(fromMirror(e), join(deps.dataDir, 'models'), { onProgress: (p) => publish({ status: 'downloading', ...p }) })
         .then(() => publish({ status: 'done', received: e.size, total: e.size }))
         .catch((err: unknown) => publish({ status: 'failed', received: 0, total: e.size, error: (err as Error).message }))
         .finally(() => downloading.delete(e.name));

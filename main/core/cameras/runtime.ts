@@ -81,6 +81,12 @@ export class CameraRuntime {
         if (section === 'general') void this.apply();
       }),
     );
+    // the model the settings ask for has just been downloaded: start detecting without a restart
+    this.disposers.push(
+      bus.subscribe('model.progress', ({ name, status }) => {
+        if (status === 'done' && !this.detector && name === settings.get('detection').model) void this.reloadDetector();
+      }),
+    );
     await this.apply();
   }
 

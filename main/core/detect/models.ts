@@ -23,10 +23,10 @@ export interface ResolvedModel {
 
 /** Folders searched, in order. */
 export function modelDirs(opts: Pick<ResolveOptions, 'modelsDir' | 'dataDir'>): string[] {
-  // An explicit folder is the only one searched, so a caller knows exactly which file it gets.
-  if (opts.modelsDir) return [opts.modelsDir];
+  // An explicit folder (bundled models, a shared folder) comes first; the data folder, where downloads land, after it.
   const dirs: string[] = [];
-  if (process.env.PORCHLIGHT_MODELS_DIR) dirs.push(process.env.PORCHLIGHT_MODELS_DIR);
+  if (opts.modelsDir) dirs.push(opts.modelsDir);
+  else if (process.env.PORCHLIGHT_MODELS_DIR) dirs.push(process.env.PORCHLIGHT_MODELS_DIR);
   if (opts.dataDir) dirs.push(join(opts.dataDir, 'models'));
   return [...new Set(dirs)];
 }

@@ -1,28 +1,17 @@
 // Detection models: which are installed, which one runs, download with progress, and how fast each is on this machine.
-import type { ModelProgress } from '@common/contract/index.js';
-import { useQueryClient } from '@tanstack/react-query';
-import { useCallback, useState } from 'react';
+import { useState } from 'react';
 import { ErrorText } from '../../components/ErrorText.js';
-import { useAction, useCall, useTopic } from '../../lib/api.js';
+import { useAction, useCall } from '../../lib/api.js';
+import { useModelDownloads } from '../../lib/models.js';
 import { formatBytes } from '../../lib/format.js';
 
 export function ModelsSection() {
-  const qc = useQueryClient();
   const models = useCall('models.list', {});
   const health = useCall('system.health', {});
   const choose = useAction('settings.set', ['models.list', 'settings.get']);
-  const download = useAction('models.download');
+  const { progress, download } = useModelDownloads();
   const speed = useAction('models.speed');
-  const [progress, setProgress] = useState<Record<string, ModelProgress>>({});
   const [speeds, setSpeeds] = useState<Record<string, number>>({});
-  const onProgress = useCallback(
-    (p: ModelProgress) => {
-      setProgress((all) => ({ ...all, [p.name]: p }));
-      if (p.status === 'done') void qc.invalidateQueries({ queryKey: ['models.list'] });
-    },
-    [qc],
-  );
-  useTopic('model.progress', onProgress);
   const detector = health.data?.detector;
 
   return (
