@@ -1,55 +1,16 @@
 // Ingest CPU: our pipeline vs bare ffmpeg on the same source, then a load run of N cameras from pre-encoded 720p15 clips.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startRtspCamera, vtestClip, type RtspCamera } from '../../test/fixtures/rtsp-camera.js';
 import { locateFfmpeg } from '../../main/core/ffmpeg/locate.js';
 import { spawnFfmpeg } from '../../main/core/ffmpeg/process.js';
 import { CameraIngest, IngestSupervisor, type IngestConfig, type SegmentInfo } from '../../main/core/ingest/index.js';
+import { cpuSeconds, numberArg, rssMb, wait, waitUntil } from '../_lib/proc.js';
 import { round } from '../_lib/stats.js';
 
-// Linux reports /proc times in clock ticks; 100 per second on every mainstream kernel config.
-const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK']).stdout?.toString().trim()) || 100;
 const DETECT = { enabled: true, width: 640, height: 360, fps: 5 };
-
-function arg(args: string[], name: string, def: number): number {
-  const i = args.indexOf(`--${name}`);
-  const v = i >= 0 ? Number(args[i + 1]) : NaN;
-  return Number.isFinite(v) ? v : def;
-}
-
-/** utime+stime of a process in seconds, or undefined when it is gone. */
-function cpuSeconds(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    // Fields after the ")" of the command name: state is field 3, utime 14, stime 15.
-    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(rest[11]) + Number(rest[12])) / CLK_TCK;
-  } catch {
-    return undefined;
-  }
-}
-
-function rssMb(pid: number): number {
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'latin1'));
-    return m ? Number(m[1]) / 1024 : 0;
-  } catch {
-    return 0;
-  }
-}
-
-const wait = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-async function waitUntil(pred: () => boolean, timeoutMs: number): Promise<boolean> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (pred()) return true;
-    await wait(100);
-  }
-  return pred();
-}
 
 /** Encodes the 720p15 test clip once (baseline, 1 s GOP): the server then only relays bytes. */
 function makeClip(dir: string): string {
@@ -216,10 +177,10 @@ async function load(cam: RtspCamera, dir: string, cameras: number, minutes: numb
 }
 
 export default async function ingestBench(args: string[]): Promise<Record<string, unknown>> {
-  const cameras = arg(args, 'cameras', 2);
-  const minutes = arg(args, 'minutes', 0.5);
-  const rounds = arg(args, 'rounds', 3);
-  const seconds = arg(args, 'seconds', 15);
+  const cameras = numberArg(args, 'cameras', 2);
+  const minutes = numberArg(args, 'minutes', 0.5);
+  const rounds = numberArg(args, 'rounds', 3);
+  const seconds = numberArg(args, 'seconds', 15);
   const dir = mkdtempSync(join(tmpdir(), 'porchlight-bench-ingest-'));
   let cam: RtspCamera | undefined;
   try {
