@@ -155,7 +155,12 @@ export function ZoneEditor({ camera, onDone }: { camera: Camera; onDone: () => v
             {shapes.map((s, i) => {
               const [lx, ly] = labelAnchor(s.polygon);
               return (
-                <g key={i} className={`shape shape-${s.kind}${i === selected ? ' selected' : ''}`} onPointerDown={() => i !== selected && setSelected(i)}>
+                <g
+                  key={i}
+                  className={`shape shape-${s.kind}${i === selected ? ' selected' : ''}`}
+                  onPointerDown={() => i !== selected && setSelected(i)}
+                  data-keyboard-alternative="the Edit button of each shape in the list"
+                >
                   <polygon points={s.polygon.map(([x, y]) => `${x * w},${y * h}`).join(' ')} vectorEffect="non-scaling-stroke" />
                   <text x={lx * w} y={ly * h} fontSize={Math.max(12, w / 40)} textAnchor="middle">
                     {shapeTitle(s, i, shapes)}
