@@ -1,9 +1,12 @@
 // Packaging, checked up to the step that needs a download: the config passes electron-builder's schema and does what it must.
-import { readdirSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { minimatch } from 'minimatch';
 import { describe, expect, it } from 'vitest';
-import { CONFIG, loadConfig, plan, ROOT, runPlan, validateConfig, type Target } from './dist.js';
+import { loadManifest } from '../main/core/detect/manifest.js';
+import { MODELS_DIR } from '../test/helpers/test-data.js';
+import { makeTempDir } from '../test/helpers/tmp.js';
+import { checkBundledModels, CONFIG, loadConfig, plan, ROOT, runPlan, validateConfig, type Target } from './dist.js';
 
 const config = loadConfig(CONFIG) as {
   asarUnpack: string[];
@@ -52,7 +55,37 @@ describe('npm run dist', () => {
   it('runs every step up to the download in a dry run', async () => {
     const lines: string[] = [];
     const done = await runPlan(plan('linux', { build: false }), { dryRun: true, log: (s) => lines.push(s) });
-    expect(done).toEqual(['check build outputs', 'validate electron-builder config']);
+    expect(done).toEqual(['check bundled models', 'check build outputs', 'validate electron-builder config']);
     expect(lines.at(-1)).toMatch(/^skip \(dry run\): package for linux/);
+  });
+
+  it('with --bundle-model, plans the default model fetch before packaging', () => {
+    const names = plan('linux', { build: false, bundleModel: true }).map((s) => s.name);
+    expect(names[0]).toBe('fetch the default model into build/models');
+    expect(plan('linux', { build: false, bundleModel: true })[0]?.needsDownload).toBe(true);
+  });
+
+  it('bundles only models whose SHA-256 matches the manifest', async () => {
+    const tmp = makeTempDir();
+    try {
+      const entry = loadManifest().defaultModel();
+      copyFileSync(join(MODELS_DIR, entry.file), join(tmp.dir, entry.file));
+      expect(await checkBundledModels(tmp.dir)).toEqual([entry.name]);
+      const bytes = readFileSync(join(tmp.dir, entry.file));
+      bytes[100] = (bytes[100] ?? 0) ^ 1;
+      writeFileSync(join(tmp.dir, entry.file), bytes);
+      await expect(checkBundledModels(tmp.dir)).rejects.toThrow(/does not match its SHA-256/);
+      writeFileSync(join(tmp.dir, entry.file), 'x');
+      rmSync(join(tmp.dir, entry.file));
+      writeFileSync(join(tmp.dir, 'stranger.onnx'), 'x');
+      await expect(checkBundledModels(tmp.dir)).rejects.toThrow(/not in models\/manifest.json/);
+      expect(await checkBundledModels(join(tmp.dir, 'none'))).toEqual([]);
+    } finally {
+      tmp.cleanup();
+    }
+  });
+
+  it('ships build/models as resources/models', () => {
+    expect((config as unknown as { extraResources: unknown[] }).extraResources).toEqual([{ from: 'build/models', to: 'models', filter: ['*.onnx'] }]);
   });
 });

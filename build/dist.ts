@@ -1,10 +1,12 @@
-// `npm run dist [-- linux|win|mac] [--dry-run]`: builds the app, checks what will be packed, then runs electron-builder.
+// `npm run dist [-- linux|win|mac] [--bundle-model] [--dry-run]`: builds the app, checks what will be packed, then runs electron-builder.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
+import { loadManifest } from '../main/core/detect/manifest.js';
+import { sha256File } from '../main/core/detect/models.js';
 
 export type Target = 'linux' | 'win' | 'mac';
 export const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -42,9 +44,43 @@ function sh(cmd: string, args: string[]): void {
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed with exit code ${r.status}`);
 }
 
-export function plan(target: Target, opts: { build?: boolean } = {}): Step[] {
+/** Where `--bundle-model` puts the default model for extraResources; the packaged app looks in resources/models first. */
+export const BUNDLED_MODELS_DIR = join(ROOT, 'build', 'models');
+
+/** Models in build/models that match the manifest's SHA-256; anything else there stops the build. */
+export async function checkBundledModels(dir = BUNDLED_MODELS_DIR): Promise<string[]> {
+  if (!existsSync(dir)) return [];
+  const manifest = loadManifest();
+  const found: string[] = [];
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.onnx'))) {
+    const entry = manifest.models.find((m) => m.file === file);
+    if (!entry) throw new Error(`build/models/${file} is not in models/manifest.json: remove it`);
+    if ((await sha256File(join(dir, file))) !== entry.sha256) throw new Error(`build/models/${file} does not match its SHA-256 in the manifest: fetch it again`);
+    found.push(entry.name);
+  }
+  return found;
+}
+
+export function plan(target: Target, opts: { build?: boolean; bundleModel?: boolean; log?: (s: string) => void } = {}): Step[] {
+  const log = opts.log ?? ((s: string) => console.log(s));
   return [
     ...(opts.build === false ? [] : [{ name: 'build main and renderer', run: () => sh('npm', ['run', 'build']) }]),
+    ...(opts.bundleModel
+      ? [
+          {
+            name: 'fetch the default model into build/models',
+            needsDownload: true,
+            run: () => sh(process.execPath, ['--import', 'tsx', join(ROOT, 'models', 'fetch.ts'), loadManifest().defaultModel().name, '--dir', BUNDLED_MODELS_DIR]),
+          },
+        ]
+      : []),
+    {
+      name: 'check bundled models',
+      run: async () => {
+        const models = await checkBundledModels();
+        log(models.length ? `  bundling ${models.join(', ')}` : '  no model bundled: the app offers the download on first run');
+      },
+    },
     {
       name: 'check build outputs',
       run: () => {
@@ -79,7 +115,7 @@ export async function runPlan(steps: Step[], opts: { dryRun: boolean; log?: (s: 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);
   const target = (args.find((a) => ['linux', 'win', 'mac'].includes(a)) as Target | undefined) ?? hostTarget();
-  runPlan(plan(target), { dryRun: args.includes('--dry-run') }).catch((err: unknown) => {
+  runPlan(plan(target, { bundleModel: args.includes('--bundle-model') }), { dryRun: args.includes('--dry-run') }).catch((err: unknown) => {
     console.error(`dist failed: ${err instanceof Error ? err.message : String(err)}`);
     process.exit(1);
   });

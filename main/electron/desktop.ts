@@ -1,5 +1,6 @@
 // The desktop shell: single instance, the engine in-process, one secure window, graceful quit.
 import type * as Electron from 'electron';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startEngine, type Engine } from '../core/app.js';
@@ -85,7 +86,10 @@ export async function startDesktop(electron: ElectronModule, opts: DesktopOption
         decrypt: (sealed) => electron.safeStorage.decryptString(sealed),
       })
     : undefined;
-  const engine: Engine = await startEngine({ dataDir, host: 'desktop', startCameras: true, ...(secrets ? { secrets } : {}) });
+  // a build made with --bundle-model carries the model in resources/models; otherwise the first run offers the download
+  const bundled = app.isPackaged ? join(process.resourcesPath, 'models') : undefined;
+  const modelsDir = bundled && existsSync(bundled) ? bundled : undefined;
+  const engine: Engine = await startEngine({ dataDir, host: 'desktop', startCameras: true, ...(modelsDir ? { modelsDir } : {}), ...(secrets ? { secrets } : {}) });
   const here = fileURLToPath(new URL('.', import.meta.url));
   const handler = createAppProtocolHandler({
     ui: opts.uiDir ?? join(APP_ROOT, 'dist', 'renderer'),
