@@ -19,12 +19,19 @@ const T0 = Date.UTC(2026, 10, 29, 12, 0, 0);
 const SEG_MS = 10_000;
 const ACTOR: Actor = { name: 'test-admin', origin: 'test' };
 const bins = locateFfmpeg();
+const hasX265 = / libx265 /.test(spawnSync(bins.ffmpeg, ['-hide_banner', '-encoders'], { encoding: 'utf8' }).stdout ?? '');
 
 let fixtureDir: ReturnType<typeof makeTempDir>;
 let files: string[];
 let h: Awaited<ReturnType<typeof withEngine>>;
 let manager: ExportManager;
 const progress: ExportProgress[] = [];
+/** Source files of the extra cameras: video only, HEVC, H.264 with B-frames. */
+let mute: string[];
+let hevc: string[];
+let bframes: string[];
+/** While set, every ffmpeg run starts half a second late (a wrapper script), so a test can cancel between steps. */
+let slowFfmpeg = false;
 
 function addCamera(engine: typeof h.engine, id: string): void {
   engine.cameras.upsert({ id, name: id, streams: [{ name: 'main', url: `rtsp://127.0.0.1:8554/${id}`, roles: ['record'] }] });
@@ -46,6 +53,38 @@ function decodes(file: string): boolean {
   return r.status === 0 && r.stderr.trim() === '';
 }
 
+/** MD5 of each video packet, parameter sets, delimiters and (HEVC) prefix SEI left out: the exact cut repeats the source's in-band. */
+function packetHashes(file: string, codec: 'h264' | 'hevc' = 'h264'): string[] {
+  // x265 keeps its version SEI (39) in hvcC beside VPS/SPS/PPS, so converting to Annex B repeats it at each keyframe
+  const types = codec === 'hevc' ? '32|33|34|35|39' : '7|8|9';
+  const args = ['-v', 'error', '-i', file, '-map', '0:v:0', '-c', 'copy', '-bsf:v', `filter_units=remove_types=${types}`, '-f', 'framemd5', '-'];
+  const r = spawnSync(bins.ffmpeg, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  expect(r.status, r.stderr).toBe(0);
+  return r.stdout.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split(',').at(-1)!.trim());
+}
+
+function videoFrames(file: string): number {
+  const r = spawnSync(bins.ffprobe, ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=nb_frames', '-of', 'csv=p=0', file], { encoding: 'utf8' });
+  return Number(r.stdout.trim());
+}
+
+function streams(file: string): string[] {
+  const r = spawnSync(bins.ffprobe, ['-v', 'error', '-show_entries', 'stream=codec_name,codec_tag_string', '-of', 'csv=p=0', file], { encoding: 'utf8' });
+  return r.stdout.trim().split('\n');
+}
+
+/** Progress values published for a job, in order. */
+function progressOf(id: string): number[] {
+  return progress.filter((p) => p.id === id).map((p) => p.progress);
+}
+
+async function exportTimed(req: { cameras: string[]; start: number; end: number; exact?: boolean }): Promise<{ job: ExportJob; seconds: number; file: string }> {
+  const t0 = performance.now();
+  const job = await manager.wait(manager.create(req, ACTOR).id);
+  expect(job.status, job.error).toBe('done');
+  return { job, seconds: (performance.now() - t0) / 1000, file: join(exportsRoot(), job.url!) };
+}
+
 function manifestOf(job: ExportJob): Manifest {
   return Manifest.parse(JSON.parse(readFileSync(join(exportsRoot(), job.manifestUrl!), 'utf8')));
 }
@@ -54,11 +93,20 @@ beforeAll(async () => {
   fixtureDir = makeTempDir('porchlight-export-fixture-');
   // 5 minutes in 30 ten-second segments, keyframe every second, with audio like a camera's main stream
   files = await encodeSegments(bins.ffmpeg, fixtureDir.dir, { seconds: 300, width: 640, height: 360, fps: 15, segmentS: 10 });
+  // what the ingest records (video only), an HEVC camera, and one whose encoder uses B-frames
+  const source = { width: 640, height: 360, fps: 15, segmentS: 10, audio: false };
+  [mute, hevc, bframes] = await Promise.all([
+    encodeSegments(bins.ffmpeg, join(fixtureDir.dir, 'mute'), { ...source, seconds: 30 }),
+    hasX265 ? encodeSegments(bins.ffmpeg, join(fixtureDir.dir, 'hevc'), { ...source, seconds: 30, codec: 'hevc' }) : Promise.resolve([]),
+    encodeSegments(bins.ffmpeg, join(fixtureDir.dir, 'bframes'), { ...source, seconds: 30, bframes: 2 }),
+  ]);
   h = await withEngine();
-  for (const cam of ['front', 'side', 'back']) {
+  for (const [cam, camFiles] of [['front', files], ['side', files], ['back', files], ['mute', mute], ['hevc', hevc], ['bframes', bframes]] as const) {
     addCamera(h.engine, cam);
-    indexSegments(h.engine.media, h.engine.segments, cam, files, T0, SEG_MS);
+    indexSegments(h.engine.media, h.engine.segments, cam, camFiles, T0, SEG_MS);
   }
+  const slow = join(fixtureDir.dir, 'slow-ffmpeg');
+  writeFileSync(slow, `#!/bin/sh\nsleep 0.5\nexec '${bins.ffmpeg}' "$@"\n`, { mode: 0o755 });
   // the side camera lost one segment in the middle (12:02:30–12:02:40)
   const lost = h.engine.segments.segments('side', T0 + 150_000, T0 + 151_000)[0]!;
   unlinkSync(h.engine.media.resolve('recordings', lost.url)!);
@@ -69,7 +117,7 @@ beforeAll(async () => {
     events: h.engine.events,
     audit: h.engine.audit,
     publish: (_topic, p) => progress.push(p),
-    ffmpeg: bins,
+    ffmpeg: () => (slowFfmpeg ? { ffmpeg: slow, ffprobe: bins.ffprobe } : bins),
   });
   await manager.start();
 }, 120_000);
@@ -164,6 +212,76 @@ describe('range export', () => {
     expect(Math.abs(dExact! - 34.7)).toBeLessThanOrEqual(0.1);
     expect(exact.exact).toBe(true);
     expect(decodes(join(exportsRoot(), exact.url!))).toBe(true);
+
+    // only the edges are re-encoded: the 7 frames before the keyframe at 12:00:13 and the 3 from the one at 12:00:47;
+    // the 510 between are the recording's own packets (segments 12:00:10-12:00:50, from their frame 45)
+    const out = packetHashes(join(exportsRoot(), exact.url!));
+    const src = files.slice(1, 5).flatMap((f) => packetHashes(f));
+    expect(out).toHaveLength(7 + 510 + 3);
+    expect(out.slice(7, 517)).toEqual(src.slice(45, 555));
+    expect([...out.slice(0, 7), ...out.slice(517)].filter((x) => src.includes(x))).toEqual([]);
+    expect(streams(join(exportsRoot(), exact.url!))).toEqual(['h264,avc1', 'aac,mp4a']);
+    // one bar across the pieces: never backwards, ends at 1
+    const bar = progressOf(exact.id);
+    expect(bar).toEqual([...bar].sort((a, b) => a - b));
+    expect(bar.at(-1)).toBe(1);
+    expect(exportFiles().filter((f) => f.includes(exact.id) && f.endsWith('.partial'))).toEqual([]);
+  });
+
+  it('an exact cut of 5 minutes takes about as long as stream copy', async () => {
+    const range = { cameras: ['front'], start: T0 + 500, end: T0 + 299_500 };
+    const copy = await exportTimed(range);
+    const exact = await exportTimed({ ...range, exact: true });
+    // every frame from 0.5 s to 299.5 s, no other: the first is 0.5333 (frame 8), the last 299.4667 (frame 4492)
+    expect(videoFrames(exact.file)).toBe(4485);
+    // the copy starts at the keyframe at 0 s, half a second earlier. (These segments each hold ~30 ms more audio than video,
+    // which the concat demuxer lays end to end, so both exports run ~0.7 s past the range; the ingest records video only.)
+    const dCopy = (await probeDuration(bins.ffprobe, copy.file))!;
+    expect(Math.abs((await probeDuration(bins.ffprobe, exact.file))! - (dCopy - 0.5))).toBeLessThanOrEqual(0.1);
+    expect(decodes(exact.file)).toBe(true);
+    // a whole re-encode of 5 minutes takes tens of seconds here; two 0.5 s edges add a fraction of one
+    expect(exact.seconds).toBeLessThan(copy.seconds * 3 + 3);
+  });
+
+  it('exact from a keyframe, video only (as the ingest records): no head, no audio track, first packet the recording\'s', async () => {
+    const { job, file } = await exportTimed({ cameras: ['mute'], start: T0 + 3_000, end: T0 + 25_400, exact: true });
+    expect(Math.abs((await probeDuration(bins.ffprobe, file))! - 22.4)).toBeLessThanOrEqual(0.1);
+    expect(decodes(file)).toBe(true);
+    expect(streams(file)).toEqual(['h264,avc1']);
+    const out = packetHashes(file);
+    const src = mute.slice(0, 3).flatMap((f) => packetHashes(f));
+    // 22 s copied from the keyframe at 3 s, then 6 re-encoded frames to 25.4 s
+    expect(out).toHaveLength(330 + 6);
+    expect(out.slice(0, 330)).toEqual(src.slice(45, 375));
+    expect(out.slice(330).filter((x) => src.includes(x))).toEqual([]);
+    expect(job.exact).toBe(true);
+  });
+
+  it('exact inside one GOP: the half second is re-encoded on its own', async () => {
+    const { file } = await exportTimed({ cameras: ['mute'], start: T0 + 20_200, end: T0 + 20_700, exact: true });
+    expect(Math.abs((await probeDuration(bins.ffprobe, file))! - 0.5)).toBeLessThanOrEqual(0.1);
+    expect(decodes(file)).toBe(true);
+    const src = packetHashes(mute[2]!);
+    expect(packetHashes(file).filter((x) => src.includes(x))).toEqual([]);
+  });
+
+  it.skipIf(!hasX265)('exact on HEVC: edges re-encoded with libx265, the middle copied, hvc1 kept', async () => {
+    const { file } = await exportTimed({ cameras: ['hevc'], start: T0 + 2_500, end: T0 + 27_200, exact: true });
+    expect(Math.abs((await probeDuration(bins.ffprobe, file))! - 24.7)).toBeLessThanOrEqual(0.1);
+    expect(decodes(file)).toBe(true);
+    expect(streams(file)).toEqual(['hevc,hvc1']);
+    const out = packetHashes(file, 'hevc');
+    const src = hevc.flatMap((f) => packetHashes(f, 'hevc'));
+    expect(out).toHaveLength(7 + 360 + 3);
+    expect(out.slice(7, 367)).toEqual(src.slice(45, 405));
+  });
+
+  it('exact with B-frames in the source: the whole range is re-encoded instead, still exact', async () => {
+    const { file } = await exportTimed({ cameras: ['bframes'], start: T0 + 2_500, end: T0 + 12_200, exact: true });
+    expect(Math.abs((await probeDuration(bins.ffprobe, file))! - 9.7)).toBeLessThanOrEqual(0.1);
+    expect(decodes(file)).toBe(true);
+    const src = bframes.slice(0, 2).flatMap((f) => packetHashes(f));
+    expect(packetHashes(file).filter((x) => src.includes(x))).toEqual([]);
   });
 
   it('exports several cameras as one MP4 each in the job folder, under one manifest', async () => {
@@ -204,22 +322,28 @@ describe('gaps', () => {
 });
 
 describe('cancel', () => {
-  it('kills ffmpeg mid-job: status cancelled, no partial or final file left; a queued job cancels at once', async () => {
-    const running = manager.create({ cameras: ['front'], start: T0, end: T0 + 300_000, exact: true }, ACTOR);
-    const queued = manager.create({ cameras: ['front'], start: T0, end: T0 + 10_000 }, ACTOR);
-    // wait for ffmpeg to report progress, so the cancel lands mid-encode
-    for (let i = 0; i < 200 && !progress.some((p) => p.id === running.id && p.progress > 0.05); i++) await new Promise((r) => setTimeout(r, 25));
-    expect(progress.some((p) => p.id === running.id && p.progress > 0.05)).toBe(true);
-    const q = await manager.cancel(queued.id);
-    expect(q.status).toBe('cancelled');
-    expect(existsSync(join(exportsRoot(), running.id))).toBe(true);
-    const c = await manager.cancel(running.id);
-    expect(c.status).toBe('cancelled');
-    expect(c.url).toBeUndefined();
-    expect(existsSync(join(exportsRoot(), running.id))).toBe(false);
-    expect(exportFiles().filter((f) => f.includes(running.id) || f.endsWith('.partial'))).toEqual([]);
-    expect(progress.filter((p) => p.id === running.id).at(-1)?.status).toBe('cancelled');
-    expect(h.engine.db.get(sql`SELECT status FROM exports WHERE id = ${running.id}`)).toEqual({ status: 'cancelled' });
+  it('kills ffmpeg mid-job: status cancelled, no partial, piece or final file left; a queued job cancels at once', async () => {
+    slowFfmpeg = true;
+    try {
+      const running = manager.create({ cameras: ['front'], start: T0 + 500, end: T0 + 299_500, exact: true }, ACTOR);
+      const queued = manager.create({ cameras: ['front'], start: T0, end: T0 + 10_000 }, ACTOR);
+      // wait for the first re-encoded edge to be on disk: ffmpeg is writing it, two more steps are to come
+      const dir = join(exportsRoot(), running.id);
+      const pieces = () => (existsSync(dir) ? readdirSync(dir).filter((n) => n.includes('.piece')) : []);
+      for (let i = 0; i < 1000 && pieces().length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(pieces()).not.toEqual([]);
+      const q = await manager.cancel(queued.id);
+      expect(q.status).toBe('cancelled');
+      const c = await manager.cancel(running.id);
+      expect(c.status).toBe('cancelled');
+      expect(c.url).toBeUndefined();
+      expect(existsSync(dir)).toBe(false);
+      expect(exportFiles().filter((f) => f.includes(running.id) || f.endsWith('.partial'))).toEqual([]);
+      expect(progress.filter((p) => p.id === running.id).at(-1)?.status).toBe('cancelled');
+      expect(h.engine.db.get(sql`SELECT status FROM exports WHERE id = ${running.id}`)).toEqual({ status: 'cancelled' });
+    } finally {
+      slowFfmpeg = false;
+    }
   });
 
   it('deletes a finished export: files and row gone', async () => {

@@ -15,20 +15,32 @@ export interface SegmentSource {
   bitrate?: string;
   /** Adds moving grain so the encoder really spends the bitrate, as a real scene makes it. */
   grain?: boolean;
+  /** H.264 (x264) by default; HEVC as some cameras send. */
+  codec?: 'h264' | 'hevc';
+  /** B-frames between references; none by default (as most cameras). */
+  bframes?: number;
+  /** An AAC track beside the video, true by default (the ingest itself records video only). */
+  audio?: boolean;
 }
 
 /** Encodes a test pattern into segment files (keyframe every second, as cameras do) in dir; returns them in order. */
 export async function encodeSegments(ffmpeg: string, dir: string, src: SegmentSource): Promise<string[]> {
   mkdirSync(dir, { recursive: true });
   const rate = src.bitrate ? ['-b:v', src.bitrate, '-maxrate', src.bitrate, '-bufsize', src.bitrate] : [];
+  const audio = src.audio ?? true;
+  const bf = src.bframes ?? 0;
+  const video =
+    src.codec === 'hevc'
+      ? ['-c:v', 'libx265', '-preset', 'ultrafast', '-x265-params', `log-level=error:keyint=${src.fps}:min-keyint=${src.fps}:bframes=${bf}`, '-tag:v', 'hvc1']
+      : ['-c:v', 'libx264', '-preset', bf ? 'superfast' : 'ultrafast', '-bf', String(bf), '-g', String(src.fps)];
   const args = [
     '-hide_banner', '-nostdin', '-v', 'error',
     '-f', 'lavfi', '-i', `testsrc=size=${src.width}x${src.height}:rate=${src.fps}`,
-    '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=16000',
+    ...(audio ? ['-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=16000'] : []),
     '-t', String(src.seconds),
     ...(src.grain ? ['-vf', 'noise=alls=12:allf=t'] : []),
-    '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-g', String(src.fps), ...rate,
-    '-c:a', 'aac', '-b:a', '32k',
+    ...video, '-pix_fmt', 'yuv420p', ...rate,
+    ...(audio ? ['-c:a', 'aac', '-b:a', '32k'] : []),
     '-f', 'segment', '-segment_time', String(src.segmentS), '-reset_timestamps', '1', '-segment_format', 'mp4',
     join(dir, '%04d.mp4'),
   ];

@@ -23,8 +23,24 @@ import type { Database } from '../storage/database.js';
 import { sql } from '../storage/sql.js';
 import { VERSION } from '../version.js';
 import { digestFile, Manifest, MANIFEST_FORMAT, verifyExport, type ManifestClip, type ManifestFile } from './manifest.js';
-import { concatList, describeGaps, ffmpegArgs, fileStamp, planCamera, type CameraPlan, type SourceSegment } from './plan.js';
-import { probeDuration, runFfmpeg } from './run.js';
+import {
+  concatList,
+  describeGaps,
+  edgeArgs,
+  ffmpegArgs,
+  fileStamp,
+  joinArgs,
+  middleArgs,
+  piecesList,
+  planCamera,
+  planExactCut,
+  type CameraPlan,
+  type CopyPiece,
+  type ExactCut,
+  type ListEntry,
+  type SourceSegment,
+} from './plan.js';
+import { listEncoders, probeDuration, probeFrames, runFfmpeg } from './run.js';
 import { ZipWriter } from './zip.js';
 
 const log = createLogger('export');
@@ -37,6 +53,8 @@ const MAX_CLIP_MS = 3_600_000;
 const OPEN_EVENT_MS = 60_000;
 /** Share of the progress bar the ffmpeg runs take; hashing, probing and zipping take the rest. */
 const ENCODE_SHARE = 0.95;
+/** A second of re-encoded edge costs about this many seconds of stream copy: the weight of each step on the progress bar. */
+const ENCODE_COST = 50;
 const TERMINAL: ReadonlySet<ExportStatus> = new Set(['done', 'failed', 'cancelled']);
 
 export interface Actor {
@@ -135,6 +153,8 @@ export class ExportManager {
   private readonly manifests = new Map<string, Manifest | null>();
   private running: string | undefined;
   private stopped = false;
+  /** `ffmpeg -encoders` per binary, asked once. */
+  private readonly encoders = new Map<string, Promise<Set<string>>>();
 
   constructor(private readonly deps: ExportManagerDeps) {
     mkdirSync(this.root, { recursive: true });
@@ -377,7 +397,9 @@ export class ExportManager {
     const outputs: string[] = [];
     for (const plan of usable) {
       const out = join(dir, `${plan.cameraId}_${fileStamp(job.start)}.mp4`);
-      await this.concat(job, plan, out, job.exact, (ms) => this.progress(job, ((doneMs + ms) / totalMs) * ENCODE_SHARE));
+      const onMs = (ms: number): void => this.progress(job, ((doneMs + ms) / totalMs) * ENCODE_SHARE);
+      if (job.exact) await this.exactCut(job, plan, out, onMs);
+      else await this.concat(job, plan, out, false, onMs);
       doneMs += plan.coveredMs;
       outputs.push(out);
     }
@@ -457,18 +479,112 @@ export class ExportManager {
     try {
       const list = join(tmp, 'list.ffconcat');
       await writeFile(list, concatList(plan, exact));
-      const r = await runFfmpeg(this.bins().ffmpeg, ffmpegArgs(list, partial, plan, exact), {
-        signal: job.abort.signal,
-        onProgress: (us) => onMs(Math.min(plan.coveredMs, us / 1000)),
-      });
-      if (r.aborted || job.abort.signal.aborted) throw new Cancelled();
-      if (r.code !== 0) {
-        log.warn({ id: job.id, camera: plan.cameraId, code: r.code, signal: r.signal, stderr: r.stderr.slice(-5) }, 'ffmpeg failed');
-        throw new ExportError(`ffmpeg could not export ${plan.cameraId}: ${r.stderr.at(-1) ?? `exit ${r.code ?? r.signal}`}`);
-      }
+      await this.ffmpegStep(job, plan, ffmpegArgs(list, partial, plan, exact), plan.coveredMs, (f) => onMs(f * plan.coveredMs));
       await rename(partial, out);
     } finally {
       await this.deps.media.remove(partial);
+      await rm(tmp, { recursive: true, force: true });
+    }
+  }
+
+  /** Runs ffmpeg for one step; onFraction gets how far through `spanMs` of output it is (0..1). */
+  private async ffmpegStep(job: JobState, plan: CameraPlan, args: string[], spanMs: number, onFraction: (f: number) => void): Promise<void> {
+    this.throwIfCancelled(job);
+    const r = await runFfmpeg(this.bins().ffmpeg, args, {
+      signal: job.abort.signal,
+      onProgress: (us) => onFraction(spanMs > 0 ? Math.min(1, us / 1000 / spanMs) : 1),
+    });
+    if (r.aborted || job.abort.signal.aborted) throw new Cancelled();
+    if (r.code !== 0) {
+      log.warn({ id: job.id, camera: plan.cameraId, code: r.code, signal: r.signal, stderr: r.stderr.slice(-5) }, 'ffmpeg failed');
+      throw new ExportError(`ffmpeg could not export ${plan.cameraId}: ${r.stderr.at(-1) ?? `exit ${r.code ?? r.signal}`}`);
+    }
+    onFraction(1);
+  }
+
+  /**
+   * The exact cut: only the edges (start to the next keyframe, last keyframe to the end) are re-encoded, the rest is the
+   * recording's packets. When that cannot be done (no edge encoder, B-frames, unreadable segment, a failed piece) the whole
+   * range is re-encoded instead, and the log says why.
+   */
+  private async exactCut(job: JobState, plan: CameraPlan, out: string, onMs: (ms: number) => void): Promise<void> {
+    const cut = await this.planCut(job, plan);
+    if ('reason' in cut) {
+      log.info({ id: job.id, camera: plan.cameraId, reason: cut.reason }, 'exact cut: re-encoding the whole range');
+      return this.concat(job, plan, out, true, onMs);
+    }
+    try {
+      await this.cutEdges(job, plan, cut, out, onMs);
+    } catch (err) {
+      if (!(err instanceof ExportError) || job.abort.signal.aborted) throw err;
+      log.warn({ id: job.id, camera: plan.cameraId, error: err.message }, 'exact cut at the edges failed, re-encoding the whole range');
+      await this.concat(job, plan, out, true, onMs);
+    }
+  }
+
+  private async planCut(job: JobState, plan: CameraPlan): Promise<ExactCut | { reason: string }> {
+    const { ffmpeg, ffprobe } = this.bins();
+    const firstSeg = plan.segments[0];
+    const lastSeg = plan.segments.at(-1);
+    if (!firstSeg || !lastSeg) return { reason: 'no segment' };
+    let encoders = this.encoders.get(ffmpeg);
+    if (!encoders) this.encoders.set(ffmpeg, (encoders = listEncoders(ffmpeg)));
+    // only the two files the edges fall in are read, and only their packet headers
+    const first = await probeFrames(ffprobe, firstSeg.abs, job.abort.signal);
+    const last = lastSeg === firstSeg ? first : await probeFrames(ffprobe, lastSeg.abs, job.abort.signal);
+    this.throwIfCancelled(job);
+    if (!first || !last) return { reason: 'ffprobe could not read the first or last segment' };
+    return planExactCut(plan, first, last, await encoders);
+  }
+
+  /** Re-encodes the edge pieces next to the output, joins them with the copied segments (and the audio), removes them. */
+  private async cutEdges(job: JobState, plan: CameraPlan, cut: ExactCut, out: string, onMs: (ms: number) => void): Promise<void> {
+    const tmp = await mkdtemp(join(this.deps.tmpDir ?? tmpdir(), 'porchlight-export-'));
+    const partial = `${out}.partial`;
+    const temps: string[] = [];
+    try {
+      const pieceFile = (i: number): string => `${out}.piece${i}.partial`;
+      const encodes = cut.pieces.flatMap((p, i) => (p.kind === 'encode' ? [{ piece: p, file: pieceFile(i) }] : []));
+      const copies = cut.pieces.filter((p): p is CopyPiece => p.kind === 'copy');
+      const editedMs = encodes.reduce((n, e) => n + e.piece.duration * 1000, 0);
+      const copiedMs = Math.max(0, plan.coveredMs - editedMs);
+      const middle = !cut.inline && copies.length ? `${out}.middle.partial` : undefined;
+      // the bar moves in proportion to each step's expected time, so it runs 0 to 1 once across all of them
+      const total = editedMs * ENCODE_COST + (middle ? copiedMs : 0) + plan.coveredMs;
+      let done = 0;
+      const step = (weight: number) => (f: number) => onMs(((done + weight * f) / total) * plan.coveredMs);
+
+      for (const e of encodes) {
+        temps.push(e.file);
+        const weight = e.piece.duration * 1000 * ENCODE_COST;
+        await this.ffmpegStep(job, plan, edgeArgs(e.piece, e.file, cut), e.piece.duration * 1000, step(weight));
+        done += weight;
+      }
+      let entries: ListEntry[] = cut.pieces.map((p, i) => (p.kind === 'copy' ? p : { file: pieceFile(i), duration: p.duration }));
+      if (middle) {
+        temps.push(middle);
+        const list = join(tmp, 'middle.ffconcat');
+        await writeFile(list, piecesList(copies));
+        await this.ffmpegStep(job, plan, middleArgs(list, middle), copiedMs, step(copiedMs));
+        done += copiedMs;
+        // the copied segments (consecutive, between head and tail) are one file now
+        const from = cut.pieces.findIndex((p) => p.kind === 'copy');
+        entries = [...entries.slice(0, from), { file: middle }, ...entries.slice(from + copies.length)];
+      }
+      // each piece but the last is placed by its duration; the last one's is whatever it holds
+      const joined = entries.map((e, i) => (i === entries.length - 1 ? { ...e, duration: undefined } : e));
+      const list = join(tmp, 'pieces.ffconcat');
+      await writeFile(list, piecesList(joined));
+      const audioList = join(tmp, 'audio.ffconcat');
+      if (cut.audio) await writeFile(audioList, concatList(plan, true));
+      await this.ffmpegStep(job, plan, joinArgs(list, partial, plan, cut, cut.audio ? audioList : undefined), plan.coveredMs, step(plan.coveredMs));
+      await rename(partial, out);
+      log.info(
+        { id: job.id, camera: plan.cameraId, reencodedS: Math.round(editedMs) / 1000, copiedS: Math.round(copiedMs) / 1000, viaTs: Boolean(middle) },
+        'exact cut: edges re-encoded, the rest copied',
+      );
+    } finally {
+      for (const f of [...temps, partial]) await this.deps.media.remove(f);
       await rm(tmp, { recursive: true, force: true });
     }
   }

@@ -1,6 +1,7 @@
 // Runs one ffmpeg/ffprobe for an export: argument array, progress from `-progress pipe:1`, stop on abort (SIGTERM, then SIGKILL).
 import { spawn } from 'node:child_process';
 import { redactSecrets } from '../../common/redact.js';
+import { PROBE_ENTRIES, ProbeOutput, probedFile, type ProbedFile } from './plan.js';
 
 const KILL_GRACE_MS = 2_000;
 const STDERR_LINES = 30;
@@ -95,4 +96,26 @@ export async function probeDuration(ffprobe: string, file: string, signal?: Abor
   } catch {
     return null;
   }
+}
+
+/** One segment's video stream and frame times (demuxed, not decoded: a 10 s segment reads in milliseconds); null when unreadable. */
+export async function probeFrames(ffprobe: string, file: string, signal?: AbortSignal): Promise<ProbedFile | null> {
+  const r = await runFfmpeg(ffprobe, ['-v', 'error', '-show_entries', PROBE_ENTRIES, '-of', 'json=c=1', file], { captureStdout: true, signal });
+  if (r.code !== 0) return null;
+  let json: unknown;
+  try {
+    json = JSON.parse(r.stdout);
+  } catch {
+    return null;
+  }
+  const parsed = ProbeOutput.safeParse(json);
+  return parsed.success ? probedFile(parsed.data) : null;
+}
+
+/** The encoders an ffmpeg build has (`ffmpeg -encoders`); empty when it cannot be asked. */
+export async function listEncoders(ffmpeg: string, signal?: AbortSignal): Promise<Set<string>> {
+  const r = await runFfmpeg(ffmpeg, ['-hide_banner', '-encoders'], { captureStdout: true, signal });
+  // " V....D libx264   libx264 H.264 / AVC / MPEG-4 AVC"
+  const names = r.code === 0 ? [...r.stdout.matchAll(/^ [VAS][A-Z.]{5} (\S+)/gm)].map((m) => m[1] ?? '') : [];
+  return new Set(names.filter(Boolean));
 }
