@@ -11,6 +11,7 @@ import { liveMethodSpecs } from './live.js';
 import { modelMethodSpecs } from './models.js';
 import { onvifMethodSpecs } from './onvif.js';
 import { rulesMethodSpecs } from './rules.js';
+import { timelineMethodSpecs } from './timeline.js';
 import { LogLine, SystemHealth } from './system.js';
 import { SegmentDto, Span, SpansQuery, StorageStats } from './recordings.js';
 
@@ -101,6 +102,7 @@ export const methods = {
   ...rulesMethodSpecs,
   ...modelMethodSpecs,
   ...liveMethodSpecs,
+  ...timelineMethodSpecs,
 } as const;
 
 export type Methods = typeof methods;

@@ -25,6 +25,7 @@ import { modelsApi } from './models.js';
 import { onvifApi } from './onvif.js';
 import { cameraStill } from './still.js';
 import { storageStats } from './storage-stats.js';
+import { timelineApi } from './timeline.js';
 import { VERSION } from '../version.js';
 import type { Implementation } from './router.js';
 
@@ -164,5 +165,6 @@ export function createApi(deps: ApiDeps): Implementation {
     ...rulesApi({ rules: deps.rules, notifier: deps.notifier }),
     ...modelsApi(deps),
     ...liveApi(deps),
+    ...timelineApi(deps),
   };
 }

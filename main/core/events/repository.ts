@@ -1,6 +1,7 @@
 // Event rows: written rarely (start, meaningful change, end), read by the events page with filters.
 import { ApiFailure } from '../../common/contract/index.js';
 import { EventQuery, type Box, type EventDto, type EventPage } from '../../common/contract/events.js';
+import { AdjacentEventQuery, MarkersQuery, type MarkerBucket, type MarkerEvent, type TimelineMarkers } from '../../common/contract/timeline.js';
 import type { Database } from '../storage/database.js';
 import { sql, type SqlFragment } from '../storage/sql.js';
 
@@ -18,6 +19,17 @@ interface EventRow {
   keep: number;
 }
 
+interface MarkerRow {
+  id: string;
+  camera_id: string;
+  label: string;
+  start: number;
+  end: number | null;
+}
+
+/** Markers look this far before a window for events that started earlier and still overlap it (in progress, or long). */
+const MARKER_LOOKBACK_MS = 6 * 3600_000;
+
 export interface EventWrite {
   id: string;
   cameraId: string;
@@ -28,6 +40,40 @@ export interface EventWrite {
   box: Box;
   zones: string[];
   snapshot: string | null;
+}
+
+function toMarker(r: MarkerRow): MarkerEvent {
+  return { id: r.id, cameraId: r.camera_id, label: r.label, start: r.start, end: r.end };
+}
+
+/** Folds one camera's events that start in the same bucket into one marker, coloured by the commonest label. */
+function toBuckets(rows: readonly Omit<MarkerRow, 'id'>[], after: number, bucketMs: number, now: number): MarkerBucket[] {
+  const byKey = new Map<string, { bucket: MarkerBucket; labels: Map<string, number> }>();
+  for (const r of rows) {
+    const key = `${r.camera_id}\u0000${Math.max(0, Math.floor((r.start - after) / bucketMs))}`;
+    const end = r.end ?? now;
+    const acc = byKey.get(key);
+    if (!acc) {
+      byKey.set(key, { bucket: { cameraId: r.camera_id, start: r.start, end, count: 1, label: r.label }, labels: new Map([[r.label, 1]]) });
+      continue;
+    }
+    acc.bucket.count++;
+    acc.bucket.start = Math.min(acc.bucket.start, r.start);
+    acc.bucket.end = Math.max(acc.bucket.end, end);
+    acc.labels.set(r.label, (acc.labels.get(r.label) ?? 0) + 1);
+  }
+  const out: MarkerBucket[] = [];
+  for (const { bucket, labels } of byKey.values()) {
+    let bestCount = 0;
+    for (const [label, n] of labels) {
+      if (n > bestCount || (n === bestCount && label < bucket.label)) {
+        bestCount = n;
+        bucket.label = label;
+      }
+    }
+    out.push(bucket);
+  }
+  return out.sort((a, b) => (a.cameraId < b.cameraId ? -1 : a.cameraId > b.cameraId ? 1 : a.start - b.start));
 }
 
 function toDto(r: EventRow): EventDto {
@@ -113,5 +159,36 @@ export class EventRepository {
     const items = rows.slice(0, q.limit).map(toDto);
     const last = items.at(-1);
     return { items, nextCursor: rows.length > q.limit && last ? encodeCursor(last) : null };
+  }
+
+  /** Every event overlapping [after, before) for the timeline; a busy window comes back as per-camera buckets instead. */
+  markers(input: MarkersQuery, now = Date.now()): TimelineMarkers {
+    const q = MarkersQuery.parse(input);
+    const where: SqlFragment[] = [sql`start >= ${q.after - MARKER_LOOKBACK_MS}`, sql`start < ${q.before}`, sql`COALESCE(end, ${now}) > ${q.after}`];
+    if (q.cameras) where.push(sql`camera_id IN ${sql.list(q.cameras)}`);
+    if (q.falsePositive !== undefined) where.push(sql`false_positive = ${q.falsePositive}`);
+    const whereSql = sql`WHERE ${sql.join(where, ' AND ')}`;
+    const bucketMs = Math.max(1, Math.ceil((q.before - q.after) / q.buckets));
+    const total = this.db.get<{ n: number }>(sql`SELECT count(*) AS n FROM events ${whereSql}`)?.n ?? 0;
+    if (total <= q.maxEvents) {
+      const rows = this.db.all<MarkerRow>(sql`SELECT id, camera_id, label, start, end FROM events ${whereSql} ORDER BY start, id`);
+      return { total, events: rows.map(toMarker), buckets: [], bucketMs };
+    }
+    const rows = this.db.all<Omit<MarkerRow, 'id'>>(sql`SELECT camera_id, label, start, end FROM events ${whereSql}`);
+    return { total, events: null, buckets: toBuckets(rows, q.after, bucketMs, now), bucketMs };
+  }
+
+  /** A camera's first event after t or last before it (false alarms left out); uses events_camera_start. */
+  adjacent(input: AdjacentEventQuery): MarkerEvent | null {
+    const q = AdjacentEventQuery.parse(input);
+    const row =
+      q.direction === 'next'
+        ? this.db.get<MarkerRow>(sql`
+            SELECT id, camera_id, label, start, end FROM events WHERE camera_id = ${q.cameraId} AND start > ${q.t + q.slackMs} AND false_positive = 0
+            ORDER BY start, id LIMIT 1`)
+        : this.db.get<MarkerRow>(sql`
+            SELECT id, camera_id, label, start, end FROM events WHERE camera_id = ${q.cameraId} AND start < ${q.t - q.slackMs} AND false_positive = 0
+            ORDER BY start DESC, id DESC LIMIT 1`);
+    return row ? toMarker(row) : null;
   }
 }

@@ -1,6 +1,6 @@
 // Timeline maths: zoom keeps the anchor, drag moves time, spans are cut to the view, events step in order.
 import { describe, expect, it } from 'vitest';
-import { adjacentEvent, centredOn, MAX_SPAN, MIN_SPAN, pan, selection, spansInView, ticks, timeToX, xToTime, zoomAt } from './timeline.js';
+import { adjacentEvent, bucketAlpha, centredOn, fetchWindow, MAX_SPAN, MIN_SPAN, pan, selection, spansInView, ticks, timeToX, xToTime, zoomAt } from './timeline.js';
 
 const H = 3600_000;
 const DAY0 = Date.UTC(2026, 10, 29);
@@ -59,5 +59,37 @@ describe('timeline maths', () => {
     expect(centredOn(DAY0, 10).span).toBe(MIN_SPAN);
     expect(selection(DAY0 + 5000, DAY0)).toEqual({ start: DAY0, end: DAY0 + 5000 });
     expect(selection(DAY0, DAY0)).toEqual({ start: DAY0, end: DAY0 + 1000 });
+  });
+
+  it('fetches a window a span either side, and keeps it while the view pans or zooms a little inside it', () => {
+    for (const view of [
+      { start: DAY0, span: 24 * H },
+      { start: DAY0 + 12_345.6, span: 600_000 },
+      { start: DAY0 - 7 * H, span: MIN_SPAN },
+    ]) {
+      const w = fetchWindow(view);
+      expect(Number.isInteger(w.start) && Number.isInteger(w.end)).toBe(true);
+      expect(w.start).toBeLessThanOrEqual(view.start - view.span);
+      expect(w.end).toBeGreaterThanOrEqual(view.start + 2 * view.span);
+      // a fresh window is kept for its own view (no refetch loop)
+      expect(fetchWindow(view, w)).toBe(w);
+    }
+    const day = { start: DAY0, span: 24 * H };
+    const w = fetchWindow(day);
+    expect(w).toEqual({ start: DAY0 - 24 * H, end: DAY0 + 48 * H });
+    expect(fetchWindow(pan(day, -300, 1000), w)).toBe(w);
+    expect(fetchWindow(pan(day, 300, 1000), w)).toBe(w);
+    expect(fetchWindow(zoomAt(day, 0.8, DAY0 + 12 * H), w)).toBe(w);
+    // too close to the edge, or zoomed in so far that the window's buckets would be too coarse: a new window
+    expect(fetchWindow(pan(day, -900, 1000), w)).not.toBe(w);
+    expect(fetchWindow(zoomAt(day, 0.5, DAY0 + 12 * H), w)).not.toBe(w);
+    const hour = { start: DAY0, span: H };
+    expect(fetchWindow(zoomAt(hour, 4, DAY0 + H / 2), fetchWindow(hour))).not.toEqual(fetchWindow(hour));
+  });
+
+  it('shades grouped markers by how many events they hold', () => {
+    expect(bucketAlpha(1)).toBeCloseTo(0.45);
+    expect(bucketAlpha(2)).toBeGreaterThan(bucketAlpha(1));
+    expect(bucketAlpha(50)).toBe(1);
   });
 });

@@ -57,6 +57,26 @@ export function spansInView<T extends Interval>(items: readonly T[], view: View,
     });
 }
 
+/**
+ * The window of data fetched around a view: a span either side. The current window is kept while the view stays a quarter
+ * span inside it and it is not much wider than three views (plus rounding), so panning and small zooms reuse what was fetched.
+ */
+export function fetchWindow(view: View, current: Interval | null = null): Interval {
+  const margin = view.span / 4;
+  if (current && current.start <= view.start - margin && current.end >= view.start + view.span + margin && current.end - current.start <= 4 * view.span + 120_000) {
+    return current;
+  }
+  return { start: Math.floor((view.start - view.span) / 60_000) * 60_000, end: Math.ceil((view.start + 2 * view.span) / 60_000) * 60_000 };
+}
+
+/** Buckets a busy window is cut into: about 270 per view, four or five pixels each at any zoom. */
+export const WINDOW_BUCKETS = 800;
+
+/** Grouped markers are more opaque the more events they hold. */
+export function bucketAlpha(count: number): number {
+  return Math.min(1, 0.45 + 0.15 * (count - 1));
+}
+
 /** The first event starting after t (next) or the last starting before t (previous); 500 ms of slack so repeated presses move on. */
 export function adjacentEvent<T extends { start: number }>(events: readonly T[], t: number, dir: 1 | -1): T | undefined {
   const sorted = [...events].sort((a, b) => a.start - b.start);

@@ -2,7 +2,7 @@
 import type { EventDto, EventPage, EventQuery } from '@common/contract/index.js';
 import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useCallback, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useMemo, useRef, useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { ErrorText } from '../components/ErrorText.js';
 import { RecordedPlayer } from '../components/RecordedPlayer.js';
@@ -114,6 +114,7 @@ function EventGrid({ filters, names }: { filters: Filters; names: Map<string, st
   const cols = Math.max(1, Math.floor(width / CARD_W));
   const rows = Math.ceil(items.length / cols);
   const virtual = useVirtualizer({ count: rows + (events.hasNextPage ? 1 : 0), getScrollElement: () => parentRef.current, estimateSize: () => CARD_H, overscan: 4 });
+  const open = useCallback((id: string) => void navigate(`/events/${id}`), [navigate]);
   const measure = useCallback((el: HTMLDivElement | null) => {
     parentRef.current = el;
     if (el) setWidth(el.clientWidth);
@@ -136,7 +137,7 @@ function EventGrid({ filters, names }: { filters: Filters; names: Map<string, st
         {virtual.getVirtualItems().map((row) => (
           <div key={row.key} className="event-row" style={{ transform: `translateY(${row.start}px)`, gridTemplateColumns: `repeat(${cols}, 1fr)` }}>
             {items.slice(row.index * cols, row.index * cols + cols).map((e) => (
-              <EventCard key={e.id} event={e} camera={names.get(e.cameraId) ?? e.cameraId} onOpen={() => void navigate(`/events/${e.id}`)} />
+              <EventCard key={e.id} event={e} camera={names.get(e.cameraId) ?? e.cameraId} onOpen={open} />
             ))}
           </div>
         ))}
@@ -145,9 +146,10 @@ function EventGrid({ filters, names }: { filters: Filters; names: Map<string, st
   );
 }
 
-function EventCard({ event: e, camera, onOpen }: { event: EventDto; camera: string; onOpen: () => void }) {
+/** Memoised: while the list scrolls only the cards entering the view render (props are stable per event). */
+const EventCard = memo(function EventCard({ event: e, camera, onOpen }: { event: EventDto; camera: string; onOpen: (id: string) => void }) {
   return (
-    <button type="button" role="listitem" className={`event-card ${e.falsePositive ? 'fp' : ''}`} onClick={onOpen} aria-label={`${e.label} on ${camera}, ${ago(e.start)}`} data-testid="event-card" data-label={e.label}>
+    <button type="button" role="listitem" className={`event-card ${e.falsePositive ? 'fp' : ''}`} onClick={() => onOpen(e.id)} aria-label={`${e.label} on ${camera}, ${ago(e.start)}`} data-testid="event-card" data-label={e.label}>
       {e.hasSnapshot ? <img src={eventSnapshot(e, true)} alt="" loading="lazy" /> : <div className="no-snapshot">No picture</div>}
       <span className="event-meta">
         <span className="label-chip" style={{ background: labelColor(e.label) }}>
@@ -160,7 +162,7 @@ function EventCard({ event: e, camera, onOpen }: { event: EventDto; camera: stri
       </span>
     </button>
   );
-}
+});
 
 function EventDetail({ id, names }: { id: string; names: Map<string, string> }) {
   const navigate = useNavigate();

@@ -1,17 +1,38 @@
 // Timeline: recorded spans and events per camera for a day, zoom from 24 h to 1 min, scrub, play, select a range to export.
-import type { EventDto } from '@common/contract/index.js';
-import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent, type WheelEvent } from 'react';
+import type { Camera, Span } from '@common/contract/index.js';
+import type { MarkerBucket, MarkerEvent } from '@common/contract/timeline.js';
+import { keepPreviousData } from '@tanstack/react-query';
+import { memo, useCallback, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent, type WheelEvent } from 'react';
 import { useSearchParams } from 'react-router';
 import { ErrorText } from '../components/ErrorText.js';
 import { ExportPanel } from '../components/ExportPanel.js';
 import { RecordedPlayer } from '../components/RecordedPlayer.js';
-import { useCall, useTopic } from '../lib/api.js';
+import { callOrThrow, CallError, useCall, useClient, useTopic } from '../lib/api.js';
 import { clock } from '../lib/format.js';
 import { labelColor, mediaUrl } from '../lib/media.js';
-import { adjacentEvent, centredOn, pan, selection, spansInView, ticks, timeToX, xToTime, zoomAt, type Interval, type View } from '../lib/timeline.js';
+import {
+  adjacentEvent,
+  bucketAlpha,
+  centredOn,
+  fetchWindow,
+  pan,
+  selection,
+  spansInView,
+  ticks,
+  timeToX,
+  WINDOW_BUCKETS,
+  xToTime,
+  zoomAt,
+  type Interval,
+  type View,
+} from '../lib/timeline.js';
 
 const ROW_H = 34;
 const DAY = 86_400_000;
+/** Up to this many events in the fetched window are drawn one by one, each with its tooltip; a busier window is drawn grouped. */
+const MAX_EVENT_MARKERS = 1000;
+/** New segments arrive every 10 s per camera: the recorded spans are refreshed at most this often. */
+const SPANS_REFRESH_MS = 5_000;
 
 function startOfDay(t: number): number {
   const d = new Date(t);
@@ -19,14 +40,35 @@ function startOfDay(t: number): number {
   return d.getTime();
 }
 
+/** `day=YYYY-MM-DD` in the address: the start of that local day. */
+function parseDay(value: string | null): number | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value ?? '');
+  if (!m) return undefined;
+  const t = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3])).getTime();
+  return Number.isNaN(t) ? undefined : t;
+}
+
+function byCamera<T extends { cameraId: string }>(items: readonly T[]): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const list = out.get(item.cameraId);
+    if (list) list.push(item);
+    else out.set(item.cameraId, [item]);
+  }
+  return out;
+}
+
+const NONE: never[] = [];
+
 export function TimelinePage() {
   const [params, setParams] = useSearchParams();
   const cameras = useCall('cameras.list', {});
   const list = cameras.data ?? [];
-  const initialT = Number(params.get('t')) || Date.now() - 60_000;
+  const day = parseDay(params.get('day'));
+  const initialT = Number(params.get('t')) || (day === undefined ? Date.now() - 60_000 : Math.min(day + DAY - 1000, Date.now() - 60_000));
   const [selected, setSelected] = useState<string | undefined>(params.get('camera') ?? undefined);
   const cameraId = selected ?? list[0]?.id;
-  const [view, setView] = useState<View>(() => (params.get('t') ? centredOn(initialT, 600_000) : { start: startOfDay(Date.now()), span: DAY }));
+  const [view, setView] = useState<View>(() => (params.get('t') ? centredOn(initialT, 600_000) : { start: day ?? startOfDay(Date.now()), span: DAY }));
   const [playhead, setPlayhead] = useState<number>(initialT);
   const [playFrom, setPlayFrom] = useState<number | null>(params.get('t') ? initialT : null);
   const [range, setRange] = useState<Interval | null>(null);
@@ -35,17 +77,34 @@ export function TimelinePage() {
   const barRef = useRef<HTMLDivElement>(null);
   const videoBox = useRef<HTMLDivElement>(null);
 
-  // data for the visible window plus a margin, refetched when it moves far enough
-  const winStart = Math.floor((view.start - view.span) / 60_000) * 60_000;
-  const winEnd = Math.ceil((view.start + 2 * view.span) / 60_000) * 60_000;
-  const spans = useCall('recordings.spans', { after: winStart, before: winEnd }, { enabled: list.length > 0 });
-  const events = useCall('events.query', { after: winStart, before: winEnd, limit: 500, falsePositive: false });
-  const refresh = useCallback(() => void spans.refetch(), [spans]);
+  const client = useClient();
+  const [jumpError, setJumpError] = useState<CallError | null>(null);
+
+  // data for the visible window plus a span either side, refetched only when the view nears its edge (see fetchWindow)
+  const [win, setWin] = useState<Interval>(() => fetchWindow(view));
+  const nextWin = fetchWindow(view, win);
+  if (nextWin !== win) setWin(nextWin);
+  // every event in the window: one by one when there are few, per-camera buckets when it is busy (never a truncated page);
+  // asked for first, as it is the quicker of the two, and each layer draws as soon as its data is in
+  const markers = useCall(
+    'timeline.markers',
+    { after: win.start, before: win.end, falsePositive: false, maxEvents: MAX_EVENT_MARKERS, buckets: WINDOW_BUCKETS },
+    { placeholderData: keepPreviousData },
+  );
+  const spans = useCall('recordings.spans', { after: win.start, before: win.end }, { enabled: list.length > 0, placeholderData: keepPreviousData });
+  const lastRefresh = useRef(0);
+  const { refetch: refetchSpans } = spans;
+  const refresh = useCallback(() => {
+    if (Date.now() - lastRefresh.current < SPANS_REFRESH_MS) return;
+    lastRefresh.current = Date.now();
+    void refetchSpans();
+  }, [refetchSpans]);
   useTopic('segment.new', refresh);
 
-  useEffect(() => {
+  useLayoutEffect(() => {
     const el = barRef.current;
     if (!el) return;
+    setWidth(el.clientWidth);
     const ro = new ResizeObserver(() => setWidth(el.clientWidth));
     ro.observe(el);
     return () => ro.disconnect();
@@ -64,8 +123,44 @@ export function TimelinePage() {
     [cameraId, setParams],
   );
 
-  const evs: EventDto[] = events.data?.items ?? [];
-  const camEvents = evs.filter((e) => e.cameraId === cameraId);
+  const markerEvents = markers.data?.events ?? null;
+  const eventsByCamera = useMemo(() => byCamera(markerEvents ?? NONE), [markerEvents]);
+  const bucketsByCamera = useMemo(() => byCamera(markers.data?.buckets ?? NONE), [markers.data]);
+  const spansByCamera = useMemo(() => byCamera(spans.data ?? NONE), [spans.data]);
+  const camEvents = (cameraId && eventsByCamera.get(cameraId)) || NONE;
+  const markersReady = cameras.isSuccess && markers.isSuccess && !markers.isPlaceholderData;
+  const ready = markersReady && spans.isSuccess && !spans.isPlaceholderData;
+
+  // named milestones once the window's event markers, then everything, are on screen (the rows' canvases draw in their
+  // layout effects, which run before this one)
+  useLayoutEffect(() => {
+    if (markersReady && markers.data) {
+      performance.mark('timeline:markers-drawn', { detail: { after: win.start, before: win.end, total: markers.data.total, grouped: markers.data.events === null } });
+    }
+  }, [markersReady, win, markers.data]);
+  useLayoutEffect(() => {
+    if (ready) performance.mark('timeline:drawn', { detail: { after: win.start, before: win.end } });
+  }, [ready, win]);
+
+  /** The selected camera's next or previous event: from the window when it is listed there, else from the engine. */
+  const jump = async (dir: 1 | -1, recentre: boolean) => {
+    if (!cameraId) return;
+    let ev: { start: number } | null | undefined = markerEvents && playhead >= win.start && playhead < win.end ? adjacentEvent(camEvents, playhead, dir) : undefined;
+    if (ev && ev.start < win.start) ev = undefined;
+    if (!ev) {
+      try {
+        ev = await callOrThrow(client, 'timeline.adjacentEvent', { cameraId, t: Math.round(playhead), direction: dir === 1 ? 'next' : 'previous' });
+      } catch (err) {
+        setJumpError(err instanceof CallError ? err : new CallError({ code: 'internal', message: String(err) }));
+        return;
+      }
+      setJumpError(null);
+    }
+    if (!ev) return;
+    const t = ev.start;
+    seek(t);
+    if (recentre || t < view.start || t > view.start + view.span) setView((x) => centredOn(t, x.span));
+  };
 
   const dragging = useRef<{ x: number; view: View; moved: boolean; select: boolean; t0: number } | null>(null);
   const onPointerDown = (e: PointerEvent<HTMLDivElement>) => {
@@ -112,13 +207,8 @@ export function TimelinePage() {
       if (v) v.playbackRate = Math.min(16, v.playbackRate * 2);
     } else if (key === '+' || key === '=') setView((x) => zoomAt(x, 0.5, playhead));
     else if (key === '-') setView((x) => zoomAt(x, 2, playhead));
-    else if (key === '[' || key === ']') {
-      const ev = adjacentEvent(camEvents, playhead, key === ']' ? 1 : -1);
-      if (ev) {
-        seek(ev.start);
-        setView((x) => centredOn(ev.start, x.span));
-      }
-    } else return;
+    else if (key === '[' || key === ']') void jump(key === ']' ? 1 : -1, true);
+    else return;
     e.preventDefault();
   };
 
@@ -157,10 +247,10 @@ export function TimelinePage() {
           <button type="button" onClick={() => setView({ start: startOfDay(playhead), span: DAY })}>
             Whole day
           </button>
-          <button type="button" onClick={() => seek(adjacentEvent(camEvents, playhead, -1)?.start ?? playhead)} aria-label="Previous event">
+          <button type="button" onClick={() => void jump(-1, false)} aria-label="Previous event">
             ◀ Event
           </button>
-          <button type="button" onClick={() => seek(adjacentEvent(camEvents, playhead, 1)?.start ?? playhead)} aria-label="Next event">
+          <button type="button" onClick={() => void jump(1, false)} aria-label="Next event">
             Event ▶
           </button>
           <button type="button" onClick={() => setRange({ start: playhead - 30_000, end: playhead + 30_000 })}>
@@ -168,7 +258,7 @@ export function TimelinePage() {
           </button>
         </div>
       </header>
-      <ErrorText error={spans.error ?? events.error} />
+      <ErrorText error={spans.error ?? markers.error ?? jumpError} />
 
       <div ref={videoBox} className="timeline-player">
         {cameraId && playFrom !== null ? (
@@ -197,6 +287,10 @@ export function TimelinePage() {
         onPointerLeave={() => setHover(null)}
         onWheel={onWheel}
         data-testid="timeline"
+        data-ready={ready}
+        data-markers-ready={markersReady}
+        data-markers={markers.data ? (markers.data.events ? 'events' : 'grouped') : undefined}
+        data-event-count={markers.data?.total}
       >
         <div className="ticks">
           {tickMarks.map((t) => (
@@ -206,33 +300,17 @@ export function TimelinePage() {
           ))}
         </div>
         {list.map((cam) => (
-          <div
+          <TimelineRow
             key={cam.id}
-            className={`timeline-row ${cam.id === cameraId ? 'current' : ''}`}
-            style={{ height: ROW_H }}
-            onPointerDown={() => setSelected(cam.id)}
-            aria-label={cam.name}
-          >
-            <span className="row-name">{cam.name}</span>
-            {spansInView((spans.data ?? []).filter((s) => s.cameraId === cam.id), view, width).map((s) => (
-              <span key={s.start} className="span-bar" style={{ left: s.x, width: s.w }} />
-            ))}
-            {spansInView(
-              evs.filter((e) => e.cameraId === cam.id).map((e) => ({ ...e, end: e.end ?? Date.now() })),
-              view,
-              width,
-              4,
-            ).map((e) => (
-              <span
-                key={e.id}
-                className="event-marker"
-                style={{ left: e.x, width: e.w, background: labelColor(e.label) }}
-                title={`${e.label} at ${clock(e.start)}`}
-                data-testid="event-marker"
-                data-event-id={e.id}
-              />
-            ))}
-          </div>
+            camera={cam}
+            current={cam.id === cameraId}
+            spans={spansByCamera.get(cam.id) ?? NONE}
+            events={eventsByCamera.get(cam.id) ?? NONE}
+            buckets={bucketsByCamera.get(cam.id) ?? NONE}
+            view={view}
+            width={width}
+            onSelect={setSelected}
+          />
         ))}
         {range && <div className="range" style={{ left: timeToX(range.start, view, width), width: timeToX(range.end, view, width) - timeToX(range.start, view, width) }} />}
         <div className="playhead" style={{ left: timeToX(playhead, view, width) }} />
@@ -247,3 +325,72 @@ export function TimelinePage() {
     </section>
   );
 }
+
+interface RowProps {
+  camera: Camera;
+  current: boolean;
+  spans: readonly Span[];
+  events: readonly MarkerEvent[];
+  buckets: readonly MarkerBucket[];
+  view: View;
+  width: number;
+  onSelect: (cameraId: string) => void;
+}
+
+/**
+ * One camera's row: recorded spans, and its events as markers with a tooltip each, or, for a busy window, grouped on a canvas
+ * (thousands of DOM nodes would not draw in time). Memoised so hovering and playback do not redraw every row.
+ */
+const TimelineRow = memo(function TimelineRow({ camera, current, spans, events, buckets, view, width, onSelect }: RowProps) {
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  useLayoutEffect(() => {
+    const canvas = canvasRef.current;
+    const ctx = canvas?.getContext('2d');
+    if (!canvas || !ctx) return;
+    const dpr = window.devicePixelRatio || 1;
+    canvas.width = Math.round(width * dpr);
+    canvas.height = Math.round(ROW_H * dpr);
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, width, ROW_H);
+    for (const b of spansInView(buckets, view, width, 3)) {
+      ctx.globalAlpha = bucketAlpha(b.count);
+      ctx.fillStyle = labelColor(b.label);
+      ctx.fillRect(b.x, 6, b.w, 22);
+    }
+  }, [buckets, view, width]);
+  const now = Date.now();
+  const grouped = buckets.reduce((n, b) => n + b.count, 0);
+  return (
+    <div className={`timeline-row ${current ? 'current' : ''}`} style={{ height: ROW_H }} onPointerDown={() => onSelect(camera.id)} aria-label={camera.name}>
+      <span className="row-name">{camera.name}</span>
+      {spansInView(spans, view, width).map((s) => (
+        <span key={s.start} className="span-bar" style={{ left: s.x, width: s.w }} />
+      ))}
+      {buckets.length > 0 && (
+        <canvas
+          ref={canvasRef}
+          className="marker-canvas"
+          style={{ width, height: ROW_H }}
+          role="img"
+          aria-label={`${grouped} events on ${camera.name}; zoom in to see each one`}
+          data-testid="marker-canvas"
+        />
+      )}
+      {spansInView(
+        events.map((e) => ({ ...e, end: e.end ?? now })),
+        view,
+        width,
+        4,
+      ).map((e) => (
+        <span
+          key={e.id}
+          className="event-marker"
+          style={{ left: e.x, width: e.w, background: labelColor(e.label) }}
+          title={`${e.label} at ${clock(e.start)}`}
+          data-testid="event-marker"
+          data-event-id={e.id}
+        />
+      ))}
+    </div>
+  );
+});
