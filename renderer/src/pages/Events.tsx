@@ -14,7 +14,7 @@ const LABELS = ['person', 'car', 'truck', 'bus', 'motorcycle', 'bicycle', 'dog',
 const CARD_W = 240;
 const CARD_H = 200;
 
-type Filters = Pick<EventQuery, 'cameras' | 'labels' | 'minScore' | 'keep' | 'falsePositive' | 'after'>;
+type Filters = Pick<EventQuery, 'cameras' | 'labels' | 'zones' | 'minScore' | 'keep' | 'falsePositive' | 'after'>;
 
 export function EventsPage() {
   const { eventId } = useParams();
@@ -35,8 +35,10 @@ export function EventsPage() {
   );
 }
 
-function EventFilters({ filters, onChange, cameras }: { filters: Filters; onChange: (f: Filters) => void; cameras: { id: string; name: string }[] }) {
+function EventFilters({ filters, onChange, cameras }: { filters: Filters; onChange: (f: Filters) => void; cameras: { id: string; name: string; zones: { name: string }[] }[] }) {
   const set = (patch: Partial<Filters>) => onChange({ ...filters, ...patch });
+  // the zones drawn on the chosen camera, or on any camera
+  const zones = [...new Set(cameras.filter((c) => !filters.cameras?.length || filters.cameras.includes(c.id)).flatMap((c) => c.zones.map((z) => z.name)))];
   return (
     <form className="filters row" aria-label="Filter events" onSubmit={(e) => e.preventDefault()}>
       <label>
@@ -61,6 +63,19 @@ function EventFilters({ filters, onChange, cameras }: { filters: Filters; onChan
           ))}
         </select>
       </label>
+      {zones.length > 0 && (
+        <label>
+          Zone
+          <select value={filters.zones?.[0] ?? ''} onChange={(e) => set({ zones: e.target.value ? [e.target.value] : undefined })}>
+            <option value="">Anywhere</option>
+            {zones.map((z) => (
+              <option key={z} value={z}>
+                {z}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
       <label>
         When
         <select
