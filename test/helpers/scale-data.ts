@@ -6,6 +6,7 @@ import { EventRepository } from '../../main/core/events/repository.js';
 import { SegmentIndex } from '../../main/core/recordings/index.js';
 import { MediaStore } from '../../main/core/recordings/media-store.js';
 import { Database } from '../../main/core/storage/database.js';
+import { prng } from './prng.js';
 
 const DAY = 86_400_000;
 const SEGMENT_MS = 10_000;
@@ -30,18 +31,6 @@ export interface ScaleSeed {
   busyDay: { date: string; start: number; end: number; events: number; segments: number };
   newestEventStart: number;
   seedMs: number;
-}
-
-/** mulberry32: the same data on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const LABELS: [string, number][] = [

@@ -26,6 +26,13 @@ interface SegmentRow {
   keep: number;
 }
 
+interface SpanRow {
+  id: number;
+  start: number;
+  end: number;
+  longest_ms: number;
+}
+
 export class SegmentIndex {
   private usedBytes: number;
 
@@ -42,10 +49,14 @@ export class SegmentIndex {
   }
 
   add(s: SegmentFacts): void {
-    const res = this.db.run(sql`
-      INSERT INTO segments (camera_id, start, end, duration_ms, path, bytes) VALUES (${s.cameraId}, ${s.start}, ${s.end}, ${s.durationMs}, ${s.path}, ${s.bytes})
-      ON CONFLICT (path) DO NOTHING`);
-    if (res.changes === 0) return;
+    const added = this.db.transaction(() => {
+      const res = this.db.run(sql`
+        INSERT INTO segments (camera_id, start, end, duration_ms, path, bytes) VALUES (${s.cameraId}, ${s.start}, ${s.end}, ${s.durationMs}, ${s.path}, ${s.bytes})
+        ON CONFLICT (path) DO NOTHING`);
+      if (res.changes > 0) this.spanAdded(s.cameraId, s.start, s.end);
+      return res.changes > 0;
+    });
+    if (!added) return;
     this.usedBytes += s.bytes;
     this.bus?.publish('segment.new', { cameraId: s.cameraId, start: s.start, end: s.end, bytes: s.bytes });
   }
@@ -57,21 +68,101 @@ export class SegmentIndex {
   /** Removes a segment's row and file; the caller has decided it may go. */
   async remove(row: { id: number; path: string; bytes: number }): Promise<void> {
     await this.store.remove(row.path);
-    if (this.db.run(sql`DELETE FROM segments WHERE id = ${row.id}`).changes > 0) this.usedBytes -= row.bytes;
+    if (this.db.transaction(() => this.deleteRow(row.id))) this.usedBytes -= row.bytes;
   }
 
   /** Rows whose files vanished (deleted by hand, disk swapped) are dropped so the timeline does not lie. */
   dropMissingFiles(cameraId: string): number {
+    const missing = this.db.all<SegmentRow>(sql`SELECT * FROM segments WHERE camera_id = ${cameraId}`).filter((row) => this.store.size(row.path) === 0);
+    if (missing.length === 0) return 0;
     let dropped = 0;
-    for (const row of this.db.all<SegmentRow>(sql`SELECT * FROM segments WHERE camera_id = ${cameraId}`)) {
-      if (this.store.size(row.path) === 0) {
-        this.db.run(sql`DELETE FROM segments WHERE id = ${row.id}`);
+    this.db.transaction(() => {
+      for (const row of missing) {
+        if (!this.deleteRow(row.id)) continue;
         this.usedBytes -= row.bytes;
         dropped++;
       }
-    }
+    });
     if (dropped) log.warn({ camera: cameraId, dropped }, 'segments missing on disk were removed from the index');
     return dropped;
+  }
+
+  /** Deletes one segment row and mends its span; false when the row was already gone. Call inside a transaction. */
+  private deleteRow(id: number): boolean {
+    const gone = this.db.get<{ camera_id: string; start: number; end: number }>(sql`DELETE FROM segments WHERE id = ${id} RETURNING camera_id, start, end`);
+    if (gone) this.spanRemoved(gone.camera_id, gone.start, gone.end);
+    return gone !== undefined;
+  }
+
+  /** Merges a new segment into the spans within SPAN_GAP_MS of it (an out-of-order one can bridge several). */
+  private spanAdded(cameraId: string, start: number, end: number): void {
+    const lo = start - SPAN_GAP_MS;
+    const hi = end + SPAN_GAP_MS;
+    // spans are disjoint, so those meeting [lo, hi] end inside it, except at most one that reaches past hi
+    const met = this.db.all<SpanRow>(sql`SELECT id, start, end, longest_ms FROM recording_spans WHERE camera_id = ${cameraId} AND end >= ${lo} AND end <= ${hi}`);
+    const beyond = this.db.get<SpanRow>(sql`SELECT id, start, end, longest_ms FROM recording_spans WHERE camera_id = ${cameraId} AND end > ${hi} ORDER BY end LIMIT 1`);
+    if (beyond && beyond.start <= hi) met.push(beyond);
+    const merged = { start, end, longest: Math.max(0, end - start) };
+    for (const m of met) {
+      merged.start = Math.min(merged.start, m.start);
+      merged.end = Math.max(merged.end, m.end);
+      merged.longest = Math.max(merged.longest, m.longest_ms);
+    }
+    const [only] = met;
+    if (only && met.length === 1) {
+      if (only.start === merged.start && only.end === merged.end && only.longest_ms === merged.longest) return;
+      this.db.run(sql`UPDATE recording_spans SET start = ${merged.start}, end = ${merged.end}, longest_ms = ${merged.longest} WHERE id = ${only.id}`);
+      return;
+    }
+    if (met.length > 0) this.db.run(sql`DELETE FROM recording_spans WHERE id IN ${sql.list(met.map((m) => m.id))}`);
+    this.db.run(sql`INSERT INTO recording_spans (camera_id, start, end, longest_ms) VALUES (${cameraId}, ${merged.start}, ${merged.end}, ${merged.longest})`);
+  }
+
+  /**
+   * Mends the span a just-deleted segment [start, end] belonged to, reading only segments near it: the ones before it
+   * still form one run up to their furthest end, and every one starting more than SPAN_GAP_MS after its end still joins
+   * the run before it; only those starting in between can split off. Retention deletes the oldest segment each time,
+   * so this must not rescan a span (30 days are 259k segments).
+   */
+  private spanRemoved(cameraId: string, start: number, end: number): void {
+    const span = this.db.get<SpanRow>(sql`SELECT id, start, end, longest_ms FROM recording_spans WHERE camera_id = ${cameraId} AND end >= ${end} ORDER BY end LIMIT 1`);
+    if (!span || span.start > start) {
+      log.warn({ camera: cameraId, start, end }, 'removed segment was in no recorded span');
+      return;
+    }
+    // the run before reached within SPAN_GAP_MS of this start, so its furthest end belongs to a segment starting at most
+    // longest_ms + SPAN_GAP_MS earlier
+    const before = this.db.get<{ end: number | null }>(sql`
+      SELECT max(end) AS end FROM segments
+      WHERE camera_id = ${cameraId} AND start >= ${Math.max(span.start, start - SPAN_GAP_MS - span.longest_ms)} AND start < ${start}`)?.end;
+    const between = this.db.all<{ start: number; end: number }>(sql`
+      SELECT start, end FROM segments WHERE camera_id = ${cameraId} AND start >= ${start} AND start <= ${end + SPAN_GAP_MS} ORDER BY start`);
+    const after = this.db.get<{ start: number }>(sql`
+      SELECT start FROM segments WHERE camera_id = ${cameraId} AND start > ${end + SPAN_GAP_MS} AND start <= ${span.end} ORDER BY start LIMIT 1`);
+
+    const runs: { start: number; end: number }[] = [];
+    let cur = before == null ? undefined : { start: span.start, end: before };
+    for (const r of between) {
+      if (cur && r.start - cur.end <= SPAN_GAP_MS) cur.end = Math.max(cur.end, r.end);
+      else {
+        if (cur) runs.push(cur);
+        cur = { start: r.start, end: r.end };
+      }
+    }
+    if (after) {
+      cur ??= { start: after.start, end: span.end };
+      cur.end = span.end;
+    }
+    if (cur) runs.push(cur);
+
+    const [first, ...rest] = runs;
+    if (!first) this.db.run(sql`DELETE FROM recording_spans WHERE id = ${span.id}`);
+    else if (first.start !== span.start || first.end !== span.end) {
+      this.db.run(sql`UPDATE recording_spans SET start = ${first.start}, end = ${first.end} WHERE id = ${span.id}`);
+    }
+    for (const r of rest) {
+      this.db.run(sql`INSERT INTO recording_spans (camera_id, start, end, longest_ms) VALUES (${cameraId}, ${r.start}, ${r.end}, ${span.longest_ms})`);
+    }
   }
 
   segments(cameraId: string, after: number, before: number): SegmentDto[] {
@@ -88,22 +179,17 @@ export class SegmentIndex {
     }));
   }
 
-  /** Recorded time per camera in a window, contiguous segments merged. */
+  /** Recorded time per camera in a window, contiguous segments merged, cut to the window. */
   spans(cameraIds: string[], after: number, before: number): Span[] {
     const out: Span[] = [];
     for (const cameraId of cameraIds) {
-      // segments start within their 10 s length of the window start, so look back one segment
+      // spans are disjoint, so those in the window end inside it, except at most one that reaches past its end
       const rows = this.db.all<{ start: number; end: number }>(sql`
-        SELECT start, end FROM segments WHERE camera_id = ${cameraId} AND start >= ${after - 60_000} AND start < ${before} AND end > ${after} ORDER BY start`);
-      let cur: Span | undefined;
-      for (const r of rows) {
-        if (cur && r.start - cur.end <= SPAN_GAP_MS) cur.end = Math.max(cur.end, r.end);
-        else {
-          if (cur) out.push(cur);
-          cur = { cameraId, start: r.start, end: r.end };
-        }
-      }
-      if (cur) out.push(cur);
+        SELECT start, end FROM recording_spans WHERE camera_id = ${cameraId} AND end > ${after} AND end < ${before} ORDER BY end`);
+      const last = this.db.get<{ start: number; end: number }>(sql`
+        SELECT start, end FROM recording_spans WHERE camera_id = ${cameraId} AND end >= ${before} ORDER BY end LIMIT 1`);
+      if (last && last.start < before) rows.push(last);
+      for (const r of rows) out.push({ cameraId, start: Math.max(r.start, after), end: Math.min(r.end, before) });
     }
     return out;
   }

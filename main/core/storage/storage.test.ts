@@ -24,7 +24,7 @@ describe('migrations', () => {
     const db = Database.open(join(tmp.dir, 'p.db'));
     expect(db.schemaVersion).toBe(MIGRATIONS.length);
     const t = tables(db);
-    for (const name of ['cameras', 'camera_streams', 'segments', 'events', 'alert_rules', 'alerts', 'exports', 'settings', 'users', 'sessions', 'audit_log']) {
+    for (const name of ['cameras', 'camera_streams', 'segments', 'events', 'alert_rules', 'alerts', 'exports', 'settings', 'users', 'sessions', 'audit_log', 'recording_spans']) {
       expect(t.get(name), name).toMatch(/\)\s*STRICT$/);
     }
     expect(db.raw.pragma('journal_mode', { simple: true })).toBe('wal');

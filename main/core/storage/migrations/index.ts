@@ -6,6 +6,7 @@ import { up as m3 } from './0003-users-sessions-audit.js';
 import { up as m4 } from './0004-notify-sinks.js';
 import { up as m5 } from './0005-camera-zones-masks.js';
 import { up as m6 } from './0006-segments-span-index.js';
+import { up as m7 } from './0007-recording-spans.js';
 
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: '0001-cameras-recordings-settings', up: m1 },
@@ -14,4 +15,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: '0004-notify-sinks', up: m4 },
   { version: 5, name: '0005-camera-zones-masks', up: m5 },
   { version: 6, name: '0006-segments-span-index', up: m6 },
+  { version: 7, name: '0007-recording-spans', up: m7 },
 ];
