@@ -4,6 +4,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { BRIDGE_KEY } from '../main/common/bridge.js';
+import { startRtspCamera } from '../test/fixtures/rtsp-camera.js';
 import { expect, test } from './fixtures/page.js';
 
 /** Where `electron` would run from, or why it cannot. */
@@ -24,8 +26,11 @@ const found = electronBinary();
 test.describe('desktop app (Electron)', () => {
   test.skip(!found.path, `skipped: ${found.reason}`);
 
-  test('opens over IPC with the renderer sandboxed, adds the demo camera and plays it live', async () => {
+  test('opens over IPC with the renderer sandboxed, adds the demo camera and plays it live; a person event plays from app://', async () => {
+    test.setTimeout(180_000);
     const userData = mkdtempSync(join(tmpdir(), 'porchlight-electron-'));
+    // the demo picture has nobody in it: a real RTSP camera showing the vtest clip makes the person event
+    const camera = await startRtspCamera({ hevc: false });
     const app = await electron.launch({ executablePath: found.path, args: [resolve('dist/main/electron/main.js'), `--user-data-dir=${userData}`] });
     try {
       const window = await app.firstWindow();
@@ -41,8 +46,29 @@ test.describe('desktop app (Electron)', () => {
         const v = document.querySelector<HTMLVideoElement>('[data-testid="live-video"]');
         return !!v && v.videoWidth > 0 && v.currentTime > 0.5;
       }, undefined, { timeout: 30_000 });
+
+      // an event: the plaza camera added through the same bridge the UI uses, its person event listed with a thumbnail
+      const added = await window.evaluate(
+        async ([key, url]) => {
+          const bridge = (globalThis as unknown as Record<string, { call: (m: string, i: unknown) => Promise<{ ok: boolean }> }>)[key as string];
+          return bridge!.call('cameras.upsert', { name: 'Plaza', streams: [{ name: 'main', url, roles: ['record', 'detect', 'live'] }] });
+        },
+        [BRIDGE_KEY, camera.url('vtest')] as const,
+      );
+      expect(added.ok).toBe(true);
+      await window.goto('app://porchlight/index.html#/events');
+      const card = window.locator('[data-testid="event-card"][data-label="person"]').first();
+      await expect(card).toBeVisible({ timeout: 60_000 });
+      await window.waitForFunction(() => (document.querySelector<HTMLImageElement>('[data-testid="event-card"][data-label="person"] img')?.naturalWidth ?? 0) > 0);
+      // its clip plays through app://porchlight/media/play (recorded playback served by the desktop protocol)
+      await card.click();
+      await window.waitForFunction(() => {
+        const v = document.querySelector<HTMLVideoElement>('[data-testid="recorded-video"]');
+        return !!v && v.videoWidth > 0 && v.currentTime > 0.5;
+      }, undefined, { timeout: 60_000 });
     } finally {
       await app.close();
+      await camera.stop();
       rmSync(userData, { recursive: true, force: true });
     }
   });
