@@ -35,68 +35,59 @@ export function EventsPage() {
   );
 }
 
+/** A filter drop-down: '' is "no filter", shown as `any`. */
+function Choice({ label, value, any, options, onChange }: { label: string; value: string; any: string; options: readonly (string | [string, string])[]; onChange: (v: string) => void }) {
+  return (
+    <label>
+      {label}
+      <select value={value} onChange={(e) => onChange(e.target.value)}>
+        <option value="">{any}</option>
+        {options.map((o) => {
+          const [v, text] = typeof o === 'string' ? [o, o] : o;
+          return (
+            <option key={v} value={v}>
+              {text}
+            </option>
+          );
+        })}
+      </select>
+    </label>
+  );
+}
+
+const one = (v: string): string[] | undefined => (v ? [v] : undefined);
+
 function EventFilters({ filters, onChange, cameras }: { filters: Filters; onChange: (f: Filters) => void; cameras: { id: string; name: string; zones: { name: string }[] }[] }) {
   const set = (patch: Partial<Filters>) => onChange({ ...filters, ...patch });
   // the zones drawn on the chosen camera, or on any camera
   const zones = [...new Set(cameras.filter((c) => !filters.cameras?.length || filters.cameras.includes(c.id)).flatMap((c) => c.zones.map((z) => z.name)))];
   return (
     <form className="filters row" aria-label="Filter events" onSubmit={(e) => e.preventDefault()}>
-      <label>
-        Camera
-        <select value={filters.cameras?.[0] ?? ''} onChange={(e) => set({ cameras: e.target.value ? [e.target.value] : undefined })}>
-          <option value="">All cameras</option>
-          {cameras.map((c) => (
-            <option key={c.id} value={c.id}>
-              {c.name}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        What
-        <select value={filters.labels?.[0] ?? ''} onChange={(e) => set({ labels: e.target.value ? [e.target.value] : undefined })}>
-          <option value="">Everything</option>
-          {LABELS.map((l) => (
-            <option key={l} value={l}>
-              {l}
-            </option>
-          ))}
-        </select>
-      </label>
-      {zones.length > 0 && (
-        <label>
-          Zone
-          <select value={filters.zones?.[0] ?? ''} onChange={(e) => set({ zones: e.target.value ? [e.target.value] : undefined })}>
-            <option value="">Anywhere</option>
-            {zones.map((z) => (
-              <option key={z} value={z}>
-                {z}
-              </option>
-            ))}
-          </select>
-        </label>
-      )}
-      <label>
-        When
-        <select
-          value={filters.after ? String(Math.round((Date.now() - filters.after) / 3600_000)) : ''}
-          onChange={(e) => set({ after: e.target.value ? Date.now() - Number(e.target.value) * 3600_000 : undefined })}
-        >
-          <option value="">Any time</option>
-          <option value="1">Last hour</option>
-          <option value="24">Last 24 hours</option>
-          <option value="168">Last 7 days</option>
-        </select>
-      </label>
-      <label>
-        Minimum score
-        <select value={filters.minScore ?? ''} onChange={(e) => set({ minScore: e.target.value ? Number(e.target.value) : undefined })}>
-          <option value="">Any</option>
-          <option value="0.6">60%</option>
-          <option value="0.7">70%</option>
-          <option value="0.8">80%</option>
-        </select>
-      </label>
+      <Choice label="Camera" any="All cameras" value={filters.cameras?.[0] ?? ''} options={cameras.map((c): [string, string] => [c.id, c.name])} onChange={(v) => set({ cameras: one(v) })} />
+      <Choice label="What" any="Everything" value={filters.labels?.[0] ?? ''} options={LABELS} onChange={(v) => set({ labels: one(v) })} />
+      {zones.length > 0 && <Choice label="Zone" any="Anywhere" value={filters.zones?.[0] ?? ''} options={zones} onChange={(v) => set({ zones: one(v) })} />}
+      <Choice
+        label="When"
+        any="Any time"
+        value={filters.after ? String(Math.round((Date.now() - filters.after) / 3600_000)) : ''}
+        options={[
+          ['1', 'Last hour'],
+          ['24', 'Last 24 hours'],
+          ['168', 'Last 7 days'],
+        ]}
+        onChange={(v) => set({ after: v ? Date.now() - Number(v) * 3600_000 : undefined })}
+      />
+      <Choice
+        label="Minimum score"
+        any="Any"
+        value={filters.minScore === undefined ? '' : String(filters.minScore)}
+        options={[
+          ['0.6', '60%'],
+          ['0.7', '70%'],
+          ['0.8', '80%'],
+        ]}
+        onChange={(v) => set({ minScore: v ? Number(v) : undefined })}
+      />
       <label className="checkbox">
         <input type="checkbox" checked={filters.keep === true} onChange={(e) => set({ keep: e.target.checked ? true : undefined })} /> Kept only
       </label>
