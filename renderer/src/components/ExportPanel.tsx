@@ -35,7 +35,7 @@ export function ExportPanel({ cameraIds, range, onClear }: { cameraIds: string[]
           {new Date(range.start).toLocaleString()} – {new Date(range.end).toLocaleTimeString()} ({minutes} min)
         </span>
         <label className="checkbox">
-          <input type="checkbox" checked={exact} onChange={(e) => setExact(e.target.checked)} /> Exact cut (slower)
+          <input type="checkbox" checked={exact} onChange={(e) => setExact(e.target.checked)} /> Exact cut: starts and ends on the very frame (re-encodes only a second or two at each end)
         </label>
         <label className="checkbox">
           <input type="checkbox" checked={allowGaps} onChange={(e) => setAllowGaps(e.target.checked)} /> Allow missing parts
