@@ -67,7 +67,11 @@ export function LivePlayer({ cameraId, label }: { cameraId: string; label: strin
     let retry = 0;
     let retryTimer: ReturnType<typeof setTimeout> | undefined;
 
+    /** The source buffer, while it is still attached: after teardown or a codec change, touching the old one throws. */
+    const usable = (): SourceBuffer | undefined => (!closed && buffer && mediaSource?.readyState === 'open' ? buffer : undefined);
+
     const pump = (): void => {
+      const buffer = usable();
       if (!buffer || buffer.updating || queue.length === 0) return;
       const next = queue.shift();
       if (!next) return;
@@ -81,6 +85,7 @@ export function LivePlayer({ cameraId, label }: { cameraId: string; label: strin
     };
 
     const trim = (force = false): void => {
+      const buffer = usable();
       if (!buffer || buffer.updating || buffer.buffered.length === 0) return;
       const start = buffer.buffered.start(0);
       const keepFrom = video.currentTime - KEEP_BUFFER_S;
@@ -89,6 +94,7 @@ export function LivePlayer({ cameraId, label }: { cameraId: string; label: strin
 
     /** Live-edge rule: seek when far behind, nudge the rate when a little behind. */
     const chase = (): void => {
+      const buffer = usable();
       if (!buffer || buffer.buffered.length === 0) return;
       const end = buffer.buffered.end(buffer.buffered.length - 1);
       const start = buffer.buffered.start(0);
@@ -103,6 +109,7 @@ export function LivePlayer({ cameraId, label }: { cameraId: string; label: strin
     };
 
     const resetSource = (codec: string): void => {
+      if (closed) return;
       queue.length = 0;
       buffer = undefined;
       if (objectUrl) URL.revokeObjectURL(objectUrl);
@@ -111,9 +118,13 @@ export function LivePlayer({ cameraId, label }: { cameraId: string; label: strin
       video.src = objectUrl;
       const ms = mediaSource;
       ms.addEventListener('sourceopen', () => {
-        buffer = ms.addSourceBuffer(`video/mp4; codecs="${codec}"`);
-        buffer.mode = 'segments';
-        buffer.addEventListener('updateend', () => {
+        if (closed || ms !== mediaSource) return;
+        const added = ms.addSourceBuffer(`video/mp4; codecs="${codec}"`);
+        buffer = added;
+        added.mode = 'segments';
+        added.addEventListener('updateend', () => {
+          // an append aborted by teardown still ends: only the current buffer carries on
+          if (added !== buffer) return;
           chase();
           trim();
           pump();
@@ -127,6 +138,7 @@ export function LivePlayer({ cameraId, label }: { cameraId: string; label: strin
       ws.binaryType = 'arraybuffer';
       ws.onopen = () => (retry = 0);
       ws.onmessage = (ev) => {
+        if (closed) return;
         if (typeof ev.data === 'string') {
           const msg = JSON.parse(ev.data) as { type: string; codec?: string };
           if (msg.type === 'init' && msg.codec) {
