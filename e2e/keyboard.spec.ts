@@ -1,4 +1,5 @@
-// Every action is reachable without a mouse: on each screen, Tab visits every control a pointer could click.
+// Every action is reachable without a mouse (on each screen, Tab visits every control a pointer could click), and axe finds nothing serious.
+import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures/page.js';
 import { startServe, type ServeHandle } from './fixtures/server.js';
@@ -68,7 +69,7 @@ async function unreachable(page: Page): Promise<string[]> {
   });
 }
 
-test('Tab reaches every control on every screen', async ({ page }) => {
+test('Tab reaches every control on every screen, and axe passes on each', async ({ page }) => {
   test.setTimeout(240_000);
   await page.goto(serve.url);
   await page.getByLabel('Password').fill('a long admin password');
@@ -116,6 +117,9 @@ test('Tab reaches every control on every screen', async ({ page }) => {
     }
     const key = open ? `${name} (open)` : name;
     report[key] = await unreachable(page);
+    // and no serious accessibility problem on the screen as it is
+    const axe = await new AxeBuilder({ page }).exclude('video').analyze();
+    report[key].push(...axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `axe ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`));
   }
   expect(report).toEqual(Object.fromEntries(Object.keys(report).map((k) => [k, []])));
 });
