@@ -161,7 +161,7 @@ const EventCard = memo(function EventCard({ event: e, camera, onOpen }: { event:
         <span className="label-chip" style={{ background: labelColor(e.label) }}>
           {e.label}
         </span>
-        <span>{camera}</span>
+        <span className="event-camera">{camera}</span>
         <span className="muted">{clock(e.start)}</span>
         {e.end === null && <span className="live-dot" title="In progress" />}
         {e.keep && <span title="Kept">★</span>}
