@@ -9,6 +9,7 @@ import { RecordedPlayer } from '../components/RecordedPlayer.js';
 import { callOrThrow, useAction, useCall, useClient, useTopic, type CallError } from '../lib/api.js';
 import { ago, clock } from '../lib/format.js';
 import { eventSnapshot, labelColor } from '../lib/media.js';
+import { zoneNames } from '../lib/zones.js';
 
 const LABELS = ['person', 'car', 'truck', 'bus', 'motorcycle', 'bicycle', 'dog', 'cat', 'bird'];
 const CARD_W = 240;
@@ -60,7 +61,7 @@ const one = (v: string): string[] | undefined => (v ? [v] : undefined);
 function EventFilters({ filters, onChange, cameras }: { filters: Filters; onChange: (f: Filters) => void; cameras: { id: string; name: string; zones: { name: string }[] }[] }) {
   const set = (patch: Partial<Filters>) => onChange({ ...filters, ...patch });
   // the zones drawn on the chosen camera, or on any camera
-  const zones = [...new Set(cameras.filter((c) => !filters.cameras?.length || filters.cameras.includes(c.id)).flatMap((c) => c.zones.map((z) => z.name)))];
+  const zones = zoneNames(cameras, filters.cameras);
   return (
     <form className="filters row" aria-label="Filter events" onSubmit={(e) => e.preventDefault()}>
       <Choice label="Camera" any="All cameras" value={filters.cameras?.[0] ?? ''} options={cameras.map((c): [string, string] => [c.id, c.name])} onChange={(v) => set({ cameras: one(v) })} />

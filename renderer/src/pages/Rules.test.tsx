@@ -14,7 +14,13 @@ function fakeClient(calls: { method: string; input: unknown }[]): ApiClient {
     transport: 'http',
     call: vi.fn(async (method: string, input: unknown) => {
       calls.push({ method, input });
-      if (method === 'cameras.list') return { ok: true, value: [{ id: 'front', name: 'Front door', streams: [], enabled: true }] };
+      if (method === 'cameras.list') {
+        const cameras = [
+          { id: 'front', name: 'Front door', streams: [], enabled: true, zones: [{ name: 'porch', labels: [], polygon: [] }] },
+          { id: 'back', name: 'Back yard', streams: [], enabled: true, zones: [{ name: 'shed', labels: [], polygon: [] }] },
+        ];
+        return { ok: true, value: cameras };
+      }
       if (method === 'sinks.list') return { ok: true, value: [] };
       if (method === 'rules.preview') return { ok: true, value: { count: 3, events: [] } };
       return { ok: true, value: { id: 'r1', ...(input as object) } };
@@ -41,7 +47,10 @@ describe('rule editor', () => {
     const onDone = renderEditor(calls);
     fireEvent.click(screen.getByLabelText('dog'));
     await screen.findByLabelText('Front door');
+    // the zones drawn on the cameras are named as a hint, narrowed to the chosen camera
+    expect(screen.getByText('Zones on your cameras: porch, shed')).toBeTruthy();
     fireEvent.click(screen.getByLabelText('Front door'));
+    expect(screen.getByText('Zones on your cameras: porch')).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Nights' }));
     fireEvent.click(screen.getByRole('button', { name: 'Sat 3:00' }));
     fireEvent.change(screen.getByLabelText('Cooldown per camera (s)'), { target: { value: '120' } });

@@ -6,6 +6,7 @@ import { useAction, useCall } from '../lib/api.js';
 import { clock } from '../lib/format.js';
 import { eventSnapshot } from '../lib/media.js';
 import { fromGrid, preset, toGrid, toggle, type HourGrid } from '../lib/schedule.js';
+import { zoneNames } from '../lib/zones.js';
 
 const LABELS = ['person', 'car', 'truck', 'bus', 'motorcycle', 'bicycle', 'dog', 'cat', 'bird'];
 const DAY_NAMES = { sun: 'Sun', mon: 'Mon', tue: 'Tue', wed: 'Wed', thu: 'Thu', fri: 'Fri', sat: 'Sat' } as const;
@@ -73,7 +74,7 @@ export function RuleEditor({ rule, onDone }: { rule?: Rule; onDone: () => void }
   const save = useAction('rules.upsert', ['rules.list']);
   const remove = useAction('rules.delete', ['rules.list']);
   const preview = useAction('rules.preview');
-  const knownZones = [...new Set((cameras.data ?? []).filter((c) => cams.length === 0 || cams.includes(c.id)).flatMap((c) => c.zones?.map((z) => z.name) ?? []))];
+  const knownZones = zoneNames(cameras.data ?? [], cams);
   const test = useAction('sinks.test');
 
   const input = (): RuleInput => {
