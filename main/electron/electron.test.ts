@@ -336,6 +336,7 @@ describe('app:// recorded media', () => {
     ['/media/frame/cam', 400],
     ['/media/frame/cam?t=5', 404],
     ['/media/play/cam/extra?start=1', 404],
+    ['/media/play/%E0%A4%A?start=1', 400],
   ])('refuses %s with %i', async (path, status) => {
     const res = await handle(new Request(`${APP_ORIGIN}${path}`));
     expect(res.status).toBe(status);

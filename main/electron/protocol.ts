@@ -18,13 +18,19 @@ function refusal(r: Refusal): Response {
   return new Response(JSON.stringify({ ok: false, error: { code: r.code, message: r.message } }), { status: r.status, headers: { 'content-type': 'application/json' } });
 }
 
-/** Recorded playback and frames; null when the path is not one of theirs. */
-async function recordedResponse(deps: NonNullable<ProtocolRoots['recorded']>, path: string, url: URL, request: Request): Promise<Response | null> {
-  const m = /^\/media\/(play|frame)\/([^/]+)$/.exec(path);
-  if (!m) return null;
-  const camera = decodeURIComponent(m[2] ?? '');
+/** `/media/play/<camera>` and `/media/frame/<camera>`. */
+const RECORDED_PATH = /^\/media\/(play|frame)\/([^/]+)$/;
+
+/** Recorded playback or one recorded frame. */
+async function recordedResponse(deps: NonNullable<ProtocolRoots['recorded']>, kind: string, rawCamera: string, url: URL, request: Request): Promise<Response> {
+  let camera: string;
+  try {
+    camera = decodeURIComponent(rawCamera);
+  } catch {
+    return refusal({ ok: false, status: 400, code: 'invalid_input', message: 'the camera id in the address is not valid' });
+  }
   const query = Object.fromEntries(url.searchParams);
-  if (m[1] === 'frame') {
+  if (kind === 'frame') {
     const r = await recordedFrame(deps, camera, query);
     return r.ok ? new Response(new Uint8Array(r.jpeg), { status: 200, headers: { 'content-type': 'image/jpeg', 'cache-control': FRAME_CACHE } }) : refusal(r);
   }
@@ -73,9 +79,8 @@ export function createAppProtocolHandler(roots: ProtocolRoots): (request: Reques
     if (url.host !== APP_HOST) return textResponse(404, 'not found');
     const path = url.pathname;
     const rangeHeader = request.headers.get('range');
-    if (roots.recorded && /^\/media\/(play|frame)\//.test(path)) {
-      return recordedResponse(roots.recorded, path, url, request).then((r) => r ?? textResponse(404, 'not found'));
-    }
+    const recorded = roots.recorded ? RECORDED_PATH.exec(path) : null;
+    if (roots.recorded && recorded) return recordedResponse(roots.recorded, recorded[1] ?? '', recorded[2] ?? '', url, request);
     const media = /^\/media\/([a-z]+)\/(.+)$/.exec(path);
     if (media) {
       const root = roots.media[media[1] ?? ''];
