@@ -1,7 +1,8 @@
 // Per-camera frame pipeline: motion → regions → detector → filters → tracker → object lifecycle callbacks.
 import { createLogger } from '../log/index.js';
 import { MotionDetector } from '../motion/index.js';
-import { pointInPolygon, type Polygon } from '../motion/polygon.js';
+import type { Polygon } from '../../common/contract/zones.js';
+import { pointInPolygon } from '../motion/polygon.js';
 import { Tracker, type TrackedObject } from '../track/index.js';
 import type { Detector } from './detector.js';
 import { boxArea, DetectError, type Box, type Detection, type Frame, type Region } from './frame.js';

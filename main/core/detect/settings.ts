@@ -1,8 +1,7 @@
 // Detection settings: the engine section (model, workers) and each camera's section (fps, labels, filters, zones, masks).
 import { z } from 'zod';
 import { MotionSettings } from '../motion/settings.js';
-import { CameraZone } from '../../common/contract/zones.js';
-import { Polygon } from '../motion/polygon.js';
+import { CameraZone, Polygon } from '../../common/contract/zones.js';
 import { TrackerSettings } from '../track/settings.js';
 
 export const DEFAULT_LABELS = ['person', 'car', 'truck', 'bus', 'motorcycle', 'bicycle', 'dog', 'cat', 'bird'];

@@ -4,7 +4,7 @@ import { rasterize } from './polygon.js';
 import { MotionSettings } from './settings.js';
 
 export { MotionSettings } from './settings.js';
-export { Polygon, pointInPolygon, rasterize } from './polygon.js';
+export { pointInPolygon, rasterize } from './polygon.js';
 
 export interface MotionResult {
   /** Moving areas in source pixels. */

@@ -1,8 +1,6 @@
 // Polygons in normalised frame coordinates (0..1, resolution independent): hit test, rasterising. The schema is the contract's.
 import type { Polygon } from '../../common/contract/zones.js';
 
-export { Point, Polygon } from '../../common/contract/zones.js';
-
 /** Even-odd rule; x and y normalised. */
 export function pointInPolygon(x: number, y: number, poly: Polygon): boolean {
   let inside = false;

@@ -1,6 +1,6 @@
 // Per-camera motion settings: zod schema with defaults that work on real footage.
 import { z } from 'zod';
-import { Polygon } from './polygon.js';
+import { Polygon } from '../../common/contract/zones.js';
 
 export const MotionSettings = z
   .object({
