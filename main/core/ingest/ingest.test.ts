@@ -103,12 +103,15 @@ describe('CameraIngest on /pattern', () => {
 
     await wait(Math.max(0, 30_000 - (Date.now() - onlineAt)));
     await ingest.stop();
+    const stoppedAt = Date.now();
     await ingest.stop(); // twice is fine
     expect(ingest.state.state).toBe('offline');
 
+    // about 30 s recorded, and never more than the wall time from the first segment's start to the stop (stop finalises
+    // the segment in progress, which takes longer on a busy machine, so the bound is the time it really ran)
     const total = segments.reduce((a, s) => a + s.durationMs, 0);
     expect(total).toBeGreaterThan(28_000);
-    expect(total).toBeLessThan(32_000);
+    expect(total).toBeLessThan(stoppedAt - segments[0]!.start + 1_000);
     expect(segments.length).toBeGreaterThanOrEqual(3);
     for (const [i, s] of segments.entries()) {
       expect(existsSync(s.path)).toBe(true);
