@@ -46,6 +46,7 @@ test.afterAll(async () => {
 
 test('no model yet: the banner offers it, the download shows progress, detection starts by itself', async ({ page }) => {
   await page.goto(serve.url);
+  await page.getByLabel('Setup code').fill(serve.setupCode ?? '');
   await page.getByLabel('Password').fill('a long admin password');
   await page.getByRole('button', { name: 'Create account' }).click();
 

@@ -57,6 +57,7 @@ test('first run → camera → live → events → clip → timeline → rule an
   await expect(page.getByRole('heading', { name: 'Create the admin account' })).toBeVisible();
   await axe(page, 'setup');
   await shot(page, '01-setup');
+  await page.getByLabel('Setup code').fill(serve.setupCode ?? '');
   await page.getByLabel('Password').fill('a long admin password');
   await page.getByRole('button', { name: 'Create account' }).click();
   await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible();

@@ -72,6 +72,7 @@ async function unreachable(page: Page): Promise<string[]> {
 test('Tab reaches every control on every screen, and axe passes on each', async ({ page }) => {
   test.setTimeout(240_000);
   await page.goto(serve.url);
+  await page.getByLabel('Setup code').fill(serve.setupCode ?? '');
   await page.getByLabel('Password').fill('a long admin password');
   await page.getByRole('button', { name: 'Create account' }).click();
   await page.getByRole('button', { name: 'Try the demo camera' }).click();

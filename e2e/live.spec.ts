@@ -22,7 +22,7 @@ test.beforeAll(async () => {
   const setup = await fetch(`${serve.url}/api/auth/setup`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'admin', password: 'a long admin password' }),
+    body: JSON.stringify({ username: 'admin', password: 'a long admin password', setupCode: serve.setupCode }),
   });
   cookie = (setup.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
   const cam = await api<{ id: string }>('cameras.upsert', {

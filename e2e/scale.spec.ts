@@ -52,6 +52,7 @@ async function signIn(page: Page, hash: string): Promise<void> {
   const setup = page.getByRole('heading', { name: 'Create the admin account' });
   const signin = page.getByRole('heading', { name: 'Sign in' });
   await expect(setup.or(signin)).toBeVisible();
+  if (await setup.isVisible()) await page.getByLabel('Setup code').fill(serve.setupCode ?? '');
   await page.getByLabel('User name').fill('admin');
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: /Create account|Sign in/ }).click();

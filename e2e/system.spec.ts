@@ -16,6 +16,7 @@ test.afterAll(async () => {
 test('first run asks for an admin account; the System page then shows the version and data directory', async ({ page }) => {
   await page.goto(`${serve.url}/#/system`);
   await expect(page.getByRole('heading', { name: 'Create the admin account' })).toBeVisible();
+  await page.getByLabel('Setup code').fill(serve.setupCode ?? '');
   await page.getByLabel('Password').fill('a long admin password');
   await page.getByRole('button', { name: 'Create account' }).click();
   await expect(page.getByRole('heading', { name: 'System' })).toBeVisible();

@@ -25,6 +25,9 @@ import { Database } from './storage/database.js';
 
 const log = createLogger('app');
 
+/** Beside the database: the audit log's newest entry and count, MAC'd, so entries cut off the end are noticed. */
+export const AUDIT_HEAD_FILE = 'audit-head.json';
+
 export interface EngineOptions {
   dataDir: string;
   host: 'desktop' | 'server';
@@ -33,6 +36,8 @@ export interface EngineOptions {
   lockout?: LockoutPolicy;
   /** Models are looked for here before <data>/models (default: $PORCHLIGHT_MODELS_DIR). */
   modelsDir?: string;
+  /** ffmpeg and ffprobe chosen where the engine is started (the server's --ffmpeg/--ffprobe); never settable over the network. */
+  ffmpeg?: { ffmpegPath: string; ffprobePath: string };
   /** Seals credentials at rest; the desktop passes one keyed through the OS keychain, the server uses a 0600 key file. */
   secrets?: SecretBox;
 }
@@ -72,13 +77,21 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
   const bus = new Bus();
   // settings: each module reads its own section
   const settings = new SettingsStore(db, bus);
-  // the audit log: every view, export, deletion and settings change, hash-chained
-  const audit = new AuditLog(db, join(opts.dataDir, 'audit-head.json'));
+  if (opts.ffmpeg) settings.set('ffmpeg', opts.ffmpeg);
+  // the secret key: camera passwords at rest, and the audit log's MAC key (derived; the database holds neither)
+  const secrets = opts.secrets ?? keyFileBox(opts.dataDir);
+  // the audit log: every view, export, deletion and settings change, chained by an HMAC
+  const audit = new AuditLog(db, secrets.deriveKey('audit log'), join(opts.dataDir, AUDIT_HEAD_FILE));
+  audit.upgrade();
+  const pruneAudit = (): void => void audit.prune(Date.now() - settings.get('audit').keepDays * 86_400_000);
+  pruneAudit();
+  const auditTimer = setInterval(pruneAudit, 6 * 3600_000);
+  auditTimer.unref();
+  stoppers.push(() => clearInterval(auditTimer));
   // accounts and sessions (the server host's login; the desktop user is the local admin)
   const accounts = new Accounts(db, opts.lockout);
   accounts.pruneSessions();
   // cameras: the registry and their live states
-  const secrets = opts.secrets ?? keyFileBox(opts.dataDir);
   const cameras = new CameraRepository(db, secrets);
   const states = new Map<string, CameraState>();
   stoppers.push(bus.subscribe('camera.state', (s) => states.set(s.cameraId, s)));

@@ -7,7 +7,6 @@ import { Router } from '../core/api/router.js';
 import { sql } from '../core/storage/sql.js';
 import { withEngine } from '../../test/helpers/engine.js';
 import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../../test/helpers/server.js';
-import { PUBLIC_ROUTES } from './auth.js';
 import { createServer } from './server.js';
 import { selfSignedTls } from './tls.js';
 
@@ -34,8 +33,14 @@ describe('every route and RPC method is guarded', () => {
     expect(urls).toContain('GET /api/ws');
   });
 
+  it('gives every route a declared access; only the sign-in routes and the UI files are public', () => {
+    expect(t.server.routes.filter((r) => r.access === undefined)).toEqual([]);
+    const publicRoutes = t.server.routes.filter((r) => r.access === 'public').map((r) => `${r.method} ${r.url}`);
+    expect(publicRoutes.sort()).toEqual(['GET /api/auth/status', 'POST /api/auth/login', 'POST /api/auth/logout', 'POST /api/auth/setup']);
+  });
+
   it('refuses every non-public route without a session (401)', async () => {
-    const guarded = t.server.routes.filter((r) => !PUBLIC_ROUTES.has(`${r.method} ${r.url}`) && (r.url.startsWith('/api') || r.url.startsWith('/media')));
+    const guarded = t.server.routes.filter((r) => r.access !== 'public');
     expect(guarded.length).toBeGreaterThanOrEqual(2);
     for (const r of guarded) expect(await request(r.method, r.url), `${r.method} ${r.url}`).toBe(401);
     expect(await request('GET', '/api/rpc/system.info', 'porchlight_session=forged-token')).toBe(401);
@@ -74,7 +79,7 @@ describe('every route and RPC method is guarded', () => {
     const res = await fetch(`${t.server.url}/api/auth/setup`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'intruder', password: 'long enough password' }),
+      body: JSON.stringify({ username: 'intruder', password: 'long enough password', setupCode: 'ABCDE-FGHJK-MNPQR' }),
     });
     expect(res.status).toBe(403);
     expect(t.h.engine.accounts.list().map((u) => u.username)).not.toContain('intruder');

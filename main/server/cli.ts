@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The `porchlight` command: run the headless server, and tools that use the same engine.
 import { Command, InvalidArgumentError } from 'commander';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { startEngine } from '../core/app.js';
 import { createLogger } from '../core/log/index.js';
 import { defaultDataDir } from '../core/paths.js';
@@ -10,7 +10,11 @@ import { AuditLog } from '../core/audit/index.js';
 import { analyzeFile, formatTable } from '../core/detect/analyze.js';
 import { DetectError } from '../core/detect/frame.js';
 import { verifyExport } from '../core/export/index.js';
-import { Database } from '../core/storage/database.js';
+import { FfmpegSettings } from '../common/settings/index.js';
+import { describeIssues } from '../common/zod-errors.js';
+import { AUDIT_HEAD_FILE } from '../core/app.js';
+import { registerUsersCommand } from './cli-users.js';
+import { requireDataDir, withDataDir } from './data-dir.js';
 import { createServer } from './server.js';
 import { isLoopback, loadTls, selfSignedTls, type TlsMaterial } from './tls.js';
 
@@ -38,37 +42,53 @@ program
   .option('--tls-key <file>', 'PEM private key for --tls-cert')
   .option('--tls', 'serve HTTPS even on loopback (a self-signed certificate unless --tls-cert is given)')
   .option('--no-cameras', 'do not connect to cameras (API and UI only)')
-  .action(async (opts: { data: string; host: string; port: number; ui: string; cameras: boolean; tlsCert?: string; tlsKey?: string; tls?: boolean }) => {
+  .option('--allowed-host <name>', 'a name or address browsers use to reach this server (repeatable; loopback and this machine\'s own are always allowed)', collect, [])
+  .option('--ffmpeg <path>', 'the ffmpeg program to run (it cannot be changed over the network)')
+  .option('--ffprobe <path>', 'the ffprobe program to run (it cannot be changed over the network)')
+  .action(async (opts: ServeOptions) => {
     const dataDir = resolve(opts.data);
+    requireDataDir(dataDir, { create: true });
     if (Boolean(opts.tlsCert) !== Boolean(opts.tlsKey)) throw new Error('--tls-cert and --tls-key go together');
     let tls: TlsMaterial | undefined;
     if (opts.tlsCert && opts.tlsKey) tls = loadTls(opts.tlsCert, opts.tlsKey);
     else if (opts.tls || !isLoopback(opts.host)) tls = await selfSignedTls(dataDir, opts.host);
-    const engine = await startEngine({ dataDir, host: 'server', startCameras: opts.cameras });
+    const ffmpegPaths = ffmpegFlags(opts);
+    const engine = await startEngine({ dataDir, host: 'server', startCameras: opts.cameras, ...(ffmpegPaths ? { ffmpeg: ffmpegPaths } : {}) });
     let server;
     try {
-      server = await createServer({ engine, host: opts.host, port: opts.port, staticDir: opts.ui, tls });
+      server = await createServer({ engine, host: opts.host, port: opts.port, staticDir: opts.ui, tls, allowedHosts: opts.allowedHost });
     } catch (err) {
       await engine.stop();
       throw err;
     }
-    // one line on stdout that people and tests can wait for
-    process.stdout.write(`Porchlight ${VERSION} listening on ${server.url} (data: ${dataDir})\n`);
+
     if (tls?.selfSigned) process.stdout.write(`Self-signed certificate, SHA-256 fingerprint: ${tls.fingerprint256}\nCheck that your browser shows this fingerprint before you accept the certificate.\n`);
-    if (engine.accounts.count() === 0) process.stdout.write(`First start: open ${server.url} to create the admin account.\n`);
+    if (server.setupCode) {
+      process.stdout.write(`First start: open ${server.url} to create the admin account with this one-time code.\nSetup code: ${server.setupCode}\n(Only someone who can read this console can create the first admin.)\n`);
+    }
+    // one line on stdout that people and tests can wait for (after the setup code, so it is there when this is)
+    process.stdout.write(`Porchlight ${VERSION} listening on ${server.url} (data: ${dataDir})\n`);
     let stopping = false;
-    const shutdown = (signal: string): void => {
+    const shutdown = (reason: string, code: number): void => {
       if (stopping) return;
       stopping = true;
-      log.info({ signal }, 'shutting down');
+      log.info({ reason }, 'shutting down');
+      // a stop that hangs must not keep a service manager from restarting us
+      setTimeout(() => process.exit(code || 1), 20_000).unref();
       void (async () => {
         await server.close().catch((err: unknown) => log.error({ err }, 'server close failed'));
         await engine.stop();
-        process.exit(0);
+        process.exit(code);
       })();
     };
-    process.on('SIGINT', () => shutdown('SIGINT'));
-    process.on('SIGTERM', () => shutdown('SIGTERM'));
+    process.on('SIGINT', () => shutdown('SIGINT', 0));
+    process.on('SIGTERM', () => shutdown('SIGTERM', 0));
+    process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled promise rejection (kept running)'));
+    process.on('uncaughtException', (err, origin) => {
+      // the state of the process is unknown: finalise what is being written and exit; the service manager restarts us
+      log.fatal({ err, origin }, 'unexpected error: stopping so that the service restarts cleanly');
+      shutdown('uncaught exception', 1);
+    });
   });
 
 program
@@ -117,22 +137,53 @@ program
 
 program
   .command('audit-verify')
-  .description('Check that no audit log entry was edited, inserted or removed (exit code 1 if one was)')
+  .description('Check that no audit log entry was edited, inserted or removed: exit 0 intact, 1 tampered, 2 unreadable')
   .option('-d, --data <dir>', 'data directory', defaultDataDir())
   .action((opts: { data: string }) => {
     const dataDir = resolve(opts.data);
-    const db = Database.open(resolve(dataDir, 'porchlight.db'));
+    let result;
     try {
-      const result = new AuditLog(db, resolve(dataDir, 'audit-head.json')).verify();
-      if (result.ok) process.stdout.write(`audit log intact: ${result.entries} entries\n`);
-      else {
-        process.stdout.write(`audit log TAMPERED: ${result.problem}\n`);
-        process.exitCode = 1;
-      }
-    } finally {
-      db.close();
+      result = withDataDir(dataDir, (db, secrets) => new AuditLog(db, secrets.deriveKey('audit log'), join(dataDir, AUDIT_HEAD_FILE)).verify());
+    } catch (err) {
+      process.stderr.write(`porchlight audit-verify: cannot read the audit log: ${(err as Error).message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    if (result.ok) process.stdout.write(`audit log intact: ${result.entries} entries\n`);
+    else {
+      process.stdout.write(`audit log TAMPERED: ${result.problem}\n`);
+      process.exitCode = 1;
     }
   });
+
+registerUsersCommand(program);
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+interface ServeOptions {
+  data: string;
+  host: string;
+  port: number;
+  ui: string;
+  cameras: boolean;
+  tlsCert?: string;
+  tlsKey?: string;
+  tls?: boolean;
+  allowedHost: string[];
+  ffmpeg?: string;
+  ffprobe?: string;
+}
+
+/** --ffmpeg and --ffprobe: both or neither, absolute local paths. */
+function ffmpegFlags(opts: ServeOptions): { ffmpegPath: string; ffprobePath: string } | undefined {
+  if (!opts.ffmpeg && !opts.ffprobe) return undefined;
+  if (!opts.ffmpeg || !opts.ffprobe) throw new Error('--ffmpeg and --ffprobe go together');
+  const parsed = FfmpegSettings.safeParse({ ffmpegPath: resolve(opts.ffmpeg), ffprobePath: resolve(opts.ffprobe) });
+  if (!parsed.success) throw new Error(`--ffmpeg/--ffprobe: ${describeIssues(parsed.error)}`);
+  return parsed.data;
+}
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`porchlight: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -1,30 +1,46 @@
 // Live view over a WebSocket: fragmented MP4 from the camera's one connection, or JPEG frames where the browser cannot decode it.
 import type { FastifyInstance } from 'fastify';
-import type { WebSocket } from 'ws';
+import type { RawData, WebSocket } from 'ws';
 import { CameraId } from '../common/contract/index.js';
 import type { Engine } from '../core/app.js';
 import { frameToJpeg } from '../core/events/snapshot.js';
 import type { LiveChunk } from '../core/ingest/index.js';
 import { createLogger } from '../core/log/index.js';
-import { callerOf } from './auth.js';
-import { sameOrigin } from './server.js';
+import { z } from 'zod';
+import { requireCaller } from './gate.js';
+import type { SocketRegistry } from './sockets.js';
+import { MAX_SOCKET_BUFFER } from './topics-socket.js';
 
 const log = createLogger('live');
 
 /** A slow viewer is skipped to the next keyframe rather than buffered without bound. */
-const MAX_BUFFERED = 4 * 1024 * 1024;
+const MAX_BUFFERED = MAX_SOCKET_BUFFER;
 const JPEG_INTERVAL_MS = 500;
 
-export function registerLiveRoute(app: FastifyInstance, engine: Engine): void {
-  app.get<{ Params: { cameraId: string } }>('/api/live/:cameraId', { websocket: true }, (socket: WebSocket, req) => {
-    if (!sameOrigin(req)) return socket.close(1008, 'cross-origin');
+/** The one message a live client sends: it cannot play the codec, so it asks for JPEG frames. */
+const LiveMessage = z.object({ type: z.literal('fallback') }).strict();
+
+function parseLiveMessage(raw: RawData, isBinary: boolean): boolean {
+  if (isBinary) return false;
+  try {
+    return LiveMessage.safeParse(JSON.parse(Buffer.isBuffer(raw) ? raw.toString('utf8') : String(raw))).success;
+  } catch {
+    return false;
+  }
+}
+
+export function registerLiveRoute(app: FastifyInstance, engine: Engine, sockets: SocketRegistry): void {
+  app.get<{ Params: { cameraId: string } }>('/api/live/:cameraId', { websocket: true, config: { access: 'viewer' } }, (socket: WebSocket, req) => {
+    socket.on('error', (err) => log.debug({ err }, 'live socket error'));
+    const user = requireCaller(req, undefined);
+    if (!user || !req.sessionHash) return socket.close(4401, 'sign in first');
     const id = CameraId.safeParse(req.params.cameraId);
     const camera = id.success ? engine.cameras.get(id.data) : undefined;
     if (!camera) return socket.close(4404, 'no such camera');
     const source = engine.runtime.live(camera.id);
     if (!source) return socket.close(4503, 'camera is not running');
-    const user = callerOf(req);
     engine.audit.record({ actor: user.name, action: 'live.start', target: camera.id, origin: req.ip, ok: true });
+    const unregister = sockets.add(user.id, req.sessionHash, (code, reason) => socket.close(code, reason));
 
     let waitingForKeyframe = false;
     let stopFrames: (() => void) | undefined;
@@ -47,14 +63,8 @@ export function registerLiveRoute(app: FastifyInstance, engine: Engine): void {
     let unsubscribe = source.subscribe(sendChunk);
 
     // The browser answers the init with `fallback` when it cannot play the codec (HEVC): send JPEG frames instead.
-    socket.on('message', (raw) => {
-      let msg: { type?: string };
-      try {
-        msg = JSON.parse(String(raw)) as { type?: string };
-      } catch {
-        return;
-      }
-      if (msg.type !== 'fallback' || stopFrames) return;
+    socket.on('message', (raw, isBinary) => {
+      if (!parseLiveMessage(raw, isBinary) || stopFrames) return;
       unsubscribe();
       unsubscribe = () => undefined;
       const ingest = engine.runtime.frames(camera.id);
@@ -73,6 +83,7 @@ export function registerLiveRoute(app: FastifyInstance, engine: Engine): void {
       });
     });
     socket.on('close', () => {
+      unregister();
       unsubscribe();
       stopFrames?.();
     });

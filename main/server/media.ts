@@ -1,16 +1,23 @@
-// Media over HTTP: recordings, snapshots and exports with Range and caching; recorded playback across segments.
+// Media over HTTP: recordings, snapshots and exports with Range and caching; recorded playback and frames; every read audited.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Engine } from '../core/app.js';
 import { parseRange, contentType } from '../core/media/safe-path.js';
 import type { MediaKind, MediaStore } from '../core/recordings/media-store.js';
 import { FRAME_CACHE, openPlayback, playbackHeaders, recordedFrame } from '../core/recordings/recorded-media.js';
-import { callerOf } from './auth.js';
+import { requireCaller } from './gate.js';
 
 const CACHE: Record<MediaKind, string> = {
   // a segment never changes once written; snapshots neither (new events get new files)
   recordings: 'private, max-age=86400, immutable',
   snapshots: 'private, max-age=86400, immutable',
   exports: 'private, no-cache',
+};
+
+/** The audit action for a read of each kind of media. */
+const READ_ACTION: Record<MediaKind, string> = {
+  recordings: 'recordings.read',
+  snapshots: 'snapshots.read',
+  exports: 'exports.download',
 };
 
 export function sendFile(req: FastifyRequest, reply: FastifyReply, file: string, store: MediaStore, cache: string) {
@@ -26,12 +33,19 @@ export function sendFile(req: FastifyRequest, reply: FastifyReply, file: string,
     .send(store.openRead(file, range));
 }
 
+function refusal(reply: FastifyReply, r: { status: number; code: string; message: string }) {
+  return reply.status(r.status).send({ ok: false, error: { code: r.code, message: r.message } });
+}
+
 export function registerMediaRoutes(app: FastifyInstance, engine: Engine): void {
   const store = engine.media;
   for (const kind of ['recordings', 'snapshots', 'exports'] as const) {
-    app.get<{ Params: { '*': string } }>(`/media/${kind}/*`, (req, reply) => {
+    app.get<{ Params: { '*': string } }>(`/media/${kind}/*`, { config: { access: 'viewer' } }, (req, reply) => {
+      const caller = requireCaller(req, reply);
+      if (!caller) return reply;
       const file = store.resolve(kind, req.params['*']);
-      if (!file) return reply.status(404).send({ ok: false, error: { code: 'not_found', message: 'No such file' } });
+      if (!file) return refusal(reply, { status: 404, code: 'not_found', message: 'No such file' });
+      engine.audit.recordRead({ actor: caller.name, action: READ_ACTION[kind], target: req.params['*'], origin: req.ip });
       return sendFile(req, reply, file, store, CACHE[kind]);
     });
   }
@@ -39,20 +53,29 @@ export function registerMediaRoutes(app: FastifyInstance, engine: Engine): void 
 
 /** GET /media/play/:cameraId?start=ms[&end=ms]: recorded video across segment boundaries, as one stream. */
 export function registerPlaybackRoute(app: FastifyInstance, engine: Engine): void {
-  app.get<{ Params: { cameraId: string }; Querystring: Record<string, string> }>('/media/play/:cameraId', (req, reply) => {
-    const r = openPlayback(engine, req.params.cameraId, req.query);
-    if (!r.ok) return reply.status(r.status).send({ ok: false, error: { code: r.code, message: r.message } });
-    engine.audit.record({ actor: callerOf(req).name, action: 'recordings.play', target: r.cameraId, origin: req.ip, ok: true, details: { start: r.start, end: r.end } });
-    req.raw.on('close', () => r.play.stop());
+  app.get<{ Params: { cameraId: string }; Querystring: Record<string, string> }>('/media/play/:cameraId', { config: { access: 'viewer' } }, (req, reply) => {
+    const caller = requireCaller(req, reply);
+    if (!caller) return reply;
+    // the stop is wired before ffmpeg is spawned, so a client that already left never leaves a process behind
+    const cancel = new AbortController();
+    reply.raw.once('close', () => cancel.abort());
+    const r = openPlayback(engine, req.params.cameraId, req.query, cancel.signal);
+    if (!r.ok) return refusal(reply, r);
+    engine.audit.recordRead({ actor: caller.name, action: 'recordings.play', target: r.cameraId, origin: req.ip, details: { start: r.start, end: r.end } });
     return reply.headers(playbackHeaders(r.play)).send(r.play.stream);
   });
 }
 
 /** GET /media/frame/:cameraId?t=ms: one small JPEG from the recording at that moment (timeline hover). */
 export function registerFrameRoute(app: FastifyInstance, engine: Engine): void {
-  app.get<{ Params: { cameraId: string }; Querystring: Record<string, string> }>('/media/frame/:cameraId', async (req, reply) => {
-    const r = await recordedFrame(engine, req.params.cameraId, req.query);
-    if (!r.ok) return reply.status(r.status).send({ ok: false, error: { code: r.code, message: r.message } });
+  app.get<{ Params: { cameraId: string }; Querystring: Record<string, string> }>('/media/frame/:cameraId', { config: { access: 'viewer' } }, async (req, reply) => {
+    const caller = requireCaller(req, reply);
+    if (!caller) return reply;
+    const cancel = new AbortController();
+    reply.raw.once('close', () => cancel.abort());
+    const r = await recordedFrame(engine, req.params.cameraId, req.query, cancel.signal);
+    if (!r.ok) return refusal(reply, r);
+    engine.audit.recordRead({ actor: caller.name, action: 'recordings.frame', target: req.params.cameraId, origin: req.ip });
     return reply.header('content-type', 'image/jpeg').header('cache-control', FRAME_CACHE).send(r.jpeg);
   });
 }

@@ -1,23 +1,46 @@
-// The headless host: the built UI, the contract over POST /api/rpc/:method and a WebSocket for topics.
+// The headless host: the built UI, the contract over POST /api/rpc/:method and a WebSocket for topics, behind one gate.
 import fastifyCookie from '@fastify/cookie';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { existsSync } from 'node:fs';
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { HTTP_STATUS, isTopicName, type ApiError, type TopicName } from '../common/contract/index.js';
+import { HTTP_STATUS, type ApiError } from '../common/contract/index.js';
 import type { CallContext } from '../core/api/router.js';
 import type { Engine } from '../core/app.js';
+import type { LockoutPolicy } from '../core/auth/limits.js';
+import { clientNetwork } from '../core/auth/limits.js';
 import { createLogger } from '../core/log/index.js';
-import { callerOf, registerAuth } from './auth.js';
+import { registerAuth, sessionOf } from './auth.js';
+import { isDataPath, normalisedPath, registerGate, requireCaller, type Access } from './gate.js';
+import { hostPolicy } from './hosts.js';
 import { registerLiveRoute } from './live.js';
 import { registerFrameRoute, registerMediaRoutes, registerPlaybackRoute } from './media.js';
+import { newSetupCode } from './setup-code.js';
+import { SocketRegistry } from './sockets.js';
 import { isLoopback, type TlsMaterial } from './tls.js';
+import { registerTopicsSocket } from './topics-socket.js';
 
 const log = createLogger('server');
 
 export const RPC_BODY_LIMIT = 1024 * 1024;
+
+/** Timeouts and caps that keep slow or many clients from starving the recorder of sockets and file descriptors. */
+export const CONNECTION_LIMITS = {
+  /** Whole request headers must arrive within this (slowloris). */
+  headersTimeoutMs: 10_000,
+  /** The whole request (headers and body) within this; responses such as playback may stream for longer. */
+  requestTimeoutMs: 30_000,
+  /** An idle keep-alive connection is closed after this. */
+  keepAliveTimeoutMs: 5_000,
+  /** How often Node checks the two timeouts above. */
+  checkIntervalMs: 1_000,
+  /** Connections beyond this are refused at once, leaving descriptors for ffmpeg and the database. */
+  maxConnections: 400,
+};
 
 export interface ServerOptions {
   engine: Engine;
@@ -27,12 +50,22 @@ export interface ServerOptions {
   staticDir?: string;
   /** Required for any address but loopback. */
   tls?: TlsMaterial;
+  /** Extra names or addresses this server answers to (beyond loopback and this machine's own). */
+  allowedHosts?: readonly string[];
+  /** The first-run setup code; one is made when the server starts unset-up and none is given. */
+  setupCode?: string;
+  /** Failed sign-ins per client network before it waits (tests raise it). */
+  networkLimit?: LockoutPolicy;
+  maxConnections?: number;
 }
 
 export interface RunningServer {
   app: FastifyInstance;
   url: string;
   routes: RouteInfo[];
+  /** The code that must accompany the first admin's creation, while none exists; printed by the CLI. */
+  setupCode: string | undefined;
+  sockets: SocketRegistry;
   close(): Promise<void>;
 }
 
@@ -40,23 +73,21 @@ function errorReply(error: ApiError): { ok: false; error: ApiError } {
   return { ok: false, error };
 }
 
-/** Browsers send Origin; a page from another site must not drive this API (CSRF, DNS rebinding). */
-export function sameOrigin(req: FastifyRequest): boolean {
-  const origin = req.headers.origin;
-  if (origin === undefined) return true;
-  if (!URL.canParse(origin)) return false;
-  return new URL(origin).host === req.headers.host;
-}
-
-function callContext(req: FastifyRequest): CallContext {
-  return { user: callerOf(req), origin: req.ip };
-}
-
-/** Every route registered, for the test that proves each one is guarded. */
+/** Every route registered, with the access it declared, for the tests that prove each one is guarded. */
 export interface RouteInfo {
   method: string;
   url: string;
+  access: Access | undefined;
+  websocket: boolean;
 }
+
+const SECURITY_HEADERS: Record<string, string> = {
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+  'content-security-policy':
+    "default-src 'self'; img-src 'self' blob: data:; media-src 'self' blob:; connect-src 'self'; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+};
 
 export async function createServer(opts: ServerOptions): Promise<RunningServer> {
   const { engine } = opts;
@@ -64,14 +95,26 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
     throw new Error(`Listening on ${opts.host} exposes Porchlight to the network: that needs TLS (give --tls-cert/--tls-key, or let Porchlight make a self-signed certificate)`);
   }
   const routes: RouteInfo[] = [];
+  const limits = { ...CONNECTION_LIMITS, ...(opts.maxConnections ? { maxConnections: opts.maxConnections } : {}) };
+  const nodeOptions = {
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    connectionsCheckingInterval: limits.checkIntervalMs,
+  };
   const app = Fastify({
-    ...(opts.tls ? { https: { cert: opts.tls.cert, key: opts.tls.key } } : {}),
+    serverFactory: (handler: (req: IncomingMessage, res: ServerResponse) => void) => {
+      const server = opts.tls ? createHttpsServer({ ...nodeOptions, cert: opts.tls.cert, key: opts.tls.key }, handler) : createHttpServer(nodeOptions, handler);
+      server.maxConnections = limits.maxConnections;
+      return server;
+    },
     logger: false,
     bodyLimit: RPC_BODY_LIMIT,
     // JSON bodies carrying __proto__ or constructor.prototype are refused outright
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     trustProxy: false,
+    return503OnClosing: true,
   });
 
   app.setErrorHandler((err: { statusCode?: number; code?: string; message: string }, _req, reply) => {
@@ -79,81 +122,72 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
     if (status === 413) return reply.status(413).send(errorReply({ code: 'too_large', message: `Request body is larger than ${RPC_BODY_LIMIT} bytes` }));
     if (status === 429) return reply.status(429).send(errorReply({ code: 'rate_limited', message: 'Too many requests; wait a minute and try again' }));
     if (status >= 400 && status < 500) {
-      return reply.status(400).send(errorReply({ code: 'invalid_input', message: `Malformed request: ${err.message}` }));
+      return reply.status(400).send(errorReply({ code: 'invalid_input', message: `Malformed request: ${err.message.slice(0, 200)}` }));
     }
     log.error({ err }, 'request failed');
     return reply.status(500).send(errorReply({ code: 'internal', message: 'The server failed to handle the request' }));
   });
 
   app.addHook('onRoute', (r) => {
-    for (const method of [r.method].flat()) if (method !== 'HEAD') routes.push({ method, url: r.url });
+    const websocket = (r as { websocket?: boolean }).websocket === true;
+    // read when asked: hooks of an inner scope (the UI's files) set their access after this one ran
+    const accessNow = (): Access | undefined => (r.config as { access?: Access } | undefined)?.access;
+    for (const method of [r.method].flat()) {
+      if (method !== 'HEAD') routes.push({ method, url: r.url, websocket, get access() { return accessNow(); } });
+    }
   });
+  const hosts = hostPolicy(opts.host, opts.allowedHosts, opts.tls ? 'https:' : 'http:');
   await app.register(fastifyCookie);
-  // Only routes that opt in (login) are limited; the limit is per client address.
-  await app.register(fastifyRateLimit, { global: false });
+  // Only routes that opt in (sign-in, setup) are limited; the key is the client network (an IPv6 /64 is one client).
+  await app.register(fastifyRateLimit, { global: false, keyGenerator: (req: FastifyRequest) => clientNetwork(req.ip) });
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
-  registerAuth(app, engine, { secureCookies: Boolean(opts.tls) });
+  registerGate(app, { hosts, session: (req) => sessionOf(engine, req) });
+
+  let setupCode = opts.setupCode ?? (engine.accounts.isSetUp() ? undefined : newSetupCode());
+  const sockets = new SocketRegistry(engine.accounts);
+  registerAuth(app, engine, {
+    secureCookies: Boolean(opts.tls),
+    setupCode: () => (engine.accounts.isSetUp() ? (setupCode = undefined) : setupCode),
+    networkLimit: opts.networkLimit,
+  });
 
   registerMediaRoutes(app, engine);
   registerPlaybackRoute(app, engine);
   registerFrameRoute(app, engine);
-  registerLiveRoute(app, engine);
+  registerLiveRoute(app, engine, sockets);
+  registerTopicsSocket(app, engine, sockets);
 
-  app.post<{ Params: { method: string } }>('/api/rpc/:method', async (req, reply) => {
-    if (!sameOrigin(req)) return reply.status(403).send(errorReply({ code: 'forbidden', message: 'Cross-origin requests are refused' }));
-    const result = await engine.router.dispatch(callContext(req), req.params.method, req.body);
+  app.post<{ Params: { method: string } }>('/api/rpc/:method', { config: { access: 'viewer' } }, async (req, reply) => {
+    const caller = requireCaller(req, reply);
+    if (!caller) return reply;
+    const ctx: CallContext = { user: { name: caller.name, role: caller.role }, origin: req.ip };
+    const result = await engine.router.dispatch(ctx, req.params.method, req.body);
     if (!result.ok) return reply.status(HTTP_STATUS[result.error.code]).send(result);
     return reply.send(result);
   });
 
-  app.get('/api/ws', { websocket: true }, (socket, req) => {
-    if (!sameOrigin(req)) {
-      socket.close(1008, 'cross-origin');
-      return;
-    }
-    const wanted = new Set<TopicName>();
-    const unsubscribe = engine.bus.subscribeAll((topic, payload) => {
-      if (wanted.has(topic) && socket.readyState === socket.OPEN) socket.send(JSON.stringify({ topic, payload }));
-    });
-    socket.on('message', (raw) => {
-      let msg: { type?: unknown; topics?: unknown };
-      try {
-        msg = JSON.parse(String(raw)) as typeof msg;
-      } catch {
-        socket.send(JSON.stringify({ error: { code: 'invalid_input', message: 'messages are JSON' } }));
-        return;
-      }
-      // live video has its own binary WebSocket here (/api/live); its IPC topic is not for JSON clients
-      const topics = Array.isArray(msg.topics) ? msg.topics.filter((t): t is TopicName => typeof t === 'string' && isTopicName(t) && t !== 'live.chunk') : [];
-      if (msg.type === 'subscribe') topics.forEach((t) => wanted.add(t));
-      else if (msg.type === 'unsubscribe') topics.forEach((t) => wanted.delete(t));
-      // an acknowledgement, so a client knows from when on it receives the topics
-      socket.send(JSON.stringify({ type: 'subscribed', topics: [...wanted] }));
-    });
-    socket.on('close', unsubscribe);
-  });
-
+  const notFound = (req: FastifyRequest) => errorReply({ code: 'not_found', message: `No route ${req.method} ${(normalisedPath(req.url) ?? '').slice(0, 200)}` });
   if (opts.staticDir && existsSync(opts.staticDir)) {
-    await app.register(fastifyStatic, { root: opts.staticDir, index: 'index.html', wildcard: false });
-    // client-side routes fall back to the app shell
+    const root = opts.staticDir;
+    // the UI's files are public (they hold no data); the plugin's own routes get that access in their own scope
+    await app.register(async (scope) => {
+      scope.addHook('onRoute', (r) => {
+        r.config = { ...(r.config as object), access: 'public' };
+      });
+      await scope.register(fastifyStatic, { root, index: 'index.html', wildcard: false });
+    });
+    // client-side routes fall back to the app shell; paths that hold data never do
     app.setNotFoundHandler((req, reply) => {
-      if (req.method === 'GET' && !req.url.startsWith('/api/') && !req.url.startsWith('/media/')) return reply.sendFile('index.html');
-      return reply.status(404).send(errorReply({ code: 'not_found', message: `No route ${req.method} ${req.url.slice(0, 200)}` }));
+      const path = normalisedPath(req.url);
+      if (req.method === 'GET' && path !== undefined && !isDataPath(path)) return reply.sendFile('index.html', root);
+      return reply.status(404).send(notFound(req));
     });
   } else {
-    app.setNotFoundHandler((req, reply) =>
-      reply.status(404).send(errorReply({ code: 'not_found', message: `No route ${req.method} ${req.url.slice(0, 200)}` })),
-    );
+    app.setNotFoundHandler((req, reply) => reply.status(404).send(notFound(req)));
   }
 
   app.addHook('onSend', async (_req, reply, payload) => {
-    reply.header('X-Content-Type-Options', 'nosniff');
-    reply.header('Referrer-Policy', 'no-referrer');
-    reply.header('X-Frame-Options', 'DENY');
-    reply.header(
-      'Content-Security-Policy',
-      "default-src 'self'; img-src 'self' blob: data:; media-src 'self' blob:; connect-src 'self'; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
-    );
+    reply.headers(SECURITY_HEADERS);
     return payload;
   });
 
@@ -166,7 +200,12 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
     app,
     url,
     routes,
+    get setupCode() {
+      return engine.accounts.isSetUp() ? undefined : setupCode;
+    },
+    sockets,
     close: async () => {
+      sockets.stop();
       await app.close();
     },
   };

@@ -33,6 +33,7 @@ function AccountForm({ mode }: { mode: 'setup' | 'login' }) {
   const qc = useQueryClient();
   const [username, setUsername] = useState(mode === 'setup' ? 'admin' : '');
   const [password, setPassword] = useState('');
+  const [setupCode, setSetupCode] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -41,7 +42,7 @@ function AccountForm({ mode }: { mode: 'setup' | 'login' }) {
     setBusy(true);
     setError(null);
     try {
-      const res = await postJson(mode === 'setup' ? AUTH_ROUTES.setup : AUTH_ROUTES.login, { username, password });
+      const res = await postJson(mode === 'setup' ? AUTH_ROUTES.setup : AUTH_ROUTES.login, mode === 'setup' ? { username, password, setupCode } : { username, password });
       if (!res.ok) setError(res.error?.message ?? 'That did not work');
       else await qc.invalidateQueries();
     } catch {
@@ -59,6 +60,25 @@ function AccountForm({ mode }: { mode: 'setup' | 'login' }) {
         </div>
         <h1 id="auth-title">{mode === 'setup' ? 'Create the admin account' : 'Sign in'}</h1>
         {mode === 'setup' && <p className="muted">This account manages cameras, users and recordings. Everything stays on this machine.</p>}
+        {mode === 'setup' && (
+          <>
+            <label>
+              Setup code
+              <input
+                name="setupCode"
+                autoComplete="one-time-code"
+                spellCheck={false}
+                value={setupCode}
+                onChange={(e) => setSetupCode(e.target.value)}
+                aria-describedby="setup-code-hint"
+                required
+              />
+            </label>
+            <p id="setup-code-hint" className="muted small">
+              Porchlight printed it where it was started (its console or service log): only someone at that machine can make the first admin.
+            </p>
+          </>
+        )}
         <label>
           User name
           <input name="username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} required />

@@ -1,5 +1,5 @@
 // A real engine and server on loopback with an admin and a viewer signed in.
-import { createServer, type RunningServer } from '../../main/server/server.js';
+import { createServer, type RunningServer, type ServerOptions } from '../../main/server/server.js';
 import { withEngine } from './engine.js';
 
 export interface TestServer {
@@ -25,16 +25,17 @@ export function cookieFrom(res: Response): string {
   return set.split(';')[0] ?? '';
 }
 
-export async function startTestServer(opts: { staticDir?: string } = {}): Promise<TestServer> {
+export async function startTestServer(opts: { staticDir?: string; server?: Partial<ServerOptions> } = {}): Promise<TestServer> {
   const h = await withEngine();
-  const server = await createServer({ engine: h.engine, host: '127.0.0.1', port: 0, staticDir: opts.staticDir });
+  // tests sign in many times from one address: the per-network limit is raised so they test what they mean to
+  const server = await createServer({ engine: h.engine, host: '127.0.0.1', port: 0, staticDir: opts.staticDir, networkLimit: { maxFailures: 10_000, lockMs: 60_000, maxLockMs: 60_000 }, ...opts.server });
   const post = (path: string, body: unknown, cookie = '', headers: Record<string, string> = {}) =>
     fetch(`${server.url}${path}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}), ...headers },
       body: typeof body === 'string' ? body : JSON.stringify(body),
     });
-  const setup = await post('/api/auth/setup', { username: 'admin', password: ADMIN_PASSWORD });
+  const setup = await post('/api/auth/setup', { username: 'admin', password: ADMIN_PASSWORD, setupCode: server.setupCode });
   if (setup.status !== 200) throw new Error(`setup failed: ${setup.status} ${await setup.text()}`);
   const adminCookie = cookieFrom(setup);
   await h.engine.accounts.create('viewer', VIEWER_PASSWORD, 'viewer');

@@ -6,7 +6,9 @@ export const Password = z.string().min(10, 'at least 10 characters').max(256);
 export const UserRole = z.enum(['admin', 'viewer']);
 
 export const Credentials = z.object({ username: Username, password: z.string().min(1).max(256) }).strict();
-export const SetupInput = z.object({ username: Username, password: Password }).strict();
+/** The first admin needs the one-time code the server printed on its console: reaching the page first is not enough. */
+export const SetupCode = z.string().trim().min(1, 'the setup code the server printed when it started').max(64);
+export const SetupInput = z.object({ username: Username, password: Password, setupCode: SetupCode }).strict();
 
 export const User = z.object({ id: z.number().int(), username: z.string(), role: UserRole, createdAt: z.number().int() });
 export type User = z.infer<typeof User>;

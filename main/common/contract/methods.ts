@@ -90,6 +90,7 @@ export const methods = {
   'users.list': method({ input: empty, output: z.array(User), role: 'admin' }),
   'users.create': method({ input: z.object({ username: Username, password: Password, role: UserRole }).strict(), output: User, role: 'admin', audit: true }),
   'users.delete': method({ input: z.object({ id: z.number().int() }).strict(), output: z.object({ deleted: z.boolean() }), role: 'admin', audit: true }),
+  'users.setRole': method({ input: z.object({ id: z.number().int(), role: UserRole }).strict(), output: User, role: 'admin', audit: true }),
   'users.setPassword': method({ input: z.object({ id: z.number().int(), password: Password }).strict(), output: z.object({ ok: z.literal(true) }), role: 'admin', audit: true }),
 
   'audit.query': method({ input: AuditQuery, output: z.array(AuditEntry), role: 'admin' }),

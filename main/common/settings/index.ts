@@ -12,10 +12,16 @@ export const StorageSettings = z
   })
   .strict();
 
+/** A program on this machine: absolute, never a network (UNC) path, which Windows would fetch and run from another host. */
+export const LocalPath = z
+  .string()
+  .max(4096)
+  .refine((p) => p === '' || ((p.startsWith('/') || /^[a-zA-Z]:[\\/]/.test(p)) && !/^[\\/]{2}/.test(p)), 'an absolute path on this machine (not a network path)');
+
 export const FfmpegSettings = z
   .object({
-    ffmpegPath: z.string().max(4096).default('').describe('Path to ffmpeg; empty uses the system one or the bundled one'),
-    ffprobePath: z.string().max(4096).default('').describe('Path to ffprobe; empty uses the system one or the bundled one'),
+    ffmpegPath: LocalPath.default('').describe('Path to ffmpeg; empty uses the system one or the bundled one (set in the desktop app or with --ffmpeg, never over the network)'),
+    ffprobePath: LocalPath.default('').describe('Path to ffprobe; empty uses the system one or the bundled one (set in the desktop app or with --ffprobe, never over the network)'),
   })
   .strict();
 
@@ -35,6 +41,12 @@ export const GeneralSettings = z
   })
   .strict();
 
+export const AuditSettings = z
+  .object({
+    keepDays: z.number().int().min(30).max(36_500).default(730).describe('Days the audit log keeps its entries (pruning is itself logged and chained)'),
+  })
+  .strict();
+
 export const DesktopSettings = z
   .object({
     startAtLogin: z.boolean().default(false).describe('Start Porchlight when you log in'),
@@ -48,6 +60,7 @@ export const SETTINGS_SECTIONS = {
   ffmpeg: FfmpegSettings,
   detection: DetectionSettings,
   desktop: DesktopSettings,
+  audit: AuditSettings,
 } as const;
 
 export type SettingsSection = keyof typeof SETTINGS_SECTIONS;
@@ -59,6 +72,7 @@ export const AllSettings = z.object({
   ffmpeg: FfmpegSettings.prefault({}),
   detection: DetectionSettings.prefault({}),
   desktop: DesktopSettings.prefault({}),
+  audit: AuditSettings.prefault({}),
 });
 export type AllSettings = z.infer<typeof AllSettings>;
 export type SettingsOf<S extends SettingsSection> = z.infer<(typeof SETTINGS_SECTIONS)[S]>;

@@ -146,11 +146,18 @@ export function createApi(deps: ApiDeps): Implementation {
     'system.logs': ({ limit }) => recentLogs(limit),
 
     'settings.get': () => settings.all(),
-    'settings.set': ({ section, value }) => settings.set(section, value),
+    'settings.set': ({ section, value }, ctx) => {
+      // which program runs with the engine's rights is decided on this machine, never over the network
+      if (section === 'ffmpeg' && ctx.origin !== 'desktop') {
+        throw new ApiFailure('forbidden', "ffmpeg's location can be set only in the desktop app, or with --ffmpeg / --ffprobe where the server is started");
+      }
+      return settings.set(section, value);
+    },
 
     'users.list': () => deps.accounts.list(),
     'users.create': ({ username, password, role }) => deps.accounts.create(username, password, role),
     'users.delete': ({ id }) => ({ deleted: deps.accounts.delete(id) }),
+    'users.setRole': ({ id, role }) => deps.accounts.setRole(id, role),
     'users.setPassword': async ({ id, password }) => {
       await deps.accounts.setPassword(id, password);
       return { ok: true as const };

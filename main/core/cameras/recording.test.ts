@@ -77,7 +77,7 @@ describe('quota while recording', () => {
 describe('a hard kill of the engine', () => {
   it('leaves a sound database and at most the segment being written lost; the rest is indexed after restart', async () => {
     const tmp = makeTempDir();
-    const start = (): Promise<{ child: ChildProcess; url: string }> =>
+    const start = (): Promise<{ child: ChildProcess; url: string; setupCode: string | undefined }> =>
       new Promise((resolve, reject) => {
         const child = spawn(process.execPath, ['--import', 'tsx', 'main/server/cli.ts', 'serve', '--data', tmp.dir, '--port', '0'], {
           stdio: ['ignore', 'pipe', 'pipe'],
@@ -90,7 +90,7 @@ describe('a hard kill of the engine', () => {
           const m = /listening on (http\S+)/.exec(out);
           if (m?.[1]) {
             clearTimeout(timer);
-            resolve({ child, url: m[1] });
+            resolve({ child, url: m[1], setupCode: /Setup code: (\S+)/.exec(out)?.[1] });
           }
         });
         child.stderr!.resume();
@@ -105,7 +105,7 @@ describe('a hard kill of the engine', () => {
     };
     try {
       const first = await start();
-      const setup = await fetch(`${first.url}/api/auth/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'a long admin password' }) });
+      const setup = await fetch(`${first.url}/api/auth/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'a long admin password', setupCode: first.setupCode }) });
       const cookie = (setup.headers.get('set-cookie') ?? '').split(';')[0]!;
       const add = await fetch(`${first.url}/api/rpc/cameras.upsert`, {
         method: 'POST',

@@ -1,6 +1,7 @@
 // ffprobe as a function: JSON facts about a file or a stream, or a coded failure with the scrubbed stderr.
 import { locateFfmpeg } from './locate.js';
 import { ffmpegMajorVersion, runFfmpeg, socketTimeoutArgs } from './process.js';
+import { protocolArgs } from './protocols.js';
 
 export interface ProbeStreamInfo {
   index: number;
@@ -39,7 +40,7 @@ export async function ffprobeJson(target: string, opts: FfprobeOptions = {}): Pr
   const isNetwork = /^[a-z][a-z0-9+.-]*:\/\//i.test(target);
   // The socket timeout fires a little before the overall one, so ffprobe can say what it was waiting for.
   const netArgs = isNetwork ? socketTimeoutArgs(target, await ffmpegMajorVersion(bin), Math.max(1000, timeoutMs - 1500)) : [];
-  const args = ['-hide_banner', '-v', 'error', ...netArgs, ...(opts.inputArgs ?? []), '-show_streams', '-show_format', '-of', 'json', '-i', target];
+  const args = ['-hide_banner', '-v', 'error', ...protocolArgs(target), ...netArgs, ...(opts.inputArgs ?? []), '-show_streams', '-show_format', '-of', 'json', '-i', target];
   const r = await runFfmpeg(bin, args, { timeoutMs, maxBytes: 4 * 1024 * 1024 });
   if (r.timedOut) return { ok: false, code: 'timeout', message: `no answer within ${Math.round(timeoutMs / 1000)} s`, stderr: r.stderr };
   if (r.exit.code !== 0) return { ok: false, code: 'failed', message: r.stderr.at(-1) ?? `ffprobe exited with ${r.exit.code ?? r.exit.signal}`, stderr: r.stderr };

@@ -1,5 +1,6 @@
 // Builds the one ffmpeg command per camera connection: record, detect frames and live fMP4 fanned out from one input.
 import type { IngestConfig } from './types.js';
+import { protocolArgs } from '../ffmpeg/protocols.js';
 import { segmentTemplate } from './segments.js';
 
 /** Extra pipe fds (fd 3 onwards) and what ffmpeg writes to each. */
@@ -18,6 +19,7 @@ export function needsConnection(cfg: IngestConfig, liveViewers: number): boolean
 export function buildIngestArgs(cfg: IngestConfig, opts: { socketArgs: string[]; liveOn: boolean }): string[] {
   const args = ['-hide_banner', '-nostdin', '-loglevel', 'warning', '-nostats', '-progress', `pipe:${FD.progress}`];
   if (isRtsp(cfg.url)) args.push('-rtsp_transport', 'tcp');
+  args.push(...protocolArgs(cfg.url));
   if (cfg.loopFile) args.push('-re', '-stream_loop', '-1', '-i', cfg.url);
   else args.push(...opts.socketArgs, '-i', cfg.url);
 

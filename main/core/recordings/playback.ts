@@ -29,7 +29,7 @@ export function playbackPlan(segments: readonly SegmentDto[], from: number, to: 
  * Plays `files` from `from` (epoch ms): the first file gets an inpoint, so the stream itself starts at that moment
  * (at the keyframe before it, stream copy cannot start elsewhere) and the player never has to seek ahead of its data.
  */
-export function startPlayback(ffmpeg: string, files: { path: string; start: number; end: number }[], from?: number): PlaybackStream {
+export function startPlayback(ffmpeg: string, files: { path: string; start: number; end: number }[], from?: number, onExit?: () => void): PlaybackStream {
   const first = files[0];
   if (!first) throw new Error('no segments to play');
   const offset = from === undefined ? 0 : Math.max(0, Math.min(first.end - first.start, from - first.start)) / 1000;
@@ -40,6 +40,8 @@ export function startPlayback(ffmpeg: string, files: { path: string; start: numb
   const args = [
     '-hide_banner',
     '-loglevel', 'error',
+    // the list and the segments are local files: no other protocol may be opened through them
+    '-protocol_whitelist', 'file',
     '-f', 'concat',
     '-safe', '0',
     '-i', list,
@@ -51,7 +53,10 @@ export function startPlayback(ffmpeg: string, files: { path: string; start: numb
     'pipe:1',
   ];
   const proc: FfmpegProcess = spawnFfmpeg(ffmpeg, args, { label: 'playback' });
-  const cleanup = (): void => rmSync(dir, { recursive: true, force: true });
+  const cleanup = (): void => {
+    rmSync(dir, { recursive: true, force: true });
+    onExit?.();
+  };
   void proc.exited.then(cleanup, cleanup);
   const last = files.at(-1) ?? first;
   return {

@@ -4,6 +4,7 @@ import { CameraId } from '../../common/contract/index.js';
 import type { SettingsStore } from '../config/index.js';
 import { locateFfmpeg } from '../ffmpeg/locate.js';
 import { spawnFfmpeg } from '../ffmpeg/process.js';
+import { requestSlots } from '../ffmpeg/slots.js';
 import type { SegmentIndex } from './index.js';
 import type { MediaStore } from './media-store.js';
 import { playbackPlan, startPlayback, type PlaybackStream } from './playback.js';
@@ -16,10 +17,12 @@ export interface RecordedMediaDeps {
 
 export interface Refusal {
   ok: false;
-  status: 400 | 404;
-  code: 'invalid_input' | 'not_found';
+  status: 400 | 404 | 503;
+  code: 'invalid_input' | 'not_found' | 'unavailable';
   message: string;
 }
+
+const BUSY: Refusal = { ok: false, status: 503, code: 'unavailable', message: 'Too many recordings are being read at once; try again in a moment' };
 
 /** One request plays at most this much; the player asks for more as it goes. */
 export const MAX_PLAY_MS = 3600_000;
@@ -39,6 +42,8 @@ export function openPlayback(
   deps: RecordedMediaDeps,
   camera: string,
   query: Record<string, unknown>,
+  /** Aborted when the client goes away: registered before ffmpeg starts, so no process outlives its request. */
+  signal?: AbortSignal,
 ): { ok: true; cameraId: string; start: number; end: number; play: PlaybackStream } | Refusal {
   const id = CameraId.safeParse(camera);
   const q = PlayQuery.safeParse(query);
@@ -49,31 +54,53 @@ export function openPlayback(
     return path ? [{ path, start: s.start, end: s.end }] : [];
   });
   if (files.length === 0) return refuse(404, 'Nothing was recorded at that time');
-  return { ok: true, cameraId: id.data, start: q.data.start, end, play: startPlayback(ffmpegOf(deps.settings), files, q.data.start) };
+  if (signal?.aborted) return refuse(400, 'The request was cancelled');
+  const release = requestSlots.tryTake();
+  if (!release) return BUSY;
+  let play: PlaybackStream;
+  try {
+    play = startPlayback(ffmpegOf(deps.settings), files, q.data.start, release);
+  } catch (err) {
+    release();
+    throw err;
+  }
+  signal?.addEventListener('abort', () => play.stop(), { once: true });
+  return { ok: true, cameraId: id.data, start: q.data.start, end, play };
 }
 
 /** `/media/frame/<camera>?t=<ms>`: one small JPEG from the recording at that moment (timeline hover). */
-export async function recordedFrame(deps: RecordedMediaDeps, camera: string, query: Record<string, unknown>): Promise<{ ok: true; jpeg: Buffer } | Refusal> {
+export async function recordedFrame(deps: RecordedMediaDeps, camera: string, query: Record<string, unknown>, signal?: AbortSignal): Promise<{ ok: true; jpeg: Buffer } | Refusal> {
   const id = CameraId.safeParse(camera);
   const q = FrameQuery.safeParse(query);
   if (!id.success || !q.success) return refuse(400, 'use /media/frame/<camera>?t=<epoch ms>');
   const seg = deps.segments.segments(id.data, q.data.t, q.data.t + 1)[0];
   const path = seg ? deps.media.resolve('recordings', seg.url) : null;
   if (!seg || !path) return refuse(404, 'Nothing was recorded at that time');
-  const jpeg = await grabFrame(ffmpegOf(deps.settings), path, Math.max(0, (q.data.t - seg.start) / 1000).toFixed(2));
-  return jpeg ? { ok: true, jpeg } : refuse(404, 'No picture at that time');
+  if (signal?.aborted) return refuse(400, 'The request was cancelled');
+  const release = requestSlots.tryTake();
+  if (!release) return BUSY;
+  try {
+    const jpeg = await grabFrame(ffmpegOf(deps.settings), path, Math.max(0, (q.data.t - seg.start) / 1000).toFixed(2), signal);
+    return jpeg ? { ok: true, jpeg } : refuse(404, 'No picture at that time');
+  } finally {
+    release();
+  }
 }
 
 /** A recorded moment never changes. */
 export const FRAME_CACHE = 'private, max-age=86400, immutable';
 
-async function grabFrame(ffmpeg: string, path: string, offset: string): Promise<Buffer | null> {
-  const proc = spawnFfmpeg(ffmpeg, ['-hide_banner', '-loglevel', 'error', '-ss', offset, '-i', path, '-frames:v', '1', '-vf', 'scale=240:-2', '-f', 'mjpeg', 'pipe:1'], { label: 'frame' });
+async function grabFrame(ffmpeg: string, path: string, offset: string, signal?: AbortSignal): Promise<Buffer | null> {
+  const args = ['-hide_banner', '-loglevel', 'error', '-protocol_whitelist', 'file', '-ss', offset, '-i', path, '-frames:v', '1', '-vf', 'scale=240:-2', '-f', 'mjpeg', 'pipe:1'];
+  const proc = spawnFfmpeg(ffmpeg, args, { label: 'frame' });
+  const stop = (): void => void proc.stop(500);
+  signal?.addEventListener('abort', stop, { once: true });
   const chunks: Buffer[] = [];
   proc.stdout.on('data', (c: Buffer) => chunks.push(c));
-  const timer = setTimeout(() => void proc.stop(500), 5000);
+  const timer = setTimeout(stop, 5000);
   const exit = await proc.exited;
   clearTimeout(timer);
+  signal?.removeEventListener('abort', stop);
   return exit.code === 0 && chunks.length ? Buffer.concat(chunks) : null;
 }
 

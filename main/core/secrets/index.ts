@@ -1,5 +1,5 @@
 // Credentials at rest (camera passwords, webhook secrets, MQTT passwords): AES-256-GCM under a key the host provides.
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -9,6 +9,8 @@ export interface SecretBox {
   seal(plain: string): string;
   /** Opens a sealed value; a value that was never sealed (older rows) is returned as it is. */
   open(stored: string): string;
+  /** A key for another purpose (the audit log's MAC), derived from the same secret; never stored anywhere. */
+  deriveKey(purpose: string): Buffer;
 }
 
 export function isSealed(value: string): boolean {
@@ -25,6 +27,10 @@ export class AesGcmBox implements SecretBox {
     const cipher = createCipheriv('aes-256-gcm', this.key, iv);
     const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
     return PREFIX + Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url');
+  }
+
+  deriveKey(purpose: string): Buffer {
+    return Buffer.from(hkdfSync('sha256', this.key, Buffer.alloc(0), `porchlight ${purpose}`, 32));
   }
 
   open(stored: string): string {
