@@ -17,6 +17,7 @@ export interface AuthOptions {
   /** The code printed at first start; undefined once set up (then setup is refused anyway). */
   setupCode: () => string | undefined;
   networkLimit?: LockoutPolicy;
+  loginsPerMinute: number;
 }
 
 function fail(reply: FastifyReply, status: number, code: string, message: string) {
@@ -54,7 +55,7 @@ export function registerAuth(app: FastifyInstance, engine: Engine, opts: AuthOpt
     user: req.user ? { username: req.user.username, role: req.user.role } : null,
   }));
 
-  app.post(AUTH_ROUTES.setup, { config: { access: 'public', rateLimit: { max: 20, timeWindow: 60_000 } } }, async (req, reply) => {
+  app.post(AUTH_ROUTES.setup, { config: { access: 'public', rateLimit: { max: opts.loginsPerMinute, timeWindow: 60_000 } } }, async (req, reply) => {
     const parsed = SetupInput.safeParse(req.body);
     if (!parsed.success) return fail(reply, 400, 'invalid_input', describeIssues(parsed.error));
     if (accounts.isSetUp()) return fail(reply, 403, 'forbidden', 'Porchlight is already set up; sign in instead');
@@ -79,7 +80,7 @@ export function registerAuth(app: FastifyInstance, engine: Engine, opts: AuthOpt
     return { ok: true, value: { username: user.username, role: user.role } };
   });
 
-  app.post(AUTH_ROUTES.login, { config: { access: 'public', rateLimit: { max: 60, timeWindow: 60_000 } } }, async (req, reply) => {
+  app.post(AUTH_ROUTES.login, { config: { access: 'public', rateLimit: { max: opts.loginsPerMinute, timeWindow: 60_000 } } }, async (req, reply) => {
     const parsed = Credentials.safeParse(req.body);
     if (!parsed.success) return fail(reply, 400, 'invalid_input', describeIssues(parsed.error));
     const { username } = parsed.data;

@@ -56,6 +56,8 @@ export interface ServerOptions {
   setupCode?: string;
   /** Failed sign-ins per client network before it waits (tests raise it). */
   networkLimit?: LockoutPolicy;
+  /** Sign-in and setup requests per client network per minute, right or wrong (each costs a 32 MiB scrypt). */
+  loginsPerMinute?: number;
   maxConnections?: number;
 }
 
@@ -149,6 +151,7 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
     secureCookies: Boolean(opts.tls),
     setupCode: () => (engine.accounts.isSetUp() ? (setupCode = undefined) : setupCode),
     networkLimit: opts.networkLimit,
+    loginsPerMinute: opts.loginsPerMinute ?? 60,
   });
 
   registerMediaRoutes(app, engine);
