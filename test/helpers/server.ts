@@ -25,8 +25,8 @@ export function cookieFrom(res: Response): string {
   return set.split(';')[0] ?? '';
 }
 
-export async function startTestServer(opts: { staticDir?: string; server?: Partial<ServerOptions> } = {}): Promise<TestServer> {
-  const h = await withEngine();
+export async function startTestServer(opts: { staticDir?: string; server?: Partial<ServerOptions>; engine?: Parameters<typeof withEngine>[0] } = {}): Promise<TestServer> {
+  const h = await withEngine(opts.engine);
   // tests sign in many times from one address: the per-network limit is raised so they test what they mean to
   const server = await createServer({ engine: h.engine, host: '127.0.0.1', port: 0, staticDir: opts.staticDir, networkLimit: { maxFailures: 10_000, lockMs: 60_000, maxLockMs: 60_000 }, loginsPerMinute: 10_000, ...opts.server });
   const post = (path: string, body: unknown, cookie = '', headers: Record<string, string> = {}) =>

@@ -1,7 +1,8 @@
 // Camera rows and their streams in SQLite, validated on the way in and on the way out.
 import { randomBytes } from 'node:crypto';
 import { ApiFailure, Camera, CameraInput, NO_MASKS, type CameraStream } from '../../common/contract/index.js';
-import { hasCredentials, restorePassword } from '../../common/urls.js';
+import { rememberSecret } from '../../common/redact.js';
+import { credentialsOf, CredentialsNeeded, hasCredentials, hostOf, restorePassword } from '../../common/urls.js';
 import type { SecretBox } from '../secrets/index.js';
 import type { Database } from '../storage/database.js';
 import { sql } from '../storage/sql.js';
@@ -29,6 +30,16 @@ interface StreamRow {
   roles: string;
 }
 
+/** A masked URL gets its stored credentials back, or a plain error when its address changed. */
+function keptCredentials(incoming: string, stored: string | undefined): string {
+  try {
+    return restorePassword(incoming, stored);
+  } catch (err) {
+    if (err instanceof CredentialsNeeded) throw new ApiFailure('invalid_input', `streams: ${err.message}`);
+    throw err;
+  }
+}
+
 const DEFAULT_DETECT = { enabled: true, width: 640, height: 360, fps: 5 };
 
 /** A readable, filesystem-safe id from the name, made unique with a short random tail. */
@@ -54,7 +65,10 @@ export class CameraRepository {
   }
 
   private readUrl(stored: string): string {
-    return this.secrets ? this.secrets.open(stored) : stored;
+    const url = this.secrets ? this.secrets.open(stored) : stored;
+    // whatever this URL's credentials are, no log line or message will show them
+    for (const c of credentialsOf(url)) rememberSecret(c);
+    return url;
   }
 
   list(): Camera[] {
@@ -91,10 +105,12 @@ export class CameraRepository {
       const onvif = data.onvif === undefined ? (existing?.onvif ?? null) : data.onvif;
       const zones = data.zones ?? existing?.zones ?? [];
       const masks = data.masks ?? existing?.masks ?? NO_MASKS;
-      const streams: CameraStream[] = data.streams.map((s) => ({
-        ...s,
-        url: restorePassword(s.url, existing?.streams.find((o) => o.name === s.name)?.url),
-      }));
+      const streams: CameraStream[] = data.streams.map((s) => ({ ...s, url: keptCredentials(s.url, existing?.streams.find((o) => o.name === s.name)?.url) }));
+      // PTZ sends the stream's credentials to the ONVIF address: a new address needs them typed again
+      const restored = streams.some((s, i) => s.url !== data.streams[i]?.url);
+      if (restored && onvif && existing?.onvif && hostOf(onvif.xaddr) !== hostOf(existing.onvif.xaddr)) {
+        throw new ApiFailure('invalid_input', 'The ONVIF address changed: type the camera password again (a kept password is only sent to the device it belongs to)');
+      }
       this.db.run(sql`
         INSERT INTO cameras (id, name, enabled, record_mode, detect_enabled, detect_width, detect_height, detect_fps, onvif, zones, masks, created_at, updated_at)
         VALUES (${id}, ${data.name}, ${data.enabled}, ${data.recordMode}, ${detect.enabled}, ${detect.width}, ${detect.height}, ${detect.fps},

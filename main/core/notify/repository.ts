@@ -3,6 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { ApiFailure } from '../../common/contract/index.js';
 import { SECRET_MASK, SinkConfig, SinkInput, type SinkView } from '../../common/contract/rules.js';
 import { createLogger } from '../log/index.js';
+import { rememberSecret } from '../../common/redact.js';
+import { hostOf } from '../../common/urls.js';
 import type { SecretBox } from '../secrets/index.js';
 import type { Database } from '../storage/database.js';
 import { sql } from '../storage/sql.js';
@@ -28,6 +30,13 @@ function secretOf(c: SinkConfig): string | null {
 function withoutSecret(c: SinkConfig): Record<string, unknown> {
   const { secret: _s, password: _p, ...rest } = c as SinkConfig & { secret?: string; password?: string };
   return rest;
+}
+
+/** A kept secret is only ever sent to the host it was entered for: a new host needs it typed again. */
+function requireSameHost(url: string, storedUrl: string, what: string): void {
+  if (hostOf(url) !== hostOf(storedUrl)) {
+    throw new ApiFailure('invalid_input', `${what}: the address changed, so type the ${what} again (a kept ${what} is only sent where it was entered for)`);
+  }
 }
 
 /** Secrets never leave the engine: outputs carry the mask. */
@@ -65,6 +74,7 @@ export class SinkRepository {
   private fromRow(r: SinkRow): SinkConfig | undefined {
     const raw = { ...(JSON.parse(r.config) as object), id: r.id, kind: r.kind, name: r.name, enabled: r.enabled === 1 };
     const secret = r.secret !== null && this.secrets ? this.secrets.open(r.secret) : r.secret;
+    rememberSecret(secret);
     const withSecret = r.kind === 'webhook' ? { ...raw, secret: secret ?? '' } : secret !== null ? { ...raw, password: secret } : raw;
     const parsed = SinkConfig.safeParse(withSecret);
     if (!parsed.success) {
@@ -84,11 +94,13 @@ export class SinkRepository {
     let config: SinkConfig;
     if (p.kind === 'webhook') {
       const keep = p.secret === undefined || p.secret === SECRET_MASK;
+      if (keep && stored?.kind === 'webhook') requireSameHost(p.url, stored.url, 'secret');
       const secret = keep ? (stored?.kind === 'webhook' ? stored.secret : undefined) : p.secret;
       if (!secret) throw new ApiFailure('invalid_input', 'secret: a new webhook needs a shared secret of at least 16 characters');
       config = { ...p, id, secret };
     } else {
       const keep = p.password === undefined || p.password === SECRET_MASK;
+      if (keep && stored?.kind === 'mqtt' && stored.password) requireSameHost(p.url, stored.url, 'password');
       const password = keep ? (stored?.kind === 'mqtt' ? stored.password : undefined) : p.password;
       const { password: _p, ...rest } = p;
       config = password ? { ...rest, id, password } : { ...rest, id };
