@@ -28,7 +28,7 @@ describe('electron-builder config', () => {
 
   it('sets the fuses, unpacks native modules, hardens macOS and publishes nowhere', () => {
     expect(config.electronFuses).toMatchObject({ runAsNode: false, enableCookieEncryption: true, enableEmbeddedAsarIntegrityValidation: true, onlyLoadAppFromAsar: true });
-    for (const m of ['better-sqlite3', 'onnxruntime-node', '@ffmpeg-installer']) expect(config.asarUnpack.some((p) => p.includes(m))).toBe(true);
+    for (const m of ['better-sqlite3', 'onnxruntime-node']) expect(config.asarUnpack.some((p) => p.includes(m))).toBe(true);
     expect(config.mac.hardenedRuntime).toBe(true);
     expect(config.publish).toBeNull();
   });

@@ -94,11 +94,12 @@ export async function startDesktop(electron: ElectronModule, opts: DesktopOption
   const handler = createAppProtocolHandler({
     ui: opts.uiDir ?? join(APP_ROOT, 'dist', 'renderer'),
     media: { recordings: join(dataDir, 'recordings'), snapshots: join(dataDir, 'snapshots'), exports: join(dataDir, 'exports') },
+    onRead: (kind, path) => engine.audit.recordRead({ actor: 'desktop', action: kind === 'exports' ? 'exports.download' : `${kind}.read`, target: path, origin: 'desktop' }),
     recorded: {
       segments: engine.segments,
       media: engine.media,
       settings: engine.settings,
-      onPlay: (cameraId, start, end) => engine.audit.record({ actor: 'desktop', action: 'recordings.play', target: cameraId, origin: 'desktop', ok: true, details: { start, end } }),
+      onPlay: (cameraId, start, end) => engine.audit.recordRead({ actor: 'desktop', action: 'recordings.play', target: cameraId, origin: 'desktop', details: { start, end } }),
     },
   });
   electron.protocol.handle(APP_SCHEME, (request) => handler(request));

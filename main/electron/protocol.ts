@@ -10,6 +10,8 @@ export interface ProtocolRoots {
   ui: string;
   /** Media folders by URL prefix, e.g. { recordings: '<data>/recordings', snapshots: ..., exports: ... }. */
   media: Record<string, string>;
+  /** Every read of a media file (the audit log records who watched what). */
+  onRead?: (kind: string, path: string) => void;
   /** Media made on request (`/media/play/...`, `/media/frame/...`), the same code the HTTP server runs. */
   recorded?: RecordedMediaDeps & { onPlay?: (cameraId: string, start: number, end: number) => void };
 }
@@ -31,14 +33,13 @@ async function recordedResponse(deps: NonNullable<ProtocolRoots['recorded']>, ki
   }
   const query = Object.fromEntries(url.searchParams);
   if (kind === 'frame') {
-    const r = await recordedFrame(deps, camera, query);
+    const r = await recordedFrame(deps, camera, query, request.signal);
     return r.ok ? new Response(new Uint8Array(r.jpeg), { status: 200, headers: { 'content-type': 'image/jpeg', 'cache-control': FRAME_CACHE } }) : refusal(r);
   }
-  const r = openPlayback(deps, camera, query);
+  const r = openPlayback(deps, camera, query, request.signal);
   if (!r.ok) return refusal(r);
   deps.onPlay?.(r.cameraId, r.start, r.end);
-  // the player going away (seek, close) cancels the body or aborts the request: ffmpeg stops either way
-  request.signal.addEventListener('abort', () => r.play.stop(), { once: true });
+  // the player going away (seek, close) cancels the body or aborts the request (the signal openPlayback took): ffmpeg stops either way
   const reader = (Readable.toWeb(r.play.stream) as ReadableStream<Uint8Array>).getReader();
   const body = new ReadableStream<Uint8Array>({
     pull: async (controller) => {
@@ -86,6 +87,7 @@ export function createAppProtocolHandler(roots: ProtocolRoots): (request: Reques
       const root = roots.media[media[1] ?? ''];
       const file = root ? resolveInside(root, media[2] ?? '') : null;
       if (!file) return textResponse(404, 'not found');
+      roots.onRead?.(media[1] ?? '', media[2] ?? '');
       return fileResponse(file, rangeHeader, 'private, max-age=3600');
     }
     if (path.startsWith('/media/')) return textResponse(404, 'not found');

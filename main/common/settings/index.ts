@@ -20,8 +20,8 @@ export const LocalPath = z
 
 export const FfmpegSettings = z
   .object({
-    ffmpegPath: LocalPath.default('').describe('Path to ffmpeg; empty uses the system one or the bundled one (set in the desktop app or with --ffmpeg, never over the network)'),
-    ffprobePath: LocalPath.default('').describe('Path to ffprobe; empty uses the system one or the bundled one (set in the desktop app or with --ffprobe, never over the network)'),
+    ffmpegPath: LocalPath.default('').describe('Path to ffmpeg; empty finds the system one (set in the desktop app or with --ffmpeg, never over the network)'),
+    ffprobePath: LocalPath.default('').describe('Path to ffprobe; empty finds the system one (set in the desktop app or with --ffprobe, never over the network)'),
   })
   .strict();
 
