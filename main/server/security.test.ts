@@ -186,6 +186,31 @@ describe('the gate, attacked from the route table', () => {
     await inBatches(cases, async ({ r, cookie }) => expectRefused(await requestFor(r, concrete(r), { cookie }), `${r.method} ${r.url} cookie ${cookie.slice(0, 30)}`));
   });
 
+  it('never lets the network choose the program the engine runs', async () => {
+    for (const value of [{ ffmpegPath: '/tmp/evil', ffprobePath: '/tmp/evil' }, { ffmpegPath: '\\\\attacker\\share\\ffmpeg.exe', ffprobePath: '' }]) {
+      const res = await t.rpc('settings.set', { section: 'ffmpeg', value });
+      expect(res.status, JSON.stringify(value)).toBeGreaterThanOrEqual(400);
+    }
+    expect(t.h.engine.settings.get('ffmpeg')).toEqual({ ffmpegPath: '', ffprobePath: '' });
+  });
+
+  it('caps the ffmpeg processes requests start, and each one ends with its client', async () => {
+    const rpc = t.server.routes.find((r) => r.url === '/media/play/:cameraId')!;
+    // clients that ask for playback and never read it
+    const held = Array.from({ length: requestSlots.max + 4 }, () => {
+      const sock = connect(port, '127.0.0.1');
+      const first = new Promise<string>((resolveFirst) => sock.once('data', (d: Buffer) => resolveFirst(d.toString('latin1'))));
+      sock.on('error', () => undefined);
+      sock.write(`GET ${concrete(rpc)} HTTP/1.1\r\nhost: 127.0.0.1:${port}\r\ncookie: ${t.viewerCookie}\r\n\r\n`);
+      return { sock, first };
+    });
+    const answers = await Promise.all(held.map((h) => h.first));
+    const statuses = answers.map((a) => Number(/^HTTP\/1\.1 (\d{3})/.exec(a)?.[1] ?? 0));
+    expect(statuses.filter((st) => st === 200).length).toBeLessThanOrEqual(requestSlots.max);
+    expect(statuses.filter((st) => st === 503).length).toBeGreaterThanOrEqual(4);
+    for (const h of held) h.sock.destroy();
+  });
+
   it('leaves no ffmpeg process behind', async () => {
     // playback requests from the positive check above end with their connection
     for (let i = 0; i < 100 && requestSlots.inUse > 0; i++) await new Promise((r) => setTimeout(r, 100));
