@@ -130,9 +130,10 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
     return reply.status(500).send(errorReply({ code: 'internal', message: 'The server failed to handle the request' }));
   });
 
+  let registeringUi = false;
   app.addHook('onRoute', (r) => {
+    if (registeringUi) r.config = { ...(r.config as object), access: 'public' };
     const websocket = (r as { websocket?: boolean }).websocket === true;
-    // read when asked: hooks of an inner scope (the UI's files) set their access after this one ran
     const accessNow = (): Access | undefined => (r.config as { access?: Access } | undefined)?.access;
     for (const method of [r.method].flat()) {
       if (method !== 'HEAD') routes.push({ method, url: r.url, websocket, get access() { return accessNow(); } });
@@ -172,13 +173,11 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
   const notFound = (req: FastifyRequest) => errorReply({ code: 'not_found', message: `No route ${req.method} ${(normalisedPath(req.url) ?? '').slice(0, 200)}` });
   if (opts.staticDir && existsSync(opts.staticDir)) {
     const root = opts.staticDir;
-    // the UI's files are public (they hold no data); the plugin's own routes get that access in their own scope
-    await app.register(async (scope) => {
-      scope.addHook('onRoute', (r) => {
-        r.config = { ...(r.config as object), access: 'public' };
-      });
-      await scope.register(fastifyStatic, { root, index: 'index.html', wildcard: false });
-    });
+    // the UI's files are public (they hold no data): the routes the plugin adds while it registers get that access
+    registeringUi = true;
+    await app.register(fastifyStatic, { root, index: 'index.html', wildcard: false });
+    await app.after();
+    registeringUi = false;
     // client-side routes fall back to the app shell; paths that hold data never do
     app.setNotFoundHandler((req, reply) => {
       const path = normalisedPath(req.url);
