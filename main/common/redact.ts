@@ -33,37 +33,52 @@ export function rememberSecret(secret: string | null | undefined): void {
   for (const s of spellings(secret)) known.add(s);
 }
 
+const SCHEME_CHAR = /[a-z0-9+.-]/i;
+
+/** Where each `scheme://` starts and its authority begins; one pass, linear in the text (no backtracking regex). */
+function schemeStarts(text: string): [number, number][] {
+  const out: [number, number][] = [];
+  for (let at = text.indexOf('://'); at >= 0; at = text.indexOf('://', at + 3)) {
+    let s = at;
+    // a scheme is at most 32 characters and starts with a letter
+    while (s > 0 && at - s < 32 && SCHEME_CHAR.test(text[s - 1]!)) s--;
+    while (s < at && !/[a-z]/i.test(text[s]!)) s++;
+    if (s < at) out.push([s, at + 3]);
+  }
+  return out;
+}
+
 /** The credential parts of a URL string, whether or not a URL parser accepts it (passwords with spaces, quotes, @ or %). */
 function maskUrlText(text: string): string {
+  const starts = schemeStarts(text);
+  if (starts.length === 0) return maskQueryText(text);
   let out = '';
   let i = 0;
-  const scheme = /[a-z][a-z0-9+.-]*:\/\//gi;
-  let m: RegExpExecArray | null;
-  while ((m = scheme.exec(text))) {
-    const authStart = m.index + m[0].length;
-    // the authority ends at the first / ? # after the last @ that comes before the next scheme or line end
-    const nextScheme = text.slice(authStart).search(/[a-z][a-z0-9+.-]*:\/\//i);
-    const lineEnd = text.slice(authStart).search(/[\r\n]/);
-    const limits = [nextScheme, lineEnd].filter((n) => n >= 0);
-    const end = limits.length ? authStart + Math.min(...limits) : text.length;
-    const region = text.slice(authStart, end);
+  starts.forEach(([start, authStart], k) => {
+    if (start < i) return;
+    // the URL runs to the next scheme or the end of its line
+    let end = k + 1 < starts.length ? starts[k + 1]![0] : text.length;
+    let region = text.slice(authStart, end);
+    const lineEnd = region.search(/[\r\n]/);
+    if (lineEnd >= 0) {
+      region = region.slice(0, lineEnd);
+      end = authStart + lineEnd;
+    }
     const firstAt = region.indexOf('@');
     const firstSlash = region.indexOf('/');
     // user information exists when an @ comes before the path, or a user:pass part holds a raw slash
     const hasUserinfo = firstAt >= 0 && (firstSlash < 0 || firstAt < firstSlash || region.slice(0, firstSlash).includes(':'));
     out += text.slice(i, authStart);
     i = authStart;
-    if (hasUserinfo) {
-      // it ends at the last @ before the path that follows the first @ (passwords may hold @ themselves)
-      const pathAfter = region.indexOf('/', firstAt);
-      const at = region.lastIndexOf('@', pathAfter < 0 ? region.length : pathAfter);
-      const userinfo = region.slice(0, at);
-      const colon = userinfo.indexOf(':');
-      out += colon >= 0 ? `${userinfo.slice(0, colon)}:${MASK}@` : `${MASK}@`;
-      i = authStart + at + 1;
-    }
-    scheme.lastIndex = Math.max(i, authStart);
-  }
+    if (!hasUserinfo) return;
+    // it ends at the last @ before the path that follows the first @ (passwords may hold @ themselves)
+    const pathAfter = region.indexOf('/', firstAt);
+    const at = region.lastIndexOf('@', pathAfter < 0 ? region.length : pathAfter);
+    const userinfo = region.slice(0, at);
+    const colon = userinfo.indexOf(':');
+    out += colon >= 0 ? `${userinfo.slice(0, colon)}:${MASK}@` : `${MASK}@`;
+    i = authStart + at + 1;
+  });
   out += text.slice(i);
   return maskQueryText(out);
 }

@@ -37,4 +37,13 @@ describe('logging', () => {
     expect(redactSecrets('see http://u:p@h/x and rtsps://only-user@h:1/y')).toBe('see http://u:***@h/x and rtsps://***@h:1/y');
     expect(redactSecrets('rtsp://cam.local/stream')).toBe('rtsp://cam.local/stream');
   });
+
+  it('redacts hostile and huge texts in one pass (the test timeout is the hang guard)', () => {
+    const inputs = ['A'.repeat(1_000_000), 'x://'.repeat(200_000), 'rtsp://a:b@'.repeat(50_000), `${'a'.repeat(31)}://`.repeat(30_000), '?password='.repeat(100_000)];
+    for (const text of inputs) {
+      const out = redactSecrets(text);
+      expect(out.length).toBeGreaterThan(0);
+      expect(out).not.toMatch(/a:b@/);
+    }
+  });
 });
