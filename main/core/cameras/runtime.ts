@@ -185,6 +185,9 @@ export class CameraRuntime {
       this.deps.bus.publish('camera.state', { cameraId: cam.id, state: 'disabled', since: Date.now() });
     }
     await this.supervisor.apply(configs);
+    // a deleted camera's feed goes; a disabled one keeps its feed, so open live views resume when it is enabled
+    const known = new Set(this.deps.cameras.list().map((c) => c.id));
+    for (const id of this.supervisor.feedIds()) if (!known.has(id)) this.supervisor.dropFeed(id);
     const stationaryMaxMs = this.deps.settings.get('detection').stationaryMaxMinutes * 60_000;
     for (const cam of cams) {
       if (!wanted.has(cam.id)) continue;

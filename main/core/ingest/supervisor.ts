@@ -10,8 +10,9 @@ export interface IngestSupervisorOptions extends IngestCallbacks, IngestTuning {
 
 export class IngestSupervisor {
   private readonly cameras = new Map<string, CameraIngest>();
-  // one feed per configured camera, kept across restarts so subscribers never see the process change
+  // one feed per camera, kept across restarts and while disabled, so subscribers never see the process change
   private readonly feeds = new Map<string, CameraFeed>();
+  private readonly configured = new Set<string>();
   private stopped = false;
 
   constructor(private readonly opts: IngestSupervisorOptions = {}) {}
@@ -20,6 +21,8 @@ export class IngestSupervisor {
   async apply(configs: readonly IngestConfig[]): Promise<void> {
     if (this.stopped) return;
     const wanted = new Map(configs.map((c) => [c.cameraId, c]));
+    this.configured.clear();
+    for (const id of wanted.keys()) this.configured.add(id);
     const stops: Promise<void>[] = [];
     for (const [id, cam] of this.cameras) {
       const next = wanted.get(id);
@@ -27,7 +30,6 @@ export class IngestSupervisor {
       this.cameras.delete(id);
       const feed = this.feeds.get(id);
       feed?.detach(cam);
-      if (!next) this.feeds.delete(id);
       stops.push(cam.stop());
     }
     await Promise.all(stops);
@@ -50,7 +52,7 @@ export class IngestSupervisor {
 
   /**
    * The camera's stable feed (frames and live video across restarts); made on first ask, so a subscriber may
-   * come before the process. Dropped when the camera leaves the config.
+   * come before the process. Kept while the camera is stopped; `dropFeed` when it is deleted.
    */
   feed(cameraId: string): CameraFeed {
     let feed = this.feeds.get(cameraId);
@@ -63,7 +65,19 @@ export class IngestSupervisor {
 
   /** Whether the camera is in the applied config (running, retrying, or failed to start). */
   has(cameraId: string): boolean {
-    return this.feeds.has(cameraId);
+    return this.configured.has(cameraId);
+  }
+
+  /** Feeds kept for cameras that are not running: the caller drops those of deleted cameras. */
+  feedIds(): string[] {
+    return [...this.feeds.keys()];
+  }
+
+  /** A deleted camera's feed: its subscribers get nothing more. */
+  dropFeed(cameraId: string): void {
+    if (this.configured.has(cameraId)) return;
+    this.feeds.get(cameraId)?.detach();
+    this.feeds.delete(cameraId);
   }
 
   get(cameraId: string): CameraIngest | undefined {
@@ -81,6 +95,7 @@ export class IngestSupervisor {
   /** Stops every camera (each finalises its segment); safe to call twice. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.configured.clear();
     const all = [...this.cameras.values()];
     this.cameras.clear();
     for (const f of this.feeds.values()) f.detach();

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { SegmentDto } from '../../common/contract/index.js';
+import { buildPlayMap, type PlayPiece } from '../../common/play-map.js';
 import { spawnFfmpeg, type FfmpegProcess } from '../ffmpeg/process.js';
 
 export interface PlaybackStream {
@@ -12,6 +13,8 @@ export interface PlaybackStream {
   startsAt: number;
   /** Seconds of video the stream will hold. */
   duration: number;
+  /** Stream seconds → wall time, piece by piece: the gaps concat closes are in here. */
+  map: PlayPiece[];
   stop(): void;
 }
 
@@ -53,11 +56,14 @@ export function startPlayback(ffmpeg: string, files: { path: string; start: numb
   const proc: FfmpegProcess = spawnFfmpeg(ffmpeg, args, { label: 'playback' });
   const cleanup = (): void => rmSync(dir, { recursive: true, force: true });
   void proc.exited.then(cleanup, cleanup);
-  const last = files.at(-1) ?? first;
+  const map = buildPlayMap(files, offset);
+  const tail = map.at(-1);
   return {
     stream: proc.stdout,
     startsAt: first.start + offset * 1000,
-    duration: (last.end - first.start) / 1000 - offset,
+    // the video the stream holds, gaps left out (they are not in the stream)
+    duration: tail ? tail.mediaOffset + tail.duration : 0,
+    map,
     stop: () => void proc.stop(2000),
   };
 }

@@ -1,6 +1,7 @@
 // Recorded media made on request (playback across segments, one frame at a moment): one implementation for HTTP and app://.
 import { z } from 'zod';
 import { CameraId } from '../../common/contract/index.js';
+import { buildPlayMap, encodePlayMap, type PlayPiece } from '../../common/play-map.js';
 import type { SettingsStore } from '../config/index.js';
 import { locateFfmpeg } from '../ffmpeg/locate.js';
 import { spawnFfmpeg } from '../ffmpeg/process.js';
@@ -43,13 +44,29 @@ export function openPlayback(
   const id = CameraId.safeParse(camera);
   const q = PlayQuery.safeParse(query);
   if (!id.success || !q.success) return refuse(400, 'use /media/play/<camera>?start=<epoch ms>[&end=<epoch ms>]');
-  const end = Math.min(q.data.end ?? q.data.start + MAX_PLAY_MS, q.data.start + MAX_PLAY_MS);
-  const files = playbackPlan(deps.segments.segments(id.data, q.data.start, end), q.data.start, end).flatMap((s) => {
+  const { end, files } = planFiles(deps, id.data, q.data.start, q.data.end);
+  if (files.length === 0) return refuse(404, 'Nothing was recorded at that time');
+  return { ok: true, cameraId: id.data, start: q.data.start, end, play: startPlayback(ffmpegOf(deps.settings), files, q.data.start) };
+}
+
+/** The files a playback from `start` plays: the same plan for the stream and for its map. */
+function planFiles(deps: RecordedMediaDeps, cameraId: string, start: number, until?: number): { end: number; files: { path: string; start: number; end: number }[] } {
+  const end = Math.min(until ?? start + MAX_PLAY_MS, start + MAX_PLAY_MS);
+  const files = playbackPlan(deps.segments.segments(cameraId, start, end), start, end).flatMap((s) => {
     const path = deps.media.resolve('recordings', s.url);
     return path ? [{ path, start: s.start, end: s.end }] : [];
   });
-  if (files.length === 0) return refuse(404, 'Nothing was recorded at that time');
-  return { ok: true, cameraId: id.data, start: q.data.start, end, play: startPlayback(ffmpegOf(deps.settings), files, q.data.start) };
+  return { end, files };
+}
+
+/** The map of the stream `/media/play/<camera>?start=…` sends, without starting it (the player asks for it beside the video). */
+export function playbackMap(deps: RecordedMediaDeps, cameraId: string, start: number, end?: number): PlayPiece[] {
+  const { files } = planFiles(deps, cameraId, start, end);
+  const first = files[0];
+  if (!first) return [];
+  // as startPlayback cuts the first file
+  const offset = Math.max(0, Math.min(first.end - first.start, start - first.start)) / 1000;
+  return buildPlayMap(files, offset);
 }
 
 /** `/media/frame/<camera>?t=<ms>`: one small JPEG from the recording at that moment (timeline hover). */
@@ -84,6 +101,7 @@ export function playbackHeaders(play: PlaybackStream): Record<string, string> {
     'cache-control': 'no-store',
     'x-playback-start': String(play.startsAt),
     'x-playback-duration': String(play.duration),
-    'access-control-expose-headers': 'x-playback-start, x-playback-duration',
+    'x-playback-map': encodePlayMap(play.map),
+    'access-control-expose-headers': 'x-playback-start, x-playback-duration, x-playback-map',
   };
 }
