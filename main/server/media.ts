@@ -39,8 +39,8 @@ export function registerMediaRoutes(app: FastifyInstance, engine: Engine): void 
 
 /** GET /media/play/:cameraId?start=ms[&end=ms]: recorded video across segment boundaries, as one stream. */
 export function registerPlaybackRoute(app: FastifyInstance, engine: Engine): void {
-  app.get<{ Params: { cameraId: string }; Querystring: Record<string, string> }>('/media/play/:cameraId', (req, reply) => {
-    const r = openPlayback(engine, req.params.cameraId, req.query);
+  app.get<{ Params: { cameraId: string }; Querystring: Record<string, string> }>('/media/play/:cameraId', async (req, reply) => {
+    const r = await openPlayback(engine, req.params.cameraId, req.query);
     if (!r.ok) return reply.status(r.status).send({ ok: false, error: { code: r.code, message: r.message } });
     engine.audit.record({ actor: callerOf(req).name, action: 'recordings.play', target: r.cameraId, origin: req.ip, ok: true, details: { start: r.start, end: r.end } });
     req.raw.on('close', () => r.play.stop());

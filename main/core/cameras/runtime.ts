@@ -44,6 +44,8 @@ interface Running {
 
 interface Tracked {
   eventId: string;
+  /** The object's writes in order: a start still writing its snapshot must not land after the end. */
+  chain: Promise<void>;
   snapshot: string | null;
   snapshotScore: number;
 }
@@ -248,13 +250,20 @@ export class CameraRuntime {
     }
   }
 
-  /** A tracked object became, changed or ended an event: one row write, a snapshot when it got better. */
-  private async onObject(e: ObjectEvent, ended: boolean): Promise<void> {
+  /** A tracked object became, changed or ended an event; its writes run one after another. */
+  private onObject(e: ObjectEvent, ended: boolean): Promise<void> {
     let t = this.tracked.get(e.objectId);
     if (!t) {
-      t = { eventId: newEventId(e.start), snapshot: null, snapshotScore: 0 };
+      t = { eventId: newEventId(e.start), chain: Promise.resolve(), snapshot: null, snapshotScore: 0 };
       this.tracked.set(e.objectId, t);
     }
+    const tracked = t;
+    tracked.chain = tracked.chain.then(() => this.writeObject(tracked, e, ended)).catch((err: unknown) => log.error({ err, camera: e.cameraId }, 'event write failed'));
+    return tracked.chain;
+  }
+
+  /** One row write, a snapshot when it got better. */
+  private async writeObject(t: Tracked, e: ObjectEvent, ended: boolean): Promise<void> {
     const { frame } = e.bestFrame;
     const w = frame.width;
     const h = frame.height;
@@ -290,7 +299,6 @@ export class CameraRuntime {
     }
     const dto = this.deps.events.get(t.eventId);
     if (dto) this.deps.bus.publish('event.changed', dto);
-    if (ended) this.tracked.delete(e.objectId);
   }
 
   /** The camera's live video across restarts (a viewer's socket survives a reconnect: a new init follows). */

@@ -55,8 +55,7 @@ describe('playback across an outage', () => {
     await new Promise((r) => setTimeout(r, 20_000));
     cam = await startRtspCamera({ port, vtest: false, hevc: false });
     await waitFor(() => segments().some((s) => s.start > downAt + 15_000), 60_000, 'a segment after the outage');
-    const after = segments().filter((s) => s.start > downAt).length;
-    await waitFor(() => segments().filter((s) => s.start > downAt).length >= Math.max(2, after), 30_000, 'two segments after the outage');
+    await waitFor(() => segments().filter((s) => s.start > downAt).length >= 2, 30_000, 'two segments after the outage');
 
     const all = segments();
     const lastBefore = all.filter((s) => s.start < downAt).at(-1)!;
@@ -67,15 +66,22 @@ describe('playback across an outage', () => {
     const call = await h.engine.router.dispatch(ADMIN, 'recordings.playMap', { cameraId: id, start: from });
     if (!call.ok) throw new Error(call.error.message);
     const map = call.value as PlayPiece[];
-    expect(map).toHaveLength(2);
-    expect(map[0]!.wallStart).toBe(from);
-    expect(map[1]!.wallStart).toBe(firstAfter.start);
-    // the gap is in the map, not in the stream: piece 2 starts in the stream where piece 1 ends
-    expect(map[1]!.mediaOffset).toBeCloseTo(map[0]!.mediaOffset + map[0]!.duration, 3);
-    expect(map[1]!.wallStart - (map[0]!.wallStart + map[0]!.duration * 1000)).toBeGreaterThan(15_000);
+    console.log(`playback map: ${JSON.stringify(map)}`);
+    // the stream starts at the keyframe at or before `from` (stream copy cannot start elsewhere), and says so
+    expect(map[0]!.wallStart).toBeLessThanOrEqual(from);
+    expect(map[0]!.wallStart).toBeGreaterThan(from - 2100);
+    // pieces follow each other in the stream; the wall clock jumps once by the outage, elsewhere only by the
+    // jitter of when segments were indexed (a busy machine reads ffmpeg's segment list late)
+    const jumps = map.slice(1).map((p, i) => p.wallStart - (map[i]!.wallStart + map[i]!.duration * 1000));
+    for (let i = 1; i < map.length; i++) expect(map[i]!.mediaOffset).toBeCloseTo(map[i - 1]!.mediaOffset + map[i - 1]!.duration, 3);
+    expect(jumps.filter((j) => j > 15_000)).toHaveLength(1);
+    expect(jumps.filter((j) => j <= 15_000).every((j) => Math.abs(j) < 3000)).toBe(true);
+    const outage = jumps.findIndex((j) => j > 15_000) + 1;
+    const resumed = map[outage]!;
+    expect(resumed.wallStart).toBe(firstAfter.start);
 
     // the stream itself carries the same map, and its video is as long as the map says
-    const opened = openPlayback({ segments: h.engine.segments, media: h.engine.media, settings: h.engine.settings }, id, { start: String(from) });
+    const opened = await openPlayback({ segments: h.engine.segments, media: h.engine.media, settings: h.engine.settings }, id, { start: String(from) });
     if (!opened.ok) throw new Error(opened.message);
     const headers = playbackHeaders(opened.play);
     expect(decodePlayMap(headers['x-playback-map']!)).toEqual(map);
@@ -93,19 +99,21 @@ describe('playback across an outage', () => {
     const probe = await ffprobeJson(file);
     expect(probe.ok).toBe(true);
     const mediaSeconds = Number(probe.ok ? probe.data.format?.duration : 0);
-    const mapSeconds = map[1]!.mediaOffset + map[1]!.duration;
-    // stream copy starts at the keyframe before `from` (at most one GOP, 2 s here) and ends where the last segment does
-    expect(Math.abs(mediaSeconds - mapSeconds)).toBeLessThan(2.5);
+    const tail = map.at(-1)!;
+    const mapSeconds = tail.mediaOffset + tail.duration;
+    console.log(`stream ${mediaSeconds.toFixed(3)} s of video, map ${mapSeconds.toFixed(3)} s`);
+    // cut at a keyframe, the stream holds exactly the video the map lists (container rounding aside)
+    expect(Math.abs(mediaSeconds - mapSeconds)).toBeLessThan(0.3);
 
     // the times reported on each side of the gap
-    const justBefore = wallTimeAt(map, map[1]!.mediaOffset - 0.5)!;
-    const justAfter = wallTimeAt(map, map[1]!.mediaOffset + 0.5)!;
+    const justBefore = wallTimeAt(map, resumed.mediaOffset - 0.5)!;
+    const justAfter = wallTimeAt(map, resumed.mediaOffset + 0.5)!;
     expect(Math.abs(justBefore - (lastBefore.end - 500))).toBeLessThan(1000);
     expect(Math.abs(justAfter - (firstAfter.start + 500))).toBeLessThan(1000);
     const atEnd = wallTimeAt(map, mapSeconds)!;
     expect(Math.abs(atEnd - all.at(-1)!.end)).toBeLessThan(1000);
-    console.log(`playback map: ${JSON.stringify(map)}; stream ${mediaSeconds.toFixed(2)} s vs map ${mapSeconds.toFixed(2)} s; naive clock off by ${((justAfter - (from + (map[1]!.mediaOffset + 0.5) * 1000)) / 1000).toFixed(1)} s after the gap`);
-    // what the player showed before: start + currentTime, 20 s early after the gap
-    expect(justAfter - (from + (map[1]!.mediaOffset + 0.5) * 1000)).toBeGreaterThan(15_000);
+    console.log(`naive clock off by ${((justAfter - (from + (resumed.mediaOffset + 0.5) * 1000)) / 1000).toFixed(1)} s after the gap`);
+    // what the player showed before: start + currentTime, about 20 s early after the gap
+    expect(justAfter - (from + (resumed.mediaOffset + 0.5) * 1000)).toBeGreaterThan(15_000);
   }, 240_000);
 });

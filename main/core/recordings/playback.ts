@@ -29,16 +29,18 @@ export function playbackPlan(segments: readonly SegmentDto[], from: number, to: 
 }
 
 /**
- * Plays `files` from `from` (epoch ms): the first file gets an inpoint, so the stream itself starts at that moment
- * (at the keyframe before it, stream copy cannot start elsewhere) and the player never has to seek ahead of its data.
+ * Plays `files` from a cut in the first one: `inpointS` (its timestamp) at a keyframe, `skipS` seconds into the file,
+ * so the stream starts exactly there (stream copy cannot start between keyframes) and the map is exact.
  */
-export function startPlayback(ffmpeg: string, files: { path: string; start: number; end: number }[], from?: number): PlaybackStream {
+export function startPlayback(ffmpeg: string, files: { path: string; start: number; end: number }[], cut?: { inpointS: number; skipS: number }): PlaybackStream {
   const first = files[0];
   if (!first) throw new Error('no segments to play');
-  const offset = from === undefined ? 0 : Math.max(0, Math.min(first.end - first.start, from - first.start)) / 1000;
+  const offset = cut ? Math.max(0, Math.min((first.end - first.start) / 1000, cut.skipS)) : 0;
+  // half a millisecond past the printed keyframe time: a rounded-down value must not seek to the keyframe before it
+  const inpoint = (cut?.inpointS ?? 0) + 0.0005;
   const dir = mkdtempSync(join(tmpdir(), 'porchlight-play-'));
   const list = join(dir, 'list.txt');
-  const lines = files.map((f, i) => (i === 0 && offset > 0 ? `${concatLine(f.path)}\ninpoint ${offset.toFixed(3)}` : concatLine(f.path)));
+  const lines = files.map((f, i) => (i === 0 && offset > 0 ? `${concatLine(f.path)}\ninpoint ${inpoint.toFixed(6)}` : concatLine(f.path)));
   writeFileSync(list, `ffconcat version 1.0\n${lines.join('\n')}\n`);
   const args = [
     '-hide_banner',

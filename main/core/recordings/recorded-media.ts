@@ -4,7 +4,7 @@ import { CameraId } from '../../common/contract/index.js';
 import { buildPlayMap, encodePlayMap, type PlayPiece } from '../../common/play-map.js';
 import type { SettingsStore } from '../config/index.js';
 import { locateFfmpeg } from '../ffmpeg/locate.js';
-import { spawnFfmpeg } from '../ffmpeg/process.js';
+import { runFfmpeg, spawnFfmpeg } from '../ffmpeg/process.js';
 import type { SegmentIndex } from './index.js';
 import type { MediaStore } from './media-store.js';
 import { playbackPlan, startPlayback, type PlaybackStream } from './playback.js';
@@ -35,18 +35,57 @@ function ffmpegOf(settings: SettingsStore): string {
   return locateFfmpeg({ ffmpeg: cfg.ffmpegPath || undefined, ffprobe: cfg.ffprobePath || undefined }).ffmpeg;
 }
 
+function ffprobeOf(settings: SettingsStore): string {
+  const cfg = settings.get('ffmpeg');
+  return locateFfmpeg({ ffmpeg: cfg.ffmpegPath || undefined, ffprobe: cfg.ffprobePath || undefined }).ffprobe;
+}
+
+/**
+ * The last keyframe at or before `offsetS` seconds into a segment. Stream copy starts there whatever the inpoint
+ * says, so the stream begins at that keyframe: cutting there makes the map exact instead of up to a GOP early.
+ */
+async function keyframeAtOrBefore(ffprobe: string, path: string, offsetS: number): Promise<{ pts: number; offset: number }> {
+  const none = { pts: 0, offset: 0 };
+  if (offsetS <= 0) return none;
+  const args = ['-hide_banner', '-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts_time,flags', '-of', 'csv=p=0', '-read_intervals', `%+${(offsetS + 1).toFixed(3)}`, path];
+  const r = await runFfmpeg(ffprobe, args, { timeoutMs: 5000, maxBytes: 4 * 1024 * 1024 });
+  if (r.timedOut || r.exit.code !== 0) return none;
+  const packets = r.stdout
+    .toString()
+    .split('\n')
+    .map((line) => line.split(','))
+    // Number('') is 0: blank lines and packets without a timestamp are left out, not read as time zero
+    .filter(([pts]) => pts !== undefined && pts.trim() !== '' && pts !== 'N/A')
+    .map(([pts, flags]) => ({ t: Number(pts), key: flags?.startsWith('K') ?? false }))
+    .filter((p) => Number.isFinite(p.t));
+  // positions count from the file's first timestamp (often a few ms, not 0); the inpoint is in file timestamps
+  const origin = Math.min(...packets.map((p) => p.t));
+  let best: { pts: number; offset: number } = { pts: origin, offset: 0 };
+  for (const p of packets) if (p.key && p.t - origin <= offsetS + 0.0005 && p.t >= best.pts) best = { pts: p.t, offset: p.t - origin };
+  return Number.isFinite(origin) ? best : none;
+}
+
+/** Where a playback from `start` really begins: the keyframe before it in the first file (its timestamp, and seconds into the file). */
+async function cutPoint(deps: RecordedMediaDeps, first: { path: string; start: number; end: number }, start: number): Promise<{ inpointS: number; skipS: number }> {
+  const offset = Math.max(0, Math.min(first.end - first.start, start - first.start)) / 1000;
+  const key = await keyframeAtOrBefore(ffprobeOf(deps.settings), first.path, offset);
+  return { inpointS: key.pts, skipS: key.offset };
+}
+
 /** `/media/play/<camera>?start=<ms>[&end=<ms>]`: the recording from `start` as one fragmented MP4, across segment boundaries. */
-export function openPlayback(
+export async function openPlayback(
   deps: RecordedMediaDeps,
   camera: string,
   query: Record<string, unknown>,
-): { ok: true; cameraId: string; start: number; end: number; play: PlaybackStream } | Refusal {
+): Promise<{ ok: true; cameraId: string; start: number; end: number; play: PlaybackStream } | Refusal> {
   const id = CameraId.safeParse(camera);
   const q = PlayQuery.safeParse(query);
   if (!id.success || !q.success) return refuse(400, 'use /media/play/<camera>?start=<epoch ms>[&end=<epoch ms>]');
   const { end, files } = planFiles(deps, id.data, q.data.start, q.data.end);
-  if (files.length === 0) return refuse(404, 'Nothing was recorded at that time');
-  return { ok: true, cameraId: id.data, start: q.data.start, end, play: startPlayback(ffmpegOf(deps.settings), files, q.data.start) };
+  const first = files[0];
+  if (!first) return refuse(404, 'Nothing was recorded at that time');
+  const cut = await cutPoint(deps, first, q.data.start);
+  return { ok: true, cameraId: id.data, start: q.data.start, end, play: startPlayback(ffmpegOf(deps.settings), files, cut) };
 }
 
 /** The files a playback from `start` plays: the same plan for the stream and for its map. */
@@ -60,13 +99,12 @@ function planFiles(deps: RecordedMediaDeps, cameraId: string, start: number, unt
 }
 
 /** The map of the stream `/media/play/<camera>?start=…` sends, without starting it (the player asks for it beside the video). */
-export function playbackMap(deps: RecordedMediaDeps, cameraId: string, start: number, end?: number): PlayPiece[] {
+export async function playbackMap(deps: RecordedMediaDeps, cameraId: string, start: number, end?: number): Promise<PlayPiece[]> {
   const { files } = planFiles(deps, cameraId, start, end);
   const first = files[0];
   if (!first) return [];
-  // as startPlayback cuts the first file
-  const offset = Math.max(0, Math.min(first.end - first.start, start - first.start)) / 1000;
-  return buildPlayMap(files, offset);
+  // cut where openPlayback cuts the first file
+  return buildPlayMap(files, (await cutPoint(deps, first, start)).skipS);
 }
 
 /** `/media/frame/<camera>?t=<ms>`: one small JPEG from the recording at that moment (timeline hover). */
