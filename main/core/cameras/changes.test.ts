@@ -159,6 +159,7 @@ describe('a running camera changed in every way', () => {
 
     // health: real figures, not zeros
     const health = h.engine.runtime.health().cameras().find((c) => c.cameraId === id);
+    console.log(`health after the model switch: ${JSON.stringify(health)}`);
     expect(health?.fpsDetect).toBeGreaterThan(0);
     expect(health?.liveViewers).toBe(1);
 
