@@ -285,6 +285,20 @@ describe('FramePipeline rules (scripted detector, motion gate off)', () => {
     expect(p.stats().framesToModel).toBe(0);
   });
 
+  it('ends what it tracks at the last sighting when frames stop coming (camera offline)', async () => {
+    const det = new ScriptedDetector(() => [person([100, 100, 160, 260])]);
+    const { events, callbacks } = collect();
+    const p = new FramePipeline({ cameraId: 'cam', detector: det, settings: { motion: { enabled: false } }, callbacks });
+    for (let i = 0; i < 6; i++) await p.process(blank(i * 200));
+    expect(events.map((x) => x.kind)).toEqual(['start']);
+    // within the tracker's patience nothing ends; past it, the object ends where it was last seen
+    expect(p.expireIdle(1000 + 4000)).toBe(false);
+    expect(p.expireIdle(1000 + 6000)).toBe(true);
+    expect(events.map((x) => x.kind)).toEqual(['start', 'end']);
+    expect(events[1]!.e.end).toBe(1000);
+    expect(p.expireIdle(1000 + 60_000)).toBe(false);
+  });
+
   it('keeps only the newest pending frame while busy (push) and counts the skipped ones', async () => {
     const det = new ScriptedDetector(() => [], 30);
     const p = new FramePipeline({ cameraId: 'cam', detector: det, settings: { motion: { enabled: false } } });

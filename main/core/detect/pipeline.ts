@@ -387,6 +387,17 @@ export class FramePipeline {
     if (m) this.callbacks.onEnd?.(motionEvent(this.cameraId, m, Math.min(time, m.lastSeen)));
   }
 
+  /**
+   * No frame for longer than the tracker waits for a missing object (camera offline, ffmpeg restarting): what
+   * was tracked ends at its last sighting instead of staying open until frames come back. Returns true if any ended.
+   */
+  expireIdle(now: number): boolean {
+    if (this.busy || this.lastTime === 0 || now - this.lastTime <= this.settings.tracker.maxMissedMs) return false;
+    const any = this.tracker.all().length > 0 || this.motionEvents.active() !== undefined;
+    if (any) this.endAll(this.lastTime);
+    return any;
+  }
+
   /** Ends every tracked object (end of file, camera stopping); waits for a frame in flight first. */
   async flush(): Promise<void> {
     this.pending = undefined;
