@@ -50,6 +50,9 @@ interface Tracked {
   snapshotScore: number;
 }
 
+/** How often pipelines without frames are checked for objects to end. */
+const IDLE_CHECK_MS = 2000;
+
 /** Snapshots are rewritten only when the best score improves this much (writes stay rare). */
 const SNAPSHOT_STEP = 0.05;
 
@@ -100,6 +103,12 @@ export class CameraRuntime {
         if (status === 'done' && !this.detector && name === settings.get('detection').model) void this.reloadDetector();
       }),
     );
+    // a camera that stops sending frames (offline, restarting) must not keep its objects open
+    const idle = setInterval(() => {
+      for (const { pipeline } of this.pipelines.values()) pipeline.expireIdle(Date.now());
+    }, IDLE_CHECK_MS);
+    idle.unref();
+    this.disposers.push(() => clearInterval(idle));
     await this.apply();
   }
 
