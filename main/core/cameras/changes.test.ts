@@ -163,6 +163,14 @@ describe('a running camera changed in every way', () => {
     expect(health?.fpsDetect).toBeGreaterThan(0);
     expect(health?.liveViewers).toBe(1);
 
+    // the camera goes offline: no frames, so what was tracked ends at its last sighting; back online, all resumes
+    const port = camB.port;
+    await camB.stop();
+    await waitFor(() => openEvents(id) === 0, 30_000, 'every event of the offline camera ended');
+    camB = await startRtspCamera({ port, hevc: false });
+    t = Date.now();
+    await chainWorks(id, t, { recording: true, restarted: true }, 'back online');
+
     // disabled: every tracked object ends; enabled again: the chain comes back
     await upsert({ id, enabled: false });
     await waitFor(() => openEvents(id) === 0, 20_000, 'every event of the stopped camera ended');
