@@ -57,13 +57,10 @@ function maskUrlText(text: string): string {
   starts.forEach(([start, authStart], k) => {
     if (start < i) return;
     // the URL runs to the next scheme or the end of its line
-    let end = k + 1 < starts.length ? starts[k + 1]![0] : text.length;
+    const end = k + 1 < starts.length ? starts[k + 1]![0] : text.length;
     let region = text.slice(authStart, end);
     const lineEnd = region.search(/[\r\n]/);
-    if (lineEnd >= 0) {
-      region = region.slice(0, lineEnd);
-      end = authStart + lineEnd;
-    }
+    if (lineEnd >= 0) region = region.slice(0, lineEnd);
     const firstAt = region.indexOf('@');
     const firstSlash = region.indexOf('/');
     // user information exists when an @ comes before the path, or a user:pass part holds a raw slash

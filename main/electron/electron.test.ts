@@ -309,7 +309,9 @@ describe('app:// recorded media', () => {
     const res = await handle(new Request(`${APP_ORIGIN}/media/play/cam?start=${T0 + 1000}`));
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('video/mp4');
+    // the stream starts at the keyframe at or before the start (one a second here, so exactly there), and says so
     expect(Number(res.headers.get('x-playback-duration'))).toBeCloseTo(5, 0);
+    expect(JSON.parse(res.headers.get('x-playback-map')!)[0]).toEqual([0, T0 + 1000, expect.closeTo(5, 0)]);
     const mp4 = Buffer.from(await res.arrayBuffer());
     expect(mp4.subarray(4, 8).toString()).toBe('ftyp');
     expect(mp4.length).toBeGreaterThan(10_000);

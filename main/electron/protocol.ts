@@ -36,7 +36,7 @@ async function recordedResponse(deps: NonNullable<ProtocolRoots['recorded']>, ki
     const r = await recordedFrame(deps, camera, query, request.signal);
     return r.ok ? new Response(new Uint8Array(r.jpeg), { status: 200, headers: { 'content-type': 'image/jpeg', 'cache-control': FRAME_CACHE } }) : refusal(r);
   }
-  const r = openPlayback(deps, camera, query, request.signal);
+  const r = await openPlayback(deps, camera, query, request.signal);
   if (!r.ok) return refusal(r);
   deps.onPlay?.(r.cameraId, r.start, r.end);
   // the player going away (seek, close) cancels the body or aborts the request (the signal openPlayback took): ffmpeg stops either way

@@ -53,13 +53,13 @@ export function registerMediaRoutes(app: FastifyInstance, engine: Engine): void 
 
 /** GET /media/play/:cameraId?start=ms[&end=ms]: recorded video across segment boundaries, as one stream. */
 export function registerPlaybackRoute(app: FastifyInstance, engine: Engine): void {
-  app.get<{ Params: { cameraId: string }; Querystring: Record<string, string> }>('/media/play/:cameraId', { config: { access: 'viewer' } }, (req, reply) => {
+  app.get<{ Params: { cameraId: string }; Querystring: Record<string, string> }>('/media/play/:cameraId', { config: { access: 'viewer' } }, async (req, reply) => {
     const caller = requireCaller(req, reply);
     if (!caller) return reply;
     // the stop is wired before ffmpeg is spawned, so a client that already left never leaves a process behind
     const cancel = new AbortController();
     reply.raw.once('close', () => cancel.abort());
-    const r = openPlayback(engine, req.params.cameraId, req.query, cancel.signal);
+    const r = await openPlayback(engine, req.params.cameraId, req.query, cancel.signal);
     if (!r.ok) return refusal(reply, r);
     engine.audit.recordRead({ actor: caller.name, action: 'recordings.play', target: r.cameraId, origin: req.ip, details: { start: r.start, end: r.end } });
     return reply.headers(playbackHeaders(r.play)).send(r.play.stream);

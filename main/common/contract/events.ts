@@ -2,6 +2,9 @@
 import { z } from 'zod';
 import { CameraId } from './cameras.js';
 
+/** The label of a motion event: made when no model runs (none loaded, or detection off for the camera). */
+export const MOTION_LABEL = 'motion';
+
 export const Box = z.tuple([z.number(), z.number(), z.number(), z.number()]);
 export type Box = z.infer<typeof Box>;
 
@@ -13,7 +16,10 @@ export const EventDto = z.object({
   end: z.number().int().nullable(),
   topScore: z.number(),
   box: Box,
+  /** Every zone the object entered. */
   zones: z.array(z.string()),
+  /** The zones the object is in now (at its end, for an ended event): dwell rules count from the latest entry. */
+  currentZones: z.array(z.string()),
   hasSnapshot: z.boolean(),
   falsePositive: z.boolean(),
   keep: z.boolean(),

@@ -1,5 +1,6 @@
 // The API contract: every method's input and output schema and the role it needs.
 import { z } from 'zod';
+import { PlayPiece } from '../play-map.js';
 import { AllSettings, SettingsSectionName } from '../settings/index.js';
 import { AuditEntry, AuditQuery, AuditVerify } from './audit.js';
 import { Password, User, UserRole, Username } from './auth.js';
@@ -73,6 +74,11 @@ export const methods = {
   'recordings.segments': method({
     input: z.object({ cameraId: CameraId, after: z.number().int(), before: z.number().int() }).strict(),
     output: z.array(SegmentDto),
+    role: 'viewer',
+  }),
+  'recordings.playMap': method({
+    input: z.object({ cameraId: CameraId, start: z.number().int(), end: z.number().int().optional() }).strict(),
+    output: z.array(PlayPiece),
     role: 'viewer',
   }),
   'system.health': method({ input: empty, output: SystemHealth, role: 'viewer' }),

@@ -7,7 +7,10 @@ export const CameraHealth = z.object({
   fpsDetect: z.number(),
   framesToModel: z.number().int(),
   framesTotal: z.number().int(),
+  /** Frames skipped for any reason (faster than the fps, camera busy, detector queue full). */
   dropped: z.number().int(),
+  /** Of those, frames the shared detector queue dropped (the detector cannot keep up). */
+  queueDropped: z.number().int(),
   detectorMs: z.number().nullable(),
   restarts: z.number().int(),
   liveViewers: z.number().int(),

@@ -15,6 +15,7 @@ import type { Notifier } from '../notify/index.js';
 import { rulesApi, type RuleEngine } from '../rules/index.js';
 import type { SegmentIndex } from '../recordings/index.js';
 import type { MediaStore } from '../recordings/media-store.js';
+import { playbackMap } from '../recordings/recorded-media.js';
 import type { Retention } from '../recordings/retention.js';
 import type { FrameSource, LiveSource } from '../ingest/index.js';
 import type { Database } from '../storage/database.js';
@@ -141,6 +142,7 @@ export function createApi(deps: ApiDeps): Implementation {
 
     'recordings.spans': ({ cameras: ids, after, before }) => deps.segments.spans(ids ?? cameras.list().map((c) => c.id), after, before),
     'recordings.segments': ({ cameraId, after, before }) => deps.segments.segments(cameraId, after, before),
+    'recordings.playMap': ({ cameraId, start, end }) => playbackMap({ segments: deps.segments, media: deps.media, settings: deps.settings }, cameraId, start, end),
     'system.storage': () => storageStats(deps),
     'system.health': () => systemHealth(deps.health),
     'system.logs': ({ limit }) => recentLogs(limit),

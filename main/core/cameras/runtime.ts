@@ -1,4 +1,4 @@
-// Runs the cameras: one ingest per camera, its frames through the detection pipeline, objects into events.
+// Runs the cameras: one ingest per camera, its feed through one pipeline that outlives ffmpeg restarts, objects into events.
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Camera, CameraHealth, SystemHealth } from '../../common/contract/index.js';
@@ -35,11 +35,23 @@ export interface RuntimeDeps {
   modelsDir?: string;
 }
 
+interface Running {
+  pipeline: FramePipeline;
+  unsubscribe: () => void;
+  /** The detector it was built with (undefined: motion only); a change rebuilds the pipeline. */
+  detector: Detector | undefined;
+}
+
 interface Tracked {
   eventId: string;
+  /** The object's writes in order: a start still writing its snapshot must not land after the end. */
+  chain: Promise<void>;
   snapshot: string | null;
   snapshotScore: number;
 }
+
+/** How often pipelines without frames are checked for objects to end. */
+const IDLE_CHECK_MS = 2000;
 
 /** Snapshots are rewritten only when the best score improves this much (writes stay rare). */
 const SNAPSHOT_STEP = 0.05;
@@ -52,8 +64,10 @@ export class CameraRuntime {
   private supervisor: IngestSupervisor | undefined;
   private detector: Detector | undefined;
   private detectorStatus: SystemHealth['detector'] = { model: null, status: 'loading', message: null };
-  private readonly pipelines = new Map<string, { pipeline: FramePipeline; unsubscribe: () => void }>();
+  private readonly pipelines = new Map<string, Running>();
   private readonly tracked = new Map<string, Tracked>();
+  // event writes in flight (snapshot, then row): stop waits for them so every ended object is stored
+  private readonly writes = new Set<Promise<void>>();
   private readonly disposers: (() => void)[] = [];
   private applying: Promise<void> = Promise.resolve();
   private stopped = false;
@@ -74,6 +88,8 @@ export class CameraRuntime {
       onState: (s) => bus.publish('camera.state', { ...s }),
     });
     await this.repair();
+    const closed = this.deps.events.closeOpen();
+    if (closed > 0) log.warn({ closed }, 'closed events left open by an unclean stop at their last sighting');
     this.disposers.push(bus.subscribe('camera.changed', () => this.apply()));
     this.disposers.push(
       bus.subscribe('settings.changed', ({ section }) => {
@@ -87,6 +103,12 @@ export class CameraRuntime {
         if (status === 'done' && !this.detector && name === settings.get('detection').model) void this.reloadDetector();
       }),
     );
+    // a camera that stops sending frames (offline, restarting) must not keep its objects open
+    const idle = setInterval(() => {
+      for (const { pipeline } of this.pipelines.values()) pipeline.expireIdle(Date.now());
+    }, IDLE_CHECK_MS);
+    idle.unref();
+    this.disposers.push(() => clearInterval(idle));
     await this.apply();
   }
 
@@ -124,10 +146,15 @@ export class CameraRuntime {
   }
 
   private async reloadDetector(): Promise<void> {
-    for (const id of [...this.pipelines.keys()]) this.detachPipeline(id);
-    await this.detector?.close();
-    this.detector = undefined;
-    await this.loadDetector();
+    // serialised with apply: a pipeline must not run on a detector being closed
+    const run = this.applying.then(async () => {
+      await Promise.all([...this.pipelines.keys()].map((id) => this.detachPipeline(id)));
+      await this.detector?.close();
+      this.detector = undefined;
+      await this.loadDetector();
+    });
+    this.applying = run.catch((err: unknown) => log.error({ err }, 'reloading the detector failed'));
+    await this.applying;
     await this.apply();
   }
 
@@ -148,7 +175,8 @@ export class CameraRuntime {
       ...(demo ? { loopFile: true } : {}),
       recordingsDir: this.deps.media.cameraRecordingsDir(cam.id),
       record: cam.recordMode !== 'off' && !this.deps.settings.get('general').recordingPaused,
-      detect: { enabled: cam.detect.enabled, width: even(cam.detect.width), height: even(cam.detect.height), fps: cam.detect.fps },
+      // an events-only camera needs frames for motion events even with detection off
+      detect: { enabled: needsFrames(cam), width: even(cam.detect.width), height: even(cam.detect.height), fps: cam.detect.fps },
       live: true,
     };
   }
@@ -162,50 +190,89 @@ export class CameraRuntime {
     }
     const configs = cams.map((c) => this.ingestConfig(c)).filter((c): c is IngestConfig => c !== undefined);
     const wanted = new Set(configs.map((c) => c.cameraId));
-    for (const id of [...this.pipelines.keys()]) if (!wanted.has(id)) this.detachPipeline(id);
+    // a camera stopped or removed: its tracked objects end (their events get an end) before the process goes
+    await Promise.all([...this.pipelines.keys()].filter((id) => !wanted.has(id)).map((id) => this.detachPipeline(id)));
     for (const cam of this.deps.cameras.list().filter((c) => !c.enabled)) {
       this.deps.bus.publish('camera.state', { cameraId: cam.id, state: 'disabled', since: Date.now() });
     }
     await this.supervisor.apply(configs);
+    // a deleted camera's feed goes; a disabled one keeps its feed, so open live views resume when it is enabled
+    const known = new Set(this.deps.cameras.list().map((c) => c.id));
+    for (const id of this.supervisor.feedIds()) if (!known.has(id)) this.supervisor.dropFeed(id);
+    const stationaryMaxMs = this.deps.settings.get('detection').stationaryMaxMinutes * 60_000;
     for (const cam of cams) {
-      const ingest = this.supervisor.get(cam.id);
+      if (!wanted.has(cam.id)) continue;
+      const detector = cam.detect.enabled ? this.detector : undefined;
       const existing = this.pipelines.get(cam.id);
-      if (existing && ingest) {
-        // zones and masks drawn in the UI apply from the next frame, without a reconnect
-        existing.pipeline.updateSettings(pipelineSettings(cam));
+      if (existing && (!needsFrames(cam) || existing.detector !== detector)) await this.detachPipeline(cam.id);
+      if (!needsFrames(cam)) continue;
+      const running = this.pipelines.get(cam.id);
+      if (running) {
+        // zones and masks apply from the next frame; the feed already carries the new process's frames
+        running.pipeline.updateSettings(pipelineSettings(cam, stationaryMaxMs));
         continue;
       }
-      if (!ingest || !cam.detect.enabled || !this.detector) continue;
       const pipeline = new FramePipeline({
         cameraId: cam.id,
-        detector: this.detector,
-        settings: pipelineSettings(cam),
+        detector,
+        settings: pipelineSettings(cam, stationaryMaxMs),
         callbacks: {
-          onStart: (e) => void this.onObject(e, false),
-          onUpdate: (e) => void this.onObject(e, false),
-          onEnd: (e) => void this.onObject(e, true),
+          onStart: (e) => this.write(this.onObject(e, false)),
+          onUpdate: (e) => this.write(this.onObject(e, false)),
+          onEnd: (e) => this.write(this.onObject(e, true)),
+          onAlive: (e) => this.onAlive(e.objectId, e.lastSeen),
         },
       });
-      const unsubscribe = ingest.subscribe((frame) => pipeline.push(frame));
-      this.pipelines.set(cam.id, { pipeline, unsubscribe });
+      // the camera's feed, not one process: restarts, edits and pauses swap ffmpeg underneath and keep this
+      const unsubscribe = this.supervisor.feed(cam.id).subscribe((frame) => pipeline.push(frame));
+      this.pipelines.set(cam.id, { pipeline, unsubscribe, detector });
     }
   }
 
-  private detachPipeline(id: string): void {
+  /** Unplugs a camera's pipeline and ends what it tracks; resolves once those ends are stored. */
+  private async detachPipeline(id: string): Promise<void> {
     const p = this.pipelines.get(id);
     if (!p) return;
-    p.unsubscribe();
-    void p.pipeline.flush().catch(() => undefined);
     this.pipelines.delete(id);
+    p.unsubscribe();
+    await p.pipeline.flush().catch((err: unknown) => log.warn({ err, camera: id }, 'pipeline flush failed'));
+    await this.settled();
   }
 
-  /** A tracked object became, changed or ended an event: one row write, a snapshot when it got better. */
-  private async onObject(e: ObjectEvent, ended: boolean): Promise<void> {
+  private write(p: Promise<void>): void {
+    this.writes.add(p);
+    void p.finally(() => this.writes.delete(p));
+  }
+
+  /** Waits for event writes in flight. */
+  private async settled(): Promise<void> {
+    while (this.writes.size > 0) await Promise.allSettled([...this.writes]);
+  }
+
+  private onAlive(objectId: string, lastSeen: number): void {
+    const t = this.tracked.get(objectId);
+    if (!t) return;
+    try {
+      this.deps.events.touch(t.eventId, Math.round(lastSeen));
+    } catch (err) {
+      log.warn({ err }, 'event last sighting not stored');
+    }
+  }
+
+  /** A tracked object became, changed or ended an event; its writes run one after another. */
+  private onObject(e: ObjectEvent, ended: boolean): Promise<void> {
     let t = this.tracked.get(e.objectId);
     if (!t) {
-      t = { eventId: newEventId(e.start), snapshot: null, snapshotScore: 0 };
+      t = { eventId: newEventId(e.start), chain: Promise.resolve(), snapshot: null, snapshotScore: 0 };
       this.tracked.set(e.objectId, t);
     }
+    const tracked = t;
+    tracked.chain = tracked.chain.then(() => this.writeObject(tracked, e, ended)).catch((err: unknown) => log.error({ err, camera: e.cameraId }, 'event write failed'));
+    return tracked.chain;
+  }
+
+  /** One row write, a snapshot when it got better. */
+  private async writeObject(t: Tracked, e: ObjectEvent, ended: boolean): Promise<void> {
     const { frame } = e.bestFrame;
     const w = frame.width;
     const h = frame.height;
@@ -230,6 +297,8 @@ export class CameraRuntime {
         topScore: Math.round(e.topScore * 1000) / 1000,
         box: norm(e.bestFrame.box),
         zones: e.enteredZones,
+        currentZones: e.zones,
+        lastSeen: Math.round(e.lastSeen),
         snapshot: t.snapshot,
       });
     } catch (err) {
@@ -239,15 +308,15 @@ export class CameraRuntime {
     }
     const dto = this.deps.events.get(t.eventId);
     if (dto) this.deps.bus.publish('event.changed', dto);
-    if (ended) this.tracked.delete(e.objectId);
   }
 
+  /** The camera's live video across restarts (a viewer's socket survives a reconnect: a new init follows). */
   live(cameraId: string): LiveSource | undefined {
-    return this.supervisor?.get(cameraId)?.live;
+    return this.supervisor?.has(cameraId) ? this.supervisor.feed(cameraId).live : undefined;
   }
 
   frames(cameraId: string): FrameSource | undefined {
-    return this.supervisor?.get(cameraId);
+    return this.supervisor?.has(cameraId) ? this.supervisor.feed(cameraId) : undefined;
   }
 
   health(): { cameras: () => CameraHealth[]; detector: () => SystemHealth['detector'] } {
@@ -260,13 +329,14 @@ export class CameraRuntime {
           return {
             cameraId: s.cameraId,
             fpsIn: s.fpsIn,
-            fpsDetect: 0,
+            fpsDetect: p?.fpsProcessed ?? 0,
             framesToModel: p?.framesToModel ?? 0,
             framesTotal: p?.framesTotal ?? 0,
             dropped: (p?.framesDropped ?? 0) + (p?.framesSkipped ?? 0),
+            queueDropped: p?.framesDropped ?? 0,
             detectorMs: det ? det.detectMsMedian : null,
             restarts: s.restarts,
-            liveViewers: 0,
+            liveViewers: this.supervisor?.has(s.cameraId) ? this.supervisor.feed(s.cameraId).viewers() : 0,
           };
         });
       },
@@ -278,13 +348,24 @@ export class CameraRuntime {
     this.stopped = true;
     for (const d of this.disposers.splice(0)) d();
     await this.applying;
-    for (const id of [...this.pipelines.keys()]) this.detachPipeline(id);
+    await Promise.all([...this.pipelines.keys()].map((id) => this.detachPipeline(id)));
     await this.supervisor?.stop();
     await this.detector?.close();
   }
 }
 
 /** The detection settings a camera's row carries: rate, zones and masks (the rest keeps its defaults). */
-export function pipelineSettings(cam: Camera): CameraDetectSettingsInput {
-  return { fps: cam.detect.fps, zones: cam.zones, objectMask: cam.masks.objects, motion: { mask: cam.masks.motion } };
+export function pipelineSettings(cam: Camera, maxStationaryMs?: number): CameraDetectSettingsInput {
+  return {
+    fps: cam.detect.fps,
+    zones: cam.zones,
+    objectMask: cam.masks.objects,
+    motion: { mask: cam.masks.motion },
+    ...(maxStationaryMs !== undefined ? { maxStationaryMs } : {}),
+  };
+}
+
+/** Frames are decoded for detection, or for motion events on an events-only camera (its footage follows motion). */
+function needsFrames(cam: Camera): boolean {
+  return cam.detect.enabled || cam.recordMode === 'events';
 }

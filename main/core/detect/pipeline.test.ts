@@ -208,6 +208,97 @@ describe('FramePipeline rules (scripted detector, motion gate off)', () => {
     expect(end.start).toBe(0);
   });
 
+  it('a person who crosses a zone corner and walks on is no longer in it; entered zones remember it', async () => {
+    // walks right along the bottom; the corner zone covers x 0.2..0.35 of the frame
+    const det = new ScriptedDetector((t) => {
+      const x = 40 + (t / 200) * 40;
+      return t <= 3000 ? [person([x, 300, x + 50, 420])] : [];
+    });
+    const { events, callbacks } = collect();
+    const p = new FramePipeline({
+      cameraId: 'cam',
+      detector: det,
+      settings: { motion: { enabled: false }, zones: [{ name: 'corner', polygon: [[0.2, 0.5], [0.35, 0.5], [0.35, 1], [0.2, 1]] }] },
+      callbacks,
+    });
+    for (let i = 0; i < 20; i++) await p.process(blank(i * 200));
+    await p.flush();
+    const zonesSeen = events.map((x) => x.e.zones.join(','));
+    expect(zonesSeen).toContain('corner');
+    const end = events.find((x) => x.kind === 'end')!.e;
+    expect(end.enteredZones).toEqual(['corner']);
+    expect(end.zones).toEqual([]);
+    // the update that reported leaving came while the person was still tracked
+    const left = events.findIndex((x, i) => i > zonesSeen.indexOf('corner') && x.e.zones.length === 0);
+    expect(events[left]!.kind).toBe('update');
+  });
+
+  it('ends a parked object’s event after the maximum still time and starts a new one when it drives off', async () => {
+    // a car stands still from 0 to 30 s, then moves away
+    const det = new ScriptedDetector((t) => {
+      const x = t <= 30_000 ? 100 : 100 + (t - 30_000) / 20;
+      return t <= 33_000 ? [{ label: 'car', score: 0.9, box: [x, 200, x + 150, 300] }] : [];
+    });
+    const { events, callbacks } = collect();
+    const alive: number[] = [];
+    const p = new FramePipeline({
+      cameraId: 'cam',
+      detector: det,
+      settings: { motion: { enabled: false }, maxStationaryMs: 10_000, tracker: { stationaryFrames: 3, stationaryInterval: 1 } },
+      callbacks: { ...callbacks, onAlive: (e) => alive.push(e.lastSeen) },
+    });
+    for (let i = 0; i <= 180; i++) await p.process(blank(i * 200));
+    await p.flush();
+    const kinds = events.map((x) => `${x.kind}:${x.e.objectId.includes('~') ? 'new' : 'first'}`);
+    expect(kinds.filter((k) => k.startsWith('start'))).toEqual(['start:first', 'start:new']);
+    expect(kinds.filter((k) => k.startsWith('end'))).toEqual(['end:first', 'end:new']);
+    const firstEnd = events.find((x) => x.kind === 'end')!.e;
+    // still from ~0.8 s (three still frames): ended ~10 s later, long before the car left at 30 s
+    expect(firstEnd.end!).toBeLessThan(12_000);
+    const second = events.find((x) => x.kind === 'start' && x.e.objectId.includes('~'))!.e;
+    expect(second.start).toBeGreaterThan(30_000);
+    // heartbeats while the first event was open, none while parked
+    expect(alive.length).toBeGreaterThan(0);
+    expect(alive.filter((t) => t > 12_000 && t < 30_000)).toEqual([]);
+  });
+
+  it('without a model, a stretch of motion is one motion event that ends after the scene is still', async () => {
+    const { events, callbacks } = collect();
+    const p = new FramePipeline({ cameraId: 'cam', callbacks, settings: { motionEvents: { gapMs: 2000 } } });
+    expect(p.detecting).toBe(false);
+    // a bright square moves across a grey frame for 4 s, then nothing moves
+    const frame = (i: number): Frame => {
+      const f = blank(i * 200);
+      if (i >= 5 && i < 25) {
+        const x0 = 40 + i * 16;
+        for (let y = 200; y < 280; y++) f.data.fill(230, y * W + x0, y * W + x0 + 60);
+      }
+      return f;
+    };
+    for (let i = 0; i < 50; i++) await p.process(frame(i));
+    const kinds = events.map((x) => `${x.kind}:${x.e.label}`);
+    expect(kinds).toEqual(['start:motion', 'end:motion']);
+    const [start, end] = [events[0]!.e, events[1]!.e];
+    expect(start.start).toBeGreaterThanOrEqual(1000);
+    expect(end.end!).toBeLessThanOrEqual(25 * 200);
+    expect(end.bestFrame.frame.width).toBe(W);
+    expect(p.stats().framesToModel).toBe(0);
+  });
+
+  it('ends what it tracks at the last sighting when frames stop coming (camera offline)', async () => {
+    const det = new ScriptedDetector(() => [person([100, 100, 160, 260])]);
+    const { events, callbacks } = collect();
+    const p = new FramePipeline({ cameraId: 'cam', detector: det, settings: { motion: { enabled: false } }, callbacks });
+    for (let i = 0; i < 6; i++) await p.process(blank(i * 200));
+    expect(events.map((x) => x.kind)).toEqual(['start']);
+    // within the tracker's patience nothing ends; past it, the object ends where it was last seen
+    expect(p.expireIdle(1000 + 4000)).toBe(false);
+    expect(p.expireIdle(1000 + 6000)).toBe(true);
+    expect(events.map((x) => x.kind)).toEqual(['start', 'end']);
+    expect(events[1]!.e.end).toBe(1000);
+    expect(p.expireIdle(1000 + 60_000)).toBe(false);
+  });
+
   it('keeps only the newest pending frame while busy (push) and counts the skipped ones', async () => {
     const det = new ScriptedDetector(() => [], 30);
     const p = new FramePipeline({ cameraId: 'cam', detector: det, settings: { motion: { enabled: false } } });

@@ -1,4 +1,4 @@
-// Per-camera frame pipeline: motion → regions → detector → filters → tracker → object lifecycle callbacks.
+// Per-camera frame pipeline: motion → regions → detector → filters → tracker → object lifecycle callbacks (motion events without a model).
 import { createLogger } from '../log/index.js';
 import { MotionDetector } from '../motion/index.js';
 import type { Polygon } from '../../common/contract/zones.js';
@@ -6,6 +6,7 @@ import { pointInPolygon } from '../motion/polygon.js';
 import { Tracker, type TrackedObject } from '../track/index.js';
 import type { Detector } from './detector.js';
 import { boxArea, DetectError, type Box, type Detection, type Frame, type Region } from './frame.js';
+import { MOTION_LABEL, MotionEvents, type MotionStretch } from './motion-events.js';
 import { buildRegions } from './regions.js';
 import { CameraDetectSettings, filterFor, type CameraDetectSettingsInput } from './settings.js';
 
@@ -28,9 +29,12 @@ export interface ObjectEvent {
   /** Latest score and box. */
   score: number;
   box: Box;
+  /** The zones the object is in now. */
   zones: string[];
   /** Every zone entered so far. */
   enteredZones: string[];
+  /** The last frame the object was seen in (same clock as start). */
+  lastSeen: number;
   stationary: boolean;
   /** Same clock as Frame.time. */
   start: number;
@@ -42,6 +46,8 @@ export interface PipelineCallbacks {
   onStart?: (e: ObjectEvent) => void;
   onUpdate?: (e: ObjectEvent) => void;
   onEnd?: (e: ObjectEvent) => void;
+  /** A started object is still there: at most every ALIVE_MS per object, so a crash can close its event near its last sighting. */
+  onAlive?: (e: { objectId: string; lastSeen: number }) => void;
 }
 
 export interface FrameResult {
@@ -66,10 +72,20 @@ export interface PipelineStats {
   framesSkipped: number;
   tracked: number;
   active: number;
+  /** Frames processed per second over the last few seconds. */
+  fpsProcessed: number;
 }
 
 interface ObjectState {
+  /** The event's own id: the tracker id, with a generation suffix once a parked object moves off again. */
+  eventKey: string;
+  generation: number;
+  start: number;
   started: boolean;
+  /** Ended for standing still too long; the object is still tracked and may start a new event when it moves. */
+  parked: boolean;
+  stationarySince: number | undefined;
+  lastAlive: number;
   ended: boolean;
   zones: string[];
   entered: Set<string>;
@@ -81,19 +97,27 @@ interface ObjectState {
 
 export interface FramePipelineOptions {
   cameraId: string;
-  detector: Detector;
+  /** Without one, only motion runs and stretches of motion become `motion` events. */
+  detector?: Detector | undefined;
   settings?: CameraDetectSettingsInput;
   callbacks?: PipelineCallbacks;
 }
 
 const MEANINGFUL_SCORE_STEP = 0.05;
+/** How often a started object reports that it is still there. */
+export const ALIVE_MS = 5000;
+const FPS_WINDOW_MS = 5000;
 
 export class FramePipeline {
   readonly cameraId: string;
   private settings: CameraDetectSettings;
   private motion: MotionDetector;
   private tracker: Tracker;
-  private readonly detector: Detector;
+  private readonly detector: Detector | undefined;
+  private readonly motionEvents: MotionEvents;
+  private motionAlive = 0;
+  private frameSize = '';
+  private readonly processedAt: number[] = [];
   private readonly callbacks: PipelineCallbacks;
   private readonly state = new Map<string, ObjectState>();
   private frameIndex = 0;
@@ -108,6 +132,12 @@ export class FramePipeline {
     this.settings = CameraDetectSettings.parse(opts.settings ?? {});
     this.motion = new MotionDetector(this.settings.motion);
     this.tracker = new Tracker(this.settings.tracker, `${opts.cameraId}-`);
+    this.motionEvents = new MotionEvents(this.settings.motionEvents, `${opts.cameraId}-`);
+  }
+
+  /** True when a model looks at the frames; false when only motion runs. */
+  get detecting(): boolean {
+    return this.detector !== undefined;
   }
 
   /** New settings apply from the next frame; motion and tracker restart only when their sections change. */
@@ -118,6 +148,7 @@ export class FramePipeline {
       this.endAll();
       this.tracker = new Tracker(next.tracker, `${this.cameraId}-`);
     }
+    this.motionEvents.update(next.motionEvents);
     this.settings = next;
   }
 
@@ -163,19 +194,29 @@ export class FramePipeline {
     const index = this.frameIndex++;
     this.counters.framesTotal++;
     this.lastTime = frame.time;
+    this.countProcessed();
     const W = frame.width;
     const H = frame.height;
+    // a new detect size (the camera was edited): boxes in the old pixels mean nothing now
+    const size = `${W}x${H}`;
+    if (this.frameSize && size !== this.frameSize) this.endAll(frame.time);
+    this.frameSize = size;
 
     let motionBoxes: Box[];
     if (s.motion.enabled) motionBoxes = this.motion.detect(frame).boxes;
     else motionBoxes = [[0, 0, W, H]];
     if (motionBoxes.length > 0) this.counters.framesWithMotion++;
+    if (!this.detector) {
+      this.motionStep(frame, s.motion.enabled ? motionBoxes : []);
+      return { motion: motionBoxes, regions: [], detections: [], toModel: false, dropped: false };
+    }
 
     // Moving objects are always looked at; stationary ones only every stationaryInterval frames.
     const interval = s.tracker.stationaryInterval;
     const due = this.tracker.all().filter((o) => !o.stationary || index - (this.state.get(o.id)?.lastCheckFrame ?? 0) >= interval);
     const boxes = [...motionBoxes, ...due.map((o) => o.box)];
     const regions = buildRegions(boxes, W, H, { modelSize: this.detector.inputSize, ...s.regions });
+    for (const o of this.tracker.all()) this.alive(o, frame.time);
     const result: FrameResult = { motion: motionBoxes, regions, detections: [], toModel: false, dropped: false };
     if (regions.length === 0) return result;
 
@@ -207,15 +248,43 @@ export class FramePipeline {
     };
     const update = this.tracker.update(detections, frame.time, inRegion);
     for (const o of update.created) {
-      this.state.set(o.id, { started: false, ended: false, zones: [], entered: new Set(), emittedTopScore: 0, emittedStationary: false, best: undefined, lastCheckFrame: index });
+      this.state.set(o.id, newState(o.id, 0, o.firstSeen, index));
     }
     for (const o of update.newBest) {
       const st = this.state.get(o.id);
       if (st) st.best = { frame, box: o.best.box, score: o.best.score, time: o.best.time };
     }
-    for (const o of update.matched) this.evaluate(o, W, H);
+    for (const o of update.matched) this.evaluate(o, W, H, frame.time);
     for (const o of update.ended) this.finish(o);
     return result;
+  }
+
+  private countProcessed(): void {
+    const now = Date.now();
+    this.processedAt.push(now);
+    while (this.processedAt.length > 0 && now - (this.processedAt[0] as number) > FPS_WINDOW_MS) this.processedAt.shift();
+  }
+
+  /** Motion-only: a stretch of movement becomes one `motion` event. */
+  private motionStep(frame: Frame, boxes: Box[]): void {
+    const step = this.motionEvents.step(frame, boxes);
+    if (step.ended) this.callbacks.onEnd?.(motionEvent(this.cameraId, step.ended, step.ended.lastSeen));
+    if (step.started) {
+      this.motionAlive = frame.time;
+      this.callbacks.onStart?.(motionEvent(this.cameraId, step.started, undefined));
+    }
+    const cur = this.motionEvents.active();
+    if (cur && !step.started && frame.time - this.motionAlive >= ALIVE_MS) {
+      this.motionAlive = frame.time;
+      this.callbacks.onAlive?.({ objectId: cur.id, lastSeen: cur.lastSeen });
+    }
+  }
+
+  private alive(o: TrackedObject, now: number): void {
+    const st = this.state.get(o.id);
+    if (!st?.started || st.ended || st.parked || now - st.lastAlive < ALIVE_MS) return;
+    st.lastAlive = now;
+    this.callbacks.onAlive?.({ objectId: st.eventKey, lastSeen: o.lastSeen });
   }
 
   /** Per-detection false-positive filters: allow-list, min score, area, masks. */
@@ -246,9 +315,23 @@ export class FramePipeline {
   }
 
   /** Starts an object once it is a true positive, then reports only meaningful changes. */
-  private evaluate(o: TrackedObject, W: number, H: number): void {
-    const st = this.state.get(o.id);
+  private evaluate(o: TrackedObject, W: number, H: number, now: number): void {
+    let st = this.state.get(o.id);
     if (!st || st.ended) return;
+    if (st.parked) {
+      if (o.stationary) return;
+      // a parked object drove off: a new event from here (the tracker id stays, the event gets its own key)
+      const gen = st.generation + 1;
+      st = { ...newState(`${o.id}~${gen}`, gen, now, st.lastCheckFrame), best: st.best };
+      this.state.set(o.id, st);
+    }
+    st.stationarySince = o.stationary ? (st.stationarySince ?? now) : undefined;
+    if (st.started && st.stationarySince !== undefined && now - st.stationarySince >= this.settings.maxStationaryMs) {
+      // parked: the event ends and stops holding footage, though the tracker keeps the object
+      st.parked = true;
+      this.callbacks.onEnd?.(this.toEvent(o, st, o.lastSeen));
+      return;
+    }
     const zones = this.zonesOf(o, W, H);
     const zonesChanged = zones.join('\n') !== st.zones.join('\n');
     st.zones = zones;
@@ -259,6 +342,7 @@ export class FramePipeline {
       const inRequired = !required || required.some((z) => st.entered.has(z));
       if (!o.confirmed || o.topScore < f.threshold || !inRequired) return;
       st.started = true;
+      st.lastAlive = now;
       st.emittedTopScore = o.topScore;
       st.emittedStationary = o.stationary;
       this.callbacks.onStart?.(this.toEvent(o, st, undefined));
@@ -274,14 +358,14 @@ export class FramePipeline {
   private finish(o: TrackedObject): void {
     const st = this.state.get(o.id);
     this.state.delete(o.id);
-    if (!st?.started || st.ended) return;
+    if (!st?.started || st.ended || st.parked) return;
     st.ended = true;
     this.callbacks.onEnd?.(this.toEvent(o, st, o.lastSeen));
   }
 
   private toEvent(o: TrackedObject, st: ObjectState, end: number | undefined): ObjectEvent {
     return {
-      objectId: o.id,
+      objectId: st.eventKey,
       cameraId: this.cameraId,
       label: o.label,
       topScore: o.topScore,
@@ -289,15 +373,29 @@ export class FramePipeline {
       box: o.box,
       zones: st.zones,
       enteredZones: [...st.entered],
+      lastSeen: o.lastSeen,
       stationary: o.stationary,
-      start: o.firstSeen,
+      start: st.start,
       end,
       bestFrame: st.best ?? { frame: emptyFrame(this.cameraId), box: o.best.box, score: o.best.score, time: o.best.time },
     };
   }
 
-  private endAll(): void {
+  private endAll(time = this.lastTime): void {
     for (const o of this.tracker.flush()) this.finish(o);
+    const m = this.motionEvents.flush();
+    if (m) this.callbacks.onEnd?.(motionEvent(this.cameraId, m, Math.min(time, m.lastSeen)));
+  }
+
+  /**
+   * No frame for longer than the tracker waits for a missing object (camera offline, ffmpeg restarting): what
+   * was tracked ends at its last sighting instead of staying open until frames come back. Returns true if any ended.
+   */
+  expireIdle(now: number): boolean {
+    if (this.busy || this.lastTime === 0 || now - this.lastTime <= this.settings.tracker.maxMissedMs) return false;
+    const any = this.tracker.all().length > 0 || this.motionEvents.active() !== undefined;
+    if (any) this.endAll(this.lastTime);
+    return any;
   }
 
   /** Ends every tracked object (end of file, camera stopping); waits for a frame in flight first. */
@@ -313,9 +411,57 @@ export class FramePipeline {
       cameraId: this.cameraId,
       ...this.counters,
       tracked: all.length,
-      active: all.filter((o) => this.state.get(o.id)?.started).length,
+      active: all.filter((o) => this.state.get(o.id)?.started).length + (this.motionEvents.active() ? 1 : 0),
+      fpsProcessed: this.fps(),
     };
   }
+
+  private fps(): number {
+    const w = this.processedAt;
+    const first = w[0];
+    const last = w.at(-1);
+    if (first === undefined || last === undefined || Date.now() - last > FPS_WINDOW_MS) return 0;
+    // n frames over the window span the n - 1 gaps between them
+    const span = Math.max(last - first, 1);
+    return w.length < 2 ? 0 : Math.round(((w.length - 1) * 10_000) / span) / 10;
+  }
+}
+
+function newState(eventKey: string, generation: number, start: number, lastCheckFrame: number): ObjectState {
+  return {
+    eventKey,
+    generation,
+    start,
+    started: false,
+    parked: false,
+    stationarySince: undefined,
+    lastAlive: start,
+    ended: false,
+    zones: [],
+    entered: new Set(),
+    emittedTopScore: 0,
+    emittedStationary: false,
+    best: undefined,
+    lastCheckFrame,
+  };
+}
+
+function motionEvent(cameraId: string, m: MotionStretch, end: number | undefined): ObjectEvent {
+  return {
+    objectId: m.id,
+    cameraId,
+    label: MOTION_LABEL,
+    topScore: 1,
+    score: 1,
+    box: m.box,
+    zones: [],
+    enteredZones: [],
+    lastSeen: m.lastSeen,
+    stationary: false,
+    start: m.start,
+    end,
+    bestFrame: m.best,
+  };
 }
 
 function inAny(x: number, y: number, polygons: readonly Polygon[]): boolean {

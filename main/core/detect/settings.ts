@@ -39,6 +39,15 @@ export const RegionSettings = z
   })
   .strict();
 
+/** Motion as events when no model runs (none loaded, or detection off for the camera). */
+export const MotionEventSettings = z
+  .object({
+    minFrames: z.number().int().min(1).max(50).default(2).describe('Frames in a row with motion before a motion event starts'),
+    gapMs: z.number().int().min(1000).max(600_000).default(10_000).describe('A motion event ends this long after the last movement'),
+    maxMs: z.number().int().min(10_000).max(86_400_000).default(600_000).describe('Endless motion (trees, rain) is cut into events this long'),
+  })
+  .strict();
+
 /** Per camera. */
 export const CameraDetectSettings = z
   .object({
@@ -53,6 +62,9 @@ export const CameraDetectSettings = z
     motion: MotionSettings.prefault({}),
     tracker: TrackerSettings.prefault({}),
     regions: RegionSettings.prefault({}),
+    motionEvents: MotionEventSettings.prefault({}),
+    // Frigate keeps tracking parked objects but stops counting them as active; here their event ends and footage is no longer held
+    maxStationaryMs: z.number().int().min(10_000).max(86_400_000).default(600_000).describe('A still object’s event ends after this long still'),
   })
   .strict();
 export type CameraDetectSettings = z.infer<typeof CameraDetectSettings>;

@@ -14,6 +14,8 @@ interface EventRow {
   top_score: number;
   box: string;
   zones: string;
+  current_zones: string;
+  last_seen: number | null;
   snapshot: string | null;
   false_positive: number;
   keep: number;
@@ -38,7 +40,12 @@ export interface EventWrite {
   end: number | null;
   topScore: number;
   box: Box;
+  /** Every zone entered. */
   zones: string[];
+  /** The zones the object is in now; default: the entered ones. */
+  currentZones?: string[];
+  /** Default: the end, else the start. */
+  lastSeen?: number;
   snapshot: string | null;
 }
 
@@ -86,6 +93,7 @@ function toDto(r: EventRow): EventDto {
     topScore: r.top_score,
     box: JSON.parse(r.box) as Box,
     zones: JSON.parse(r.zones) as string[],
+    currentZones: JSON.parse(r.current_zones) as string[],
     hasSnapshot: r.snapshot !== null,
     falsePositive: r.false_positive === 1,
     keep: r.keep === 1,
@@ -109,10 +117,22 @@ export class EventRepository {
 
   upsert(e: EventWrite): void {
     this.db.run(sql`
-      INSERT INTO events (id, camera_id, label, start, end, top_score, box, zones, snapshot)
-      VALUES (${e.id}, ${e.cameraId}, ${e.label}, ${e.start}, ${e.end}, ${e.topScore}, ${JSON.stringify(e.box)}, ${JSON.stringify(e.zones)}, ${e.snapshot})
+      INSERT INTO events (id, camera_id, label, start, end, top_score, box, zones, current_zones, last_seen, snapshot)
+      VALUES (${e.id}, ${e.cameraId}, ${e.label}, ${e.start}, ${e.end}, ${e.topScore}, ${JSON.stringify(e.box)}, ${JSON.stringify(e.zones)},
+        ${JSON.stringify(e.currentZones ?? e.zones)}, ${e.lastSeen ?? e.end ?? e.start}, ${e.snapshot})
       ON CONFLICT (id) DO UPDATE SET label = excluded.label, end = excluded.end, top_score = excluded.top_score,
-        box = excluded.box, zones = excluded.zones, snapshot = COALESCE(excluded.snapshot, events.snapshot)`);
+        box = excluded.box, zones = excluded.zones, current_zones = excluded.current_zones,
+        last_seen = max(COALESCE(events.last_seen, 0), excluded.last_seen), snapshot = COALESCE(excluded.snapshot, events.snapshot)`);
+  }
+
+  /** An open event's object is still there (one small write every few seconds per object). */
+  touch(id: string, lastSeen: number): void {
+    this.db.run(sql`UPDATE events SET last_seen = ${lastSeen} WHERE id = ${id} AND end IS NULL AND COALESCE(last_seen, 0) < ${lastSeen}`);
+  }
+
+  /** At start-up: events a crash left open end where their object was last seen. Returns how many. */
+  closeOpen(): number {
+    return this.db.run(sql`UPDATE events SET end = max(start, COALESCE(last_seen, start)) WHERE end IS NULL`).changes;
   }
 
   get(id: string): EventDto | undefined {

@@ -1,6 +1,7 @@
 // IngestSupervisor: one CameraIngest per camera, applied from config; a broken camera never touches another.
 import { createLogger } from '../log/index.js';
 import { CameraIngest } from './camera.js';
+import { CameraFeed } from './feed.js';
 import type { IngestCallbacks, IngestConfig, IngestStats, IngestTuning } from './types.js';
 
 const log = createLogger('ingest');
@@ -9,6 +10,9 @@ export interface IngestSupervisorOptions extends IngestCallbacks, IngestTuning {
 
 export class IngestSupervisor {
   private readonly cameras = new Map<string, CameraIngest>();
+  // one feed per camera, kept across restarts and while disabled, so subscribers never see the process change
+  private readonly feeds = new Map<string, CameraFeed>();
+  private readonly configured = new Set<string>();
   private stopped = false;
 
   constructor(private readonly opts: IngestSupervisorOptions = {}) {}
@@ -17,19 +21,26 @@ export class IngestSupervisor {
   async apply(configs: readonly IngestConfig[]): Promise<void> {
     if (this.stopped) return;
     const wanted = new Map(configs.map((c) => [c.cameraId, c]));
+    this.configured.clear();
+    for (const id of wanted.keys()) this.configured.add(id);
     const stops: Promise<void>[] = [];
     for (const [id, cam] of this.cameras) {
       const next = wanted.get(id);
       if (next && JSON.stringify(next) === JSON.stringify(cam.config)) continue;
       this.cameras.delete(id);
+      const feed = this.feeds.get(id);
+      feed?.detach(cam);
       stops.push(cam.stop());
     }
     await Promise.all(stops);
     for (const cfg of configs) {
       if (this.cameras.has(cfg.cameraId)) continue;
+      const feed = this.feed(cfg.cameraId);
       try {
         const cam = new CameraIngest({ ...this.opts, config: cfg });
         this.cameras.set(cfg.cameraId, cam);
+        // plugged in before start, so the first frame and the first init already reach every subscriber
+        feed.attach(cam);
         cam.start();
       } catch (e) {
         // A bad config for one camera must not stop the others from starting.
@@ -37,6 +48,36 @@ export class IngestSupervisor {
         this.opts.onState?.({ cameraId: cfg.cameraId, state: 'error', reason: e instanceof Error ? e.message : String(e), since: Date.now() });
       }
     }
+  }
+
+  /**
+   * The camera's stable feed (frames and live video across restarts); made on first ask, so a subscriber may
+   * come before the process. Kept while the camera is stopped; `dropFeed` when it is deleted.
+   */
+  feed(cameraId: string): CameraFeed {
+    let feed = this.feeds.get(cameraId);
+    if (!feed) {
+      feed = new CameraFeed(cameraId);
+      this.feeds.set(cameraId, feed);
+    }
+    return feed;
+  }
+
+  /** Whether the camera is in the applied config (running, retrying, or failed to start). */
+  has(cameraId: string): boolean {
+    return this.configured.has(cameraId);
+  }
+
+  /** Feeds kept for cameras that are not running: the caller drops those of deleted cameras. */
+  feedIds(): string[] {
+    return [...this.feeds.keys()];
+  }
+
+  /** A deleted camera's feed: its subscribers get nothing more. */
+  dropFeed(cameraId: string): void {
+    if (this.configured.has(cameraId)) return;
+    this.feeds.get(cameraId)?.detach();
+    this.feeds.delete(cameraId);
   }
 
   get(cameraId: string): CameraIngest | undefined {
@@ -54,8 +95,11 @@ export class IngestSupervisor {
   /** Stops every camera (each finalises its segment); safe to call twice. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.configured.clear();
     const all = [...this.cameras.values()];
     this.cameras.clear();
+    for (const f of this.feeds.values()) f.detach();
+    this.feeds.clear();
     await Promise.all(all.map((c) => c.stop()));
   }
 }

@@ -113,6 +113,7 @@ describe('MQTT sink', () => {
       topScore: 0.91,
       box: [0.1, 0.1, 0.4, 0.8],
       zones: ['porch'],
+      currentZones: ['porch'],
       hasSnapshot: false,
       falsePositive: false,
       keep: false,

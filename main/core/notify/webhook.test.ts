@@ -80,7 +80,7 @@ function notice(id: number): AlertNotice {
   const time = Date.now();
   return {
     alert: { id, ruleId: 'r1', ruleName: 'Porch', eventId: `ev-${id}`, cameraId: 'front', label: 'person', time, seen: false },
-    event: { id: `ev-${id}`, cameraId: 'front', label: 'person', start: time, end: null, topScore: 0.9, box: [0, 0, 1, 1], zones: ['porch'], hasSnapshot: false, falsePositive: false, keep: false },
+    event: { id: `ev-${id}`, cameraId: 'front', label: 'person', start: time, end: null, topScore: 0.9, box: [0, 0, 1, 1], zones: ['porch'], currentZones: ['porch'], hasSnapshot: false, falsePositive: false, keep: false },
     camera: { id: 'front', name: 'Front door' },
     snapshot: null,
     snapshotFile: null,

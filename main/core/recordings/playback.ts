@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { SegmentDto } from '../../common/contract/index.js';
+import { buildPlayMap, type PlayPiece } from '../../common/play-map.js';
 import { spawnFfmpeg, type FfmpegProcess } from '../ffmpeg/process.js';
 
 export interface PlaybackStream {
@@ -12,6 +13,8 @@ export interface PlaybackStream {
   startsAt: number;
   /** Seconds of video the stream will hold. */
   duration: number;
+  /** Stream seconds → wall time, piece by piece: the gaps concat closes are in here. */
+  map: PlayPiece[];
   stop(): void;
 }
 
@@ -26,16 +29,24 @@ export function playbackPlan(segments: readonly SegmentDto[], from: number, to: 
 }
 
 /**
- * Plays `files` from `from` (epoch ms): the first file gets an inpoint, so the stream itself starts at that moment
- * (at the keyframe before it, stream copy cannot start elsewhere) and the player never has to seek ahead of its data.
+ * Plays `files` from a cut in the first one: `inpointS` (its timestamp) at a keyframe, `skipS` seconds into the file,
+ * so the stream starts exactly there (stream copy cannot start between keyframes) and the map is exact.
  */
-export function startPlayback(ffmpeg: string, files: { path: string; start: number; end: number }[], from?: number, onExit?: () => void): PlaybackStream {
+export function startPlayback(
+  ffmpeg: string,
+  files: { path: string; start: number; end: number }[],
+  cut?: { inpointS: number; skipS: number },
+  /** Called once ffmpeg has exited (a request slot is released with it). */
+  onExit?: () => void,
+): PlaybackStream {
   const first = files[0];
   if (!first) throw new Error('no segments to play');
-  const offset = from === undefined ? 0 : Math.max(0, Math.min(first.end - first.start, from - first.start)) / 1000;
+  const offset = cut ? Math.max(0, Math.min((first.end - first.start) / 1000, cut.skipS)) : 0;
+  // half a millisecond past the printed keyframe time: a rounded-down value must not seek to the keyframe before it
+  const inpoint = (cut?.inpointS ?? 0) + 0.0005;
   const dir = mkdtempSync(join(tmpdir(), 'porchlight-play-'));
   const list = join(dir, 'list.txt');
-  const lines = files.map((f, i) => (i === 0 && offset > 0 ? `${concatLine(f.path)}\ninpoint ${offset.toFixed(3)}` : concatLine(f.path)));
+  const lines = files.map((f, i) => (i === 0 && offset > 0 ? `${concatLine(f.path)}\ninpoint ${inpoint.toFixed(6)}` : concatLine(f.path)));
   writeFileSync(list, `ffconcat version 1.0\n${lines.join('\n')}\n`);
   const args = [
     '-hide_banner',
@@ -58,11 +69,14 @@ export function startPlayback(ffmpeg: string, files: { path: string; start: numb
     onExit?.();
   };
   void proc.exited.then(cleanup, cleanup);
-  const last = files.at(-1) ?? first;
+  const map = buildPlayMap(files, offset);
+  const tail = map.at(-1);
   return {
     stream: proc.stdout,
     startsAt: first.start + offset * 1000,
-    duration: (last.end - first.start) / 1000 - offset,
+    // the video the stream holds, gaps left out (they are not in the stream)
+    duration: tail ? tail.mediaOffset + tail.duration : 0,
+    map,
     stop: () => void proc.stop(2000),
   };
 }

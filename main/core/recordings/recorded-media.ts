@@ -1,9 +1,10 @@
 // Recorded media made on request (playback across segments, one frame at a moment): one implementation for HTTP and app://.
 import { z } from 'zod';
 import { CameraId } from '../../common/contract/index.js';
+import { buildPlayMap, encodePlayMap, type PlayPiece } from '../../common/play-map.js';
 import type { SettingsStore } from '../config/index.js';
 import { locateFfmpeg } from '../ffmpeg/locate.js';
-import { spawnFfmpeg } from '../ffmpeg/process.js';
+import { runFfmpeg, spawnFfmpeg } from '../ffmpeg/process.js';
 import { requestSlots } from '../ffmpeg/slots.js';
 import type { SegmentIndex } from './index.js';
 import type { MediaStore } from './media-store.js';
@@ -37,35 +38,94 @@ function ffmpegOf(settings: SettingsStore): string {
   return locateFfmpeg({ ffmpeg: cfg.ffmpegPath || undefined, ffprobe: cfg.ffprobePath || undefined }).ffmpeg;
 }
 
+function ffprobeOf(settings: SettingsStore): string {
+  const cfg = settings.get('ffmpeg');
+  return locateFfmpeg({ ffmpeg: cfg.ffmpegPath || undefined, ffprobe: cfg.ffprobePath || undefined }).ffprobe;
+}
+
+/**
+ * The last keyframe at or before `offsetS` seconds into a segment. Stream copy starts there whatever the inpoint
+ * says, so the stream begins at that keyframe: cutting there makes the map exact instead of up to a GOP early.
+ */
+async function keyframeAtOrBefore(ffprobe: string, path: string, offsetS: number): Promise<{ pts: number; offset: number }> {
+  const none = { pts: 0, offset: 0 };
+  if (offsetS <= 0) return none;
+  const args = ['-hide_banner', '-v', 'error', '-protocol_whitelist', 'file', '-select_streams', 'v:0', '-show_entries', 'packet=pts_time,flags', '-of', 'csv=p=0', '-read_intervals', `%+${(offsetS + 1).toFixed(3)}`, path];
+  const r = await runFfmpeg(ffprobe, args, { timeoutMs: 5000, maxBytes: 4 * 1024 * 1024 });
+  if (r.timedOut || r.exit.code !== 0) return none;
+  const packets = r.stdout
+    .toString()
+    .split('\n')
+    .map((line) => line.split(','))
+    // Number('') is 0: blank lines and packets without a timestamp are left out, not read as time zero
+    .filter(([pts]) => pts !== undefined && pts.trim() !== '' && pts !== 'N/A')
+    .map(([pts, flags]) => ({ t: Number(pts), key: flags?.startsWith('K') ?? false }))
+    .filter((p) => Number.isFinite(p.t));
+  // positions count from the file's first timestamp (often a few ms, not 0); the inpoint is in file timestamps
+  const origin = Math.min(...packets.map((p) => p.t));
+  let best: { pts: number; offset: number } = { pts: origin, offset: 0 };
+  for (const p of packets) if (p.key && p.t - origin <= offsetS + 0.0005 && p.t >= best.pts) best = { pts: p.t, offset: p.t - origin };
+  return Number.isFinite(origin) ? best : none;
+}
+
+/** Where a playback from `start` really begins: the keyframe before it in the first file (its timestamp, and seconds into the file). */
+async function cutPoint(deps: RecordedMediaDeps, first: { path: string; start: number; end: number }, start: number): Promise<{ inpointS: number; skipS: number }> {
+  const offset = Math.max(0, Math.min(first.end - first.start, start - first.start)) / 1000;
+  const key = await keyframeAtOrBefore(ffprobeOf(deps.settings), first.path, offset);
+  return { inpointS: key.pts, skipS: key.offset };
+}
+
 /** `/media/play/<camera>?start=<ms>[&end=<ms>]`: the recording from `start` as one fragmented MP4, across segment boundaries. */
-export function openPlayback(
+export async function openPlayback(
   deps: RecordedMediaDeps,
   camera: string,
   query: Record<string, unknown>,
   /** Aborted when the client goes away: registered before ffmpeg starts, so no process outlives its request. */
   signal?: AbortSignal,
-): { ok: true; cameraId: string; start: number; end: number; play: PlaybackStream } | Refusal {
+): Promise<{ ok: true; cameraId: string; start: number; end: number; play: PlaybackStream } | Refusal> {
   const id = CameraId.safeParse(camera);
   const q = PlayQuery.safeParse(query);
   if (!id.success || !q.success) return refuse(400, 'use /media/play/<camera>?start=<epoch ms>[&end=<epoch ms>]');
-  const end = Math.min(q.data.end ?? q.data.start + MAX_PLAY_MS, q.data.start + MAX_PLAY_MS);
-  const files = playbackPlan(deps.segments.segments(id.data, q.data.start, end), q.data.start, end).flatMap((s) => {
-    const path = deps.media.resolve('recordings', s.url);
-    return path ? [{ path, start: s.start, end: s.end }] : [];
-  });
-  if (files.length === 0) return refuse(404, 'Nothing was recorded at that time');
+  const { end, files } = planFiles(deps, id.data, q.data.start, q.data.end);
+  const first = files[0];
+  if (!first) return refuse(404, 'Nothing was recorded at that time');
   if (signal?.aborted) return refuse(400, 'The request was cancelled');
+  // one slot covers the keyframe scan and the playback after it
   const release = requestSlots.tryTake();
   if (!release) return BUSY;
   let play: PlaybackStream;
   try {
-    play = startPlayback(ffmpegOf(deps.settings), files, q.data.start, release);
+    const cut = await cutPoint(deps, first, q.data.start);
+    if (signal?.aborted) {
+      release();
+      return refuse(400, 'The request was cancelled');
+    }
+    play = startPlayback(ffmpegOf(deps.settings), files, cut, release);
   } catch (err) {
     release();
     throw err;
   }
   signal?.addEventListener('abort', () => play.stop(), { once: true });
   return { ok: true, cameraId: id.data, start: q.data.start, end, play };
+}
+
+/** The files a playback from `start` plays: the same plan for the stream and for its map. */
+function planFiles(deps: RecordedMediaDeps, cameraId: string, start: number, until?: number): { end: number; files: { path: string; start: number; end: number }[] } {
+  const end = Math.min(until ?? start + MAX_PLAY_MS, start + MAX_PLAY_MS);
+  const files = playbackPlan(deps.segments.segments(cameraId, start, end), start, end).flatMap((s) => {
+    const path = deps.media.resolve('recordings', s.url);
+    return path ? [{ path, start: s.start, end: s.end }] : [];
+  });
+  return { end, files };
+}
+
+/** The map of the stream `/media/play/<camera>?start=…` sends, without starting it (the player asks for it beside the video). */
+export async function playbackMap(deps: RecordedMediaDeps, cameraId: string, start: number, end?: number): Promise<PlayPiece[]> {
+  const { files } = planFiles(deps, cameraId, start, end);
+  const first = files[0];
+  if (!first) return [];
+  // cut where openPlayback cuts the first file
+  return buildPlayMap(files, (await cutPoint(deps, first, start)).skipS);
 }
 
 /** `/media/frame/<camera>?t=<ms>`: one small JPEG from the recording at that moment (timeline hover). */
@@ -111,6 +171,7 @@ export function playbackHeaders(play: PlaybackStream): Record<string, string> {
     'cache-control': 'no-store',
     'x-playback-start': String(play.startsAt),
     'x-playback-duration': String(play.duration),
-    'access-control-expose-headers': 'x-playback-start, x-playback-duration',
+    'x-playback-map': encodePlayMap(play.map),
+    'access-control-expose-headers': 'x-playback-start, x-playback-duration, x-playback-map',
   };
 }

@@ -56,6 +56,8 @@ function event(patch: Partial<EventDto> = {}): EventDto {
     falsePositive: false,
     keep: false,
     ...patch,
+    // an update names the zones entered and, unless a test says otherwise, the object is in them now
+    currentZones: patch.currentZones ?? patch.zones ?? [],
   };
   h.engine.events.upsert({ ...e, snapshot: null });
   return e;
@@ -126,13 +128,13 @@ describe('RuleEngine', () => {
     const t = Date.now();
     const e = event({ start: t });
     expect(rules.handle(e, t)).toEqual([]);
-    expect(rules.handle({ ...e, zones: ['porch'] }, t + 1000).map((a) => a.ruleId)).toEqual([enteredRule.id]);
-    expect(rules.handle({ ...e, zones: ['porch'] }, t + 5999)).toEqual([]);
-    expect(rules.handle({ ...e, zones: ['porch'] }, t + 6000).map((a) => a.ruleId)).toEqual([insideRule.id]);
+    expect(rules.handle({ ...e, zones: ['porch'], currentZones: ['porch'] }, t + 1000).map((a) => a.ruleId)).toEqual([enteredRule.id]);
+    expect(rules.handle({ ...e, zones: ['porch'], currentZones: ['porch'] }, t + 5999)).toEqual([]);
+    expect(rules.handle({ ...e, zones: ['porch'], currentZones: ['porch'] }, t + 6000).map((a) => a.ruleId)).toEqual([insideRule.id]);
     // a visitor who leaves after 3 s alerts only the entered rule
     const short = event({ start: t });
-    rules.handle({ ...short, zones: ['porch'] }, t + 1000);
-    expect(rules.handle({ ...short, zones: ['porch'], end: t + 4000 }, t + 4100)).toEqual([]);
+    rules.handle({ ...short, zones: ['porch'], currentZones: ['porch'] }, t + 1000);
+    expect(rules.handle({ ...short, zones: ['porch'], currentZones: ['porch'], end: t + 4000 }, t + 4100)).toEqual([]);
   });
 
   it('inside for N s alerts without another update, when the time is up', async () => {
@@ -145,6 +147,18 @@ describe('RuleEngine', () => {
     const a = await got;
     expect(a.ruleId).toBe(rule.id);
     expect(Date.now() - t0).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('inside for N s: a recheck judges the latest update, so someone who walked out never fires', async () => {
+    const rule = addRule({ zones: { names: ['driveway'], mode: 'inside', minSeconds: 1 } });
+    const e = event({ zones: ['driveway'] });
+    const t0 = Date.now();
+    expect(rules.handle(e, t0)).toEqual([]);
+    // walked out before the second was up: entered zones keep the driveway, current ones do not
+    expect(rules.handle({ ...e, currentZones: [] }, t0 + 300)).toEqual([]);
+    // a stale recheck would re-enter the zone at +1 s and fire at +2 s: wait past both
+    await new Promise((r) => setTimeout(r, 2600));
+    expect(alertRows().filter((r) => r.event_id === e.id && r.rule_id === rule.id)).toEqual([]);
   });
 
   it('snooze silences a rule until un-snoozed; away-only rules follow the home/away switch', async () => {

@@ -162,6 +162,9 @@ export class RuleEngine {
   /** One update of one event against every rule; returns the alerts it raised. */
   handle(event: EventDto, now = this.now()): Alert[] {
     if (this.stopped) return [];
+    // a pending recheck judges the latest update: an object that walked out must not fire on a stale one
+    const pending = this.rechecks.get(event.id);
+    if (pending) pending.event = event;
     this.zones.observe(event, now);
     const ctx = { now, homeMode: this.deps.homeMode(), zones: this.zones, cooldowns: this.cooldowns };
     const raised: Alert[] = [];
@@ -251,7 +254,7 @@ export class RuleEngine {
 
   /**
    * Replays the stored events of the last hours through the same evaluation, with fresh
-   * cooldowns. Stored events hold only their final zones, so a zone counts from the event's start.
+   * cooldowns. Stored events hold only their final zones, so a zone the object ended in counts from the event's start.
    */
   preview(input: RuleInput, hours: number): { count: number; events: EventDto[] } {
     const parsed = RuleInput.parse(input);

@@ -24,6 +24,8 @@ function ev(patch: Partial<EventDto> = {}): EventDto {
     falsePositive: false,
     keep: false,
     ...patch,
+    // an update names the zones entered and, unless a test says otherwise, the object is in them now
+    currentZones: patch.currentZones ?? patch.zones ?? [],
   };
 }
 
@@ -195,6 +197,39 @@ describe('zones', () => {
     z2.observe(ev({ zones: ['path'] }), t0);
     z2.observe(ev({ zones: ['path', 'porch'] }), t0 + 4000);
     expect(evaluate(inside, ev({ zones: ['path', 'porch'] }), ctx(t0 + 5000, { zones: z2 }))).toEqual({ fire: true, time: t0 + 5000 });
+  });
+
+  it('a passer-by who crossed the corner does not count as inside; one who stays does, from the latest entry', () => {
+    const porch30 = rule({ id: 'r3', zones: { names: ['porch'], mode: 'inside', minSeconds: 30 } });
+    const zones = new ZoneTracker();
+    const run = (t: number, e: EventDto) => {
+      zones.observe(e, t);
+      return evaluate(porch30, e, ctx(t, { zones }));
+    };
+    // crosses the corner at +2 s, out again at +4 s; entered zones keep 'porch', the current ones do not
+    run(t0, ev({ id: 'walker', start: t0 }));
+    expect(run(t0 + 2000, ev({ id: 'walker', start: t0, zones: ['porch'] }))).toMatchObject({ fire: false, recheckAt: t0 + 32_000 });
+    const away = ev({ id: 'walker', start: t0, zones: ['porch'], currentZones: [] });
+    expect(run(t0 + 4000, away)).toEqual({ fire: false, reason: 'zone' });
+    // the recheck at +32 s judges that latest update: still not inside
+    expect(run(t0 + 32_000, away)).toEqual({ fire: false, reason: 'zone' });
+    expect(run(t0 + 60_000, away)).toEqual({ fire: false, reason: 'zone' });
+    // back in at +70 s: the clock starts from this entry, not the first
+    const back = ev({ id: 'walker', start: t0, zones: ['porch'], currentZones: ['porch'] });
+    expect(run(t0 + 70_000, back)).toMatchObject({ fire: false, recheckAt: t0 + 100_000 });
+    expect(run(t0 + 99_000, back)).toMatchObject({ fire: false, reason: 'zone_time' });
+    expect(run(t0 + 100_000, back)).toEqual({ fire: true, time: t0 + 100_000 });
+    // someone who walks up and stays fires 30 s after stepping in
+    run(t0, ev({ id: 'stayer', start: t0, zones: ['porch'] }));
+    expect(run(t0 + 30_000, ev({ id: 'stayer', start: t0, zones: ['porch'] }))).toEqual({ fire: true, time: t0 + 30_000 });
+    // the 'entered' rule still fires for the passer-by: it did go in
+    expect(evaluate(entered, away, ctx(t0 + 4000))).toEqual({ fire: true, time: t0 + 4000 });
+  });
+
+  it('motion events alert only where a rule names the motion label', () => {
+    const motion = ev({ label: 'motion', topScore: 1 });
+    expect(evaluate(rule(), motion, ctx(t0))).toEqual({ fire: false, reason: 'label' });
+    expect(evaluate(rule({ labels: ['motion'] }), motion, ctx(t0))).toMatchObject({ fire: true });
   });
 
   it('inside with no zone names counts the event’s own age', () => {

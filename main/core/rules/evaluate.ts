@@ -1,5 +1,5 @@
 // Pure rule evaluation: weekly schedules on an IANA wall clock, zones (entered / inside ≥ N s), score, cooldown, snooze.
-import type { EventDto } from '../../common/contract/events.js';
+import { MOTION_LABEL, type EventDto } from '../../common/contract/events.js';
 import type { Rule, Schedule, Weekday } from '../../common/contract/rules.js';
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
@@ -34,8 +34,8 @@ export function scheduleAllows(schedule: Pick<Schedule, 'timezone' | 'days'>, ti
 }
 
 /**
- * When each open event was first seen in each zone. The events module reports the zones an
- * object has entered; a zone missing from a later update starts its clock again.
+ * When each open event's object last entered each zone it is in now (`currentZones`): a zone
+ * missing from a later update is left, and entering it again starts its clock again.
  */
 export class ZoneTracker {
   private readonly since = new Map<string, Map<string, number>>();
@@ -53,8 +53,8 @@ export class ZoneTracker {
       zones = new Map();
       this.since.set(event.id, zones);
     }
-    for (const z of [...zones.keys()]) if (!event.zones.includes(z)) zones.delete(z);
-    for (const z of event.zones) if (!zones.has(z)) zones.set(z, now);
+    for (const z of [...zones.keys()]) if (!event.currentZones.includes(z)) zones.delete(z);
+    for (const z of event.currentZones) if (!zones.has(z)) zones.set(z, now);
   }
 
   enteredAt(eventId: string, zone: string): number | undefined {
@@ -113,9 +113,10 @@ function zoneVerdict(rule: Rule, event: EventDto, at: number, ctx: EvalContext):
     if (at - event.start >= need) return null;
     return { fire: false, reason: 'zone_time', ...(event.end === null ? { recheckAt: event.start + need } : {}) };
   }
-  const inZones = names.filter((n) => event.zones.includes(n));
+  // 'entered' asks whether the object ever went in; 'inside' whether it is in there now, and for how long
+  if (mode === 'entered' || need === 0) return names.some((n) => event.zones.includes(n)) ? null : { fire: false, reason: 'zone' };
+  const inZones = names.filter((n) => event.currentZones.includes(n));
   if (inZones.length === 0) return { fire: false, reason: 'zone' };
-  if (mode === 'entered' || need === 0) return null;
   let earliest = Infinity;
   for (const z of inZones) {
     const since = ctx.zones.enteredAt(event.id, z) ?? at;
@@ -134,6 +135,8 @@ export function evaluate(rule: Rule, event: EventDto, ctx: EvalContext): Verdict
   }
   if (rule.cameras.length > 0 && !rule.cameras.includes(event.cameraId)) return { fire: false, reason: 'camera' };
   if (rule.labels.length > 0 && !rule.labels.includes(event.label)) return { fire: false, reason: 'label' };
+  // motion events (no model running) alert only where a rule names them: "any object" means objects
+  if (rule.labels.length === 0 && event.label === MOTION_LABEL) return { fire: false, reason: 'label' };
   if (event.falsePositive) return { fire: false, reason: 'false_positive' };
   if (event.topScore < rule.minScore) return { fire: false, reason: 'score' };
   const zone = zoneVerdict(rule, event, at, ctx);

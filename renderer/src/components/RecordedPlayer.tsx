@@ -1,7 +1,8 @@
-// Recorded video from a moment: the server stitches segments into one stream; we start at the right second.
+// Recorded video from a moment: the server stitches segments into one stream; its map gives the wall time of every second, gaps included.
 import { forwardRef, useEffect, useImperativeHandle, useRef, useState } from 'react';
 import { callOrThrow, useClient } from '../lib/api.js';
 import { playUrl } from '../lib/media.js';
+import { wallTimeAt, type PlayPiece } from '@common/play-map.js';
 
 export interface RecordedPlayerHandle {
   /** The wall-clock time (epoch ms) being shown, or null before playback starts. */
@@ -24,10 +25,12 @@ export const RecordedPlayer = forwardRef<RecordedPlayerHandle, Props>(function R
   const client = useClient();
   const videoRef = useRef<HTMLVideoElement>(null);
   const [error, setError] = useState<string | null>(null);
-  const base = useRef<number | null>(null);
+  // the stream's seconds → wall time: concat closes recording gaps, so start + currentTime is wrong after one
+  const map = useRef<PlayPiece[] | null>(null);
+  const wallAt = (seconds: number): number | null => (map.current ? wallTimeAt(map.current, seconds) : null);
 
   useImperativeHandle(ref, () => ({
-    currentTime: () => (base.current === null || !videoRef.current ? null : base.current + videoRef.current.currentTime * 1000),
+    currentTime: () => (!videoRef.current ? null : wallAt(videoRef.current.currentTime)),
   }));
 
   useEffect(() => {
@@ -35,7 +38,7 @@ export const RecordedPlayer = forwardRef<RecordedPlayerHandle, Props>(function R
     if (!video) return;
     let cancelled = false;
     setError(null);
-    base.current = null;
+    map.current = null;
     void (async () => {
       // Find the recording that holds `start`.
       // A moment from the last seconds is still being written: wait for its segment (bounded).
@@ -52,15 +55,22 @@ export const RecordedPlayer = forwardRef<RecordedPlayerHandle, Props>(function R
         setError('Nothing was recorded at this time.');
         return;
       }
+      // the same plan the stream is cut from; without it no time is shown rather than a wrong one
+      const pieces = await callOrThrow(client, 'recordings.playMap', { cameraId, start, ...(end !== undefined ? { end } : {}) }).catch(() => null);
+      if (cancelled) return;
+      if (!pieces || pieces.length === 0) {
+        setError('Nothing was recorded at this time.');
+        return;
+      }
       setError(null);
-      // the server starts the stream at `start` itself (or at the first recording after it)
-      base.current = Math.max(start, first.start);
+      map.current = pieces;
       video.src = playUrl(cameraId, start, end);
       video.addEventListener('loadedmetadata', () => void video.play().catch(() => undefined), { once: true });
       video.addEventListener('error', () => setError('This recording cannot be played right now.'), { once: true });
     })();
     const tick = (): void => {
-      if (base.current !== null) onTime?.(base.current + video.currentTime * 1000);
+      const wall = wallAt(video.currentTime);
+      if (wall !== null) onTime?.(wall);
     };
     video.addEventListener('timeupdate', tick);
     return () => {

@@ -94,6 +94,8 @@ function CameraForm({ camera, onDone }: { camera?: Camera; onDone: () => void })
   const [recordMode, setRecordMode] = useState<RecordMode>(camera?.recordMode ?? 'continuous');
   const [detect, setDetect] = useState(camera?.detect.enabled ?? true);
   const probe = useAction('cameras.probe');
+  const health = useCall('system.health', {});
+  const motionOnly = health.data?.detector.status === 'motion-only' || !detect;
   const save = useAction('cameras.upsert', ['cameras.list', 'cameras.states']);
   const remove = useAction('cameras.delete', ['cameras.list', 'cameras.states']);
 
@@ -140,6 +142,13 @@ function CameraForm({ camera, onDone }: { camera?: Camera; onDone: () => void })
           ))}
         </select>
       </label>
+      {recordMode === 'events' && (
+        <p className="muted small" data-testid="events-only-hint">
+          {motionOnly
+            ? 'With no detection model running (or detection off), events are motion: footage is kept around anything that moves.'
+            : 'Footage is kept around detected objects; if no model is running, around motion instead.'}
+        </p>
+      )}
       <label className="checkbox">
         <input type="checkbox" checked={detect} onChange={(e) => setDetect(e.target.checked)} /> Detect people, vehicles and animals
       </label>

@@ -90,7 +90,10 @@ export function SystemPage() {
                 <td>
                   {c.framesToModel} / {c.framesTotal}
                 </td>
-                <td>{c.dropped}</td>
+                <td title="Of these, frames the detector queue could not take">
+                  {c.dropped}
+                  {c.queueDropped > 0 ? ` (${c.queueDropped} queue)` : ''}
+                </td>
                 <td>{c.detectorMs === null ? '–' : c.detectorMs.toFixed(1)}</td>
                 <td>{c.restarts}</td>
                 <td>{c.liveViewers}</td>

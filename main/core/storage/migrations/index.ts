@@ -8,6 +8,7 @@ import { up as m5 } from './0005-camera-zones-masks.js';
 import { up as m6 } from './0006-segments-span-index.js';
 import { up as m7 } from './0007-recording-spans.js';
 import { up as m8 } from './0008-auth-hardening.js';
+import { up as m9 } from './0009-event-current-zones-last-seen.js';
 
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: '0001-cameras-recordings-settings', up: m1 },
@@ -18,4 +19,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 6, name: '0006-segments-span-index', up: m6 },
   { version: 7, name: '0007-recording-spans', up: m7 },
   { version: 8, name: '0008-auth-hardening', up: m8 },
+  { version: 9, name: '0009-event-current-zones-last-seen', up: m9 },
 ];

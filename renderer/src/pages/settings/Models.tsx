@@ -81,6 +81,34 @@ export function ModelsSection() {
         </tbody>
       </table>
       <p className="muted small">Models are downloaded only when you ask, from the address in the model list, and checked against their SHA-256 before use.</p>
+      <StationaryLimit />
     </div>
+  );
+}
+
+/** How long a parked object's event lasts: after that it ends and stops holding recordings. */
+function StationaryLimit() {
+  const settings = useCall('settings.get', {});
+  const save = useAction('settings.set', ['settings.get']);
+  const current = settings.data?.detection.stationaryMaxMinutes;
+  const [value, setValue] = useState<string | null>(null);
+  if (current === undefined) return null;
+  return (
+    <form
+      className="row"
+      onSubmit={(e) => {
+        e.preventDefault();
+        save.mutate({ section: 'detection', value: { stationaryMaxMinutes: Number(value ?? current) } });
+      }}
+    >
+      <label>
+        End the event of an object that stands still (a parked car) after, in minutes
+        <input type="number" name="stationaryMaxMinutes" min={1} max={1440} step={1} value={value ?? String(current)} onChange={(e) => setValue(e.target.value)} />
+      </label>
+      <button type="submit" disabled={save.isPending}>
+        Save
+      </button>
+      <ErrorText error={save.error} />
+    </form>
   );
 }
