@@ -7,6 +7,7 @@ import { up as m4 } from './0004-notify-sinks.js';
 import { up as m5 } from './0005-camera-zones-masks.js';
 import { up as m6 } from './0006-segments-span-index.js';
 import { up as m7 } from './0007-recording-spans.js';
+import { up as m8 } from './0008-retention-expiry.js';
 
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: '0001-cameras-recordings-settings', up: m1 },
@@ -16,4 +17,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 5, name: '0005-camera-zones-masks', up: m5 },
   { version: 6, name: '0006-segments-span-index', up: m6 },
   { version: 7, name: '0007-recording-spans', up: m7 },
+  { version: 8, name: '0008-retention-expiry', up: m8 },
 ];
