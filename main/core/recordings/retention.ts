@@ -23,6 +23,9 @@ export const DEBOUNCE_MS = 5_000;
 /** And one runs at least this often, for age limits that pass while nothing is recorded. */
 export const PERIOD_MS = 60_000;
 
+/** The quota, once exceeded, is brought back to this share of itself. */
+const QUOTA_TARGET = 0.99;
+
 export type DeleteReason = 'age' | 'no_event' | 'quota' | 'disk';
 
 export interface RetentionResult {
@@ -289,7 +292,8 @@ export class Retention {
     const pad = { pre: cfg.eventPrePaddingS * 1000, post: cfg.eventPostPaddingS * 1000 };
     const disk = await (this.deps.diskFree ?? defaultDiskFree)(this.deps.dataDir ?? '.');
     const floorCredit = Math.max(0, this.deps.index.addedBytes - this.addedAtLastPass);
-    const overQuota = this.usedBytes - quota;
+    // once over, free down to QUOTA_TARGET of it, so each of the next few segments does not start a pass of its own
+    const overQuota = this.usedBytes > quota ? this.usedBytes - quota * QUOTA_TARGET : 0;
     const underFree = Math.min(minFree - disk.free, floorCredit);
     if (overQuota <= 0 && underFree <= 0) return;
     let need = Math.max(overQuota, underFree);
