@@ -34,6 +34,8 @@ export interface MonthResult {
   alertsWritten: number;
   kept: { segments: string[]; events: string[] };
   maxOverQuotaBytes: number;
+  /** The slowest pass: when, and what it did. */
+  slowest: { ms: number; day: number; deleted: number; expiredEvents: number; reasons: RetentionResult['reasons'] };
   quotaBytes: number;
   deleted: number;
   expiredEvents: number;
@@ -101,6 +103,7 @@ export async function simulateMonth(db: Database, dataDir: string, opts: MonthOp
     alertsWritten: 0,
     kept: { segments: [], events: [] },
     maxOverQuotaBytes: 0,
+    slowest: { ms: 0, day: 0, deleted: 0, expiredEvents: 0, reasons: { age: 0, no_event: 0, quota: 0, disk: 0 } },
     quotaBytes: quota,
     deleted: 0,
     expiredEvents: 0,
@@ -109,6 +112,9 @@ export async function simulateMonth(db: Database, dataDir: string, opts: MonthOp
   const runPass = async (t: number): Promise<RetentionResult> => {
     const r = await retention.run(t);
     passes.push(r.durationMs);
+    if (r.durationMs > result.slowest.ms) {
+      result.slowest = { ms: Math.round(r.durationMs), day: Math.round(((t - start) / DAY) * 100) / 100, deleted: r.deleted, expiredEvents: r.expiredEvents, reasons: r.reasons };
+    }
     result.deleted += r.deleted;
     result.expiredEvents += r.expiredEvents;
     return r;
