@@ -102,10 +102,20 @@ export default async function run(): Promise<Record<string, unknown>> {
     const plain: FrameFigures[] = [];
     const eventsList: (FrameFigures & { scrolledPx: number })[] = [];
     for (let r = 0; r < ROUNDS; r++) {
+      // a fresh document each round: going back to the app's URL afterwards must be a real navigation, not a hash change
+      await page.goto('about:blank');
       await page.setContent(PLAIN_PAGE);
+      // setContent makes no new document, so the init script is not run for it
+      await page.evaluate('globalThis.__name = (f) => f;');
       plain.push(await scrollFigures(browser, page, `plain${r}`));
       await page.goto(`${server.url}/#/events`);
-      await page.getByTestId('event-card').first().waitFor();
+      await page
+        .getByTestId('event-card')
+        .first()
+        .waitFor({ timeout: 20_000 })
+        .catch(async (err: unknown) => {
+          throw new Error(`the events page showed no card: ${(await page.locator('body').innerText()).slice(0, 300)}`, { cause: err });
+        });
       await page.waitForFunction(() => {
         const img = document.querySelector<HTMLImageElement>('[data-testid="event-card"] img');
         return !!img && img.complete && img.naturalWidth > 0;
@@ -115,6 +125,8 @@ export default async function run(): Promise<Record<string, unknown>> {
 
     const timeline: { paintedMs: number; fetchMs: number }[] = [];
     for (let i = 0; i < TIMELINE_RUNS; i++) {
+      // a fresh document each run: nothing cached, every run fetches the day's spans and markers
+      await page.goto('about:blank');
       await page.goto(`${server.url}/#/events`);
       await page.getByTestId('event-card').first().waitFor();
       await page.evaluate(() => new Promise<void>((r) => requestIdleCallback(() => r(), { timeout: 2000 })));
