@@ -20,6 +20,7 @@ import { createLogger } from './log/index.js';
 import { SegmentIndex } from './recordings/index.js';
 import { MediaStore } from './recordings/media-store.js';
 import { Retention } from './recordings/retention.js';
+import { StorageGuard, type StorageGuardOptions } from './recordings/storage-guard.js';
 import { keyFileBox, type SecretBox } from './secrets/index.js';
 import { Database } from './storage/database.js';
 
@@ -40,6 +41,10 @@ export interface EngineOptions {
   ffmpeg?: { ffmpegPath: string; ffprobePath: string };
   /** Seals credentials at rest; the desktop passes one keyed through the OS keychain, the server uses a 0600 key file. */
   secrets?: SecretBox;
+  /** Disk-full thresholds (tests use a small disk). */
+  storageGuard?: Partial<StorageGuardOptions>;
+  /** Crash repair leaves files younger than this alone (default 60 s). */
+  repairMinAgeMs?: number;
 }
 
 export interface Engine {
@@ -54,6 +59,7 @@ export interface Engine {
   readonly media: MediaStore;
   readonly segments: SegmentIndex;
   readonly retention: Retention;
+  readonly storage: StorageGuard;
   readonly events: EventRepository;
   readonly runtime: CameraRuntime;
   readonly exports: ExportManager;
@@ -99,17 +105,30 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
   const media = new MediaStore(opts.dataDir);
   const segments = new SegmentIndex(db, media, bus);
   const events = new EventRepository(db);
-  const retention = new Retention(
+  // the data folder's health: a full disk or an unmounted recordings folder stops recording, never the engine
+  const storage = new StorageGuard({
+    dataDir: opts.dataDir,
+    media,
+    indexHasSegments: () => segments.hasSegments(),
+    records: (id) => (cameras.get(id)?.recordMode ?? 'off') !== 'off',
+    options: opts.storageGuard,
+  });
+  await storage.start();
+  stoppers.push(() => storage.stop());
+  // retention: a debounced pass after new footage and one a minute, never on the segment path itself
+  const retention = new Retention({
     db,
-    segments,
-    () => settings.get('storage'),
-    () => new Map(cameras.list().map((c) => [c.id, c.recordMode])),
-    undefined,
-    opts.dataDir,
-  );
-  const retentionTimer = setInterval(() => void retention.run().catch((err: unknown) => log.error({ err }, 'retention failed')), 60_000);
-  retentionTimer.unref();
-  stoppers.push(() => clearInterval(retentionTimer));
+    index: segments,
+    events,
+    media,
+    storage: () => settings.get('storage'),
+    cameras: () => cameras.retentionPolicies(),
+    dataDir: opts.dataDir,
+    mediaPresent: () => storage.problem()?.code !== 'media_missing',
+    afterPass: () => void cameras.purgeRetired(),
+  });
+  retention.start();
+  stoppers.push(() => retention.stop());
   // clip exports: one job at a time, never touched by retention
   const exportsManager = new ExportManager({
     db,
@@ -150,15 +169,19 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
     segments,
     events,
     retention,
+    storage,
+    ...(opts.repairMinAgeMs !== undefined ? { repairMinAgeMs: opts.repairMinAgeMs } : {}),
     modelsDir: opts.modelsDir ?? process.env.PORCHLIGHT_MODELS_DIR,
   });
   if (opts.startCameras !== false) {
     await runtime.start();
     stoppers.push(() => runtime.stop());
+    // recording stops or resumes with the disk: the runtime re-applies each camera's record flag
+    stoppers.push(storage.subscribe(() => void runtime.apply()));
   }
   const health: HealthSource = runtime.health();
   // api last: it only wires what exists
-  const router = new Router(createApi({ dataDir: opts.dataDir, host: opts.host, startedAt, db, bus, settings, cameras, states, accounts, audit, media, segments, retention, events, health, exports: exportsManager, rules, notifier, modelsDir: opts.modelsDir ?? process.env.PORCHLIGHT_MODELS_DIR, live: (id) => runtime.live(id), frames: (id) => runtime.frames(id) }), audit);
+  const router = new Router(createApi({ dataDir: opts.dataDir, host: opts.host, startedAt, db, bus, settings, cameras, states, accounts, audit, media, segments, retention, storage, events, health, exports: exportsManager, rules, notifier, modelsDir: opts.modelsDir ?? process.env.PORCHLIGHT_MODELS_DIR, live: (id) => runtime.live(id), frames: (id) => runtime.frames(id) }), audit);
 
   let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> => {
@@ -176,5 +199,5 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
   };
 
   log.info({ dataDir: opts.dataDir, host: opts.host, schema: db.schemaVersion }, 'engine started');
-  return { dataDir: opts.dataDir, db, bus, settings, cameras, router, states, accounts, audit, media, segments, retention, events, runtime, exports: exportsManager, rules, notifier, stop };
+  return { dataDir: opts.dataDir, db, bus, settings, cameras, router, states, accounts, audit, media, segments, retention, storage, events, runtime, exports: exportsManager, rules, notifier, stop };
 }

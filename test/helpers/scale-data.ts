@@ -79,6 +79,8 @@ export function seedScaleData(dataDir: string, opts: ScaleOptions = {}): ScaleSe
 
   const db = Database.open(join(dataDir, 'porchlight.db'));
   const media = new MediaStore(dataDir);
+  // the segments below are index rows without files: mark the folder as ours, so it does not read as an unmounted disk
+  media.mediaPresent(false);
   const cameras = new CameraRepository(db);
   const events = new EventRepository(db);
   const segments = new SegmentIndex(db, media);

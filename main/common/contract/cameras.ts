@@ -29,6 +29,15 @@ export type CameraStream = z.infer<typeof CameraStream>;
 export const RecordMode = z.enum(['continuous', 'events', 'off']);
 export type RecordMode = z.infer<typeof RecordMode>;
 
+/** Per-camera retention; null follows the global storage settings (continuousDays, eventDays). */
+export const CameraRetention = z
+  .object({
+    continuousDays: z.number().int().min(0).max(3650).nullable().default(null).describe('Days to keep this camera\'s continuous recordings; null uses the global setting'),
+    eventDays: z.number().int().min(0).max(3650).nullable().default(null).describe('Days to keep this camera\'s events and the footage around them; null uses the global setting'),
+  })
+  .strict();
+export type CameraRetention = z.infer<typeof CameraRetention>;
+
 export const Camera = z.object({
   id: CameraId,
   name: z.string().min(1).max(200),
@@ -46,6 +55,7 @@ export const Camera = z.object({
     .nullable(),
   zones: CameraZones,
   masks: CameraMasks,
+  retention: CameraRetention,
   createdAt: z.number().int(),
   updatedAt: z.number().int(),
 });
@@ -64,6 +74,8 @@ export const CameraInput = z.object({
   /** Left out: the camera keeps the zones and masks it has. */
   zones: CameraZones.optional(),
   masks: CameraMasks.optional(),
+  /** Left out: the camera keeps the retention it has. */
+  retention: CameraRetention.optional(),
 });
 export type CameraInput = z.input<typeof CameraInput>;
 

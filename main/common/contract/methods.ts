@@ -50,7 +50,13 @@ export const methods = {
   'cameras.list': method({ input: empty, output: z.array(Camera), role: 'viewer' }),
   'cameras.get': method({ input: byId, output: Camera, role: 'viewer' }),
   'cameras.upsert': method({ input: CameraInput, output: Camera, role: 'admin', audit: true }),
-  'cameras.delete': method({ input: byId, output: z.object({ deleted: z.boolean() }), role: 'admin', audit: true }),
+  /** keepRecordings: the camera goes, its recordings and events stay (still counted in the quota) until retention ages them out. */
+  'cameras.delete': method({
+    input: z.object({ id: CameraId, keepRecordings: z.boolean().default(false) }).strict(),
+    output: z.object({ deleted: z.boolean(), freedBytes: z.number() }),
+    role: 'admin',
+    audit: true,
+  }),
   /** cameraId lets a masked URL (user:***@) be probed with the stored password. */
   'cameras.probe': method({ input: z.object({ url: StreamUrl, cameraId: CameraId.optional() }).strict(), output: ProbeResult, role: 'admin' }),
   /** The built-in demo camera: a generated picture, no hardware, to see Porchlight work on first run. */

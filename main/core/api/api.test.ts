@@ -98,7 +98,7 @@ describe('cameras', () => {
     expect(await engine.router.dispatch(ADMIN, 'cameras.explode', {})).toMatchObject({ ok: false, error: { code: 'unknown_method' } });
     expect(await engine.router.dispatch(ADMIN, 'cameras.get', { id: 'nope' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
     expect(await engine.router.dispatch(VIEWER, 'cameras.delete', { id: 'nope' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
-    expect(await engine.router.dispatch(ADMIN, 'cameras.delete', { id: 'nope' })).toEqual({ ok: true, value: { deleted: false } });
+    expect(await engine.router.dispatch(ADMIN, 'cameras.delete', { id: 'nope' })).toEqual({ ok: true, value: { deleted: false, freedBytes: 0 } });
   });
 });
 

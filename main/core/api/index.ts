@@ -2,6 +2,7 @@
 import { ApiFailure, type Camera, type CameraState } from '../../common/contract/index.js';
 import { maskPassword, restorePassword } from '../../common/urls.js';
 import { DEMO_URL, ensureDemoClip, isDemoUrl, probeDemo } from '../cameras/demo.js';
+import { deleteCamera } from '../cameras/delete.js';
 import { probeStream } from '../cameras/probe.js';
 import type { AuditLog } from '../audit/index.js';
 import type { Accounts } from '../auth/users.js';
@@ -17,6 +18,7 @@ import type { SegmentIndex } from '../recordings/index.js';
 import type { MediaStore } from '../recordings/media-store.js';
 import { playbackMap } from '../recordings/recorded-media.js';
 import type { Retention } from '../recordings/retention.js';
+import type { StorageGuard } from '../recordings/storage-guard.js';
 import type { FrameSource, LiveSource } from '../ingest/index.js';
 import type { Database } from '../storage/database.js';
 import { recentLogs } from '../log/index.js';
@@ -44,6 +46,7 @@ export interface ApiDeps {
   media: MediaStore;
   segments: SegmentIndex;
   retention: Retention;
+  storage?: StorageGuard;
   events: EventRepository;
   health: HealthSource;
   exports: ExportManager;
@@ -99,11 +102,7 @@ export function createApi(deps: ApiDeps): Implementation {
       bus.publish('camera.changed', { id: cam.id, deleted: false });
       return publicCamera(cam);
     },
-    'cameras.delete': ({ id }) => {
-      const deleted = cameras.delete(id);
-      if (deleted) bus.publish('camera.changed', { id, deleted: true });
-      return { deleted };
-    },
+    'cameras.delete': ({ id, keepRecordings }) => deleteCamera(deps, id, { keepRecordings }),
     'cameras.addDemo': () => {
       const existing = cameras.list().find((c) => c.streams.some((s) => isDemoUrl(s.url)));
       const cam = existing ?? cameras.upsert({ name: 'Demo camera', recordMode: 'continuous', streams: [{ name: 'main', url: DEMO_URL, roles: ['record', 'detect', 'live'] }] });
@@ -131,12 +130,7 @@ export function createApi(deps: ApiDeps): Implementation {
     'events.markFalsePositive': ({ id, falsePositive }) => deps.events.setFlags(id, { falsePositive }),
     'events.delete': async ({ id }) => {
       const { deleted, snapshot } = deps.events.delete(id);
-      if (snapshot) {
-        const file = deps.media.resolve('snapshots', snapshot);
-        if (file) await deps.media.remove(file);
-        const thumb = deps.media.resolve('snapshots', snapshot.replace(/\.jpg$/, '.thumb.jpg'));
-        if (thumb) await deps.media.remove(thumb);
-      }
+      if (snapshot) await deps.media.removeSnapshot(snapshot);
       return { deleted };
     },
 

@@ -11,7 +11,8 @@ export async function storageStats(deps: Pick<ApiDeps, 'dataDir' | 'segments' | 
   const fs = await statfs(deps.dataDir);
   const diskFree = fs.bavail * fs.bsize;
   const diskTotal = fs.blocks * fs.bsize;
-  const used = deps.segments.totalBytes;
+  // recordings and snapshots with their thumbnails: what the quota counts
+  const used = deps.retention.usedBytes;
   const quota = cfg.quotaGb * GB;
   const bytesPerDay = deps.segments.bytesSince(Date.now() - DAY);
   // whichever runs out first: the quota, or the disk less the space always kept free

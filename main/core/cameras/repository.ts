@@ -1,6 +1,6 @@
 // Camera rows and their streams in SQLite, validated on the way in and on the way out.
 import { randomBytes } from 'node:crypto';
-import { ApiFailure, Camera, CameraInput, NO_MASKS, type CameraStream } from '../../common/contract/index.js';
+import { ApiFailure, Camera, CameraInput, NO_MASKS, type CameraStream, type RecordMode } from '../../common/contract/index.js';
 import { rememberSecret } from '../../common/redact.js';
 import { credentialsOf, CredentialsNeeded, hasCredentials, hostOf, restorePassword } from '../../common/urls.js';
 import type { SecretBox } from '../secrets/index.js';
@@ -19,6 +19,8 @@ interface CameraRow {
   onvif: string | null;
   zones: string;
   masks: string;
+  continuous_days: number | null;
+  event_days: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -38,6 +40,15 @@ function keptCredentials(incoming: string, stored: string | undefined): string {
     if (err instanceof CredentialsNeeded) throw new ApiFailure('invalid_input', `streams: ${err.message}`);
     throw err;
   }
+}
+
+/** What retention needs to know of a camera; null days follow the global storage settings. */
+export interface CameraPolicy {
+  cameraId: string;
+  recordMode: RecordMode;
+  continuousDays: number | null;
+  eventDays: number | null;
+  retired: boolean;
 }
 
 const DEFAULT_DETECT = { enabled: true, width: 640, height: 360, fps: 5 };
@@ -72,7 +83,7 @@ export class CameraRepository {
   }
 
   list(): Camera[] {
-    const rows = this.db.all<CameraRow>(sql`SELECT * FROM cameras ORDER BY created_at, id`);
+    const rows = this.db.all<CameraRow>(sql`SELECT * FROM cameras WHERE deleted_at IS NULL ORDER BY created_at, id`);
     const streams = this.db.all<StreamRow>(sql`SELECT * FROM camera_streams ORDER BY camera_id, name`);
     const byCamera = new Map<string, StreamRow[]>();
     for (const s of streams) byCamera.set(s.camera_id, [...(byCamera.get(s.camera_id) ?? []), s]);
@@ -80,7 +91,7 @@ export class CameraRepository {
   }
 
   get(id: string): Camera | undefined {
-    const row = this.db.get<CameraRow>(sql`SELECT * FROM cameras WHERE id = ${id}`);
+    const row = this.db.get<CameraRow>(sql`SELECT * FROM cameras WHERE id = ${id} AND deleted_at IS NULL`);
     if (!row) return undefined;
     const streams = this.db.all<StreamRow>(sql`SELECT * FROM camera_streams WHERE camera_id = ${id} ORDER BY name`);
     return this.toCamera(row, streams);
@@ -105,6 +116,7 @@ export class CameraRepository {
       const onvif = data.onvif === undefined ? (existing?.onvif ?? null) : data.onvif;
       const zones = data.zones ?? existing?.zones ?? [];
       const masks = data.masks ?? existing?.masks ?? NO_MASKS;
+      const retention = data.retention ?? existing?.retention ?? { continuousDays: null, eventDays: null };
       const streams: CameraStream[] = data.streams.map((s) => ({ ...s, url: keptCredentials(s.url, existing?.streams.find((o) => o.name === s.name)?.url) }));
       // PTZ sends the stream's credentials to the ONVIF address: a new address needs them typed again
       const restored = streams.some((s, i) => s.url !== data.streams[i]?.url);
@@ -112,12 +124,15 @@ export class CameraRepository {
         throw new ApiFailure('invalid_input', 'The ONVIF address changed: type the camera password again (a kept password is only sent to the device it belongs to)');
       }
       this.db.run(sql`
-        INSERT INTO cameras (id, name, enabled, record_mode, detect_enabled, detect_width, detect_height, detect_fps, onvif, zones, masks, created_at, updated_at)
+        INSERT INTO cameras (id, name, enabled, record_mode, detect_enabled, detect_width, detect_height, detect_fps, onvif, zones, masks,
+          continuous_days, event_days, created_at, updated_at)
         VALUES (${id}, ${data.name}, ${data.enabled}, ${data.recordMode}, ${detect.enabled}, ${detect.width}, ${detect.height}, ${detect.fps},
-          ${onvif ? JSON.stringify(onvif) : null}, ${JSON.stringify(zones)}, ${JSON.stringify(masks)}, ${now}, ${now})
+          ${onvif ? JSON.stringify(onvif) : null}, ${JSON.stringify(zones)}, ${JSON.stringify(masks)},
+          ${retention.continuousDays}, ${retention.eventDays}, ${now}, ${now})
         ON CONFLICT (id) DO UPDATE SET name = excluded.name, enabled = excluded.enabled, record_mode = excluded.record_mode,
           detect_enabled = excluded.detect_enabled, detect_width = excluded.detect_width, detect_height = excluded.detect_height,
-          detect_fps = excluded.detect_fps, onvif = excluded.onvif, zones = excluded.zones, masks = excluded.masks, updated_at = excluded.updated_at`);
+          detect_fps = excluded.detect_fps, onvif = excluded.onvif, zones = excluded.zones, masks = excluded.masks,
+          continuous_days = excluded.continuous_days, event_days = excluded.event_days, deleted_at = NULL, updated_at = excluded.updated_at`);
       this.db.run(sql`DELETE FROM camera_streams WHERE camera_id = ${id}`);
       for (const s of streams) {
         this.db.run(sql`INSERT INTO camera_streams (camera_id, name, url, roles) VALUES (${id}, ${s.name}, ${this.storeUrl(s.url)}, ${JSON.stringify(s.roles)})`);
@@ -126,8 +141,42 @@ export class CameraRepository {
     });
   }
 
+  /** Removes the row; its segments, spans and events go with it (ON DELETE CASCADE), its alerts here. The caller frees the files. */
   delete(id: string): boolean {
-    return this.db.run(sql`DELETE FROM cameras WHERE id = ${id}`).changes > 0;
+    return this.db.transaction(() => {
+      this.db.run(sql`DELETE FROM alerts WHERE camera_id = ${id}`);
+      return this.db.run(sql`DELETE FROM cameras WHERE id = ${id}`).changes > 0;
+    });
+  }
+
+  /** Hides the camera but keeps its row, so its recordings and events stay (and count in the quota) until retention ages them out. */
+  retire(id: string, now = Date.now()): boolean {
+    return this.db.run(sql`UPDATE cameras SET deleted_at = ${now}, enabled = 0 WHERE id = ${id} AND deleted_at IS NULL`).changes > 0;
+  }
+
+  /** Every camera retention looks after, retired ones included (their days fall back to the global settings' defaults). */
+  retentionPolicies(): CameraPolicy[] {
+    return this.db
+      .all<{ id: string; record_mode: string; continuous_days: number | null; event_days: number | null; deleted_at: number | null }>(
+        sql`SELECT id, record_mode, continuous_days, event_days, deleted_at FROM cameras ORDER BY id`,
+      )
+      .map((r) => ({
+        cameraId: r.id,
+        // a retired camera records nothing more; what it left is aged as continuous footage
+        recordMode: r.deleted_at === null ? (r.record_mode as RecordMode) : 'continuous',
+        continuousDays: r.continuous_days,
+        eventDays: r.event_days,
+        retired: r.deleted_at !== null,
+      }));
+  }
+
+  /** A retired camera whose recordings and events are all gone leaves no trace. */
+  purgeRetired(): string[] {
+    const gone = this.db.all<{ id: string }>(sql`
+      SELECT c.id FROM cameras c WHERE c.deleted_at IS NOT NULL
+        AND NOT EXISTS (SELECT 1 FROM segments s WHERE s.camera_id = c.id) AND NOT EXISTS (SELECT 1 FROM events e WHERE e.camera_id = c.id)`);
+    for (const { id } of gone) this.delete(id);
+    return gone.map((g) => g.id);
   }
 
   private toCamera(row: CameraRow, streams: StreamRow[]): Camera {
@@ -141,6 +190,7 @@ export class CameraRepository {
       onvif: row.onvif ? (JSON.parse(row.onvif) as unknown) : null,
       zones: JSON.parse(row.zones) as unknown,
       masks: JSON.parse(row.masks) as unknown,
+      retention: { continuousDays: row.continuous_days, eventDays: row.event_days },
       createdAt: row.created_at,
       updatedAt: row.updated_at,
     });

@@ -17,6 +17,7 @@ import { createLogger } from '../log/index.js';
 import type { SegmentIndex } from '../recordings/index.js';
 import type { MediaStore } from '../recordings/media-store.js';
 import type { Retention } from '../recordings/retention.js';
+import type { StorageGuard } from '../recordings/storage-guard.js';
 import { demoClipPath, ensureDemoClip, isDemoUrl } from './demo.js';
 import type { CameraRepository } from './repository.js';
 
@@ -31,6 +32,10 @@ export interface RuntimeDeps {
   segments: SegmentIndex;
   events: EventRepository;
   retention: Retention;
+  /** A full disk or a missing recordings folder: recording stops and the camera's state says why. */
+  storage?: StorageGuard;
+  /** Crash repair leaves files younger than this alone (they may still be written). */
+  repairMinAgeMs?: number;
   /** Where models are looked for before <data>/models (tests and CI point it at a shared folder). */
   modelsDir?: string;
 }
@@ -48,6 +53,7 @@ interface Tracked {
   chain: Promise<void>;
   snapshot: string | null;
   snapshotScore: number;
+  snapshotBytes: number;
 }
 
 /** How often pipelines without frames are checked for objects to end. */
@@ -70,6 +76,7 @@ export class CameraRuntime {
   private readonly writes = new Set<Promise<void>>();
   private readonly disposers: (() => void)[] = [];
   private applying: Promise<void> = Promise.resolve();
+  private repairing: Promise<void> = Promise.resolve();
   private stopped = false;
 
   constructor(private readonly deps: RuntimeDeps) {}
@@ -81,13 +88,14 @@ export class CameraRuntime {
     this.supervisor = new IngestSupervisor({
       ffmpegPath: ffmpeg.ffmpegPath || undefined,
       onSegment: (s) => {
-        this.deps.segments.add({ cameraId: s.cameraId, path: s.path, start: s.start, end: s.end, durationMs: s.durationMs, bytes: s.bytes });
-        // quota is checked as segments arrive, so usage never runs more than a segment over
-        void this.deps.retention.run().catch((err: unknown) => log.error({ err }, 'retention failed'));
+        // indexed or deleted, never left unknown on disk; retention runs off this path (at once only when over quota)
+        void this.deps.segments.addOrDiscard({ cameraId: s.cameraId, path: s.path, start: s.start, end: s.end, durationMs: s.durationMs, bytes: s.bytes }).then((r) => {
+          if (!r.ok) void this.deps.storage?.check();
+          this.deps.retention.schedule();
+        });
       },
-      onState: (s) => bus.publish('camera.state', { ...s }),
+      onState: (s) => bus.publish('camera.state', this.deps.storage?.decorate({ ...s }) ?? { ...s }),
     });
-    await this.repair();
     const closed = this.deps.events.closeOpen();
     if (closed > 0) log.warn({ closed }, 'closed events left open by an unclean stop at their last sighting');
     this.disposers.push(bus.subscribe('camera.changed', () => this.apply()));
@@ -110,15 +118,28 @@ export class CameraRuntime {
     idle.unref();
     this.disposers.push(() => clearInterval(idle));
     await this.apply();
+    // repair after the cameras are up: it reads every indexed file, and must not hold the first frame back
+    this.repairing = this.repair().catch((err: unknown) => log.error({ err }, 'segment repair failed'));
+  }
+
+  /** Resolves when the start-up repair is done (tests). */
+  repaired(): Promise<void> {
+    return this.repairing;
   }
 
   /** After a crash: index playable segments ffmpeg finished but we never recorded, remove broken ones. */
   private async repair(): Promise<void> {
+    const present = () => !this.stopped && this.deps.storage?.problem()?.code !== 'media_missing';
     for (const cam of this.deps.cameras.list()) {
-      this.deps.segments.dropMissingFiles(cam.id);
+      if (!present()) return;
+      await this.deps.segments.dropMissingFiles(cam.id, present);
       try {
-        const result = await scanUnindexedSegments(this.deps.media.cameraRecordingsDir(cam.id), this.deps.segments.knownPaths(cam.id), { cameraId: cam.id });
-        for (const s of result.found) this.deps.segments.add(s);
+        const result = await scanUnindexedSegments(this.deps.media.cameraRecordingsDir(cam.id), this.deps.segments.knownPaths(cam.id), {
+          cameraId: cam.id,
+          minAgeMs: this.deps.repairMinAgeMs ?? 60_000,
+        });
+        for (const s of result.found) await this.deps.segments.addOrDiscard(s);
+        if (result.found.length) this.deps.retention.revisit(cam.id, Math.min(...result.found.map((f) => f.start)));
         if (result.found.length || result.deleted.length) {
           log.warn({ camera: cam.id, indexed: result.found.length, removed: result.deleted.length }, 'repaired recordings after an unclean stop');
         }
@@ -174,7 +195,7 @@ export class CameraRuntime {
       url: demo ? demoClipPath(this.deps.dataDir) : main.url,
       ...(demo ? { loopFile: true } : {}),
       recordingsDir: this.deps.media.cameraRecordingsDir(cam.id),
-      record: cam.recordMode !== 'off' && !this.deps.settings.get('general').recordingPaused,
+      record: cam.recordMode !== 'off' && !this.deps.settings.get('general').recordingPaused && !this.deps.storage?.problem(),
       // an events-only camera needs frames for motion events even with detection off
       detect: { enabled: needsFrames(cam), width: even(cam.detect.width), height: even(cam.detect.height), fps: cam.detect.fps },
       live: true,
@@ -263,11 +284,13 @@ export class CameraRuntime {
   private onObject(e: ObjectEvent, ended: boolean): Promise<void> {
     let t = this.tracked.get(e.objectId);
     if (!t) {
-      t = { eventId: newEventId(e.start), chain: Promise.resolve(), snapshot: null, snapshotScore: 0 };
+      t = { eventId: newEventId(e.start), chain: Promise.resolve(), snapshot: null, snapshotScore: 0, snapshotBytes: 0 };
       this.tracked.set(e.objectId, t);
     }
     const tracked = t;
     tracked.chain = tracked.chain.then(() => this.writeObject(tracked, e, ended)).catch((err: unknown) => log.error({ err, camera: e.cameraId }, 'event write failed'));
+    // an ended object is forgotten once its last write is done (a month of objects must not pile up here)
+    if (ended) void tracked.chain.then(() => this.tracked.get(e.objectId) === tracked && this.tracked.delete(e.objectId));
     return tracked.chain;
   }
 
@@ -280,13 +303,14 @@ export class CameraRuntime {
     if (e.bestFrame.score >= t.snapshotScore + SNAPSHOT_STEP || !t.snapshot) {
       const rel = `${e.cameraId}/${t.eventId}.jpg`;
       try {
-        await writeSnapshot(frame, join(this.deps.media.root('snapshots'), rel));
+        t.snapshotBytes = await writeSnapshot(frame, join(this.deps.media.root('snapshots'), rel));
         t.snapshot = rel;
         t.snapshotScore = e.bestFrame.score;
       } catch (err) {
         log.error({ err, camera: e.cameraId }, 'snapshot not written');
       }
     }
+    let dto;
     try {
       this.deps.events.upsert({
         id: t.eventId,
@@ -300,13 +324,14 @@ export class CameraRuntime {
         currentZones: e.zones,
         lastSeen: Math.round(e.lastSeen),
         snapshot: t.snapshot,
+        snapshotBytes: t.snapshotBytes,
       });
+      dto = this.deps.events.get(t.eventId);
     } catch (err) {
-      // the camera may have been deleted while the object was tracked
+      // the camera may have been deleted while the object was tracked, or the database is full or failing
       log.warn({ err, camera: e.cameraId }, 'event not stored');
       return;
     }
-    const dto = this.deps.events.get(t.eventId);
     if (dto) this.deps.bus.publish('event.changed', dto);
   }
 
@@ -348,6 +373,7 @@ export class CameraRuntime {
     this.stopped = true;
     for (const d of this.disposers.splice(0)) d();
     await this.applying;
+    await this.repairing;
     await Promise.all([...this.pipelines.keys()].map((id) => this.detachPipeline(id)));
     await this.supervisor?.stop();
     await this.detector?.close();

@@ -47,6 +47,32 @@ export interface EventWrite {
   /** Default: the end, else the start. */
   lastSeen?: number;
   snapshot: string | null;
+  /** Bytes of the snapshot and its thumbnail on disk (they count in the quota); left out keeps the stored figure. */
+  snapshotBytes?: number;
+  /** When this write saw the object (default now): an open event protects footage up to here, never up to now. */
+  seenAt?: number;
+}
+
+/** An event as retention sees it: its window, and whether it is kept. */
+export interface EventSpan {
+  id: string;
+  camera_id: string;
+  start: number;
+  end: number | null;
+  last_seen: number | null;
+  keep: number;
+  snapshot: string | null;
+  snapshot_bytes: number;
+}
+
+/**
+ * An event protects footage from start - pre to its reach + post. The reach is its end, or for one still open the last
+ * time it was seen, and never more than MAX_EVENT_MS after its start: an event nobody closed cannot hold footage forever.
+ */
+export const MAX_EVENT_MS = 6 * 3600_000;
+
+export function eventReach(e: Pick<EventSpan, 'start' | 'end' | 'last_seen'>): number {
+  return Math.min(e.end ?? e.last_seen ?? e.start, e.start + MAX_EVENT_MS);
 }
 
 function toMarker(r: MarkerRow): MarkerEvent {
@@ -113,16 +139,30 @@ function decodeCursor(c: string): { start: number; id: string } {
 }
 
 export class EventRepository {
-  constructor(private readonly db: Database) {}
+  private snapshotBytesTotal: number;
+
+  constructor(private readonly db: Database) {
+    this.snapshotBytesTotal = db.get<{ b: number | null }>(sql`SELECT sum(snapshot_bytes) AS b FROM events`)?.b ?? 0;
+  }
+
+  /** Bytes of every stored snapshot and thumbnail: part of the quota. */
+  get snapshotBytes(): number {
+    return this.snapshotBytesTotal;
+  }
 
   upsert(e: EventWrite): void {
+    // the last sighting the pipeline reports; else the end, else when this write happened
+    const seen = e.lastSeen ?? e.end ?? e.seenAt ?? Date.now();
+    const before = e.snapshotBytes === undefined ? undefined : (this.db.get<{ b: number }>(sql`SELECT snapshot_bytes AS b FROM events WHERE id = ${e.id}`)?.b ?? 0);
     this.db.run(sql`
-      INSERT INTO events (id, camera_id, label, start, end, top_score, box, zones, current_zones, last_seen, snapshot)
+      INSERT INTO events (id, camera_id, label, start, end, top_score, box, zones, current_zones, last_seen, snapshot, snapshot_bytes)
       VALUES (${e.id}, ${e.cameraId}, ${e.label}, ${e.start}, ${e.end}, ${e.topScore}, ${JSON.stringify(e.box)}, ${JSON.stringify(e.zones)},
-        ${JSON.stringify(e.currentZones ?? e.zones)}, ${e.lastSeen ?? e.end ?? e.start}, ${e.snapshot})
+        ${JSON.stringify(e.currentZones ?? e.zones)}, ${seen}, ${e.snapshot}, ${e.snapshotBytes ?? 0})
       ON CONFLICT (id) DO UPDATE SET label = excluded.label, end = excluded.end, top_score = excluded.top_score,
         box = excluded.box, zones = excluded.zones, current_zones = excluded.current_zones,
-        last_seen = max(COALESCE(events.last_seen, 0), excluded.last_seen), snapshot = COALESCE(excluded.snapshot, events.snapshot)`);
+        last_seen = max(COALESCE(events.last_seen, 0), excluded.last_seen), snapshot = COALESCE(excluded.snapshot, events.snapshot),
+        snapshot_bytes = ${e.snapshotBytes === undefined ? sql`events.snapshot_bytes` : sql`excluded.snapshot_bytes`}`);
+    if (before !== undefined && e.snapshotBytes !== undefined) this.snapshotBytesTotal += e.snapshotBytes - before;
   }
 
   /** An open event's object is still there (one small write every few seconds per object). */
@@ -133,6 +173,59 @@ export class EventRepository {
   /** At start-up: events a crash left open end where their object was last seen. Returns how many. */
   closeOpen(): number {
     return this.db.run(sql`UPDATE events SET end = max(start, COALESCE(last_seen, start)) WHERE end IS NULL`).changes;
+  }
+
+  /**
+   * The events that may protect footage of one camera in [lo, hi] (segment starts and ends): their start lies within a
+   * bounded range before hi, so this is one index range on events_camera_start, never the whole table.
+   */
+  windowsNear(cameraId: string, lo: number, hi: number, pad: { pre: number; post: number }, protectFrom: number): EventSpan[] {
+    return this.db.all<EventSpan>(sql`
+      SELECT id, camera_id, start, end, last_seen, keep, snapshot, snapshot_bytes FROM events
+      WHERE camera_id = ${cameraId} AND start >= ${lo - pad.post - MAX_EVENT_MS} AND start <= ${hi + pad.pre}
+        AND (keep = 1 OR start >= ${protectFrom})
+      ORDER BY start`);
+  }
+
+  /** Every kept event (a handful, chosen by hand): the quota never deletes their footage. */
+  keptWindows(): EventSpan[] {
+    return this.db.all<EventSpan>(sql`
+      SELECT id, camera_id, start, end, last_seen, keep, snapshot, snapshot_bytes FROM events WHERE keep = 1 ORDER BY camera_id, start`);
+  }
+
+  /** One camera's oldest unkept events starting before t (events_camera_unkept_start). */
+  unkeptBefore(cameraId: string, t: number, limit: number): EventSpan[] {
+    return this.db.all<EventSpan>(sql`
+      SELECT id, camera_id, start, end, last_seen, keep, snapshot, snapshot_bytes FROM events
+      WHERE camera_id = ${cameraId} AND keep = 0 AND start < ${t} ORDER BY start LIMIT ${limit}`);
+  }
+
+  /** Deletes events and the alerts they raised, in one transaction; the caller removes their snapshot files. */
+  expire(rows: readonly Pick<EventSpan, 'id' | 'snapshot_bytes'>[]): number {
+    if (rows.length === 0) return 0;
+    const ids = rows.map((r) => r.id);
+    const gone = this.db.transaction(() => {
+      this.db.run(sql`DELETE FROM alerts WHERE event_id IN ${sql.list(ids)}`);
+      return this.db.all<{ b: number }>(sql`DELETE FROM events WHERE id IN ${sql.list(ids)} AND keep = 0 RETURNING snapshot_bytes AS b`);
+    });
+    for (const g of gone) this.snapshotBytesTotal -= g.b;
+    return gone.length;
+  }
+
+  /** Alerts whose event is gone (deleted by hand), older than t; bounded by alerts_time. */
+  expireOrphanAlerts(before: number, limit: number): number {
+    return this.db.run(sql`
+      DELETE FROM alerts WHERE id IN (SELECT id FROM alerts WHERE time < ${before} AND event_id IS NULL ORDER BY time LIMIT ${limit})`).changes;
+  }
+
+  /** Bytes of one camera's snapshots (a camera about to be deleted). */
+  cameraSnapshotBytes(cameraId: string): number {
+    return this.db.get<{ b: number | null }>(sql`SELECT sum(snapshot_bytes) AS b FROM events WHERE camera_id = ${cameraId}`)?.b ?? 0;
+  }
+
+  /** Rows removed by a cascade (a camera deleted) leave the quota at once. */
+  discount(bytes: number): void {
+    this.snapshotBytesTotal -= bytes;
   }
 
   get(id: string): EventDto | undefined {
@@ -153,9 +246,10 @@ export class EventRepository {
   }
 
   delete(id: string): { deleted: boolean; snapshot: string | null } {
-    const snapshot = this.snapshotPath(id);
+    const row = this.db.get<{ snapshot: string | null; b: number }>(sql`SELECT snapshot, snapshot_bytes AS b FROM events WHERE id = ${id}`);
     const deleted = this.db.run(sql`DELETE FROM events WHERE id = ${id}`).changes > 0;
-    return { deleted, snapshot };
+    if (deleted && row) this.snapshotBytesTotal -= row.b;
+    return { deleted, snapshot: row?.snapshot ?? null };
   }
 
   /** Newest first, filtered; uses events_camera_label_start or events_start. */

@@ -36,8 +36,8 @@ export function frameToJpeg(frame: Frame, quality: number): Promise<Buffer> {
     .toBuffer();
 }
 
-/** Writes `<file>` and `<file minus .jpg>.thumb.jpg` atomically (temp name, then rename). */
-export async function writeSnapshot(frame: Frame, file: string): Promise<void> {
+/** Writes `<file>` and `<file minus .jpg>.thumb.jpg` atomically (temp name, then rename); returns the bytes of both. */
+export async function writeSnapshot(frame: Frame, file: string): Promise<number> {
   await mkdir(dirname(file), { recursive: true });
   const rgb = i420ToRgb(frame);
   const image = sharp(rgb, { raw: { width: frame.width, height: frame.height, channels: 3 } });
@@ -50,4 +50,5 @@ export async function writeSnapshot(frame: Frame, file: string): Promise<void> {
   await writeFile(`${thumbFile}.tmp`, thumb);
   await rename(`${file}.tmp`, file);
   await rename(`${thumbFile}.tmp`, thumbFile);
+  return full.length + thumb.length;
 }

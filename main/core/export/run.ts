@@ -56,7 +56,13 @@ export function runFfmpeg(bin: string, args: readonly string[], opts: RunOptions
         // out_time_us is the muxed position; "N/A" before the first packet
         if (l.startsWith('out_time_us=')) {
           const us = Number(l.slice(12));
-          if (Number.isFinite(us) && us >= 0) opts.onProgress?.(us);
+          if (!Number.isFinite(us) || us < 0) continue;
+          // a throw in a child process's listener would be uncaught and end the engine
+          try {
+            opts.onProgress?.(us);
+          } catch (err) {
+            stderr.push(`progress callback failed: ${(err as Error).message}`);
+          }
         }
       }
     });

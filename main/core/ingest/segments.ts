@@ -1,5 +1,6 @@
 // Recording segments on disk: UTC day folders, ffmpeg's segment list, and crash repair of files nobody indexed.
-import { mkdirSync, readdirSync, statSync, unlinkSync, existsSync } from 'node:fs';
+import { mkdirSync, statSync, unlinkSync, existsSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { ffprobeJson } from '../ffmpeg/ffprobe.js';
 import { createLogger } from '../log/index.js';
@@ -81,18 +82,19 @@ export interface ScanResult {
   deleted: { path: string; reason: string }[];
 }
 
-function listMp4(dir: string, depth = 0): string[] {
+/** Every .mp4 under dir, read a folder at a time (a month of one camera is 259,000 names: the loop must go on meanwhile). */
+async function listMp4(dir: string, depth = 0): Promise<string[]> {
   if (depth > 3) return [];
   let entries;
   try {
-    entries = readdirSync(dir, { withFileTypes: true });
+    entries = await readdir(dir, { withFileTypes: true });
   } catch {
     return [];
   }
   const out: string[] = [];
   for (const e of entries) {
     const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...listMp4(p, depth + 1));
+    if (e.isDirectory()) out.push(...(await listMp4(p, depth + 1)));
     else if (e.isFile() && e.name.endsWith('.mp4')) out.push(p);
   }
   return out;
@@ -112,7 +114,7 @@ export async function scanUnindexedSegments(
   const now = opts.now ?? Date.now();
   const cameraId = opts.cameraId ?? basename(recordingsDir);
   const result: ScanResult = { found: [], deleted: [] };
-  for (const path of listMp4(recordingsDir).sort()) {
+  for (const path of (await listMp4(recordingsDir)).sort()) {
     if (known.has(path)) continue;
     let st;
     try {

@@ -35,6 +35,7 @@ interface SpanRow {
 
 export class SegmentIndex {
   private usedBytes: number;
+  private added = 0;
 
   constructor(
     private readonly db: Database,
@@ -48,6 +49,11 @@ export class SegmentIndex {
     return this.usedBytes;
   }
 
+  /** Bytes indexed since this process started, never decreasing: the free-space floor may reclaim only what we wrote. */
+  get addedBytes(): number {
+    return this.added;
+  }
+
   add(s: SegmentFacts): void {
     const added = this.db.transaction(() => {
       const res = this.db.run(sql`
@@ -58,7 +64,28 @@ export class SegmentIndex {
     });
     if (!added) return;
     this.usedBytes += s.bytes;
+    this.added += s.bytes;
     this.bus?.publish('segment.new', { cameraId: s.cameraId, start: s.start, end: s.end, bytes: s.bytes });
+  }
+
+  /**
+   * Indexes a finished segment, or deletes its file when it cannot be indexed (database full or failing, camera deleted
+   * meanwhile): a file the index does not know would never be freed by retention nor counted in the quota.
+   */
+  async addOrDiscard(s: SegmentFacts): Promise<{ ok: true } | { ok: false; message: string }> {
+    try {
+      this.add(s);
+      return { ok: true };
+    } catch (err) {
+      const message = (err as Error).message;
+      log.error({ camera: s.cameraId, path: s.path, err }, 'segment could not be indexed; its file is deleted');
+      try {
+        await this.store.remove(s.path);
+      } catch (rmErr) {
+        log.error({ camera: s.cameraId, path: s.path, err: rmErr }, 'unindexed segment could not be deleted either');
+      }
+      return { ok: false, message };
+    }
   }
 
   knownPaths(cameraId: string): Set<string> {
@@ -71,20 +98,51 @@ export class SegmentIndex {
     if (this.db.transaction(() => this.deleteRow(row.id))) this.usedBytes -= row.bytes;
   }
 
-  /** Rows whose files vanished (deleted by hand, disk swapped) are dropped so the timeline does not lie. */
-  dropMissingFiles(cameraId: string): number {
-    const missing = this.db.all<SegmentRow>(sql`SELECT * FROM segments WHERE camera_id = ${cameraId}`).filter((row) => this.store.size(row.path) === 0);
-    if (missing.length === 0) return 0;
+  /**
+   * Rows whose files vanished (deleted by hand) are dropped so the timeline does not lie. Reads the camera's rows a
+   * batch at a time and stats them without blocking the loop; present() is asked before every batch, so an unmounted
+   * disk (every file "missing") stops it instead of emptying the index.
+   */
+  async dropMissingFiles(cameraId: string, present: () => boolean = () => true, batch = 500): Promise<number> {
     let dropped = 0;
-    this.db.transaction(() => {
-      for (const row of missing) {
-        if (!this.deleteRow(row.id)) continue;
-        this.usedBytes -= row.bytes;
-        dropped++;
+    let after = -1;
+    for (;;) {
+      if (!present()) {
+        log.warn({ camera: cameraId }, 'recordings folder missing: the index is left as it is');
+        break;
       }
-    });
+      const rows = this.db.all<{ id: number; path: string; bytes: number }>(sql`
+        SELECT id, path, bytes FROM segments WHERE camera_id = ${cameraId} AND id > ${after} ORDER BY id LIMIT ${batch}`);
+      if (rows.length === 0) break;
+      after = rows.at(-1)!.id;
+      // a batch of stats, then the loop breathes: start-up never blocks on 30 days of files
+      const missing = rows.filter((r) => this.store.size(r.path) === 0);
+      await new Promise((r) => setImmediate(r));
+      if (missing.length === 0 || !present()) continue;
+      this.db.transaction(() => {
+        for (const row of missing) {
+          if (!this.deleteRow(row.id)) continue;
+          this.usedBytes -= row.bytes;
+          dropped++;
+        }
+      });
+    }
     if (dropped) log.warn({ camera: cameraId, dropped }, 'segments missing on disk were removed from the index');
     return dropped;
+  }
+
+  /** Bytes of one camera's recordings (a camera about to be deleted). */
+  cameraBytes(cameraId: string): number {
+    return this.db.get<{ b: number | null }>(sql`SELECT sum(bytes) AS b FROM segments WHERE camera_id = ${cameraId}`)?.b ?? 0;
+  }
+
+  /** Rows removed by a cascade (a camera deleted) leave the quota at once. */
+  discount(bytes: number): void {
+    this.usedBytes -= bytes;
+  }
+
+  hasSegments(): boolean {
+    return this.db.get(sql`SELECT 1 AS x FROM segments LIMIT 1`) !== undefined;
   }
 
   /** Deletes one segment row and mends its span; false when the row was already gone. Call inside a transaction. */

@@ -1,5 +1,5 @@
 // The one place recorded media is written, read and removed, so encryption at rest can be added here alone.
-import { createReadStream, mkdirSync, rmSync, statSync, type ReadStream } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync, type ReadStream } from 'node:fs';
 import { readdir, rm, stat, unlink } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { resolveInside } from '../media/safe-path.js';
@@ -7,6 +7,8 @@ import { resolveInside } from '../media/safe-path.js';
 export type MediaKind = 'recordings' | 'snapshots' | 'exports';
 
 const DAY_MS = 86_400_000;
+/** Written into the recordings folder once media lives there: without it, an unmounted disk looks like a folder nobody filled. */
+const MARKER = '.porchlight-media';
 
 function utcDay(t: number): string {
   return new Date(t).toISOString().slice(0, 10);
@@ -57,6 +59,29 @@ export class MediaStore {
     return createReadStream(absolute, range);
   }
 
+  /**
+   * Whether the recordings folder is the one the index describes. It is when it carries our marker, or (first start of
+   * this version, or a fresh install) when it already holds footage or the index holds none; then the marker is written.
+   * False means the folder is missing or empty while the index lists recordings: an unmounted disk, never "all deleted".
+   */
+  mediaPresent(indexHasSegments: boolean): boolean {
+    const root = this.root('recordings');
+    if (existsSync(join(root, MARKER))) return true;
+    let entries: string[];
+    try {
+      entries = readdirSync(root).filter((n) => n !== MARKER);
+    } catch {
+      return false;
+    }
+    if (entries.length === 0 && indexHasSegments) return false;
+    try {
+      writeFileSync(join(root, MARKER), 'Porchlight recordings live here; retention and repair act only while this file is present\n');
+    } catch {
+      return false;
+    }
+    return true;
+  }
+
   async remove(absolute: string): Promise<boolean> {
     try {
       await unlink(absolute);
@@ -69,6 +94,20 @@ export class MediaStore {
 
   removeCameraSync(cameraId: string): void {
     rmSync(this.cameraRecordingsDir(cameraId), { recursive: true, force: true });
+  }
+
+  /** Removes every recording, snapshot and thumbnail of one camera (the camera was deleted with its media). */
+  async removeCamera(cameraId: string): Promise<void> {
+    await rm(this.cameraRecordingsDir(cameraId), { recursive: true, force: true });
+    await rm(join(this.root('snapshots'), cameraId), { recursive: true, force: true });
+  }
+
+  /** Removes an event's snapshot and its thumbnail (paths relative to the snapshots folder, as events store them). */
+  async removeSnapshot(rel: string): Promise<void> {
+    for (const r of [rel, rel.replace(/\.jpg$/, '.thumb.jpg')]) {
+      const file = this.resolve('snapshots', r);
+      if (file) await this.remove(file);
+    }
   }
 
   /** Every .mp4 under a camera's folder (for crash repair). */

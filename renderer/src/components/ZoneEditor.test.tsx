@@ -20,6 +20,7 @@ const CAMERA: Camera = {
   onvif: null,
   zones: [],
   masks: { motion: [[[0, 0], [0.3, 0], [0.3, 0.1]]], objects: [] },
+  retention: { continuousDays: null, eventDays: null },
   createdAt: 0,
   updatedAt: 0,
 };

@@ -9,6 +9,7 @@ import { up as m6 } from './0006-segments-span-index.js';
 import { up as m7 } from './0007-recording-spans.js';
 import { up as m8 } from './0008-auth-hardening.js';
 import { up as m9 } from './0009-event-current-zones-last-seen.js';
+import { up as m10 } from './0010-retention-expiry.js';
 
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: '0001-cameras-recordings-settings', up: m1 },
@@ -20,4 +21,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 7, name: '0007-recording-spans', up: m7 },
   { version: 8, name: '0008-auth-hardening', up: m8 },
   { version: 9, name: '0009-event-current-zones-last-seen', up: m9 },
+  { version: 10, name: '0010-retention-expiry', up: m10 },
 ];
