@@ -93,6 +93,13 @@ function CameraForm({ camera, onDone }: { camera?: Camera; onDone: () => void })
   const [subUrl, setSubUrl] = useState(sub?.url ?? '');
   const [recordMode, setRecordMode] = useState<RecordMode>(camera?.recordMode ?? 'continuous');
   const [detect, setDetect] = useState(camera?.detect.enabled ?? true);
+  // empty: the camera follows Settings → Storage
+  const [continuousDays, setContinuousDays] = useState(camera?.retention.continuousDays?.toString() ?? '');
+  const [eventDays, setEventDays] = useState(camera?.retention.eventDays?.toString() ?? '');
+  const [confirmRemove, setConfirmRemove] = useState(false);
+  const [keepRecordings, setKeepRecordings] = useState(false);
+  const settings = useCall('settings.get', {});
+  const global = settings.data?.storage;
   const probe = useAction('cameras.probe');
   const health = useCall('system.health', {});
   const motionOnly = health.data?.detector.status === 'motion-only' || !detect;
@@ -106,7 +113,9 @@ function CameraForm({ camera, onDone }: { camera?: Camera; onDone: () => void })
     // detection frames keep the camera's shape (640 wide) so boxes and zones are not distorted
     const probed = probe.data?.ok ? probe.data : undefined;
     const size = probed ? { width: 640, height: Math.max(120, Math.round((640 * probed.height) / probed.width / 2) * 2) } : {};
-    await save.mutateAsync({ id: camera?.id, name: name.trim(), recordMode, streams, detect: { enabled: detect, ...size } });
+    const days = (text: string): number | null => (text.trim() === '' ? null : Math.max(0, Math.min(3650, Math.round(Number(text)))));
+    const retention = { continuousDays: days(continuousDays), eventDays: days(eventDays) };
+    await save.mutateAsync({ id: camera?.id, name: name.trim(), recordMode, streams, detect: { enabled: detect, ...size }, retention });
     onDone();
   };
 
@@ -152,6 +161,17 @@ function CameraForm({ camera, onDone }: { camera?: Camera; onDone: () => void })
       <label className="checkbox">
         <input type="checkbox" checked={detect} onChange={(e) => setDetect(e.target.checked)} /> Detect people, vehicles and animals
       </label>
+      <fieldset className="row">
+        <legend>Keep this camera’s recordings (days; empty follows Settings → Storage)</legend>
+        <label>
+          Continuous
+          <input name="continuousDays" type="number" min={0} max={3650} inputMode="numeric" value={continuousDays} onChange={(e) => setContinuousDays(e.target.value)} placeholder={global ? String(global.continuousDays) : ''} />
+        </label>
+        <label>
+          Around events
+          <input name="eventDays" type="number" min={0} max={3650} inputMode="numeric" value={eventDays} onChange={(e) => setEventDays(e.target.value)} placeholder={global ? String(global.eventDays) : ''} />
+        </label>
+      </fieldset>
       <ErrorText error={save.error ?? remove.error} />
       <div className="row">
         <button type="submit" className="primary" disabled={save.isPending}>
@@ -160,18 +180,30 @@ function CameraForm({ camera, onDone }: { camera?: Camera; onDone: () => void })
         <button type="button" onClick={onDone}>
           Cancel
         </button>
-        {camera && (
-          <button
-            type="button"
-            className="danger"
-            onClick={() => {
-              if (window.confirm(`Remove ${camera.name} and its recordings?`)) void remove.mutateAsync({ id: camera.id }).then(onDone);
-            }}
-          >
+        {camera && !confirmRemove && (
+          <button type="button" className="danger" onClick={() => setConfirmRemove(true)}>
             Remove camera
           </button>
         )}
       </div>
+      {camera && confirmRemove && (
+        <div className="card danger-zone" role="group" aria-label={`Remove ${camera.name}`}>
+          <p>
+            Remove <strong>{camera.name}</strong>? It stops recording at once.
+          </p>
+          <label className="checkbox">
+            <input type="checkbox" checked={keepRecordings} onChange={(e) => setKeepRecordings(e.target.checked)} /> Keep its recordings until they age out (they still count against the disk quota)
+          </label>
+          <div className="row">
+            <button type="button" className="danger" disabled={remove.isPending} onClick={() => void remove.mutateAsync({ id: camera.id, keepRecordings }).then(onDone).catch(() => undefined)}>
+              {keepRecordings ? 'Remove camera, keep recordings' : 'Remove camera and its recordings'}
+            </button>
+            <button type="button" onClick={() => setConfirmRemove(false)}>
+              Keep camera
+            </button>
+          </div>
+        </div>
+      )}
     </form>
   );
 }
