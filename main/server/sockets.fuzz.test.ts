@@ -4,26 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startRtspCamera, type RtspCamera } from '../../test/fixtures/rtsp-camera.js';
 import { startTestServer, type TestServer } from '../../test/helpers/server.js';
+import { waitFor } from '../../test/helpers/wait.js';
 
 let cam: RtspCamera;
 let t: TestServer;
 let cameraId: string;
-
-function waitFor<T>(check: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const timer = setInterval(() => {
-      const v = check();
-      if (v !== undefined) {
-        clearInterval(timer);
-        resolve(v);
-      } else if (Date.now() - started > timeoutMs) {
-        clearInterval(timer);
-        reject(new Error(`timed out waiting for ${what}`));
-      }
-    }, 200);
-  });
-}
 
 const segments = () => t.h.engine.segments.segments(cameraId, 0, Date.now() + 60_000);
 

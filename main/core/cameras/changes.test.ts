@@ -5,6 +5,7 @@ import { startRtspCamera, type RtspCamera } from '../../../test/fixtures/rtsp-ca
 import { ADMIN, withEngine } from '../../../test/helpers/engine.js';
 import type { LiveChunk } from '../ingest/index.js';
 import { sql } from '../storage/sql.js';
+import { waitFor } from '../../../test/helpers/wait.js';
 
 let camA: RtspCamera;
 let camB: RtspCamera;
@@ -24,22 +25,6 @@ afterAll(async () => {
   await camA?.stop();
   await camB?.stop();
 });
-
-function waitFor<T>(check: () => T | undefined | false, timeoutMs: number, what: string): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const timer = setInterval(() => {
-      const v = check();
-      if (v !== undefined && v !== false) {
-        clearInterval(timer);
-        resolve(v);
-      } else if (Date.now() - started > timeoutMs) {
-        clearInterval(timer);
-        reject(new Error(`timed out waiting for ${what}`));
-      }
-    }, 250);
-  });
-}
 
 const sleepUntil = (t: number): Promise<void> => new Promise((r) => setTimeout(r, Math.max(0, t - Date.now())));
 

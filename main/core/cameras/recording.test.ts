@@ -1,11 +1,11 @@
 // Recording with the real camera and ffmpeg: the quota holds while recording, keep survives; a hard kill loses at most one segment.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRtspCamera, type RtspCamera } from '../../../test/fixtures/rtsp-camera.js';
 import { ADMIN, withEngine } from '../../../test/helpers/engine.js';
+import { setupAdmin, startServeProcess, type ServeProcess } from '../../../test/helpers/serve-process.js';
 import { makeTempDir } from '../../../test/helpers/tmp.js';
 import { sql } from '../storage/sql.js';
 
@@ -77,24 +77,7 @@ describe('quota while recording', () => {
 describe('a hard kill of the engine', () => {
   it('leaves a sound database and at most the segment being written lost; the rest is indexed after restart', async () => {
     const tmp = makeTempDir();
-    const start = (): Promise<{ child: ChildProcess; url: string; setupCode: string | undefined }> =>
-      new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', 'main/server/cli.ts', 'serve', '--data', tmp.dir, '--port', '0'], {
-          stdio: ['ignore', 'pipe', 'pipe'],
-          env: { ...process.env, PORCHLIGHT_LOG_LEVEL: 'warn' },
-        });
-        let out = '';
-        const timer = setTimeout(() => reject(new Error(`serve did not start: ${out}`)), 30_000);
-        child.stdout!.on('data', (d: Buffer) => {
-          out += d.toString();
-          const m = /listening on (http\S+)/.exec(out);
-          if (m?.[1]) {
-            clearTimeout(timer);
-            resolve({ child, url: m[1], setupCode: /Setup code: (\S+)/.exec(out)?.[1] });
-          }
-        });
-        child.stderr!.resume();
-      });
+    const start = (): Promise<ServeProcess> => startServeProcess(tmp.dir);
     const count = (): number => {
       const db = new BetterSqlite3(join(tmp.dir, 'porchlight.db'), { readonly: true });
       try {
@@ -105,8 +88,7 @@ describe('a hard kill of the engine', () => {
     };
     try {
       const first = await start();
-      const setup = await fetch(`${first.url}/api/auth/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'a long admin password', setupCode: first.setupCode }) });
-      const cookie = (setup.headers.get('set-cookie') ?? '').split(';')[0]!;
+      const cookie = await setupAdmin(first);
       const add = await fetch(`${first.url}/api/rpc/cameras.upsert`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', cookie },

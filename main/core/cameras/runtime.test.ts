@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CameraStill, EventDto } from '../../common/contract/index.js';
 import { startRtspCamera, type RtspCamera } from '../../../test/fixtures/rtsp-camera.js';
 import { ADMIN, withEngine } from '../../../test/helpers/engine.js';
+import { waitFor } from '../../../test/helpers/wait.js';
 
 let cam: RtspCamera;
 let h: Awaited<ReturnType<typeof withEngine>>;
@@ -26,22 +27,6 @@ async function addCamera(name: string, path: string, detect = { width: 640, heig
   });
   if (!res.ok) throw new Error(res.error.message);
   return (res.value as { id: string }).id;
-}
-
-function waitFor<T>(check: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const timer = setInterval(() => {
-      const v = check();
-      if (v !== undefined) {
-        clearInterval(timer);
-        resolve(v);
-      } else if (Date.now() - started > timeoutMs) {
-        clearInterval(timer);
-        reject(new Error(`timed out waiting for ${what}`));
-      }
-    }, 250);
-  });
 }
 
 describe('camera runtime', () => {

@@ -1,10 +1,10 @@
 // SIGKILL of the engine while it tracks people: after a restart no event is left without an end, each closed at its last sighting.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRtspCamera, type RtspCamera } from '../../../test/fixtures/rtsp-camera.js';
-import { MODELS_DIR } from '../../../test/helpers/test-data.js';
+import { setupAdmin, startServeProcess, type ServeProcess } from '../../../test/helpers/serve-process.js';
 import { makeTempDir } from '../../../test/helpers/tmp.js';
 
 let cam: RtspCamera;
@@ -20,25 +20,10 @@ afterAll(async () => {
   tmp.cleanup();
 });
 
-function serve(): Promise<{ child: ChildProcess; url: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'main/server/cli.ts', 'serve', '--data', tmp.dir, '--port', '0'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, PORCHLIGHT_LOG_LEVEL: 'warn', PORCHLIGHT_MODELS_DIR: MODELS_DIR },
-    });
-    children.push(child);
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`serve did not start: ${out}`)), 30_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on (http\S+)/.exec(out);
-      if (m?.[1]) {
-        clearTimeout(timer);
-        resolve({ child, url: m[1] });
-      }
-    });
-    child.stderr!.resume();
-  });
+async function serve(): Promise<ServeProcess> {
+  const s = await startServeProcess(tmp.dir);
+  children.push(s.child);
+  return s;
 }
 
 interface Row {
@@ -62,8 +47,7 @@ const exited = (c: ChildProcess): Promise<unknown> => (c.exitCode !== null || c.
 describe('a hard kill with objects tracked', () => {
   it('closes every event the dead engine left open at its last sighting', async () => {
     const first = await serve();
-    const setup = await fetch(`${first.url}/api/auth/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'a long admin password' }) });
-    const cookie = (setup.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const cookie = await setupAdmin(first);
     const add = await fetch(`${first.url}/api/rpc/cameras.upsert`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', cookie },

@@ -7,6 +7,7 @@ import { makeTempDir } from '../../../test/helpers/tmp.js';
 import { i420Size, type Frame } from '../detect/frame.js';
 import { ffprobeJson } from '../ffmpeg/ffprobe.js';
 import { CameraIngest, IngestSupervisor, scanUnindexedSegments, startFromPath, type IngestConfig, type IngestState, type LiveChunk, type SegmentInfo } from './index.js';
+import { waitUntil } from '../../../test/helpers/wait.js';
 
 let cam: RtspCamera;
 const tmp = makeTempDir('porchlight-ingest-');
@@ -34,21 +35,6 @@ function config(id: string, url: string, over: Partial<IngestConfig> = {}): Inge
   };
 }
 
-function waitFor(pred: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const t = setInterval(() => {
-      if (pred()) {
-        clearInterval(t);
-        resolve();
-      } else if (Date.now() - started > timeoutMs) {
-        clearInterval(t);
-        reject(new Error(`timed out waiting for ${what}`));
-      }
-    }, 100);
-  });
-}
-
 const wait = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 describe('CameraIngest on /pattern', () => {
@@ -63,12 +49,12 @@ describe('CameraIngest on /pattern', () => {
     const unsubLive = ingest.live.subscribe((c) => chunks.push(c));
 
     ingest.start();
-    await waitFor(() => ingest.state.state === 'online', 15_000, 'online');
+    await waitUntil(() => ingest.state.state === 'online', 15_000, 'online');
     const onlineAt = Date.now();
     // One connection feeds all three outputs.
     expect(cam.sessions()).toBe(1);
 
-    await waitFor(() => frames.length > 0, 10_000, 'first frame');
+    await waitUntil(() => frames.length > 0, 10_000, 'first frame');
     await wait(10_000);
     const frameCount = frames.length;
     const windowStart = frames[0]!.time;
@@ -151,8 +137,8 @@ describe('CameraIngest on /pattern', () => {
       const good = sup.get('good')!;
       const frames: number[] = [];
       good.subscribe((f) => frames.push(f.time));
-      await waitFor(() => good.state.state === 'online', 15_000, 'good online');
-      await waitFor(() => frames.length >= 30, 15_000, '30 frames');
+      await waitUntil(() => good.state.state === 'online', 15_000, 'good online');
+      await waitUntil(() => frames.length >= 30, 15_000, '30 frames');
       const dead = sup.get('dead')!;
       expect(dead.state).toMatchObject({ state: 'offline' });
       expect(dead.state.reason).toMatch(/refused/);
@@ -174,7 +160,7 @@ describe('CameraIngest on /pattern', () => {
     const ingest = new CameraIngest({ config: cfg, onSegment: (s) => segments.push(s) });
     ingests.push(ingest);
     ingest.start();
-    await waitFor(() => segments.length >= 1, 25_000, 'one finished segment');
+    await waitUntil(() => segments.length >= 1, 25_000, 'one finished segment');
     await wait(3000); // mid-way through the second segment
     const pid = ingest.pid();
     expect(pid).toBeGreaterThan(0);
@@ -205,10 +191,10 @@ describe('CameraIngest on /pattern', () => {
     expect(ingest.state.reason).toMatch(/^Idle/);
     const chunks: LiveChunk[] = [];
     const unsub = ingest.live.subscribe((c) => chunks.push(c));
-    await waitFor(() => chunks.some((c) => c.type === 'fragment'), 15_000, 'live fragments');
+    await waitUntil(() => chunks.some((c) => c.type === 'fragment'), 15_000, 'live fragments');
     expect(chunks[0]).toMatchObject({ type: 'init', codec: expect.stringMatching(/^avc1\.42/) });
     unsub();
-    await waitFor(() => ingest.pid() === undefined, 10_000, 'idle stop');
+    await waitUntil(() => ingest.pid() === undefined, 10_000, 'idle stop');
     expect(ingest.state.reason).toMatch(/^Idle/);
     await ingest.stop();
   }, 40_000);

@@ -8,6 +8,7 @@ import { startRtspCamera, type RtspCamera } from '../../../test/fixtures/rtsp-ca
 import { ADMIN, withEngine } from '../../../test/helpers/engine.js';
 import { ffprobeJson } from '../ffmpeg/ffprobe.js';
 import { openPlayback, playbackHeaders } from './recorded-media.js';
+import { waitUntil } from '../../../test/helpers/wait.js';
 
 let cam: RtspCamera | undefined;
 let h: Awaited<ReturnType<typeof withEngine>>;
@@ -19,21 +20,6 @@ afterAll(async () => {
   await h?.close();
   await cam?.stop();
 });
-
-function waitFor(pred: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const t = setInterval(() => {
-      if (pred()) {
-        clearInterval(t);
-        resolve();
-      } else if (Date.now() - started > timeoutMs) {
-        clearInterval(t);
-        reject(new Error(`timed out waiting for ${what}`));
-      }
-    }, 250);
-  });
-}
 
 describe('playback across an outage', () => {
   it('maps stream seconds to the wall clock on both sides of a 20 s gap', async () => {
@@ -48,14 +34,14 @@ describe('playback across an outage', () => {
     if (!res.ok) throw new Error(res.error.message);
     const id = (res.value as Camera).id;
     const segments = (): SegmentDto[] => h.engine.segments.segments(id, 0, Date.now() + 60_000);
-    await waitFor(() => segments().length >= 2, 60_000, 'two segments before the outage');
+    await waitUntil(() => segments().length >= 2, 60_000, 'two segments before the outage');
 
     await cam.stop();
     const downAt = Date.now();
     await new Promise((r) => setTimeout(r, 20_000));
     cam = await startRtspCamera({ port, vtest: false, hevc: false });
-    await waitFor(() => segments().some((s) => s.start > downAt + 15_000), 60_000, 'a segment after the outage');
-    await waitFor(() => segments().filter((s) => s.start > downAt).length >= 2, 30_000, 'two segments after the outage');
+    await waitUntil(() => segments().some((s) => s.start > downAt + 15_000), 60_000, 'a segment after the outage');
+    await waitUntil(() => segments().filter((s) => s.start > downAt).length >= 2, 30_000, 'two segments after the outage');
 
     const all = segments();
     const lastBefore = all.filter((s) => s.start < downAt).at(-1)!;
