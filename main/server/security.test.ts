@@ -143,10 +143,18 @@ describe('the gate, attacked from the route table', () => {
     expect(ws.status).toBe(101);
   });
 
-  it('refuses every spelling of every guarded route without a session', async () => {
-    const cases = t.server.routes.filter((r) => r.access !== 'public').flatMap((r) => spellings(concrete(r), `127.0.0.1:${port}`).map((target) => ({ r, target })));
-    expect(cases.length).toBeGreaterThan(300);
-    await inBatches(cases, async ({ r, target }) => expectRefused(await requestFor(r, target, {}), `${r.method} ${target} (no session)`));
+  it('refuses every spelling of every guarded route, with every method, without a session', async () => {
+    // the route's own method, and the ones a router may answer for it (HEAD for GET) or route elsewhere
+    const methodsOf = (r: RouteInfo) => [...new Set([r.method, ...(r.method === 'GET' ? ['HEAD'] : []), 'OPTIONS', 'PUT'])];
+    const cases = t.server.routes
+      .filter((r) => r.access !== 'public')
+      .flatMap((r) => methodsOf(r).flatMap((method) => spellings(concrete(r), `127.0.0.1:${port}`).map((target) => ({ r: { ...r, method }, target }))));
+    expect(cases.length).toBeGreaterThan(1000);
+    await inBatches(cases, async ({ r, target }) => {
+      const res = await requestFor(r, target, {});
+      // a HEAD answer has no body to check: its status must refuse
+      expectRefused(res, `${r.method} ${target} (no session)`);
+    });
   });
 
   it('refuses a viewer every spelling of every admin method', async () => {
