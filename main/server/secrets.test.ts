@@ -110,6 +110,19 @@ describe('camera passwords', () => {
     }
   });
 
+  it('are used by "Test connection" only for the device they belong to', async () => {
+    const cam = (await t.rpc('cameras.get', { id: cameraIds[1] })).json.value as { streams: { url: string }[] };
+    const masked = cam.streams[0]!.url;
+    // the same device: the kept password is used, and the probe reports what the device said (nothing listens there)
+    const same = await t.rpc('cameras.probe', { url: masked, cameraId: cameraIds[1] });
+    expect(same.status, JSON.stringify(same.json)).toBe(200);
+    expectNoSecret(JSON.stringify(same.json), 'probe result');
+    // another address: refused before anything is sent anywhere
+    const moved = await t.rpc('cameras.probe', { url: masked.replace('127.0.0.1', '192.0.2.99'), cameraId: cameraIds[1] });
+    expect(moved.status).toBe(400);
+    expect(moved.json.error?.message).toMatch(/type the password again/);
+  });
+
   it('are not sent to a new ONVIF address or sink host unless typed again', async () => {
     const cam = t.h.engine.cameras.require(cameraIds[0]!);
     const masked = (await t.rpc('cameras.get', { id: cam.id })).json.value as { streams: unknown[] };

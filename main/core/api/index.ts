@@ -1,6 +1,6 @@
 // The contract's implementation: each method delegates to the module that owns the work.
 import { ApiFailure, type Camera, type CameraState } from '../../common/contract/index.js';
-import { maskPassword, restorePassword } from '../../common/urls.js';
+import { CredentialsNeeded, maskPassword, restorePassword } from '../../common/urls.js';
 import { DEMO_URL, ensureDemoClip, isDemoUrl, probeDemo } from '../cameras/demo.js';
 import { deleteCamera } from '../cameras/delete.js';
 import { probeStream } from '../cameras/probe.js';
@@ -62,6 +62,26 @@ function requireEvent<T>(value: T | undefined, id: string): T {
   return value;
 }
 
+/**
+ * A masked URL being tested gets the password stored for the same device (one of the camera's streams); a masked
+ * password for any other address must be typed again, and says so.
+ */
+function withStoredCredentials(url: string, stored: readonly string[]): string {
+  for (const candidate of stored) {
+    try {
+      return restorePassword(url, candidate);
+    } catch (err) {
+      if (!(err instanceof CredentialsNeeded)) throw err;
+    }
+  }
+  try {
+    return restorePassword(url, undefined);
+  } catch (err) {
+    if (err instanceof CredentialsNeeded) throw new ApiFailure('invalid_input', err.message);
+    throw err;
+  }
+}
+
 /** Camera passwords never leave the engine in clear. */
 function publicCamera(c: Camera): Camera {
   return { ...c, streams: c.streams.map((s) => ({ ...s, url: maskPassword(s.url) })) };
@@ -115,8 +135,7 @@ export function createApi(deps: ApiDeps): Implementation {
         const paths = locateFfmpeg({ ffmpeg: cfg.ffmpegPath || undefined, ffprobe: cfg.ffprobePath || undefined });
         return probeDemo(await ensureDemoClip(deps.dataDir, paths.ffmpeg), paths.ffprobe);
       }
-      const stored = cameraId ? cameras.get(cameraId)?.streams.map((s) => s.url) : undefined;
-      const full = stored?.reduce((u, candidate) => (u === url ? restorePassword(url, candidate) : u), url) ?? url;
+      const full = withStoredCredentials(url, cameraId ? (cameras.get(cameraId)?.streams.map((s) => s.url) ?? []) : []);
       const cfg = settings.get('ffmpeg');
       return probeStream(full, { timeoutMs: 10_000, ffprobe: cfg.ffprobePath || undefined });
     },
