@@ -10,23 +10,12 @@ import { AUDIT_HEAD_FILE } from '../app.js';
 import { keyFileBox } from '../secrets/index.js';
 import { Database } from '../storage/database.js';
 import { sql } from '../storage/sql.js';
-import { AuditLog } from './index.js';
+import { AuditLog, type AuditRow } from './index.js';
 
 const verifyCli = (data: string) =>
   spawnSync(process.execPath, ['--import', 'tsx', 'main/server/cli.ts', 'audit-verify', '--data', data], { encoding: 'utf8', env: { ...process.env, PORCHLIGHT_LOG_LEVEL: 'error' } });
 
-interface Row {
-  id: number;
-  time: number;
-  actor: string;
-  action: string;
-  target: string;
-  ip: string;
-  details: string;
-  ok: number;
-  prev_hash: string;
-  hash: string;
-}
+type Row = AuditRow;
 
 /** What an attacker without the key can compute: the plain SHA-256 chain of the old format. */
 function unkeyed(prev: string, r: Row): string {

@@ -18,7 +18,8 @@ const HEAD_VERSION = 2;
 export const READ_COALESCE_MS = 60_000;
 const PRUNE_ACTION = 'audit.pruned';
 
-interface AuditRow {
+/** A row of audit_log as stored. */
+export interface AuditRow {
   id: number;
   time: number;
   actor: string;
