@@ -1,4 +1,5 @@
 // Camera URL helpers shared by engine and UI: hide every credential, put kept ones back only for the same device.
+import { ApiFailure } from './contract/errors.js';
 import { isSecretParam, MASK, redactSecrets } from './redact.js';
 
 export { MASK };
@@ -37,7 +38,12 @@ export function credentialsOf(url: string): string[] {
   return out;
 }
 
-export class CredentialsNeeded extends Error {}
+/** A masked secret sent for another address: the caller must type it again (an input error, as the API reports it). */
+export class CredentialsNeeded extends ApiFailure {
+  constructor(message: string) {
+    super('invalid_input', message);
+  }
+}
 
 /**
  * When a client sends back a masked URL, put the stored credentials back: only for the same user at the same host and

@@ -42,6 +42,12 @@ async function runAsync(dataDir: string, action: string, target: string, fn: (ac
   }
 }
 
+function requireUser(accounts: Accounts, name: string): NonNullable<ReturnType<Accounts['byName']>> {
+  const u = accounts.byName(name);
+  if (!u) throw new Error(`there is no user ${JSON.stringify(name)}`);
+  return u;
+}
+
 export function registerUsersCommand(program: Command): void {
   const users = program.command('users').description('Manage accounts on this machine (for the owner who lost access): list, create, reset-password, unlock');
   const dataOption = ['-d, --data <dir>', 'data directory', defaultDataDir()] as const;
@@ -80,8 +86,7 @@ export function registerUsersCommand(program: Command): void {
     .action(async (name: string, opts: { data: string }) => {
       const password = parseOr(Password, await readPassword(), 'password');
       await runAsync(opts.data, 'users.setPassword', name, async (accounts) => {
-        const u = accounts.byName(name);
-        if (!u) throw new Error(`there is no user ${JSON.stringify(name)}`);
+        const u = requireUser(accounts, name);
         await accounts.setPassword(u.id, password);
         accounts.unlock(u.id);
         return `new password set for ${u.username}`;
@@ -95,8 +100,7 @@ export function registerUsersCommand(program: Command): void {
     .option(...dataOption)
     .action(async (name: string, opts: { data: string }) => {
       await runAsync(opts.data, 'users.unlock', name, (accounts) => {
-        const u = accounts.byName(name);
-        if (!u) throw new Error(`there is no user ${JSON.stringify(name)}`);
+        const u = requireUser(accounts, name);
         accounts.unlock(u.id);
         return `${u.username} can sign in again`;
       });

@@ -74,12 +74,7 @@ function withStoredCredentials(url: string, stored: readonly string[]): string {
       if (!(err instanceof CredentialsNeeded)) throw err;
     }
   }
-  try {
-    return restorePassword(url, undefined);
-  } catch (err) {
-    if (err instanceof CredentialsNeeded) throw new ApiFailure('invalid_input', err.message);
-    throw err;
-  }
+  return restorePassword(url, undefined);
 }
 
 /** Camera passwords never leave the engine in clear. */

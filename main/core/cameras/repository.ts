@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { ApiFailure, Camera, CameraInput, NO_MASKS, type CameraStream, type RecordMode } from '../../common/contract/index.js';
 import { rememberSecret } from '../../common/redact.js';
-import { credentialsOf, CredentialsNeeded, hasCredentials, hostOf, restorePassword } from '../../common/urls.js';
+import { credentialsOf, hasCredentials, hostOf, restorePassword } from '../../common/urls.js';
 import type { SecretBox } from '../secrets/index.js';
 import type { Database } from '../storage/database.js';
 import { sql } from '../storage/sql.js';
@@ -30,16 +30,6 @@ interface StreamRow {
   name: string;
   url: string;
   roles: string;
-}
-
-/** A masked URL gets its stored credentials back, or a plain error when its address changed. */
-function keptCredentials(incoming: string, stored: string | undefined): string {
-  try {
-    return restorePassword(incoming, stored);
-  } catch (err) {
-    if (err instanceof CredentialsNeeded) throw new ApiFailure('invalid_input', `streams: ${err.message}`);
-    throw err;
-  }
 }
 
 /** What retention needs to know of a camera; null days follow the global storage settings. */
@@ -117,7 +107,7 @@ export class CameraRepository {
       const zones = data.zones ?? existing?.zones ?? [];
       const masks = data.masks ?? existing?.masks ?? NO_MASKS;
       const retention = data.retention ?? existing?.retention ?? { continuousDays: null, eventDays: null };
-      const streams: CameraStream[] = data.streams.map((s) => ({ ...s, url: keptCredentials(s.url, existing?.streams.find((o) => o.name === s.name)?.url) }));
+      const streams: CameraStream[] = data.streams.map((s) => ({ ...s, url: restorePassword(s.url, existing?.streams.find((o) => o.name === s.name)?.url) }));
       // PTZ sends the stream's credentials to the ONVIF address: a new address needs them typed again
       const restored = streams.some((s, i) => s.url !== data.streams[i]?.url);
       if (restored && onvif && existing?.onvif && hostOf(onvif.xaddr) !== hostOf(existing.onvif.xaddr)) {
