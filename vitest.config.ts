@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   resolve: { alias: { '@common': fileURLToPath(new URL('./main/common', import.meta.url)) } },
   test: {
-    include: ['main/**/*.test.ts', 'renderer/src/**/*.test.{ts,tsx}', 'models/**/*.test.ts', 'build/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['main/**/*.test.ts', 'renderer/src/**/*.test.{ts,tsx}', 'models/**/*.test.ts', 'build/**/*.test.ts', 'scripts/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',

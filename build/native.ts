@@ -1,7 +1,7 @@
 // `npm start`'s first step: better-sqlite3 built for Electron's ABI, in build/native/, beside (never over) the Node build
 // that `npm ci` made for the tests and `porchlight serve`. Does nothing when a matching build is already there.
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
@@ -83,8 +83,12 @@ export async function ensureElectronNative(opts: EnsureOptions = {}): Promise<En
   const staging = mkdtempSync(join(root, 'build', 'native', '.staging-'));
   try {
     const moduleCopy = join(staging, 'better-sqlite3');
-    const source = join(root, 'node_modules', 'better-sqlite3');
-    cpSync(source, moduleCopy, { recursive: true, filter: (src) => !(src === join(source, 'build') || basename(src) === 'node_modules') });
+    // the real folder, copied file by file: a linked node_modules must never lead node-gyp back into the Node build
+    const source = realpathSync(join(root, 'node_modules', 'better-sqlite3'));
+    cpSync(source, moduleCopy, { recursive: true, dereference: true, filter: (src) => !(src === join(source, 'build') || basename(src) === 'node_modules') });
+    if (lstatSync(moduleCopy).isSymbolicLink() || realpathSync(moduleCopy) !== join(realpathSync(staging), 'better-sqlite3') || existsSync(join(moduleCopy, 'build'))) {
+      throw new Error(`the build copy of better-sqlite3 is not a plain folder of its own (${moduleCopy}): refusing to build`);
+    }
     await nodeGyp(moduleCopy, target, opts.headersUrl ?? process.env.PORCHLIGHT_ELECTRON_HEADERS_URL ?? ELECTRON_HEADERS_URL, opts.devDir ?? join(homedir(), '.electron-gyp'));
     const built = join(moduleCopy, 'build', 'Release', SQLITE_BINARY);
     if (!existsSync(built)) throw new Error(`node-gyp finished but ${SQLITE_BINARY} is not in build/Release`);

@@ -129,6 +129,7 @@ if ! node_ok; then
   fi
 fi
 if [ "$simulate" -eq 1 ]; then
+  [ "$chromium_from" = playwright ] && say "== Chromium for the UI tests: would fetch Playwright's build after npm ci (npx playwright install --with-deps chromium)"
   say "== simulated: nothing installed"
   exit 0
 fi
