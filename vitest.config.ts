@@ -11,7 +11,8 @@ export default defineConfig({
     pool: 'forks',
     // tests that check memory stability collect garbage before measuring
     execArgv: ['--expose-gc'],
-    env: { PORCHLIGHT_LOG_LEVEL: process.env.PORCHLIGHT_LOG_LEVEL ?? 'warn' },
+    // downloads a test starts by accident (a fuzzed demo.fetch, say) go to a closed loopback port, never out
+    env: { PORCHLIGHT_LOG_LEVEL: process.env.PORCHLIGHT_LOG_LEVEL ?? 'warn', PORCHLIGHT_DEMO_MIRROR: 'http://127.0.0.1:9/', PORCHLIGHT_MODEL_MIRROR: 'http://127.0.0.1:9/' },
     // Two cores: run files two at a time so media-heavy tests do not starve each other.
     maxWorkers: 2,
     reporters: ['default', './scripts/summary-reporter.ts'],

@@ -94,6 +94,23 @@ else
   [ "$tests" -eq 1 ] && say "   for the tests: Chromium, GStreamer with gst-rtsp-server and python3-gi, mosquitto"
 fi
 
+# ---- test media ---------------------------------------------------------------------------------------------------
+# The demo-with-people tests serve OpenCV's vtest.avi from a loopback mirror, byte for byte what users download; Debian
+# and Ubuntu ship the same file in opencv-doc. It lands in .tools/media, never in the repository.
+if [ "$tests" -eq 1 ] && [ "$simulate" -eq 0 ] && command -v apt-get >/dev/null 2>&1 && [ ! -f .tools/media/vtest.avi ]; then
+  want_sha=$(sed -n "s/^  sha256: '\([0-9a-f]*\)',$/\1/p" main/core/cameras/demo.ts | head -n 1)
+  mkdir -p .tools/media
+  if (cd .tools/media && apt-get download -qq opencv-doc >/dev/null 2>&1) &&
+    dpkg-deb --fsys-tarfile .tools/media/opencv-doc_*.deb | tar -xO ./usr/share/doc/opencv-doc/examples/data/vtest.avi > .tools/media/vtest.avi.partial &&
+    [ "$(sha256sum .tools/media/vtest.avi.partial | cut -d' ' -f1)" = "$want_sha" ]; then
+    mv .tools/media/vtest.avi.partial .tools/media/vtest.avi
+    say "== test media: .tools/media/vtest.avi (from opencv-doc, SHA-256 as pinned)"
+  else
+    say "== test media: could not get vtest.avi from the opencv-doc package; the demo-with-people tests will say so"
+  fi
+  rm -f .tools/media/opencv-doc_*.deb .tools/media/vtest.avi.partial
+fi
+
 # ---- Node -----------------------------------------------------------------------------------------------------------
 # Electron 45 bundles Node 24: development, the tests and the server run on the same major, so what is tested is what ships.
 want=$(sed -n 's/.*"node": *">=\([0-9.]*\).*/\1/p' package.json | head -n 1)

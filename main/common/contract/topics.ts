@@ -4,6 +4,7 @@ import { CameraState } from './cameras.js';
 import { EventDto } from './events.js';
 import { exportTopics } from './exports.js';
 import { liveTopics } from './live.js';
+import { demoTopics } from './demo.js';
 import { modelTopics } from './models.js';
 import { rulesTopics } from './rules.js';
 
@@ -24,6 +25,7 @@ export const topics = {
   ...exportTopics,
   ...rulesTopics,
   ...modelTopics,
+  ...demoTopics,
   ...liveTopics,
 } as const;
 

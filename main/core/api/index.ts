@@ -1,7 +1,7 @@
 // The contract's implementation: each method delegates to the module that owns the work.
 import { ApiFailure, type Camera, type CameraState } from '../../common/contract/index.js';
 import { CredentialsNeeded, maskPassword, restorePassword } from '../../common/urls.js';
-import { DEMO_URL, ensureDemoClip, isDemoUrl, probeDemo } from '../cameras/demo.js';
+import { demoKindOf, ensureDemoClip, probeDemo } from '../cameras/demo.js';
 import { deleteCamera } from '../cameras/delete.js';
 import { probeStream } from '../cameras/probe.js';
 import type { AuditLog } from '../audit/index.js';
@@ -24,6 +24,7 @@ import type { Database } from '../storage/database.js';
 import { recentLogs } from '../log/index.js';
 import { systemHealth, type HealthSource } from './health.js';
 import { liveApi } from './live.js';
+import { demoApi } from './demo.js';
 import { modelsApi } from './models.js';
 import { onvifApi } from './onvif.js';
 import { cameraStill } from './still.js';
@@ -118,17 +119,12 @@ export function createApi(deps: ApiDeps): Implementation {
       return publicCamera(cam);
     },
     'cameras.delete': ({ id, keepRecordings }) => deleteCamera(deps, id, { keepRecordings }),
-    'cameras.addDemo': () => {
-      const existing = cameras.list().find((c) => c.streams.some((s) => isDemoUrl(s.url)));
-      const cam = existing ?? cameras.upsert({ name: 'Demo camera', recordMode: 'continuous', streams: [{ name: 'main', url: DEMO_URL, roles: ['record', 'detect', 'live'] }] });
-      bus.publish('camera.changed', { id: cam.id, deleted: false });
-      return publicCamera(cam);
-    },
     'cameras.probe': async ({ url, cameraId }) => {
-      if (isDemoUrl(url)) {
+      const demo = demoKindOf(url);
+      if (demo) {
         const cfg = settings.get('ffmpeg');
         const paths = locateFfmpeg({ ffmpeg: cfg.ffmpegPath || undefined, ffprobe: cfg.ffprobePath || undefined });
-        return probeDemo(await ensureDemoClip(deps.dataDir, paths.ffmpeg), paths.ffprobe);
+        return probeDemo(await ensureDemoClip(deps.dataDir, paths.ffmpeg, demo), paths.ffprobe);
       }
       const full = withStoredCredentials(url, cameraId ? (cameras.get(cameraId)?.streams.map((s) => s.url) ?? []) : []);
       const cfg = settings.get('ffmpeg');
@@ -181,6 +177,7 @@ export function createApi(deps: ApiDeps): Implementation {
     ...exportApi(deps.exports),
     ...rulesApi({ rules: deps.rules, notifier: deps.notifier }),
     ...modelsApi(deps),
+    ...demoApi(deps, publicCamera),
     ...liveApi(deps),
     ...timelineApi(deps),
   };

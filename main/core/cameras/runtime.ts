@@ -18,7 +18,7 @@ import type { SegmentIndex } from '../recordings/index.js';
 import type { MediaStore } from '../recordings/media-store.js';
 import type { Retention } from '../recordings/retention.js';
 import type { StorageGuard } from '../recordings/storage-guard.js';
-import { demoClipPath, ensureDemoClip, isDemoUrl } from './demo.js';
+import { demoClipFor, demoKindOf, ensureDemoClip } from './demo.js';
 import type { CameraRepository } from './repository.js';
 
 const log = createLogger('cameras');
@@ -189,11 +189,11 @@ export class CameraRuntime {
     const main = cam.streams.find((s) => s.name === 'main') ?? cam.streams[0];
     if (!main) return undefined;
     const even = (n: number) => Math.max(2, Math.round(n / 2) * 2);
-    const demo = isDemoUrl(main.url);
+    const clip = demoClipFor(main.url, this.deps.dataDir);
     return {
       cameraId: cam.id,
-      url: demo ? demoClipPath(this.deps.dataDir) : main.url,
-      ...(demo ? { loopFile: true } : {}),
+      url: clip ?? main.url,
+      ...(clip ? { loopFile: true } : {}),
       recordingsDir: this.deps.media.cameraRecordingsDir(cam.id),
       record: cam.recordMode !== 'off' && !this.deps.settings.get('general').recordingPaused && !this.deps.storage?.problem(),
       // an events-only camera needs frames for motion events even with detection off
@@ -205,7 +205,7 @@ export class CameraRuntime {
   private async applyNow(): Promise<void> {
     if (this.stopped || !this.supervisor) return;
     const cams = this.deps.cameras.list().filter((c) => c.enabled);
-    if (cams.some((c) => c.streams.some((s) => isDemoUrl(s.url)))) {
+    if (cams.some((c) => c.streams.some((s) => demoKindOf(s.url) === 'pattern'))) {
       const cfg = this.deps.settings.get('ffmpeg');
       await ensureDemoClip(this.deps.dataDir, locateFfmpeg({ ffmpeg: cfg.ffmpegPath || undefined, ffprobe: cfg.ffprobePath || undefined }).ffmpeg);
     }
