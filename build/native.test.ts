@@ -6,13 +6,13 @@
 // Node on this machine (CI: the system Node 20 beside the Node 24 the tests run on), with the checkout's
 // node_modules/electron/abi_version set to that Node's ABI. node-gyp, the copy-and-build and the runtime's choice of
 // binary are the real ones; only the header source differs from a user's machine.
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCommand, type CommandRun } from '../test/helpers/run.js';
 import { makeTempDir } from '../test/helpers/tmp.js';
 import { ROOT } from './dist.js';
 
@@ -38,25 +38,8 @@ function findOtherNode(): OtherNode | undefined {
   return undefined;
 }
 
-interface Run {
-  code: number | null;
-  out: string;
-}
-
-/** Runs a command to its end; the bound only stops a hang (a cold better-sqlite3 compile takes minutes on a slow machine). */
-function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}, timeoutMs = 15 * 60_000): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
-    const timer = setTimeout(() => child.pid && process.kill(child.pid, 'SIGKILL'), timeoutMs);
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, out });
-    });
-  });
-}
+/** A cold better-sqlite3 compile takes minutes on a slow machine: the bound only stops a hang. */
+const run = (cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<CommandRun> => runCommand(cmd, args, { cwd, env, timeoutMs: 15 * 60_000 });
 
 const sha256 = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
 

@@ -2,41 +2,22 @@
 // standing in for its public address) → live video → a person event with its snapshot → an alert toast → the marker
 // on the timeline. The engine speaks to nothing but loopback throughout.
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
+import { startMirror, type Mirror } from '../test/helpers/mirror.js';
 import { EgressMonitor } from './fixtures/egress.js';
 import { expect, test } from './fixtures/page.js';
 import { startServe, type ServeHandle } from './fixtures/server.js';
 
 const CLIP = resolve(process.env.PORCHLIGHT_DEMO_SOURCE ?? '.tools/media/vtest.avi');
 let serve: ServeHandle;
-let mirror: Server;
+let mirror: Mirror;
 let egress: EgressMonitor;
-const requests: string[] = [];
 
 test.beforeAll(async () => {
   expect(existsSync(CLIP), `${CLIP} is missing: run bash scripts/setup.sh --tests`).toBe(true);
-  const bytes = readFileSync(CLIP);
   // trickled, so the progress bar has something to show
-  mirror = createServer((req, res) => {
-    requests.push(req.url ?? '');
-    if (req.url !== '/vtest.avi') return void res.writeHead(404).end();
-    res.writeHead(200, { 'content-length': bytes.length, 'content-type': 'video/x-msvideo' });
-    let off = 0;
-    const timer = setInterval(() => {
-      const chunk = bytes.subarray(off, off + 512 * 1024);
-      off += chunk.length;
-      res.write(chunk);
-      if (off >= bytes.length) {
-        clearInterval(timer);
-        res.end();
-      }
-    }, 50);
-    res.once('close', () => clearInterval(timer));
-  });
-  await new Promise<void>((r) => mirror.listen(0, '127.0.0.1', r));
-  serve = await startServe({ env: { PORCHLIGHT_DEMO_MIRROR: `http://127.0.0.1:${(mirror.address() as AddressInfo).port}/` } });
+  mirror = await startMirror({ '/vtest.avi': readFileSync(CLIP) }, { chunkBytes: 512 * 1024, everyMs: 50, contentType: 'video/x-msvideo' });
+  serve = await startServe({ env: { PORCHLIGHT_DEMO_MIRROR: mirror.url } });
   egress = new EgressMonitor(serve.pid);
   egress.start();
 });
@@ -44,7 +25,7 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   const report = egress?.stop();
   await serve?.stop();
-  await new Promise<void>((r) => (mirror ? mirror.close(() => r()) : r()));
+  await mirror?.close();
   expect(report?.violations, `non-loopback peers: ${report?.peers.join(', ')}`).toEqual([]);
 });
 
@@ -61,7 +42,7 @@ test('welcome → demo with people → live video → a person event with its sn
   await expect(source).toContainText('raw.githubusercontent.com');
   await expect(source).toContainText('Apache-2.0');
   await expect(source).toContainText('7.8 MB');
-  expect(requests).toEqual([]);
+  expect(mirror.requests).toEqual([]);
   await page.screenshot({ path: 'e2e/artifacts/first-run-demo-welcome.png', fullPage: true });
 
   await page.getByRole('button', { name: 'Watch a demo with people' }).click();
@@ -79,7 +60,7 @@ test('welcome → demo with people → live video → a person event with its sn
     undefined,
     { timeout: 30_000 },
   );
-  expect(requests).toEqual(['/vtest.avi']);
+  expect(mirror.requests).toEqual(['/vtest.avi']);
 
   // an alert toast for a person, within the first minute of watching
   const toast = page.getByTestId('toast').filter({ hasText: 'Someone on the demo camera' }).first();

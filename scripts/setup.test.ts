@@ -2,11 +2,12 @@
 // 24.04. In each, the app's and the tests' packages resolve with `apt-get -s`, the deb's dependencies (from the
 // electron-builder config) resolve as apt would resolve the real installer, and the Node check says what to do.
 // Making the roots needs root and the distributions' mirrors (the only hosts this test reaches besides loopback).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
+import { runCommand, type CommandRun } from '../test/helpers/run.js';
 import { makeTempDir } from '../test/helpers/tmp.js';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -25,25 +26,7 @@ const RELEASES: Release[] = [
   { name: 'noble', family: 'ubuntu', version: '24.04', mirror: 'http://archive.ubuntu.com/ubuntu', components: 'main,universe' },
 ];
 
-interface Run {
-  code: number | null;
-  out: string;
-}
-
-/** Runs to the end; the bound only stops a hang. */
-function run(cmd: string, args: string[], timeoutMs = 10 * 60_000): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
-    const timer = setTimeout(() => child.pid && process.kill(child.pid, 'SIGKILL'), timeoutMs);
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, out });
-    });
-  });
-}
+const run = (cmd: string, args: string[]): Promise<CommandRun> => runCommand(cmd, args, { env: { DEBIAN_FRONTEND: 'noninteractive' } });
 
 const isRoot = process.getuid?.() === 0;
 const hasDebootstrap = spawnSync('sh', ['-c', 'command -v debootstrap && command -v dpkg-deb'], { stdio: 'ignore' }).status === 0;
@@ -72,9 +55,9 @@ function depsPackage(dir: string): string {
 
 describe.skipIf(!!why)('setup.sh in Debian and Ubuntu root filesystems (debootstrap)', () => {
   const tmp = makeTempDir('porchlight-roots-');
-  const made = new Map<string, Run>();
+  const made = new Map<string, CommandRun>();
   const rootOf = (r: Release): string => join(tmp.dir, r.name);
-  const inRoot = (r: Release, ...args: string[]): Promise<Run> => run('chroot', [rootOf(r), ...args]);
+  const inRoot = (r: Release, ...args: string[]): Promise<CommandRun> => run('chroot', [rootOf(r), ...args]);
 
   beforeAll(async () => {
     const deb = depsPackage(tmp.dir);

@@ -56,6 +56,8 @@ export interface ApiDeps {
   modelsDir?: string;
   live: (cameraId: string) => LiveSource | undefined;
   frames: (cameraId: string) => FrameSource | undefined;
+  /** Stops a camera's ingest and detection before a delete (the runtime's quiesce). */
+  quiesce?: (cameraId: string) => Promise<() => void>;
 }
 
 function requireEvent<T>(value: T | undefined, id: string): T {

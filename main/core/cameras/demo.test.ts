@@ -1,11 +1,10 @@
 // The demo cameras: the generated clip (one call, no network), and the clip with people fetched from a loopback mirror.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DemoProgress, ToastNotice } from '../../common/contract/index.js';
 import { ADMIN, withEngine } from '../../../test/helpers/engine.js';
+import { startMirror } from '../../../test/helpers/mirror.js';
 import { DEMO_PEOPLE_SOURCE } from '../../../test/helpers/test-data.js';
 import { waitFor, waitUntil } from '../../../test/helpers/wait.js';
 import type { Engine } from '../app.js';
@@ -50,28 +49,8 @@ describe('demo camera', () => {
 });
 
 describe('demo with people', () => {
-  /** A loopback mirror serving `bytes` as the clip (trickled, so progress shows), counting requests. */
-  async function mirror(bytes: Buffer): Promise<{ url: string; requests: string[]; close: () => Promise<void> }> {
-    const requests: string[] = [];
-    const server = createServer((req, res) => {
-      requests.push(req.url ?? '');
-      if (req.url !== `/${PEOPLE_SOURCE.file}`) return void res.writeHead(404).end();
-      res.writeHead(200, { 'content-length': bytes.length, 'content-type': 'application/octet-stream' });
-      let off = 0;
-      const timer = setInterval(() => {
-        const chunk = bytes.subarray(off, off + 1024 * 1024);
-        off += chunk.length;
-        res.write(chunk);
-        if (off >= bytes.length) {
-          clearInterval(timer);
-          res.end();
-        }
-      }, 20);
-      res.once('close', () => clearInterval(timer));
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, requests, close: () => new Promise((r) => server.close(() => r())) };
-  }
+  /** The clip's public address stood in for by a loopback mirror serving `bytes` under its file name. */
+  const mirror = (bytes: Buffer) => startMirror({ [`/${PEOPLE_SOURCE.file}`]: bytes }, { chunkBytes: 1024 * 1024, everyMs: 20 });
 
   function progressOf(engine: Engine): DemoProgress[] {
     const seen: DemoProgress[] = [];

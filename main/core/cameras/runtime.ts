@@ -76,6 +76,8 @@ export class CameraRuntime {
   private readonly writes = new Set<Promise<void>>();
   private readonly disposers: (() => void)[] = [];
   private applying: Promise<void> = Promise.resolve();
+  /** Cameras stopped for a delete in progress (quiesce). */
+  private readonly quiesced = new Set<string>();
   private repairing: Promise<void> = Promise.resolve();
   private stopped = false;
 
@@ -185,6 +187,18 @@ export class CameraRuntime {
     return this.applying;
   }
 
+  /**
+   * Stops a camera's ingest and pipeline, its open objects ended and written, while its row still exists: a delete
+   * calls this first, so nothing the camera was doing lands after its rows are gone. Returns the release.
+   */
+  async quiesce(id: string): Promise<() => void> {
+    this.quiesced.add(id);
+    await this.apply();
+    return () => {
+      this.quiesced.delete(id);
+    };
+  }
+
   private ingestConfig(cam: Camera): IngestConfig | undefined {
     const main = cam.streams.find((s) => s.name === 'main') ?? cam.streams[0];
     if (!main) return undefined;
@@ -204,7 +218,7 @@ export class CameraRuntime {
 
   private async applyNow(): Promise<void> {
     if (this.stopped || !this.supervisor) return;
-    const cams = this.deps.cameras.list().filter((c) => c.enabled);
+    const cams = this.deps.cameras.list().filter((c) => c.enabled && !this.quiesced.has(c.id));
     if (cams.some((c) => c.streams.some((s) => demoKindOf(s.url) === 'pattern'))) {
       const cfg = this.deps.settings.get('ffmpeg');
       await ensureDemoClip(this.deps.dataDir, locateFfmpeg({ ffmpeg: cfg.ffmpegPath || undefined, ffprobe: cfg.ffprobePath || undefined }).ffmpeg);
