@@ -15,3 +15,4 @@ export * from './models.js';
 export * from './live.js';
 export * from './zones.js';
 export * from './demo.js';
+export * from './review.js';

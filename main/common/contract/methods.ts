@@ -7,6 +7,7 @@ import { Password, User, UserRole, Username } from './auth.js';
 import { Camera, CameraId, CameraInput, CameraState, ProbeResult, StreamUrl } from './cameras.js';
 import { DemoKind, demoMethodSpecs } from './demo.js';
 import { EventDto, EventPage, EventQuery } from './events.js';
+import { reviewMethodSpecs } from './review.js';
 import { CameraStill } from './zones.js';
 import { exportMethodSpecs } from './exports.js';
 import { liveMethodSpecs } from './live.js';
@@ -119,6 +120,7 @@ export const methods = {
   ...rulesMethodSpecs,
   ...modelMethodSpecs,
   ...demoMethodSpecs,
+  ...reviewMethodSpecs,
   ...liveMethodSpecs,
   ...timelineMethodSpecs,
 } as const;

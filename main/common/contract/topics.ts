@@ -6,6 +6,7 @@ import { exportTopics } from './exports.js';
 import { liveTopics } from './live.js';
 import { demoTopics } from './demo.js';
 import { modelTopics } from './models.js';
+import { reviewTopics } from './review.js';
 import { rulesTopics } from './rules.js';
 
 export const SegmentInfo = z.object({
@@ -26,6 +27,7 @@ export const topics = {
   ...rulesTopics,
   ...modelTopics,
   ...demoTopics,
+  ...reviewTopics,
   ...liveTopics,
 } as const;
 

@@ -26,6 +26,7 @@ import { systemHealth, type HealthSource } from './health.js';
 import { liveApi } from './live.js';
 import { demoApi } from './demo.js';
 import { modelsApi } from './models.js';
+import { reviewApi } from './review.js';
 import { onvifApi } from './onvif.js';
 import { cameraStill } from './still.js';
 import { storageStats } from './storage-stats.js';
@@ -180,6 +181,7 @@ export function createApi(deps: ApiDeps): Implementation {
     ...rulesApi({ rules: deps.rules, notifier: deps.notifier }),
     ...modelsApi(deps),
     ...demoApi(deps, publicCamera),
+    ...reviewApi(deps),
     ...liveApi(deps),
     ...timelineApi(deps),
   };
