@@ -5,6 +5,7 @@ import { AuthGate, signOut } from './Auth.js';
 import { Placeholder } from './pages/Placeholder.js';
 import { CamerasPage } from './pages/Cameras.js';
 import { EventsPage } from './pages/Events.js';
+import { ExportsPage } from './pages/Exports.js';
 import { LivePage } from './pages/Live.js';
 import { ReviewPage, useUnreviewedCount } from './pages/Review.js';
 import { RulesPage } from './pages/Rules.js';
@@ -20,6 +21,7 @@ const SCREENS = [
   { path: 'timeline', label: 'Timeline', hint: 'Recorded spans and events will appear here once a camera records.' },
   { path: 'events', label: 'Events', hint: 'People, cars and animals your cameras see will be listed here.' },
   { path: 'rules', label: 'Rules', hint: 'Create a rule to be alerted when a person is seen.' },
+  { path: 'exports', label: 'Exports', hint: 'Exported clips with their checksums.' },
   { path: 'cameras', label: 'Cameras', hint: 'Add a camera by its RTSP address or discover it with ONVIF.' },
   { path: 'settings', label: 'Settings', hint: 'Storage, detection model and remote access.' },
 ] as const;
@@ -31,6 +33,7 @@ const PAGES: Record<string, ReactElement> = {
   timeline: <TimelinePage />,
   rules: <RulesPage />,
   review: <ReviewPage />,
+  exports: <ExportsPage />,
   events: <EventsPage />,
   'events/:eventId': <EventsPage />,
   cameras: <CamerasPage />,
