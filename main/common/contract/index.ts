@@ -16,3 +16,4 @@ export * from './live.js';
 export * from './zones.js';
 export * from './demo.js';
 export * from './review.js';
+export * from './motion.js';

@@ -7,6 +7,7 @@ import { Password, User, UserRole, Username } from './auth.js';
 import { Camera, CameraId, CameraInput, CameraState, ProbeResult, StreamUrl } from './cameras.js';
 import { DemoKind, demoMethodSpecs } from './demo.js';
 import { EventDto, EventPage, EventQuery } from './events.js';
+import { motionMethodSpecs } from './motion.js';
 import { reviewMethodSpecs } from './review.js';
 import { CameraStill } from './zones.js';
 import { exportMethodSpecs } from './exports.js';
@@ -121,6 +122,7 @@ export const methods = {
   ...modelMethodSpecs,
   ...demoMethodSpecs,
   ...reviewMethodSpecs,
+  ...motionMethodSpecs,
   ...liveMethodSpecs,
   ...timelineMethodSpecs,
 } as const;

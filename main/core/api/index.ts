@@ -27,6 +27,7 @@ import { liveApi } from './live.js';
 import { demoApi } from './demo.js';
 import { modelsApi } from './models.js';
 import { reviewApi } from './review.js';
+import type { MotionActivity } from '../motion/activity.js';
 import { onvifApi } from './onvif.js';
 import { cameraStill } from './still.js';
 import { storageStats } from './storage-stats.js';
@@ -57,6 +58,8 @@ export interface ApiDeps {
   modelsDir?: string;
   live: (cameraId: string) => LiveSource | undefined;
   frames: (cameraId: string) => FrameSource | undefined;
+  /** Where the cameras saw movement (motion search). */
+  motionActivity?: MotionActivity;
   /** Stops a camera's ingest and detection before a delete (the runtime's quiesce). */
   quiesce?: (cameraId: string) => Promise<() => void>;
 }
@@ -182,6 +185,11 @@ export function createApi(deps: ApiDeps): Implementation {
     ...modelsApi(deps),
     ...demoApi(deps, publicCamera),
     ...reviewApi(deps),
+    'motion.search': ({ cameraId, region, after, before }) => {
+      cameras.require(cameraId);
+      if (!deps.motionActivity) throw new ApiFailure('unavailable', 'Motion search needs the cameras running');
+      return deps.motionActivity.search(cameraId, region, after, before);
+    },
     ...liveApi(deps),
     ...timelineApi(deps),
   };

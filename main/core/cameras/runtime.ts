@@ -19,6 +19,7 @@ import type { MediaStore } from '../recordings/media-store.js';
 import type { Retention } from '../recordings/retention.js';
 import type { StorageGuard } from '../recordings/storage-guard.js';
 import { demoClipFor, demoKindOf, ensureDemoClip } from './demo.js';
+import type { MotionActivity } from '../motion/activity.js';
 import type { CameraRepository } from './repository.js';
 
 const log = createLogger('cameras');
@@ -38,6 +39,8 @@ export interface RuntimeDeps {
   repairMinAgeMs?: number;
   /** Where models are looked for before <data>/models (tests and CI point it at a shared folder). */
   modelsDir?: string;
+  /** Where movement is recorded for motion search. */
+  motionActivity?: MotionActivity;
 }
 
 interface Running {
@@ -256,6 +259,7 @@ export class CameraRuntime {
           onUpdate: (e) => this.write(this.onObject(e, false)),
           onEnd: (e) => this.write(this.onObject(e, true)),
           onAlive: (e) => this.onAlive(e.objectId, e.lastSeen),
+          onMotion: (time, boxes, width, height) => this.deps.motionActivity?.record(cam.id, time, boxes, width, height),
         },
       });
       // the camera's feed, not one process: restarts, edits and pauses swap ffmpeg underneath and keep this
@@ -271,6 +275,7 @@ export class CameraRuntime {
     this.pipelines.delete(id);
     p.unsubscribe();
     await p.pipeline.flush().catch((err: unknown) => log.warn({ err, camera: id }, 'pipeline flush failed'));
+    this.deps.motionActivity?.flush(id);
     await this.settled();
   }
 

@@ -11,6 +11,7 @@ import { up as m8 } from './0008-auth-hardening.js';
 import { up as m9 } from './0009-event-current-zones-last-seen.js';
 import { up as m10 } from './0010-retention-expiry.js';
 import { up as m11 } from './0011-event-reviews.js';
+import { up as m12 } from './0012-motion-activity.js';
 
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: '0001-cameras-recordings-settings', up: m1 },
@@ -24,4 +25,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 9, name: '0009-event-current-zones-last-seen', up: m9 },
   { version: 10, name: '0010-retention-expiry', up: m10 },
   { version: 11, name: '0011-event-reviews', up: m11 },
+  { version: 12, name: '0012-motion-activity', up: m12 },
 ];
