@@ -93,4 +93,22 @@ test('the count rises as people arrive, five items are triaged by keyboard, the 
   const shown = page.getByTestId('review-item');
   await expect(shown.first()).toContainText('Plaza');
   expect(await shown.filter({ hasNotText: 'Plaza' }).count()).toBe(0);
+
+  // motion search: a box dragged over the plaza floor, the last 15 minutes: the people walking there are found
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Motion search' }).click();
+  await page.getByLabel('Camera').selectOption({ label: 'Plaza' });
+  const canvas = page.getByTestId('motion-canvas');
+  await expect(canvas.locator('img')).toBeVisible({ timeout: 15_000 });
+  const b = (await canvas.boundingBox())!;
+  await page.mouse.move(b.x + b.width * 0.05, b.y + b.height * 0.45);
+  await page.mouse.down();
+  await page.mouse.move(b.x + b.width * 0.95, b.y + b.height * 0.95, { steps: 5 });
+  await page.mouse.up();
+  await expect(page.getByLabel('Left (% of the picture)')).toHaveValue('5');
+  await page.getByLabel('Span').selectOption({ label: 'Last 15 minutes' });
+  await page.getByRole('button', { name: 'Search' }).click();
+  await expect(page.getByRole('heading', { name: /moments? with movement/ })).toBeVisible();
+  await page.screenshot({ path: 'e2e/artifacts/motion-search.png', fullPage: true });
+  await page.getByTestId('motion-moment').first().getByRole('link', { name: 'Play' }).click();
+  await expect(page).toHaveURL(/#\/timeline\?t=\d+&camera=/);
 });

@@ -7,6 +7,7 @@ import { CamerasPage } from './pages/Cameras.js';
 import { EventsPage } from './pages/Events.js';
 import { ExportsPage } from './pages/Exports.js';
 import { LivePage } from './pages/Live.js';
+import { MotionSearchPage } from './pages/MotionSearch.js';
 import { ReviewPage, useUnreviewedCount } from './pages/Review.js';
 import { RulesPage } from './pages/Rules.js';
 import { ModelBanner } from './components/ModelBanner.js';
@@ -21,6 +22,7 @@ const SCREENS = [
   { path: 'timeline', label: 'Timeline', hint: 'Recorded spans and events will appear here once a camera records.' },
   { path: 'events', label: 'Events', hint: 'People, cars and animals your cameras see will be listed here.' },
   { path: 'rules', label: 'Rules', hint: 'Create a rule to be alerted when a person is seen.' },
+  { path: 'motion-search', label: 'Motion search', hint: 'Find where something moved.' },
   { path: 'exports', label: 'Exports', hint: 'Exported clips with their checksums.' },
   { path: 'cameras', label: 'Cameras', hint: 'Add a camera by its RTSP address or discover it with ONVIF.' },
   { path: 'settings', label: 'Settings', hint: 'Storage, detection model and remote access.' },
@@ -34,6 +36,7 @@ const PAGES: Record<string, ReactElement> = {
   rules: <RulesPage />,
   review: <ReviewPage />,
   exports: <ExportsPage />,
+  'motion-search': <MotionSearchPage />,
   events: <EventsPage />,
   'events/:eventId': <EventsPage />,
   cameras: <CamerasPage />,

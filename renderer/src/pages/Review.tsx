@@ -26,8 +26,17 @@ export function useUnreviewedCount(): number | undefined {
 
 export function ReviewPage() {
   const [params, setParams] = useSearchParams();
-  const filters = useMemo(() => filtersFromUrl(params), [params]);
-  const setFilters = (f: ReviewFilters) => setParams(filtersToUrl(f), { replace: true });
+  // the filters answer a click at once; the URL follows (and back/forward or a pasted link lead them)
+  const [filters, setLocalFilters] = useState<ReviewFilters>(() => filtersFromUrl(params));
+  const urlKey = params.toString();
+  useEffect(() => {
+    const fromUrl = filtersFromUrl(new URLSearchParams(urlKey));
+    setLocalFilters((f) => (filtersToUrl(f).toString() === filtersToUrl(fromUrl).toString() ? f : fromUrl));
+  }, [urlKey]);
+  const setFilters = (f: ReviewFilters) => {
+    setLocalFilters(f);
+    setParams(filtersToUrl(f), { replace: true });
+  };
   // the window is anchored when the filters change, so paging through does not shift under the cursor
   const anchor = useMemo(() => Date.now(), [filters]);
   const query = useMemo(() => toQuery(filters, anchor), [filters, anchor]);
@@ -53,6 +62,11 @@ export function ReviewPage() {
     setCursor((c) => keepCursor(previous.current, items, c));
     previous.current = items;
   }, [items]);
+  // an item from a camera this page does not know yet (added since it loaded): fetch the cameras again
+  const unknownCamera = cameras.isSuccess && items.some((it) => !names.has(it.cameraId));
+  useEffect(() => {
+    if (unknownCamera) refreshCameras();
+  }, [unknownCamera, refreshCameras]);
 
   const run = useCallback(
     async (effect: TriageEffect) => {
