@@ -47,8 +47,13 @@ async function unreachable(page: Page): Promise<string[]> {
     const reached = (el: Element): boolean => {
       if (el.hasAttribute('data-kb-seen') || el.querySelector('[data-kb-seen]') || el.closest('[data-kb-seen]')) return true;
       // a label's control counts for the label
-      const control = el instanceof HTMLLabelElement ? el.control : null;
-      return !!control && (control.hasAttribute('data-kb-seen') || (control as HTMLInputElement).disabled);
+      const control = el instanceof HTMLLabelElement ? el.control : el;
+      if (!control) return false;
+      // Tab stops once in a radio group (arrows move inside it): one member reached reaches the group
+      if (control instanceof HTMLInputElement && control.type === 'radio' && control.name) {
+        return [...document.querySelectorAll(`input[type="radio"][name="${CSS.escape(control.name)}"]`)].some((r) => r.hasAttribute('data-kb-seen'));
+      }
+      return control !== el && (control.hasAttribute('data-kb-seen') || (control as HTMLInputElement).disabled);
     };
     const candidates = new Set<Element>();
     document.querySelectorAll('a[href], button, input, select, textarea, summary, [role="button"], [role="link"], [role="tab"], [role="checkbox"], [tabindex]').forEach((el) => candidates.add(el));
@@ -93,6 +98,7 @@ test('Tab reaches every control on every screen, and axe passes on each', async 
   const nav = page.getByRole('navigation', { name: 'Main' });
   const screens: [string, (() => Promise<void>)?][] = [
     ['Live'],
+    ['Review'],
     ['Timeline'],
     ['Events'],
     ['Rules', async () => page.getByRole('button', { name: /Create a rule|New rule/ }).first().click()],
@@ -105,7 +111,9 @@ test('Tab reaches every control on every screen, and axe passes on each', async 
       },
     ],
     ['Cameras', async () => page.getByRole('button', { name: 'Add camera' }).click()],
-    ['Settings'],
+    ['Motion search'],
+    ['Exports'],
+    ['Settings', async () => page.getByRole('button', { name: 'Add a webhook' }).click()],
     ['System'],
   ];
   const report: Record<string, string[]> = {};

@@ -22,6 +22,6 @@ test('first run asks for an admin account; the System page then shows the versio
   await expect(page.getByRole('heading', { name: 'System' })).toBeVisible();
   await expect(page.getByTestId('version')).toHaveText(VERSION);
   await expect(page.getByTestId('data-dir')).toHaveText(serve.dataDir);
-  await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link')).toHaveCount(7);
+  await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link')).toHaveCount(10);
   await page.screenshot({ path: 'e2e/artifacts/system.png', fullPage: true });
 });

@@ -1,6 +1,6 @@
 // The app shell: navigation for every screen and the routes behind it.
-import { useEffect, type ReactElement } from 'react';
-import { NavLink, Navigate, Route, Routes } from 'react-router';
+import { useEffect, useState, type ReactElement } from 'react';
+import { NavLink, Navigate, Route, Routes, useLocation } from 'react-router';
 import { AuthGate, signOut } from './Auth.js';
 import { Placeholder } from './pages/Placeholder.js';
 import { CamerasPage } from './pages/Cameras.js';
@@ -11,7 +11,10 @@ import { MotionSearchPage } from './pages/MotionSearch.js';
 import { ReviewPage, useUnreviewedCount } from './pages/Review.js';
 import { RulesPage } from './pages/Rules.js';
 import { ModelBanner } from './components/ModelBanner.js';
+import { PageErrorBoundary } from './components/PageErrorBoundary.js';
 import { Toasts } from './components/Toasts.js';
+import { useAction, useCall } from './lib/api.js';
+import { applyTheme, storedTheme } from './lib/theme.js';
 import { TimelinePage } from './pages/Timeline.js';
 import { SettingsPage } from './pages/Settings.js';
 import { SystemPage } from './pages/System.js';
@@ -54,15 +57,57 @@ function useTitleCount(count: number | undefined): void {
   }, [count]);
 }
 
+/** Home or away, for rules that fire only when away: one tap, for admins; others see which it is. */
+function HomeAway({ admin }: { admin: boolean }) {
+  const settings = useCall('settings.get', {});
+  const set = useAction('settings.set', ['settings.get']);
+  const mode = settings.data?.general.homeMode;
+  if (!mode) return null;
+  return (
+    <div className="home-away" role="group" aria-label="Home or away">
+      {(['home', 'away'] as const).map((m) => (
+        <button key={m} type="button" aria-pressed={mode === m} className={mode === m ? 'selected' : ''} disabled={!admin || set.isPending} onClick={() => set.mutate({ section: 'general', value: { homeMode: m } })}>
+          {m === 'home' ? 'Home' : 'Away'}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+/** The theme: this device's choice, else the installation's default. */
+function useThemeChoice(): void {
+  const settings = useCall('settings.get', {});
+  const fallback = settings.data?.general.theme;
+  useEffect(() => {
+    applyTheme(storedTheme() ?? fallback ?? 'system');
+  }, [fallback]);
+}
+
 function Shell({ user }: { user: { username: string; role: string } | null }) {
   const unreviewed = useUnreviewedCount();
   useTitleCount(unreviewed);
+  useThemeChoice();
+  const location = useLocation();
+  const [menuOpen, setMenuOpen] = useState(false);
+  // on a phone the menu folds away again once a page is chosen
+  useEffect(() => setMenuOpen(false), [location.pathname]);
+  const admin = !user || user.role === 'admin';
   return (
     <div className="shell">
-      <nav className="sidebar" aria-label="Main">
+      <nav className={`sidebar ${menuOpen ? 'open' : ''}`} aria-label="Main">
+        <div className="shell-top">
+          <div className="brand">
+            <span className="brand-dot" aria-hidden="true" /> Porchlight
+            {unreviewed ? <span className="nav-badge" aria-hidden="true">{unreviewed}</span> : null}
+          </div>
+          <button type="button" className="menu-toggle" aria-expanded={menuOpen} aria-controls="main-nav" onClick={() => setMenuOpen((o) => !o)}>
+            Menu
+          </button>
+        </div>
         <div className="brand" aria-label="Porchlight">
           <span className="brand-dot" aria-hidden="true" /> Porchlight
         </div>
+        <div className="nav-body" id="main-nav">
         <ul>
           {SCREENS.map((s) => (
             <li key={s.path}>
@@ -80,6 +125,7 @@ function Shell({ user }: { user: { username: string; role: string } | null }) {
             <NavLink to="/system">System</NavLink>
           </li>
         </ul>
+        <HomeAway admin={admin} />
         {user && user.username !== 'desktop' && (
           <div className="whoami">
             <span>
@@ -90,9 +136,11 @@ function Shell({ user }: { user: { username: string; role: string } | null }) {
             </button>
           </div>
         )}
+        </div>
       </nav>
       <main className="content">
-        <ModelBanner admin={!user || user.role === 'admin'} />
+        <ModelBanner admin={admin} />
+        <PageErrorBoundary key={location.pathname}>
         <Routes>
           <Route path="/" element={<Navigate to="/live" replace />} />
           {SCREENS.filter((s) => !Object.hasOwn(PAGES, s.path)).map((s) => (
@@ -104,6 +152,7 @@ function Shell({ user }: { user: { username: string; role: string } | null }) {
           <Route path="/system" element={<SystemPage />} />
           <Route path="*" element={<Placeholder title="Not found" hint="This page does not exist." />} />
         </Routes>
+        </PageErrorBoundary>
       </main>
       <Toasts />
     </div>

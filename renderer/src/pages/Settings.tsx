@@ -4,6 +4,7 @@ import { useState, type FormEvent } from 'react';
 import { ErrorText } from '../components/ErrorText.js';
 import { useAction, useCall } from '../lib/api.js';
 import { formatBytes } from '../lib/format.js';
+import { AppearanceSection } from './settings/Appearance.js';
 import { ModelsSection } from './settings/Models.js';
 import { NotificationsSection } from './settings/Notifications.js';
 
@@ -17,6 +18,7 @@ export function SettingsPage() {
       {settings.data && <RetentionForm storage={settings.data.storage} />}
       <ModelsSection />
       <NotificationsSection />
+      {settings.data && <AppearanceSection fallback={settings.data.general.theme} />}
       <UsersSection />
     </section>
   );
