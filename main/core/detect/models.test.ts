@@ -22,8 +22,8 @@ async function codeOf(p: Promise<unknown>): Promise<string> {
 describe('manifest', () => {
   const manifest = loadManifest();
 
-  it('offers the five licensed models with YOLOX-Nano 416 as the default', () => {
-    expect(manifest.models.map((m) => m.name).sort()).toEqual(['nanodet_m_320_coco', 'nanodet_m_416_coco', 'picodet_s_320_coco', 'picodet_s_416_coco', 'yolox_nano_416_coco']);
+  it('offers the six licensed models with YOLOX-Nano 416 as the default', () => {
+    expect(manifest.models.map((m) => m.name).sort()).toEqual(['deimv2_femto_416_coco', 'nanodet_m_320_coco', 'nanodet_m_416_coco', 'picodet_s_320_coco', 'picodet_s_416_coco', 'yolox_nano_416_coco']);
     expect(manifest.defaultModel().name).toBe('yolox_nano_416_coco');
     expect(manifest.models.some((m) => m.name.includes('fastest'))).toBe(false);
     for (const m of manifest.models) {
