@@ -13,10 +13,10 @@ import { MODELS_DIR, photo } from '../../../test/helpers/test-data.js';
 
 const centreX = (b: Box): number => (b[0] + b[2]) / 2;
 
-describe('deimv2_femto_416_coco on the darknet photos', () => {
+describe('deimv2_hgnetv2_femto_coco on the darknet photos', () => {
   let detector: Detector;
   beforeAll(async () => {
-    detector = await createDetector({ model: 'deimv2_femto_416_coco', modelsDir: MODELS_DIR });
+    detector = await createDetector({ model: 'deimv2_hgnetv2_femto_coco', modelsDir: MODELS_DIR });
   });
   afterAll(() => detector.close());
 
@@ -50,13 +50,13 @@ describe('deimv2_femto_416_coco on the darknet photos', () => {
 describe('deim adapter', () => {
   it('is registered by key and listed in the manifest with its pinned address and sha256', () => {
     expect(getAdapter('deim')).toBe(deimAdapter);
-    const entry = loadManifest().byName('deimv2_femto_416_coco');
+    const entry = loadManifest().byName('deimv2_hgnetv2_femto_coco');
     expect(entry).toMatchObject({ family: 'deim', inputSize: 416, channelOrder: 'rgb', resize: 'stretch', std: [255, 255, 255] });
     expect(entry?.url).toMatch(/^https:\/\/raw\.githubusercontent\.com\/Kazuhito00\/DEIMv2-ONNX-Sample\/[0-9a-f]{40}\//);
   });
 
   it('serves a 640 family member from manifest parameters alone', () => {
-    const base = loadManifest().byName('deimv2_femto_416_coco');
+    const base = loadManifest().byName('deimv2_hgnetv2_femto_coco');
     const m = parseManifest({ version: 1, labelSets: {}, models: [{ ...base, name: 'deimv2_n_640', inputSize: 640, default: true }] });
     const entry = m.defaultModel();
     const spec = deimAdapter.preprocessSpec(entry);

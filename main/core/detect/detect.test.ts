@@ -18,10 +18,10 @@ function centre(b: Box): [number, number] {
   return [(b[0] + b[2]) / 2, (b[1] + b[3]) / 2];
 }
 
-describe('default model (yolox_nano_416_coco)', () => {
+describe('yolox_nano_416_coco (the default before DEIMv2)', () => {
   let detector: Detector;
   beforeAll(async () => {
-    detector = await createDetector({ modelsDir: MODELS_DIR });
+    detector = await createDetector({ model: 'yolox_nano_416_coco', modelsDir: MODELS_DIR });
   });
   afterAll(() => detector.close());
 

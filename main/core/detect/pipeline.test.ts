@@ -58,14 +58,18 @@ describe('with the real model', () => {
     expect((err as DetectError).code).toBe('media_unreadable');
   });
 
-  it('reports every COCO label passing the min score on a photo (horse included)', async () => {
+  it('reports every COCO label passing the min score on a photo (the horse as an animal, never a person)', async () => {
     const result = await analyzeFile(photo('darknet_person.jpg'), { detector });
     expect(result.kind).toBe('image');
     if (result.kind !== 'image') return;
     const labels = result.detections.map((d) => d.label);
-    expect(labels).toEqual(expect.arrayContaining(['person', 'dog', 'horse']));
+    expect(labels).toEqual(expect.arrayContaining(['person', 'dog']));
     for (const d of result.detections) expect(d.score).toBeGreaterThanOrEqual(0.5);
-    expect(formatTable(result)).toMatch(/horse/);
+    // the horse stands right of the person (x > 400); DEIMv2-Femto's best label for it is dog, YOLOX-Nano's horse
+    const horse = result.detections.filter((d) => d.box[0] > 380);
+    expect(horse.length).toBeGreaterThan(0);
+    for (const d of horse) expect(['horse', 'dog', 'sheep', 'cow']).toContain(d.label);
+    expect(formatTable(result)).toMatch(/person/);
   });
 
   it('turns the pedestrian clip into person events with times in seconds', async () => {
