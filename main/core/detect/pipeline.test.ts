@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../../../test/helpers/tmp.js';
 import { locateFfmpeg } from '../ffmpeg/locate.js';
 import { analyzeFile, formatTable } from './analyze.js';
-import { createDetector, type Detector, type DetectorStats } from './detector.js';
-import { DetectError, i420Size, type Box, type Detection, type Frame, type Region } from './frame.js';
-import { loadManifest } from './manifest.js';
+import { createDetector, type Detector } from './detector.js';
+import { ScriptedDetector } from '../../../test/helpers/scripted-detector.js';
+import { DetectError, i420Size, type Box, type Detection, type Frame } from './frame.js';
 import { decodeImage } from './media.js';
 import { FramePipeline, type ObjectEvent } from './pipeline.js';
 import { DEFAULT_LABELS } from './settings.js';
@@ -102,26 +102,6 @@ describe('with the real model', () => {
     }
   });
 });
-
-/** Returns scripted detections per frame time, and records what it was asked. */
-class ScriptedDetector implements Detector {
-  readonly model = loadManifest().defaultModel();
-  readonly inputSize = 416;
-  calls: Region[][] = [];
-  constructor(
-    private readonly script: (time: number) => Detection[],
-    private readonly delayMs = 0,
-  ) {}
-  async detect(frame: Frame, regions: Region[]): Promise<Detection[]> {
-    this.calls.push(regions);
-    if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));
-    return this.script(frame.time);
-  }
-  stats(): DetectorStats {
-    return { model: this.model.name, workers: 1, queueLength: 0, queueCapacity: 2, framesIn: this.calls.length, framesRun: this.calls.length, regionsRun: 0, framesDropped: 0, droppedByCamera: {}, inferMsMedian: 0, detectMsMedian: 0 };
-  }
-  async close(): Promise<void> {}
-}
 
 const W = 640;
 const H = 480;

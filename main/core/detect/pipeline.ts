@@ -36,11 +36,18 @@ export interface ObjectEvent {
   /** The last frame the object was seen in (same clock as start). */
   lastSeen: number;
   stationary: boolean;
+  /**
+   * Alerts held back: the object was already there, still, when detection started (a parked car), and has not moved
+   * since; or the owner taught the camera it is a false alarm. The event is kept; rules skip it.
+   */
+  quiet: QuietReason | null;
   /** Same clock as Frame.time. */
   start: number;
   end: number | undefined;
   bestFrame: BestFrame;
 }
+
+export type QuietReason = 'stationary' | 'learned';
 
 export interface PipelineCallbacks {
   onStart?: (e: ObjectEvent) => void;
@@ -93,6 +100,10 @@ interface ObjectState {
   emittedStationary: boolean;
   best: BestFrame | undefined;
   lastCheckFrame: number;
+  /** Seen within the first moments of detection: maybe parked before we looked. */
+  preexisting: boolean;
+  quiet: QuietReason | null;
+  emittedLabel: string;
 }
 
 export interface FramePipelineOptions {
@@ -104,6 +115,8 @@ export interface FramePipelineOptions {
 }
 
 const MEANINGFUL_SCORE_STEP = 0.05;
+/** Objects first seen this soon after the first frame reached the model were there before detection started. */
+const STARTUP_MS = 2000;
 /** How often a started object reports that it is still there. */
 export const ALIVE_MS = 5000;
 const FPS_WINDOW_MS = 5000;
@@ -121,6 +134,7 @@ export class FramePipeline {
   private readonly callbacks: PipelineCallbacks;
   private readonly state = new Map<string, ObjectState>();
   private frameIndex = 0;
+  private firstModelTime: number | undefined;
   private busy: Promise<void> | undefined;
   private pending: Frame | undefined;
   private readonly counters = { framesTotal: 0, framesWithMotion: 0, framesToModel: 0, regionsToModel: 0, framesDropped: 0, framesSkipped: 0 };
@@ -225,6 +239,7 @@ export class FramePipeline {
       this.counters.framesToModel++;
       this.counters.regionsToModel += regions.length;
       result.toModel = true;
+      this.firstModelTime ??= frame.time;
       raw = await this.detector.detect(frame, regions);
     } catch (err) {
       if (err instanceof DetectError && err.code === 'frame_dropped') {
@@ -248,7 +263,9 @@ export class FramePipeline {
     };
     const update = this.tracker.update(detections, frame.time, inRegion);
     for (const o of update.created) {
-      this.state.set(o.id, newState(o.id, 0, o.firstSeen, index));
+      const st = newState(o.id, 0, o.firstSeen, index);
+      st.preexisting = o.firstSeen - (this.firstModelTime ?? o.firstSeen) <= STARTUP_MS;
+      this.state.set(o.id, st);
     }
     for (const o of update.newBest) {
       const st = this.state.get(o.id);
@@ -341,14 +358,22 @@ export class FramePipeline {
       const required = this.settings.requiredZones[o.label];
       const inRequired = !required || required.some((z) => st.entered.has(z));
       if (!o.confirmed || o.topScore < f.threshold || !inRequired) return;
+      // there when we started looking and not moved since (a parked car): one event, and no alert until it moves
+      if (st.preexisting && o.moves === 0) st.quiet = 'stationary';
       st.started = true;
+      st.emittedLabel = o.label;
       st.lastAlive = now;
       st.emittedTopScore = o.topScore;
       st.emittedStationary = o.stationary;
       this.callbacks.onStart?.(this.toEvent(o, st, undefined));
       return;
     }
-    const meaningful = zonesChanged || o.topScore >= st.emittedTopScore + MEANINGFUL_SCORE_STEP || o.stationary !== st.emittedStationary;
+    // a parked object that drives off is alert-worthy from now on
+    const wokeUp = st.quiet === 'stationary' && o.moves > 0;
+    if (wokeUp) st.quiet = null;
+    const relabelled = o.label !== st.emittedLabel;
+    st.emittedLabel = o.label;
+    const meaningful = wokeUp || relabelled || zonesChanged || o.topScore >= st.emittedTopScore + MEANINGFUL_SCORE_STEP || o.stationary !== st.emittedStationary;
     if (!meaningful) return;
     st.emittedTopScore = Math.max(st.emittedTopScore, o.topScore);
     st.emittedStationary = o.stationary;
@@ -375,6 +400,7 @@ export class FramePipeline {
       enteredZones: [...st.entered],
       lastSeen: o.lastSeen,
       stationary: o.stationary,
+      quiet: st.quiet,
       start: st.start,
       end,
       bestFrame: st.best ?? { frame: emptyFrame(this.cameraId), box: o.best.box, score: o.best.score, time: o.best.time },
@@ -443,6 +469,9 @@ function newState(eventKey: string, generation: number, start: number, lastCheck
     emittedStationary: false,
     best: undefined,
     lastCheckFrame,
+    preexisting: false,
+    quiet: null,
+    emittedLabel: '',
   };
 }
 
@@ -458,6 +487,7 @@ function motionEvent(cameraId: string, m: MotionStretch, end: number | undefined
     enteredZones: [],
     lastSeen: m.lastSeen,
     stationary: false,
+    quiet: null,
     start: m.start,
     end,
     bestFrame: m.best,

@@ -1,4 +1,5 @@
 // Labels a small model often confuses, grouped: one object is tracked across them and named by the vote over its detections.
+import { iou, type Detection } from '../detect/frame.js';
 
 /** Group name per label; labels not listed are their own group. */
 const GROUP_OF: Record<string, string> = {
@@ -30,4 +31,13 @@ export function isAnimal(label: string): boolean {
 /** The person ↔ animal mix-up the owner must never see (a dog called a person, or a person called a dog). */
 export function personAnimalConfusion(a: string, b: string): boolean {
   return (a === 'person' && isAnimal(b)) || (b === 'person' && isAnimal(a));
+}
+
+/** Same-group detections on one object (IoU ≥ minIou) become the best-scoring one. */
+export function dedupeByGroup(dets: readonly Detection[], minIou = 0.7): Detection[] {
+  const kept: Detection[] = [];
+  for (const d of [...dets].sort((a, b) => b.score - a.score)) {
+    if (!kept.some((k) => k.label !== d.label && sameGroup(k.label, d.label) && iou(k.box, d.box) >= minIou)) kept.push(d);
+  }
+  return kept;
 }
