@@ -14,3 +14,4 @@ export * from './rules.js';
 export * from './models.js';
 export * from './live.js';
 export * from './zones.js';
+export * from './learned.js';

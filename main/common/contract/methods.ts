@@ -8,6 +8,7 @@ import { Camera, CameraId, CameraInput, CameraState, ProbeResult, StreamUrl } fr
 import { EventDto, EventPage, EventQuery } from './events.js';
 import { CameraStill } from './zones.js';
 import { exportMethodSpecs } from './exports.js';
+import { learnedMethodSpecs } from './learned.js';
 import { liveMethodSpecs } from './live.js';
 import { modelMethodSpecs } from './models.js';
 import { onvifMethodSpecs } from './onvif.js';
@@ -116,6 +117,7 @@ export const methods = {
   ...modelMethodSpecs,
   ...liveMethodSpecs,
   ...timelineMethodSpecs,
+  ...learnedMethodSpecs,
 } as const;
 
 export type Methods = typeof methods;

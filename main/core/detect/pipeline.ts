@@ -106,12 +106,19 @@ interface ObjectState {
   emittedLabel: string;
 }
 
+/** What the owner taught this camera (main/core/learn): look-alikes of their false alarms, and calibrated thresholds. */
+export interface Teacher {
+  quietFor(cameraId: string, label: string, frame: Frame, box: Box): boolean;
+  threshold(cameraId: string, label: string): number | undefined;
+}
+
 export interface FramePipelineOptions {
   cameraId: string;
   /** Without one, only motion runs and stretches of motion become `motion` events. */
   detector?: Detector | undefined;
   settings?: CameraDetectSettingsInput;
   callbacks?: PipelineCallbacks;
+  teacher?: Teacher | undefined;
 }
 
 const MEANINGFUL_SCORE_STEP = 0.05;
@@ -127,6 +134,7 @@ export class FramePipeline {
   private motion: MotionDetector;
   private tracker: Tracker;
   private readonly detector: Detector | undefined;
+  private readonly teacher: Teacher | undefined;
   private readonly motionEvents: MotionEvents;
   private motionAlive = 0;
   private frameSize = '';
@@ -142,6 +150,7 @@ export class FramePipeline {
   constructor(opts: FramePipelineOptions) {
     this.cameraId = opts.cameraId;
     this.detector = opts.detector;
+    this.teacher = opts.teacher;
     this.callbacks = opts.callbacks ?? {};
     this.settings = CameraDetectSettings.parse(opts.settings ?? {});
     this.motion = new MotionDetector(this.settings.motion);
@@ -357,9 +366,12 @@ export class FramePipeline {
       const f = filterFor(this.settings, o.label);
       const required = this.settings.requiredZones[o.label];
       const inRequired = !required || required.some((z) => st.entered.has(z));
-      if (!o.confirmed || o.topScore < f.threshold || !inRequired) return;
+      const threshold = Math.max(f.threshold, this.teacher?.threshold(this.cameraId, o.label) ?? 0);
+      if (!o.confirmed || o.topScore < threshold || !inRequired) return;
       // there when we started looking and not moved since (a parked car): one event, and no alert until it moves
       if (st.preexisting && o.moves === 0) st.quiet = 'stationary';
+      // the owner marked this look at this place as a false alarm often enough
+      if (st.best && this.teacher?.quietFor(this.cameraId, o.label, st.best.frame, st.best.box)) st.quiet = 'learned';
       st.started = true;
       st.emittedLabel = o.label;
       st.lastAlive = now;
