@@ -124,6 +124,8 @@ export interface FramePipelineOptions {
 const MEANINGFUL_SCORE_STEP = 0.05;
 /** Objects first seen this soon after the first frame reached the model were there before detection started. */
 const STARTUP_MS = 2000;
+/** The frame minArea is a share of (640x360); larger frames keep its pixel count. */
+const REFERENCE_AREA = 640 * 360;
 /** How often a started object reports that it is still there. */
 export const ALIVE_MS = 5000;
 const FPS_WINDOW_MS = 5000;
@@ -317,13 +319,16 @@ export class FramePipeline {
   private filter(dets: Detection[], W: number, H: number): Detection[] {
     const s = this.settings;
     const frameArea = W * H;
+    // minArea is a share of a frame up to the classic 640x360 detect size and that many pixels beyond it: at a stream's
+    // native 1080p a person far away is a tiny share of the frame yet as many pixels as a near one at 360p
+    const minAreaBase = Math.min(frameArea, REFERENCE_AREA);
     const out: Detection[] = [];
     for (const d of dets) {
       if (!s.labels.includes(d.label)) continue;
       const f = filterFor(s, d.label);
       if (d.score < f.minScore) continue;
-      const share = boxArea(d.box) / frameArea;
-      if (share < f.minArea || share > f.maxArea) continue;
+      const area = boxArea(d.box);
+      if (area < f.minArea * minAreaBase || area / frameArea > f.maxArea) continue;
       const bx = (d.box[0] + d.box[2]) / 2 / W;
       const by = d.box[3] / H;
       if (inAny(bx, by, s.objectMask) || inAny(bx, by, f.mask)) continue;

@@ -21,7 +21,7 @@ export const ObjectFilter = z
   .object({
     minScore: z.number().min(0).max(1).default(0.5).describe('Detections under this score are ignored'),
     threshold: z.number().min(0).max(1).default(0.6).describe('Median score an object must reach to become an event'),
-    minArea: z.number().min(0).max(1).default(0.0005).describe('Smallest box, as a share of the frame area'),
+    minArea: z.number().min(0).max(1).default(0.0005).describe('Smallest box, as a share of the frame area (of a 640x360 frame for larger ones: the same pixels)'),
     maxArea: z.number().min(0).max(1).default(0.8).describe('Largest box, as a share of the frame area'),
     mask: z.array(Polygon).max(50).default([]).describe('Objects whose bottom centre is here are ignored'),
   })
