@@ -7,6 +7,7 @@ import { Tracker, type TrackedObject } from '../track/index.js';
 import type { Detector } from './detector.js';
 import { boxArea, DetectError, type Box, type Detection, type Frame, type Region } from './frame.js';
 import { MOTION_LABEL, MotionEvents, type MotionStretch } from './motion-events.js';
+import { needsSecondLook, secondLook } from './second-look.js';
 import { buildRegions } from './regions.js';
 import { CameraDetectSettings, filterFor, type CameraDetectSettingsInput } from './settings.js';
 
@@ -104,6 +105,10 @@ interface ObjectState {
   preexisting: boolean;
   quiet: QuietReason | null;
   emittedLabel: string;
+  /** The second look was taken (once per object). */
+  looked: boolean;
+  /** The second look said otherwise: this object never becomes an event. */
+  rejected: boolean;
 }
 
 /** What the owner taught this camera (main/core/learn): look-alikes of their false alarms, and calibrated thresholds. */
@@ -119,6 +124,8 @@ export interface FramePipelineOptions {
   settings?: CameraDetectSettingsInput;
   callbacks?: PipelineCallbacks;
   teacher?: Teacher | undefined;
+  /** The model for the second look at a person/animal call before its event starts (default: the detector; false: none). */
+  secondLook?: Detector | false;
 }
 
 const MEANINGFUL_SCORE_STEP = 0.05;
@@ -137,6 +144,7 @@ export class FramePipeline {
   private tracker: Tracker;
   private readonly detector: Detector | undefined;
   private readonly teacher: Teacher | undefined;
+  private readonly looker: Detector | undefined;
   private readonly motionEvents: MotionEvents;
   private motionAlive = 0;
   private frameSize = '';
@@ -153,6 +161,7 @@ export class FramePipeline {
     this.cameraId = opts.cameraId;
     this.detector = opts.detector;
     this.teacher = opts.teacher;
+    this.looker = opts.secondLook === false ? undefined : (opts.secondLook ?? opts.detector);
     this.callbacks = opts.callbacks ?? {};
     this.settings = CameraDetectSettings.parse(opts.settings ?? {});
     this.motion = new MotionDetector(this.settings.motion);
@@ -282,7 +291,7 @@ export class FramePipeline {
       const st = this.state.get(o.id);
       if (st) st.best = { frame, box: o.best.box, score: o.best.score, time: o.best.time };
     }
-    for (const o of update.matched) this.evaluate(o, W, H, frame.time);
+    for (const o of update.matched) await this.evaluate(o, W, H, frame.time);
     for (const o of update.ended) this.finish(o);
     return result;
   }
@@ -346,9 +355,9 @@ export class FramePipeline {
   }
 
   /** Starts an object once it is a true positive, then reports only meaningful changes. */
-  private evaluate(o: TrackedObject, W: number, H: number, now: number): void {
+  private async evaluate(o: TrackedObject, W: number, H: number, now: number): Promise<void> {
     let st = this.state.get(o.id);
-    if (!st || st.ended) return;
+    if (!st || st.ended || st.rejected) return;
     if (st.parked) {
       if (o.stationary) return;
       // a parked object drove off: a new event from here (the tracker id stays, the event gets its own key)
@@ -373,6 +382,16 @@ export class FramePipeline {
       const inRequired = !required || required.some((z) => st.entered.has(z));
       const threshold = Math.max(f.threshold, this.teacher?.threshold(this.cameraId, o.label) ?? 0);
       if (!o.confirmed || o.topScore < threshold || !inRequired) return;
+      // person or animal: look again, closer, before anyone is told (a dog called a person must not alert as one)
+      if (!st.looked && this.looker && st.best && needsSecondLook(o.label)) {
+        st.looked = true;
+        const look = await secondLook(this.looker, st.best.frame, st.best.box, o.label);
+        if (look.verdict === 'contradicted') {
+          st.rejected = true;
+          log.info({ camera: this.cameraId, label: o.label, seenAs: look.label, score: Math.round(look.score * 100) / 100 }, 'second look contradicts the label: no event');
+          return;
+        }
+      }
       // there when we started looking and not moved since (a parked car): one event, and no alert until it moves
       if (st.preexisting && o.moves === 0) st.quiet = 'stationary';
       // the owner marked this look at this place as a false alarm often enough
@@ -489,6 +508,8 @@ function newState(eventKey: string, generation: number, start: number, lastCheck
     preexisting: false,
     quiet: null,
     emittedLabel: '',
+    looked: false,
+    rejected: false,
   };
 }
 
