@@ -20,7 +20,8 @@ interface ModelFigures {
   vtest_person_events: number;
   vtest_van_events: number;
   vtest_car_events: number;
-  vtest_vehicle_labels: string[];
+  vtest_van_labels: string[];
+  vtest_car_labels: string[];
   vtest_false_events: number;
   vtest_person_animal: number;
   parking_lot_events: number;
@@ -54,7 +55,8 @@ export default async function bench(args: string[]): Promise<Record<string, unkn
         vtest_person_events: walkers?.events ?? 0,
         vtest_van_events: van?.events ?? 0,
         vtest_car_events: car?.events ?? 0,
-        vtest_vehicle_labels: [...new Set([...(van?.labels ?? []), ...(car?.labels ?? [])])].sort(),
+        vtest_van_labels: van?.labels ?? [],
+        vtest_car_labels: car?.labels ?? [],
         vtest_false_events: vt.events.filter((e) => e.visit === null).length,
         vtest_person_animal: vt.personAnimalConfusions,
         parking_lot_events: lot.kind === 'video' ? lot.events.length : 0,
