@@ -1,28 +1,24 @@
 // DEIMv2 (DETR family, NMS-free) on the real Femto model: right objects in source pixels; the adapter is shared by the 640 members.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { deimAdapter } from './adapters/deim.js';
 import { getAdapter } from './adapters/index.js';
-import { createDetector, type Detector } from './detector.js';
 import { iou, type Box, type Detection } from './frame.js';
 import { loadManifest, parseManifest } from './manifest.js';
 import { decodeImage } from './media.js';
 import type { Candidate } from './nms.js';
 import { fullFrame } from './regions.js';
 import { personAnimalConfusion } from '../track/groups.js';
-import { MODELS_DIR, photo } from '../../../test/helpers/test-data.js';
+import { useDetector } from '../../../test/helpers/detector.js';
+import { photo } from '../../../test/helpers/test-data.js';
 
 const centreX = (b: Box): number => (b[0] + b[2]) / 2;
 
 describe('deimv2_hgnetv2_femto_coco on the darknet photos', () => {
-  let detector: Detector;
-  beforeAll(async () => {
-    detector = await createDetector({ model: 'deimv2_hgnetv2_femto_coco', modelsDir: MODELS_DIR });
-  });
-  afterAll(() => detector.close());
+  const detector = useDetector({ model: 'deimv2_hgnetv2_femto_coco' });
 
   it('finds the dog, the bicycle and the van where they are, and no person', async () => {
     const frame = await decodeImage(photo('darknet_dog.jpg'));
-    const dets = (await detector.detect(frame, [fullFrame(frame.width, frame.height)])).filter((d) => d.score >= 0.4);
+    const dets = (await detector().detect(frame, [fullFrame(frame.width, frame.height)])).filter((d) => d.score >= 0.4);
     const best = (label: string): Detection => dets.filter((d) => d.label === label).sort((a, b) => b.score - a.score)[0] as Detection;
     expect(iou(best('car').box, [467, 77, 692, 171])).toBeGreaterThan(0.7);
     // the dog sits bottom left, the bicycle across the middle (768x576 photo)
@@ -33,7 +29,7 @@ describe('deimv2_hgnetv2_femto_coco on the darknet photos', () => {
 
   it('keeps the person apart from the dog and the horse on darknet_person', async () => {
     const frame = await decodeImage(photo('darknet_person.jpg'));
-    const dets = (await detector.detect(frame, [fullFrame(frame.width, frame.height)])).filter((d) => d.score >= 0.3);
+    const dets = (await detector().detect(frame, [fullFrame(frame.width, frame.height)])).filter((d) => d.score >= 0.3);
     const people = dets.filter((d) => d.label === 'person');
     expect(people).toHaveLength(1);
     expect(centreX((people[0] as Detection).box)).toBeGreaterThan(180);
