@@ -4,13 +4,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Camera, EventDto, LearnedList } from '../../common/contract/index.js';
 import type { Alert } from '../../common/contract/rules.js';
 import { createDetector, type Detector } from '../detect/detector.js';
-import type { Frame } from '../detect/frame.js';
+import { i420Size, type Frame } from '../detect/frame.js';
 import { decodeVideo } from '../detect/media.js';
 import { FramePipeline, type ObjectEvent } from '../detect/pipeline.js';
 import { writeSnapshot } from '../events/snapshot.js';
 import { ADMIN, VIEWER, withEngine } from '../../../test/helpers/engine.js';
 import { MODELS_DIR, video } from '../../../test/helpers/test-data.js';
 import { calibrate } from './examples.js';
+import { EMBEDDING_LENGTH } from './appearance.js';
+import { ScriptedDetector } from '../../../test/helpers/scripted-detector.js';
 
 // vtest 768x576: a stone on the grass that DEIMv2-Femto reads as a dog at ~0.65 in every frame
 const STONE = { x: 150, y: 240, w: 56, h: 50 };
@@ -140,6 +142,51 @@ describe('learned false alarms (real model, real clip, real database)', () => {
 
   it('never marks the walkers: feedback on an unknown event is not_found', async () => {
     expect(await h.engine.router.dispatch(ADMIN, 'events.feedback', { id: 'nope', verdict: 'correct' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+  });
+});
+
+describe('a threshold calibrated from the owner’s verdicts', () => {
+  it('holds back a person scored between the false alarms and the confirmations, until a verdict is undone', async () => {
+    const h = await withEngine();
+    try {
+      const res = await h.engine.router.dispatch(ADMIN, 'cameras.upsert', { name: 'Porch', streams: [{ name: 'main', url: 'rtsp://127.0.0.1:9/porch', roles: ['record', 'detect'] }] });
+      if (!res.ok) throw new Error(res.error.message);
+      const cam = res.value as Camera;
+      const look = new Float32Array(EMBEDDING_LENGTH).fill(0.1);
+      const verdict = (v: 'correct' | 'false_alarm', score: number): number =>
+        h.engine.learned.add({ cameraId: cam.id, eventId: null, verdict: v, label: 'person', score, box: [0.1, 0.1, 0.2, 0.4], embedding: look, time: 0 }).id;
+      verdict('correct', 0.8);
+      verdict('false_alarm', 0.55);
+      const undoMe = verdict('false_alarm', 0.6);
+      expect(h.engine.learned.threshold(cam.id, 'person')).toBe(0.7);
+      const listed = await h.engine.router.dispatch(VIEWER, 'learned.list', { cameraId: cam.id });
+      expect(listed).toMatchObject({ ok: true, value: { thresholds: [{ label: 'person', threshold: 0.7, correct: 1, falseAlarms: 2 }] } });
+
+      // a person whose median score settles at 0.65: above the camera's 0.6, under what the owner taught
+      const W = 640;
+      const H = 480;
+      const frame = (time: number): Frame => ({ cameraId: cam.id, width: W, height: H, data: new Uint8Array(i420Size(W, H)).fill(90), time });
+      const starts = async (): Promise<number> => {
+        let n = 0;
+        const p = new FramePipeline({
+          cameraId: cam.id,
+          detector: new ScriptedDetector((t) => [{ label: 'person', score: 0.65, box: [100 + t / 100, 100, 160 + t / 100, 260] }]),
+          secondLook: false,
+          teacher: h.engine.learned,
+          settings: { motion: { enabled: false } },
+          callbacks: { onStart: () => n++ },
+        });
+        for (let i = 0; i < 15; i++) await p.process(frame(i * 200));
+        await p.flush();
+        return n;
+      };
+      expect(await starts()).toBe(0);
+      expect(await h.engine.router.dispatch(ADMIN, 'learned.undo', { id: undoMe })).toMatchObject({ ok: true, value: { undone: true } });
+      expect(h.engine.learned.threshold(cam.id, 'person')).toBeUndefined();
+      expect(await starts()).toBe(1);
+    } finally {
+      await h.close();
+    }
   });
 });
 
