@@ -6,7 +6,7 @@ import { startMirror, type Mirror } from '../test/helpers/mirror.js';
 import { expect, test } from './fixtures/page.js';
 import { startServe, type ServeHandle } from './fixtures/server.js';
 
-const MODEL_FILE = 'yolox_nano_416_coco.onnx';
+const MODEL_FILE = 'deimv2_hgnetv2_femto_coco.onnx';
 const modelsDir = process.env.PORCHLIGHT_MODELS_DIR ?? resolve('../shared/models');
 let serve: ServeHandle;
 let mirror: Mirror;
@@ -33,13 +33,13 @@ test('no model yet: the banner offers it, the download shows progress, detection
 
   const banner = page.getByTestId('model-banner');
   await expect(banner).toBeVisible();
-  await expect(banner).toContainText('yolox_nano_416_coco');
+  await expect(banner).toContainText('deimv2_hgnetv2_femto_coco');
   await page.screenshot({ path: 'e2e/artifacts/first-run-model.png', fullPage: true });
   // nothing was fetched before the user asked
   expect(mirror.requests).toEqual([]);
 
   await banner.getByRole('button', { name: /^Download/ }).click();
-  await expect(banner.getByRole('progressbar', { name: 'Downloading yolox_nano_416_coco' })).toBeVisible();
+  await expect(banner.getByRole('progressbar', { name: 'Downloading deimv2_hgnetv2_femto_coco' })).toBeVisible();
   await expect(banner.getByRole('status')).toHaveText('Downloaded: detection is starting.', { timeout: 30_000 });
   expect(mirror.requests).toEqual([`/${MODEL_FILE}`]);
 

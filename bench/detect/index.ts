@@ -1,7 +1,8 @@
 // Detection benchmark: our whole step (I420 crop+scale, run, decode+NMS) vs bare session.run, alternated in one thread; motion gating share.
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
-import { getAdapter, type RawOutput } from '../../main/core/detect/adapters/index.js';
+import { getAdapter } from '../../main/core/detect/adapters/index.js';
+import { feedsFor, readOutputs } from '../../main/core/detect/feeds.js';
 import { createDetector } from '../../main/core/detect/detector.js';
 import type { Frame } from '../../main/core/detect/frame.js';
 import { decodeImage, decodeVideo } from '../../main/core/detect/media.js';
@@ -39,7 +40,6 @@ export default async function bench(args: string[]): Promise<Record<string, unkn
 
   // One session in this thread, used by both sides, so the comparison has no cross-thread or cross-process noise.
   const session = await ort.InferenceSession.create(path, SESSION_OPTIONS);
-  const inputName = session.inputNames[0] as string;
   const S = entry.inputSize;
   const pre = new Preprocessor(adapter.preprocessSpec(entry));
   const frame = await firstFrame(video('opencv_vtest_20s.mp4'));
@@ -47,11 +47,11 @@ export default async function bench(args: string[]): Promise<Record<string, unkn
   const buffer = new Float32Array(pre.tensorLength);
   const bareInput = new Float32Array(pre.tensorLength);
   pre.run(frame, region, bareInput);
-  const bareTensor = new ort.Tensor('float32', bareInput, [1, 3, S, S]);
+  const bareFeeds = feedsFor(session, adapter, bareInput, S);
 
   const bare = async (): Promise<number> => {
     const t0 = performance.now();
-    await session.run({ [inputName]: bareTensor });
+    await session.run(bareFeeds);
     return performance.now() - t0;
   };
   const preMs: number[] = [];
@@ -61,9 +61,9 @@ export default async function bench(args: string[]): Promise<Record<string, unkn
     const t0 = performance.now();
     const transform = pre.run(frame, region, buffer);
     const t1 = performance.now();
-    const result = await session.run({ [inputName]: new ort.Tensor('float32', buffer, [1, 3, S, S]) });
+    const result = await session.run(feedsFor(session, adapter, buffer, S));
     const t2 = performance.now();
-    const outputs: RawOutput[] = session.outputNames.map((n) => ({ data: (result[n] as ort.Tensor).data as Float32Array, dims: (result[n] as ort.Tensor).dims }));
+    const outputs = readOutputs(session, result);
     const cands: Candidate[] = [];
     adapter.decode(outputs, { inputSize: S, numClasses: entry.labels.length, threshold: 0.3, transform }, cands);
     detections = nms(cands, 0.45).length;

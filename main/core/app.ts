@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { CameraState } from '../common/contract/index.js';
 import type { HealthSource } from './api/health.js';
 import { createApi } from './api/index.js';
+import { LearnedExamples } from './learn/examples.js';
 import { Router } from './api/router.js';
 import { AuditLog } from './audit/index.js';
 import { Accounts, type LockoutPolicy } from './auth/users.js';
@@ -65,6 +66,8 @@ export interface Engine {
   readonly runtime: CameraRuntime;
   readonly exports: ExportManager;
   readonly rules: RuleEngine;
+  /** The owner's verdicts on events, as examples the cameras learn from. */
+  readonly learned: LearnedExamples;
   readonly notifier: Notifier;
   readonly states: Map<string, CameraState>;
   stop(): Promise<void>;
@@ -106,6 +109,8 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
   const media = new MediaStore(opts.dataDir);
   const segments = new SegmentIndex(db, media, bus);
   const events = new EventRepository(db);
+  // what the owner taught each camera (false alarms, confirmations): examples in the database, never leaving it
+  const learned = new LearnedExamples(db);
   // the data folder's health: a full disk or an unmounted recordings folder stops recording, never the engine
   const storage = new StorageGuard({
     dataDir: opts.dataDir,
@@ -173,6 +178,7 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
     events,
     retention,
     storage,
+    learned,
     ...(opts.repairMinAgeMs !== undefined ? { repairMinAgeMs: opts.repairMinAgeMs } : {}),
     modelsDir: opts.modelsDir ?? process.env.PORCHLIGHT_MODELS_DIR,
   });
@@ -184,7 +190,7 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
   }
   const health: HealthSource = runtime.health();
   // api last: it only wires what exists
-  const router = new Router(createApi({ dataDir: opts.dataDir, host: opts.host, startedAt, db, bus, settings, cameras, states, accounts, audit, media, segments, retention, storage, events, health, exports: exportsManager, rules, notifier, modelsDir: opts.modelsDir ?? process.env.PORCHLIGHT_MODELS_DIR, live: (id) => runtime.live(id), frames: (id) => runtime.frames(id), quiesce: (id) => runtime.quiesce(id), motionActivity }), audit);
+  const router = new Router(createApi({ dataDir: opts.dataDir, host: opts.host, startedAt, db, bus, settings, cameras, states, accounts, audit, media, segments, retention, storage, events, learned, health, exports: exportsManager, rules, notifier, modelsDir: opts.modelsDir ?? process.env.PORCHLIGHT_MODELS_DIR, live: (id) => runtime.live(id), frames: (id) => runtime.frames(id), quiesce: (id) => runtime.quiesce(id), motionActivity }), audit);
 
   let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> => {
@@ -202,5 +208,5 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
   };
 
   log.info({ dataDir: opts.dataDir, host: opts.host, schema: db.schemaVersion }, 'engine started');
-  return { dataDir: opts.dataDir, db, bus, settings, cameras, router, states, accounts, audit, media, segments, retention, storage, events, runtime, exports: exportsManager, rules, notifier, stop };
+  return { dataDir: opts.dataDir, db, bus, settings, cameras, router, states, accounts, audit, media, segments, retention, storage, events, runtime, exports: exportsManager, rules, learned, notifier, stop };
 }

@@ -8,6 +8,8 @@ import { defaultDataDir } from '../core/paths.js';
 import { APP_ROOT, VERSION } from '../core/version.js';
 import { AuditLog } from '../core/audit/index.js';
 import { analyzeFile, formatTable } from '../core/detect/analyze.js';
+import { createDetector } from '../core/detect/detector.js';
+import { evaluate, formatEval } from '../core/detect/eval.js';
 import { DetectError } from '../core/detect/frame.js';
 import { verifyExport } from '../core/export/index.js';
 import { FfmpegSettings } from '../common/settings/index.js';
@@ -118,6 +120,30 @@ program
         return;
       }
       throw err;
+    }
+  });
+
+program
+  .command('eval')
+  .description('Score the detection pipeline against ground truth: a folder of images with YOLO labels, or a video with a JSON of visits')
+  .argument('<path>', 'a folder (images/…/x.jpg + labels/…/x.txt) or a video file')
+  .option('--visits <file>', 'for a video: {"visits": [{"label", "start", "end", "box"?, "maxEvents"?}]} (default: VIDEO.visits.json beside it)')
+  .option('--json', 'print the whole result as one JSON object')
+  .option('-m, --model <name>', 'model from the manifest (default: the default model)')
+  .option('--min-score <n>', 'per-detection score cut-off for images (default 0.3, where models are compared)', (v) => Number(v))
+  .option('--models-dir <dir>', 'folder holding model files (default: $PORCHLIGHT_MODELS_DIR, then <data>/models)')
+  .option('-d, --data <dir>', 'data directory whose models/ folder is searched', defaultDataDir())
+  .action(async (target: string, opts: { visits?: string; json?: boolean; model?: string; minScore?: number; modelsDir?: string; data: string }) => {
+    let detector;
+    try {
+      detector = await createDetector({ model: opts.model, modelsDir: opts.modelsDir ?? process.env.PORCHLIGHT_MODELS_DIR, dataDir: resolve(opts.data) });
+      const result = await evaluate(resolve(target), { detector, minScore: opts.minScore, visits: opts.visits ? resolve(opts.visits) : undefined });
+      process.stdout.write(`${opts.json ? JSON.stringify(result) : formatEval(result)}\n`);
+    } catch (err) {
+      process.stderr.write(`porchlight eval: ${(err as Error).message}\n`);
+      process.exitCode = 1;
+    } finally {
+      await detector?.close();
     }
   });
 

@@ -23,6 +23,8 @@ export const EventDto = z.object({
   hasSnapshot: z.boolean(),
   falsePositive: z.boolean(),
   keep: z.boolean(),
+  /** Why it raises no alert: there and unmoved since detection started, or learned from the owner's examples. */
+  quiet: z.enum(['stationary', 'learned']).nullable().optional(),
 });
 export type EventDto = z.infer<typeof EventDto>;
 

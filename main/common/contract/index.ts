@@ -17,3 +17,4 @@ export * from './zones.js';
 export * from './demo.js';
 export * from './review.js';
 export * from './motion.js';
+export * from './learned.js';

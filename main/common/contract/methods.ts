@@ -11,6 +11,7 @@ import { motionMethodSpecs } from './motion.js';
 import { reviewMethodSpecs } from './review.js';
 import { CameraStill } from './zones.js';
 import { exportMethodSpecs } from './exports.js';
+import { learnedMethodSpecs } from './learned.js';
 import { liveMethodSpecs } from './live.js';
 import { modelMethodSpecs } from './models.js';
 import { onvifMethodSpecs } from './onvif.js';
@@ -125,6 +126,7 @@ export const methods = {
   ...motionMethodSpecs,
   ...liveMethodSpecs,
   ...timelineMethodSpecs,
+  ...learnedMethodSpecs,
 } as const;
 
 export type Methods = typeof methods;

@@ -28,7 +28,7 @@ export const FfmpegSettings = z
 export const DetectionSettings = z
   .object({
     enabled: z.boolean().default(true).describe('Run object detection on cameras that have it on'),
-    model: z.string().max(200).default('yolox_nano_416_coco').describe('Detection model from the manifest'),
+    model: z.string().max(200).default('deimv2_hgnetv2_femto_coco').describe('Detection model from the manifest'),
     // Frigate keeps tracking parked cars without counting them as active; ten minutes still ends the event here
     stationaryMaxMinutes: z.number().int().min(1).max(1440).default(10).describe('A parked object’s event ends after this many minutes still, and stops holding recordings'),
   })

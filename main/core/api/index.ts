@@ -23,6 +23,8 @@ import type { FrameSource, LiveSource } from '../ingest/index.js';
 import type { Database } from '../storage/database.js';
 import { recentLogs } from '../log/index.js';
 import { systemHealth, type HealthSource } from './health.js';
+import type { LearnedExamples } from '../learn/examples.js';
+import { learnedApi } from './learned.js';
 import { liveApi } from './live.js';
 import { demoApi } from './demo.js';
 import { modelsApi } from './models.js';
@@ -51,6 +53,7 @@ export interface ApiDeps {
   retention: Retention;
   storage?: StorageGuard;
   events: EventRepository;
+  learned: LearnedExamples;
   health: HealthSource;
   exports: ExportManager;
   rules: RuleEngine;
@@ -192,5 +195,6 @@ export function createApi(deps: ApiDeps): Implementation {
     },
     ...liveApi(deps),
     ...timelineApi(deps),
+    ...learnedApi(deps),
   };
 }

@@ -13,13 +13,13 @@ describe('models', () => {
     const res = await h.engine.router.dispatch(VIEWER, 'models.list', {});
     if (!res.ok) throw new Error(res.error.message);
     const list = res.value as { name: string; installed: boolean; active: boolean; default: boolean }[];
-    expect(list.find((m) => m.name === 'yolox_nano_416_coco')).toMatchObject({ installed: true, active: true, default: true });
+    expect(list.find((m) => m.name === 'deimv2_hgnetv2_femto_coco')).toMatchObject({ installed: true, active: true, default: true });
     expect(list.length).toBeGreaterThanOrEqual(5);
   });
 
   it('measures a model’s speed on this machine', async () => {
-    const res = await h.engine.router.dispatch(ADMIN, 'models.speed', { name: 'yolox_nano_416_coco' });
-    expect(res).toMatchObject({ ok: true, value: { name: 'yolox_nano_416_coco', runs: 10 } });
+    const res = await h.engine.router.dispatch(ADMIN, 'models.speed', { name: 'deimv2_hgnetv2_femto_coco' });
+    expect(res).toMatchObject({ ok: true, value: { name: 'deimv2_hgnetv2_femto_coco', runs: 10 } });
     const ms = (res as { value: { medianMs: number } }).value.medianMs;
     expect(ms).toBeGreaterThan(1);
     expect(ms).toBeLessThan(500);
@@ -27,6 +27,6 @@ describe('models', () => {
 
   it('refuses unknown models and viewers', async () => {
     expect(await h.engine.router.dispatch(ADMIN, 'models.download', { name: 'nope' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
-    expect(await h.engine.router.dispatch(VIEWER, 'models.download', { name: 'yolox_nano_416_coco' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await h.engine.router.dispatch(VIEWER, 'models.download', { name: 'deimv2_hgnetv2_femto_coco' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
   });
 });

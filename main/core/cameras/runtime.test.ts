@@ -32,7 +32,7 @@ async function addCamera(name: string, path: string, detect = { width: 640, heig
 describe('camera runtime', () => {
   it('reports the detector ready with the default model', () => {
     const health = h.engine.runtime.health().detector();
-    expect(health).toMatchObject({ status: 'ready', model: 'yolox_nano_416_coco' });
+    expect(health).toMatchObject({ status: 'ready', model: 'deimv2_hgnetv2_femto_coco' });
   });
 
   it('turns people in the vtest clip into person events with snapshots; a static scene never reaches the model', async () => {

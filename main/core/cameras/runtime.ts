@@ -7,7 +7,7 @@ import type { Bus } from '../bus/index.js';
 import type { SettingsStore } from '../config/index.js';
 import { createDetector, type Detector } from '../detect/detector.js';
 import { DetectError } from '../detect/frame.js';
-import { FramePipeline, type ObjectEvent } from '../detect/pipeline.js';
+import { FramePipeline, type ObjectEvent, type Teacher } from '../detect/pipeline.js';
 import type { CameraDetectSettingsInput } from '../detect/settings.js';
 import type { EventRepository } from '../events/repository.js';
 import { writeSnapshot } from '../events/snapshot.js';
@@ -41,6 +41,8 @@ export interface RuntimeDeps {
   modelsDir?: string;
   /** Where movement is recorded for motion search. */
   motionActivity?: MotionActivity;
+  /** What the owner taught the cameras (look-alikes of false alarms stay quiet, calibrated thresholds). */
+  learned?: Teacher;
 }
 
 interface Running {
@@ -254,6 +256,7 @@ export class CameraRuntime {
         cameraId: cam.id,
         detector,
         settings: pipelineSettings(cam, stationaryMaxMs),
+        teacher: this.deps.learned,
         callbacks: {
           onStart: (e) => this.write(this.onObject(e, false)),
           onUpdate: (e) => this.write(this.onObject(e, false)),
@@ -344,6 +347,7 @@ export class CameraRuntime {
         lastSeen: Math.round(e.lastSeen),
         snapshot: t.snapshot,
         snapshotBytes: t.snapshotBytes,
+        quiet: e.quiet,
       });
       dto = this.deps.events.get(t.eventId);
     } catch (err) {

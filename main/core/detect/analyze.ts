@@ -1,7 +1,7 @@
 // Analyses a file: an image gets one full-frame pass; a video runs through the same FramePipeline as a camera.
 import { extname } from 'node:path';
 import { createDetector, type Detector } from './detector.js';
-import type { Box, Detection } from './frame.js';
+import type { Box, Detection, Frame } from './frame.js';
 import { decodeImage, decodeVideo, probeMedia } from './media.js';
 import { FramePipeline, type PipelineStats } from './pipeline.js';
 import { fullFrame } from './regions.js';
@@ -38,6 +38,12 @@ const IMAGE_EXT = new Set(['.jpg', '.jpeg', '.png', '.bmp', '.webp', '.tif', '.t
 
 const round = (v: number, d = 2): number => Math.round(v * 10 ** d) / 10 ** d;
 
+/** One still image through the model: every COCO label that passes the per-frame minimum score (no allow-list, no tracking), best first. */
+export async function detectImage(detector: Detector, frame: Frame, settings: CameraDetectSettings): Promise<Detection[]> {
+  const raw = await detector.detect(frame, [fullFrame(frame.width, frame.height)]);
+  return raw.filter((d) => d.score >= filterFor(settings, d.label).minScore).sort((a, b) => b.score - a.score);
+}
+
 export async function analyzeFile(path: string, opts: AnalyzeOptions = {}): Promise<AnalyzeResult> {
   const info = await probeMedia(path);
   const settings = CameraDetectSettings.parse(opts.settings ?? {});
@@ -45,12 +51,7 @@ export async function analyzeFile(path: string, opts: AnalyzeOptions = {}): Prom
   try {
     if (info.isImage || IMAGE_EXT.has(extname(path).toLowerCase())) {
       const frame = await decodeImage(path);
-      const raw = await detector.detect(frame, [fullFrame(frame.width, frame.height)]);
-      // Images report every COCO label that passes the per-frame minimum score (no allow-list, no tracking).
-      const detections = raw
-        .filter((d) => d.score >= filterFor(settings, d.label).minScore)
-        .sort((a, b) => b.score - a.score)
-        .map((d) => ({ label: d.label, score: round(d.score, 3), box: d.box.map((v) => Math.round(v)) as Box }));
+      const detections = (await detectImage(detector, frame, settings)).map((d) => ({ label: d.label, score: round(d.score, 3), box: d.box.map((v) => Math.round(v)) as Box }));
       return { kind: 'image', file: path, model: detector.model.name, width: frame.width, height: frame.height, detections };
     }
 

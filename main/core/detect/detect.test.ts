@@ -1,11 +1,12 @@
 // The real models on real photos: labels per photo, every family adapter, and coco8 recall/precision against ground truth.
 import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createDetector, type Detector } from './detector.js';
 import { iou, type Box, type Detection, type Frame } from './frame.js';
 import { decodeImage, probeMedia } from './media.js';
 import { fullFrame } from './regions.js';
+import { useDetector } from '../../../test/helpers/detector.js';
 import { MEDIA_DIR, MODELS_DIR, photo } from '../../../test/helpers/test-data.js';
 
 const ANIMALS = new Set(['dog', 'horse', 'cat', 'sheep', 'cow', 'bird', 'bear']);
@@ -18,12 +19,12 @@ function centre(b: Box): [number, number] {
   return [(b[0] + b[2]) / 2, (b[1] + b[3]) / 2];
 }
 
-describe('default model (yolox_nano_416_coco)', () => {
+describe('yolox_nano_416_coco (the default before DEIMv2)', () => {
+  const get = useDetector({ model: 'yolox_nano_416_coco' });
   let detector: Detector;
-  beforeAll(async () => {
-    detector = await createDetector({ modelsDir: MODELS_DIR });
+  beforeAll(() => {
+    detector = get();
   });
-  afterAll(() => detector.close());
 
   it('finds dog, bicycle and the van on darknet_dog', async () => {
     const frame = await decodeImage(photo('darknet_dog.jpg'));

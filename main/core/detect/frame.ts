@@ -9,6 +9,8 @@ export interface Frame {
   data: Uint8Array;
   /** Epoch ms for cameras; seconds-from-start * 1000 for files. */
   time: number;
+  /** The same picture at a higher resolution (the main stream), for a closer second look; boxes stay in this frame's pixels. */
+  source?: Frame;
 }
 
 /** A rectangle in source pixels: [x1, y1, x2, y2], x2/y2 exclusive. */

@@ -22,9 +22,9 @@ async function codeOf(p: Promise<unknown>): Promise<string> {
 describe('manifest', () => {
   const manifest = loadManifest();
 
-  it('offers the five licensed models with YOLOX-Nano 416 as the default', () => {
-    expect(manifest.models.map((m) => m.name).sort()).toEqual(['nanodet_m_320_coco', 'nanodet_m_416_coco', 'picodet_s_320_coco', 'picodet_s_416_coco', 'yolox_nano_416_coco']);
-    expect(manifest.defaultModel().name).toBe('yolox_nano_416_coco');
+  it('offers the six licensed models with DEIMv2-Femto as the default (chosen by measurement)', () => {
+    expect(manifest.models.map((m) => m.name).sort()).toEqual(['deimv2_hgnetv2_femto_coco', 'nanodet_m_320_coco', 'nanodet_m_416_coco', 'picodet_s_320_coco', 'picodet_s_416_coco', 'yolox_nano_416_coco']);
+    expect(manifest.defaultModel().name).toBe('deimv2_hgnetv2_femto_coco');
     expect(manifest.models.some((m) => m.name.includes('fastest'))).toBe(false);
     for (const m of manifest.models) {
       expect(m.labels).toHaveLength(80);
@@ -57,8 +57,8 @@ describe('resolveModel', () => {
 
   it('resolves and verifies the default model', async () => {
     const r = await resolveModel(undefined, { modelsDir: MODELS_DIR });
-    expect(r.entry.name).toBe('yolox_nano_416_coco');
-    expect(r.path).toBe(join(MODELS_DIR, 'yolox_nano_416_coco.onnx'));
+    expect(r.entry.name).toBe('deimv2_hgnetv2_femto_coco');
+    expect(r.path).toBe(join(MODELS_DIR, 'deimv2_hgnetv2_femto_coco.onnx'));
   });
 
   it('finds <dataDir>/models when no folder is given', async () => {
@@ -87,9 +87,9 @@ describe('resolveModel', () => {
   it('reports a damaged file as model_corrupt (sha256) and one ORT cannot load as model_corrupt too', async () => {
     writeFileSync(join(tmp.dir, 'yolox_nano_416_coco.onnx'), 'this is not an onnx model'.repeat(100));
     expect(await codeOf(resolveModel('yolox_nano_416_coco', { modelsDir: tmp.dir }))).toBe('model_corrupt');
-    expect(await codeOf(createDetector({ modelsDir: tmp.dir }))).toBe('model_corrupt');
+    expect(await codeOf(createDetector({ model: 'yolox_nano_416_coco', modelsDir: tmp.dir }))).toBe('model_corrupt');
     // Without the checksum (e.g. a custom model) the garbage reaches onnxruntime, which refuses it.
-    expect(await codeOf(createDetector({ modelsDir: tmp.dir, verify: false }))).toBe('model_corrupt');
+    expect(await codeOf(createDetector({ model: 'yolox_nano_416_coco', modelsDir: tmp.dir, verify: false }))).toBe('model_corrupt');
   });
 
   it('reports an unknown family and an unknown name', async () => {

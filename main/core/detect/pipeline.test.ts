@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../../../test/helpers/tmp.js';
 import { locateFfmpeg } from '../ffmpeg/locate.js';
 import { analyzeFile, formatTable } from './analyze.js';
-import { createDetector, type Detector, type DetectorStats } from './detector.js';
-import { DetectError, i420Size, type Box, type Detection, type Frame, type Region } from './frame.js';
-import { loadManifest } from './manifest.js';
+import { createDetector, type Detector } from './detector.js';
+import { ScriptedDetector } from '../../../test/helpers/scripted-detector.js';
+import { DetectError, i420Size, type Box, type Detection, type Frame } from './frame.js';
 import { decodeImage } from './media.js';
 import { FramePipeline, type ObjectEvent } from './pipeline.js';
 import { DEFAULT_LABELS } from './settings.js';
@@ -58,14 +58,18 @@ describe('with the real model', () => {
     expect((err as DetectError).code).toBe('media_unreadable');
   });
 
-  it('reports every COCO label passing the min score on a photo (horse included)', async () => {
+  it('reports every COCO label passing the min score on a photo (the horse as an animal, never a person)', async () => {
     const result = await analyzeFile(photo('darknet_person.jpg'), { detector });
     expect(result.kind).toBe('image');
     if (result.kind !== 'image') return;
     const labels = result.detections.map((d) => d.label);
-    expect(labels).toEqual(expect.arrayContaining(['person', 'dog', 'horse']));
+    expect(labels).toEqual(expect.arrayContaining(['person', 'dog']));
     for (const d of result.detections) expect(d.score).toBeGreaterThanOrEqual(0.5);
-    expect(formatTable(result)).toMatch(/horse/);
+    // the horse stands right of the person (x > 400); DEIMv2-Femto's best label for it is dog, YOLOX-Nano's horse
+    const horse = result.detections.filter((d) => d.box[0] > 380);
+    expect(horse.length).toBeGreaterThan(0);
+    for (const d of horse) expect(['horse', 'dog', 'sheep', 'cow']).toContain(d.label);
+    expect(formatTable(result)).toMatch(/person/);
   });
 
   it('turns the pedestrian clip into person events with times in seconds', async () => {
@@ -98,26 +102,6 @@ describe('with the real model', () => {
     }
   });
 });
-
-/** Returns scripted detections per frame time, and records what it was asked. */
-class ScriptedDetector implements Detector {
-  readonly model = loadManifest().defaultModel();
-  readonly inputSize = 416;
-  calls: Region[][] = [];
-  constructor(
-    private readonly script: (time: number) => Detection[],
-    private readonly delayMs = 0,
-  ) {}
-  async detect(frame: Frame, regions: Region[]): Promise<Detection[]> {
-    this.calls.push(regions);
-    if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));
-    return this.script(frame.time);
-  }
-  stats(): DetectorStats {
-    return { model: this.model.name, workers: 1, queueLength: 0, queueCapacity: 2, framesIn: this.calls.length, framesRun: this.calls.length, regionsRun: 0, framesDropped: 0, droppedByCamera: {}, inferMsMedian: 0, detectMsMedian: 0 };
-  }
-  async close(): Promise<void> {}
-}
 
 const W = 640;
 const H = 480;

@@ -7,6 +7,7 @@ import { Tracker, type TrackedObject } from '../track/index.js';
 import type { Detector } from './detector.js';
 import { boxArea, DetectError, type Box, type Detection, type Frame, type Region } from './frame.js';
 import { MOTION_LABEL, MotionEvents, type MotionStretch } from './motion-events.js';
+import { needsSecondLook, secondLook } from './second-look.js';
 import { buildRegions } from './regions.js';
 import { CameraDetectSettings, filterFor, type CameraDetectSettingsInput } from './settings.js';
 
@@ -36,11 +37,18 @@ export interface ObjectEvent {
   /** The last frame the object was seen in (same clock as start). */
   lastSeen: number;
   stationary: boolean;
+  /**
+   * Alerts held back: the object was already there, still, when detection started (a parked car), and has not moved
+   * since; or the owner taught the camera it is a false alarm. The event is kept; rules skip it.
+   */
+  quiet: QuietReason | null;
   /** Same clock as Frame.time. */
   start: number;
   end: number | undefined;
   bestFrame: BestFrame;
 }
+
+export type QuietReason = 'stationary' | 'learned';
 
 export interface PipelineCallbacks {
   onStart?: (e: ObjectEvent) => void;
@@ -95,6 +103,20 @@ interface ObjectState {
   emittedStationary: boolean;
   best: BestFrame | undefined;
   lastCheckFrame: number;
+  /** Seen within the first moments of detection: maybe parked before we looked. */
+  preexisting: boolean;
+  quiet: QuietReason | null;
+  emittedLabel: string;
+  /** The second look was taken (once per object). */
+  looked: boolean;
+  /** The second look said otherwise: this object never becomes an event. */
+  rejected: boolean;
+}
+
+/** What the owner taught this camera (main/core/learn): look-alikes of their false alarms, and calibrated thresholds. */
+export interface Teacher {
+  quietFor(cameraId: string, label: string, frame: Frame, box: Box): boolean;
+  threshold(cameraId: string, label: string): number | undefined;
 }
 
 export interface FramePipelineOptions {
@@ -103,9 +125,16 @@ export interface FramePipelineOptions {
   detector?: Detector | undefined;
   settings?: CameraDetectSettingsInput;
   callbacks?: PipelineCallbacks;
+  teacher?: Teacher | undefined;
+  /** The model for the second look at a person/animal call before its event starts (default: the detector; false: none). */
+  secondLook?: Detector | false;
 }
 
 const MEANINGFUL_SCORE_STEP = 0.05;
+/** Objects first seen this soon after the first frame reached the model were there before detection started. */
+const STARTUP_MS = 2000;
+/** The frame minArea is a share of (640x360); larger frames keep its pixel count. */
+const REFERENCE_AREA = 640 * 360;
 /** How often a started object reports that it is still there. */
 export const ALIVE_MS = 5000;
 const FPS_WINDOW_MS = 5000;
@@ -116,6 +145,8 @@ export class FramePipeline {
   private motion: MotionDetector;
   private tracker: Tracker;
   private readonly detector: Detector | undefined;
+  private readonly teacher: Teacher | undefined;
+  private readonly looker: Detector | undefined;
   private readonly motionEvents: MotionEvents;
   private motionAlive = 0;
   private frameSize = '';
@@ -123,6 +154,7 @@ export class FramePipeline {
   private readonly callbacks: PipelineCallbacks;
   private readonly state = new Map<string, ObjectState>();
   private frameIndex = 0;
+  private firstModelTime: number | undefined;
   private busy: Promise<void> | undefined;
   private pending: Frame | undefined;
   private readonly counters = { framesTotal: 0, framesWithMotion: 0, framesToModel: 0, regionsToModel: 0, framesDropped: 0, framesSkipped: 0 };
@@ -130,6 +162,8 @@ export class FramePipeline {
   constructor(opts: FramePipelineOptions) {
     this.cameraId = opts.cameraId;
     this.detector = opts.detector;
+    this.teacher = opts.teacher;
+    this.looker = opts.secondLook === false ? undefined : (opts.secondLook ?? opts.detector);
     this.callbacks = opts.callbacks ?? {};
     this.settings = CameraDetectSettings.parse(opts.settings ?? {});
     this.motion = new MotionDetector(this.settings.motion);
@@ -228,6 +262,7 @@ export class FramePipeline {
       this.counters.framesToModel++;
       this.counters.regionsToModel += regions.length;
       result.toModel = true;
+      this.firstModelTime ??= frame.time;
       raw = await this.detector.detect(frame, regions);
     } catch (err) {
       if (err instanceof DetectError && err.code === 'frame_dropped') {
@@ -251,13 +286,15 @@ export class FramePipeline {
     };
     const update = this.tracker.update(detections, frame.time, inRegion);
     for (const o of update.created) {
-      this.state.set(o.id, newState(o.id, 0, o.firstSeen, index));
+      const st = newState(o.id, 0, o.firstSeen, index);
+      st.preexisting = o.firstSeen - (this.firstModelTime ?? o.firstSeen) <= STARTUP_MS;
+      this.state.set(o.id, st);
     }
     for (const o of update.newBest) {
       const st = this.state.get(o.id);
       if (st) st.best = { frame, box: o.best.box, score: o.best.score, time: o.best.time };
     }
-    for (const o of update.matched) this.evaluate(o, W, H, frame.time);
+    for (const o of update.matched) await this.evaluate(o, W, H, frame.time);
     for (const o of update.ended) this.finish(o);
     return result;
   }
@@ -294,13 +331,16 @@ export class FramePipeline {
   private filter(dets: Detection[], W: number, H: number): Detection[] {
     const s = this.settings;
     const frameArea = W * H;
+    // minArea is a share of a frame up to the classic 640x360 detect size and that many pixels beyond it: at a stream's
+    // native 1080p a person far away is a tiny share of the frame yet as many pixels as a near one at 360p
+    const minAreaBase = Math.min(frameArea, REFERENCE_AREA);
     const out: Detection[] = [];
     for (const d of dets) {
       if (!s.labels.includes(d.label)) continue;
       const f = filterFor(s, d.label);
       if (d.score < f.minScore) continue;
-      const share = boxArea(d.box) / frameArea;
-      if (share < f.minArea || share > f.maxArea) continue;
+      const area = boxArea(d.box);
+      if (area < f.minArea * minAreaBase || area / frameArea > f.maxArea) continue;
       const bx = (d.box[0] + d.box[2]) / 2 / W;
       const by = d.box[3] / H;
       if (inAny(bx, by, s.objectMask) || inAny(bx, by, f.mask)) continue;
@@ -318,9 +358,9 @@ export class FramePipeline {
   }
 
   /** Starts an object once it is a true positive, then reports only meaningful changes. */
-  private evaluate(o: TrackedObject, W: number, H: number, now: number): void {
+  private async evaluate(o: TrackedObject, W: number, H: number, now: number): Promise<void> {
     let st = this.state.get(o.id);
-    if (!st || st.ended) return;
+    if (!st || st.ended || st.rejected) return;
     if (st.parked) {
       if (o.stationary) return;
       // a parked object drove off: a new event from here (the tracker id stays, the event gets its own key)
@@ -343,15 +383,36 @@ export class FramePipeline {
       const f = filterFor(this.settings, o.label);
       const required = this.settings.requiredZones[o.label];
       const inRequired = !required || required.some((z) => st.entered.has(z));
-      if (!o.confirmed || o.topScore < f.threshold || !inRequired) return;
+      const threshold = Math.max(f.threshold, this.teacher?.threshold(this.cameraId, o.label) ?? 0);
+      if (!o.confirmed || o.topScore < threshold || !inRequired) return;
+      // person or animal: look again, closer, before anyone is told (a dog called a person must not alert as one)
+      if (!st.looked && this.looker && st.best && needsSecondLook(o.label)) {
+        st.looked = true;
+        const look = await secondLook(this.looker, st.best.frame, st.best.box, o.label);
+        if (look.verdict === 'contradicted') {
+          st.rejected = true;
+          log.info({ camera: this.cameraId, label: o.label, seenAs: look.label, score: Math.round(look.score * 100) / 100 }, 'second look contradicts the label: no event');
+          return;
+        }
+      }
+      // there when we started looking and not moved since (a parked car): one event, and no alert until it moves
+      if (st.preexisting && o.moves === 0) st.quiet = 'stationary';
+      // the owner marked this look at this place as a false alarm often enough
+      if (st.best && this.teacher?.quietFor(this.cameraId, o.label, st.best.frame, st.best.box)) st.quiet = 'learned';
       st.started = true;
+      st.emittedLabel = o.label;
       st.lastAlive = now;
       st.emittedTopScore = o.topScore;
       st.emittedStationary = o.stationary;
       this.callbacks.onStart?.(this.toEvent(o, st, undefined));
       return;
     }
-    const meaningful = zonesChanged || o.topScore >= st.emittedTopScore + MEANINGFUL_SCORE_STEP || o.stationary !== st.emittedStationary;
+    // a parked object that drives off is alert-worthy from now on
+    const wokeUp = st.quiet === 'stationary' && o.moves > 0;
+    if (wokeUp) st.quiet = null;
+    const relabelled = o.label !== st.emittedLabel;
+    st.emittedLabel = o.label;
+    const meaningful = wokeUp || relabelled || zonesChanged || o.topScore >= st.emittedTopScore + MEANINGFUL_SCORE_STEP || o.stationary !== st.emittedStationary;
     if (!meaningful) return;
     st.emittedTopScore = Math.max(st.emittedTopScore, o.topScore);
     st.emittedStationary = o.stationary;
@@ -378,6 +439,7 @@ export class FramePipeline {
       enteredZones: [...st.entered],
       lastSeen: o.lastSeen,
       stationary: o.stationary,
+      quiet: st.quiet,
       start: st.start,
       end,
       bestFrame: st.best ?? { frame: emptyFrame(this.cameraId), box: o.best.box, score: o.best.score, time: o.best.time },
@@ -446,6 +508,11 @@ function newState(eventKey: string, generation: number, start: number, lastCheck
     emittedStationary: false,
     best: undefined,
     lastCheckFrame,
+    preexisting: false,
+    quiet: null,
+    emittedLabel: '',
+    looked: false,
+    rejected: false,
   };
 }
 
@@ -461,6 +528,7 @@ function motionEvent(cameraId: string, m: MotionStretch, end: number | undefined
     enteredZones: [],
     lastSeen: m.lastSeen,
     stationary: false,
+    quiet: null,
     start: m.start,
     end,
     bestFrame: m.best,

@@ -9,7 +9,7 @@ export const DEFAULT_LABELS = ['person', 'car', 'truck', 'bus', 'motorcycle', 'b
 /** Engine-wide: one model and one queue shared by every camera. */
 export const DetectSettings = z
   .object({
-    model: z.string().max(200).default('yolox_nano_416_coco').describe('Detection model from the manifest'),
+    model: z.string().max(200).default('deimv2_hgnetv2_femto_coco').describe('Detection model from the manifest'),
     workers: z.number().int().min(1).max(8).default(1).describe('Inference threads (keep at or below the number of cores)'),
     queuePerWorker: z.number().int().min(1).max(16).default(2).describe('Frames waiting per worker before the oldest is dropped'),
     scoreThreshold: z.number().min(0.05).max(0.95).default(0.3).describe('Decoder cut-off; camera filters apply stricter scores'),
@@ -21,7 +21,7 @@ export const ObjectFilter = z
   .object({
     minScore: z.number().min(0).max(1).default(0.5).describe('Detections under this score are ignored'),
     threshold: z.number().min(0).max(1).default(0.6).describe('Median score an object must reach to become an event'),
-    minArea: z.number().min(0).max(1).default(0.0005).describe('Smallest box, as a share of the frame area'),
+    minArea: z.number().min(0).max(1).default(0.0005).describe('Smallest box, as a share of the frame area (of a 640x360 frame for larger ones: the same pixels)'),
     maxArea: z.number().min(0).max(1).default(0.8).describe('Largest box, as a share of the frame area'),
     mask: z.array(Polygon).max(50).default([]).describe('Objects whose bottom centre is here are ignored'),
   })

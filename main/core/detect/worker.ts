@@ -1,7 +1,8 @@
 // Inference worker: holds one ORT session off the event loop, runs pre-processed tensors and decodes them.
 import { parentPort } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
-import { getAdapter, type ModelAdapter, type RawOutput } from './adapters/index.js';
+import { getAdapter, type ModelAdapter } from './adapters/index.js';
+import { feedsFor, readOutputs } from './feeds.js';
 import { nms, type Candidate } from './nms.js';
 import { SESSION_OPTIONS } from './session.js';
 import type { Transform } from './preprocess.js';
@@ -51,18 +52,14 @@ async function onInit(msg: InitMessage): Promise<WorkerReply> {
 async function onRun(msg: RunMessage): Promise<WorkerReply> {
   if (!session || !adapter || !init) return { type: 'run_error', id: msg.id, message: 'worker not initialised', tensors: msg.tensors };
   const S = init.inputSize;
-  const inputName = session.inputNames[0] as string;
   const candidates: Candidate[] = [];
   let inferMs = 0;
   try {
     for (let i = 0; i < msg.tensors.length; i++) {
       const t0 = performance.now();
-      const result = await session.run({ [inputName]: new ort.Tensor('float32', msg.tensors[i] as Float32Array, [1, 3, S, S]) });
+      const result = await session.run(feedsFor(session, adapter, msg.tensors[i] as Float32Array, S));
       inferMs += performance.now() - t0;
-      const outputs: RawOutput[] = session.outputNames.map((n) => {
-        const t = result[n] as ort.Tensor;
-        return { data: t.data as Float32Array, dims: t.dims };
-      });
+      const outputs = readOutputs(session, result);
       adapter.decode(outputs, { inputSize: S, numClasses: init.numClasses, threshold: msg.threshold, transform: msg.transforms[i] as Transform }, candidates);
     }
   } catch (err) {

@@ -19,6 +19,7 @@ interface EventRow {
   snapshot: string | null;
   false_positive: number;
   keep: number;
+  quiet: 'stationary' | 'learned' | null;
 }
 
 interface MarkerRow {
@@ -51,6 +52,8 @@ export interface EventWrite {
   snapshotBytes?: number;
   /** When this write saw the object (default now): an open event protects footage up to here, never up to now. */
   seenAt?: number;
+  /** Why its alerts are held (null: they are not). */
+  quiet?: 'stationary' | 'learned' | null;
 }
 
 /** An event as retention sees it: its window, and whether it is kept. */
@@ -123,6 +126,7 @@ function toDto(r: EventRow): EventDto {
     hasSnapshot: r.snapshot !== null,
     falsePositive: r.false_positive === 1,
     keep: r.keep === 1,
+    quiet: r.quiet,
   };
 }
 
@@ -155,10 +159,10 @@ export class EventRepository {
     const seen = e.lastSeen ?? e.end ?? e.seenAt ?? Date.now();
     const before = e.snapshotBytes === undefined ? undefined : (this.db.get<{ b: number }>(sql`SELECT snapshot_bytes AS b FROM events WHERE id = ${e.id}`)?.b ?? 0);
     this.db.run(sql`
-      INSERT INTO events (id, camera_id, label, start, end, top_score, box, zones, current_zones, last_seen, snapshot, snapshot_bytes)
+      INSERT INTO events (id, camera_id, label, start, end, top_score, box, zones, current_zones, last_seen, snapshot, snapshot_bytes, quiet)
       VALUES (${e.id}, ${e.cameraId}, ${e.label}, ${e.start}, ${e.end}, ${e.topScore}, ${JSON.stringify(e.box)}, ${JSON.stringify(e.zones)},
-        ${JSON.stringify(e.currentZones ?? e.zones)}, ${seen}, ${e.snapshot}, ${e.snapshotBytes ?? 0})
-      ON CONFLICT (id) DO UPDATE SET label = excluded.label, end = excluded.end, top_score = excluded.top_score,
+        ${JSON.stringify(e.currentZones ?? e.zones)}, ${seen}, ${e.snapshot}, ${e.snapshotBytes ?? 0}, ${e.quiet ?? null})
+      ON CONFLICT (id) DO UPDATE SET label = excluded.label, end = excluded.end, top_score = excluded.top_score, quiet = excluded.quiet,
         box = excluded.box, zones = excluded.zones, current_zones = excluded.current_zones,
         last_seen = max(COALESCE(events.last_seen, 0), excluded.last_seen), snapshot = COALESCE(excluded.snapshot, events.snapshot),
         snapshot_bytes = ${e.snapshotBytes === undefined ? sql`events.snapshot_bytes` : sql`excluded.snapshot_bytes`}`);

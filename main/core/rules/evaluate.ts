@@ -87,6 +87,8 @@ export type Reason =
   | 'camera'
   | 'label'
   | 'false_positive'
+  /** held by the pipeline: parked since detection started, or the owner's examples say false alarm */
+  | 'quiet'
   | 'score'
   | 'zone'
   | 'zone_time'
@@ -138,6 +140,7 @@ export function evaluate(rule: Rule, event: EventDto, ctx: EvalContext): Verdict
   // motion events (no model running) alert only where a rule names them: "any object" means objects
   if (rule.labels.length === 0 && event.label === MOTION_LABEL) return { fire: false, reason: 'label' };
   if (event.falsePositive) return { fire: false, reason: 'false_positive' };
+  if (event.quiet) return { fire: false, reason: 'quiet' };
   if (event.topScore < rule.minScore) return { fire: false, reason: 'score' };
   const zone = zoneVerdict(rule, event, at, ctx);
   if (zone) return zone;

@@ -1,12 +1,18 @@
-// Tracks detections across frames: IoU + centroid association per label, confirmation, disappearance, stationary objects.
+// Tracks detections across frames: IoU + centroid association per label group, a label vote, confirmation, disappearance, stationary objects.
 import { boxArea, iou, type Box, type Detection } from '../detect/frame.js';
+import { dedupeByGroup, sameGroup } from './groups.js';
 import { TrackerSettings } from './settings.js';
 
 export { TrackerSettings } from './settings.js';
 
 export interface TrackedObject {
   id: string;
+  /** The vote's winner over every detection so far (a van seen as car 4× and truck 2× is a car). */
   label: string;
+  /** Score-weighted votes per label within the object's group. */
+  votes: Record<string, number>;
+  /** Times the box left its anchor (0: it has not moved since it was first seen). */
+  moves: number;
   box: Box;
   score: number;
   /** Recent scores, newest last. */
@@ -53,6 +59,13 @@ function isBetter(o: TrackedObject, d: Detection): boolean {
   return d.score >= b.score - 0.05 && boxArea(d.box) > boxArea(b.box) * 1.2;
 }
 
+/** The label with the most vote; a tie keeps the current one so the name does not flicker. */
+function winner(votes: Record<string, number>, current: string): string {
+  let best = current;
+  for (const [label, v] of Object.entries(votes)) if (v > (votes[best] ?? 0)) best = label;
+  return best;
+}
+
 export class Tracker {
   private readonly settings: TrackerSettings;
   private readonly objects = new Map<string, TrackedObject>();
@@ -82,12 +95,14 @@ export class Tracker {
   update(detections: Detection[], time: number, observed: (o: TrackedObject) => boolean = () => true): TrackUpdate {
     const s = this.settings;
     const result: TrackUpdate = { matched: [], created: [], newBest: [], ended: [] };
+    // a DETR query pair or a class-aware NMS leaves car and truck on one van: one detection per object and group
+    detections = dedupeByGroup(detections);
     const pairs: { o: TrackedObject; d: number; cost: number }[] = [];
     for (const o of this.objects.values()) {
       const [ox, oy] = centre(o.box);
       const diag = Math.hypot(o.box[2] - o.box[0], o.box[3] - o.box[1]) || 1;
       detections.forEach((det, i) => {
-        if (det.label !== o.label) return;
+        if (!sameGroup(det.label, o.label)) return;
         const overlap = iou(o.box, det.box);
         const [dx, dy] = centre(det.box);
         const shift = Math.hypot(dx - ox, dy - oy) / diag;
@@ -122,6 +137,8 @@ export class Tracker {
       const o: TrackedObject = {
         id: `${this.idPrefix}${time.toString(36)}-${(this.seq++).toString(36)}`,
         label: det.label,
+        votes: { [det.label]: det.score },
+        moves: 0,
         box: det.box,
         score: det.score,
         scores: [det.score],
@@ -148,6 +165,8 @@ export class Tracker {
     const s = this.settings;
     o.box = det.box;
     o.score = det.score;
+    o.votes[det.label] = (o.votes[det.label] ?? 0) + det.score;
+    o.label = winner(o.votes, o.label);
     o.scores.push(det.score);
     if (o.scores.length > s.historySize) o.scores.shift();
     o.hits++;
@@ -161,6 +180,7 @@ export class Tracker {
       o.stationary = o.stillFrames >= s.stationaryFrames;
     } else {
       this.anchors.set(o.id, det.box);
+      o.moves++;
       o.stillFrames = 0;
       o.stationary = false;
     }

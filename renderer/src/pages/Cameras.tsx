@@ -6,6 +6,7 @@ import { ErrorText } from '../components/ErrorText.js';
 import { StateBadge } from '../components/StateBadge.js';
 import { ZoneEditor } from '../components/ZoneEditor.js';
 import { useAction, useCall } from '../lib/api.js';
+import { LearnedList } from '../components/LearnedList.js';
 import { useCameraStates } from '../lib/live-state.js';
 import { OnvifDiscovery } from './OnvifDiscovery.js';
 
@@ -199,6 +200,7 @@ function CameraForm({ camera, onDone }: { camera?: Camera; onDone: () => void })
           </div>
         </div>
       )}
+      {camera && <LearnedList cameraId={camera.id} />}
     </form>
   );
 }

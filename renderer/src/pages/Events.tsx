@@ -175,7 +175,7 @@ function EventDetail({ id, names }: { id: string; names: Map<string, string> }) 
   const navigate = useNavigate();
   const event = useCall('events.get', { id });
   const keep = useAction('events.keep', ['events.get', 'events.query']);
-  const fp = useAction('events.markFalsePositive', ['events.get', 'events.query']);
+  const feedback = useAction('events.feedback', ['events.get', 'events.query', 'learned.list']);
   const del = useAction('events.delete', ['events.query']);
   const e = event.data;
   return (
@@ -186,7 +186,7 @@ function EventDetail({ id, names }: { id: string; names: Map<string, string> }) 
           Close
         </button>
       </div>
-      <ErrorText error={event.error ?? keep.error ?? fp.error ?? del.error} />
+      <ErrorText error={event.error ?? keep.error ?? feedback.error ?? del.error} />
       {e && (
         <>
           {e.hasSnapshot && (
@@ -208,14 +208,19 @@ function EventDetail({ id, names }: { id: string; names: Map<string, string> }) 
             {new Date(e.start).toLocaleString()} · {e.end ? `${Math.round((e.end - e.start) / 1000)} s` : 'in progress'} · score {Math.round(e.topScore * 100)}%
             {e.zones.length > 0 && ` · zones: ${e.zones.join(', ')}`}
           </p>
+          {e.quiet && <p className="small muted">No alert: {e.quiet === 'stationary' ? 'it was already there, still, when detection started' : 'it looks like what you marked as false alarms here'}.</p>}
+          {feedback.isSuccess && <p className="small" role="status">Thanks: this camera learned from it (Cameras → Edit → Learned from you to undo).</p>}
           <h3>Clip</h3>
           <RecordedPlayer cameraId={e.cameraId} start={e.start - 5000} end={(e.end ?? Date.now()) + 5000} label={names.get(e.cameraId) ?? e.cameraId} />
           <div className="row">
             <button type="button" onClick={() => keep.mutate({ id: e.id, keep: !e.keep })}>
               {e.keep ? 'Do not keep' : 'Keep forever'}
             </button>
-            <button type="button" onClick={() => fp.mutate({ id: e.id, falsePositive: !e.falsePositive })}>
-              {e.falsePositive ? 'Not a false alarm' : `Not a ${e.label} / false alarm`}
+            <button type="button" disabled={feedback.isPending} aria-pressed={e.falsePositive} onClick={() => feedback.mutate({ id: e.id, verdict: 'false_alarm' })}>
+              {`Not a ${e.label} / false alarm`}
+            </button>
+            <button type="button" disabled={feedback.isPending} onClick={() => feedback.mutate({ id: e.id, verdict: 'correct' })}>
+              Correct
             </button>
             <button type="button" onClick={() => void navigate(`/timeline?camera=${e.cameraId}&t=${e.start}`)}>
               Show in timeline

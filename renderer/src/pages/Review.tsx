@@ -76,9 +76,12 @@ export function ReviewPage() {
         const ok = (r: { ok: true } | { ok: false; error: { message: string } }): void => {
           if (!r.ok) throw new Error(r.error.message);
         };
-        if (effect.kind !== 'mark') {
+        if (effect.kind === 'keep') for (const id of effect.eventIds) ok(await client.call('events.keep', { id, keep: true }));
+        if (effect.kind === 'falseAlarm') {
+          // a false alarm teaches the camera from the event's look; one without a picture is only dismissed
           for (const id of effect.eventIds) {
-            ok(await (effect.kind === 'keep' ? client.call('events.keep', { id, keep: true }) : client.call('events.markFalsePositive', { id, falsePositive: true })));
+            const taught = await client.call('events.feedback', { id, verdict: 'false_alarm' });
+            if (!taught.ok) ok(await client.call('events.markFalsePositive', { id, falsePositive: true }));
           }
         }
         ok(await client.call('review.mark', { eventIds: effect.eventIds, reviewed: effect.kind === 'mark' ? effect.reviewed : true }));

@@ -1,10 +1,11 @@
 // Model family adapters registered by key: adding a family is adding a file and one line here.
+import { deimAdapter } from './deim.js';
 import { nanodetAdapter } from './nanodet.js';
 import { picodetAdapter } from './picodet.js';
 import type { ModelAdapter } from './types.js';
 import { yoloxAdapter } from './yolox.js';
 
-export type { DecodeContext, ModelAdapter, RawOutput } from './types.js';
+export type { DecodeContext, ExtraInput, ModelAdapter, RawOutput } from './types.js';
 
 const adapters = new Map<string, ModelAdapter>();
 
@@ -23,3 +24,4 @@ export function adapterKeys(): string[] {
 registerAdapter(yoloxAdapter);
 registerAdapter(picodetAdapter);
 registerAdapter(nanodetAdapter);
+registerAdapter(deimAdapter);

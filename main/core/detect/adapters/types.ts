@@ -5,7 +5,17 @@ import type { PreprocessSpec, Transform } from '../preprocess.js';
 
 /** One ORT output, by position in session.outputNames. */
 export interface RawOutput {
+  /** Integer outputs (int64 labels) arrive converted to float32. */
   data: Float32Array;
+  dims: readonly number[];
+  /** The model's own name for it, where names mean something (DETR: labels, boxes, scores). */
+  name?: string;
+}
+
+/** A constant input a family needs beside the image (e.g. DETR's target size). */
+export interface ExtraInput {
+  type: 'int64';
+  data: BigInt64Array;
   dims: readonly number[];
 }
 
@@ -20,6 +30,8 @@ export interface DecodeContext {
 export interface ModelAdapter {
   key: string;
   preprocessSpec(entry: ModelEntry): PreprocessSpec;
+  /** Inputs other than the image, by name; the image goes to the first input not named here. */
+  extraInputs?(inputSize: number): Record<string, ExtraInput>;
   /** Appends candidates in source pixels (before NMS). */
   decode(outputs: RawOutput[], ctx: DecodeContext, out: Candidate[]): void;
 }

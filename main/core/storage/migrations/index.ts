@@ -12,6 +12,7 @@ import { up as m9 } from './0009-event-current-zones-last-seen.js';
 import { up as m10 } from './0010-retention-expiry.js';
 import { up as m11 } from './0011-event-reviews.js';
 import { up as m12 } from './0012-motion-activity.js';
+import { up as m13 } from './0013-learned-examples.js';
 
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: '0001-cameras-recordings-settings', up: m1 },
@@ -26,4 +27,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 10, name: '0010-retention-expiry', up: m10 },
   { version: 11, name: '0011-event-reviews', up: m11 },
   { version: 12, name: '0012-motion-activity', up: m12 },
+  { version: 13, name: '0013-learned-examples', up: m13 },
 ];

@@ -1,0 +1,41 @@
+// Teach your camera: verdicts on events become examples (the look and place of the snapshot's crop); the list and its undo.
+import sharp from 'sharp';
+import { ApiFailure } from '../../common/contract/index.js';
+import type { Box } from '../../common/contract/events.js';
+import { embed, rgbReader } from '../learn/appearance.js';
+import type { LearnedExamples } from '../learn/examples.js';
+import type { ApiDeps } from './index.js';
+import type { Implementation } from './router.js';
+
+type LearnedMethods = Pick<Implementation, 'events.feedback' | 'learned.list' | 'learned.undo'>;
+
+/** The box's pixels in the snapshot: its appearance vector and a small JPEG of the crop, both kept on this machine. */
+async function cropOf(file: string, box: Box): Promise<{ embedding: Float32Array; crop: Buffer }> {
+  const { data, info } = await sharp(file).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const left = Math.max(0, Math.floor(box[0] * info.width));
+  const top = Math.max(0, Math.floor(box[1] * info.height));
+  const width = Math.max(1, Math.min(info.width - left, Math.ceil(box[2] * info.width) - left));
+  const height = Math.max(1, Math.min(info.height - top, Math.ceil(box[3] * info.height) - top));
+  const embedding = embed(rgbReader(data, info.width, info.height, info.channels), left, top, width, height);
+  const crop = await sharp(file).extract({ left, top, width, height }).jpeg({ quality: 80 }).toBuffer();
+  return { embedding, crop };
+}
+
+export function learnedApi(deps: Pick<ApiDeps, 'events' | 'media'> & { learned: LearnedExamples }): LearnedMethods {
+  return {
+    'events.feedback': async ({ id, verdict }) => {
+      const event = deps.events.get(id);
+      if (!event) throw new ApiFailure('not_found', `There is no event with id ${JSON.stringify(id)}`);
+      const rel = deps.events.snapshotPath(id);
+      const file = rel ? deps.media.resolve('snapshots', rel) : null;
+      if (!file) throw new ApiFailure('invalid_input', 'This event has no snapshot to learn its look from');
+      const { embedding, crop } = await cropOf(file, event.box);
+      const example = deps.learned.add({ cameraId: event.cameraId, eventId: id, verdict, label: event.label, score: event.topScore, box: event.box, embedding, crop, time: event.start });
+      // the events page filters on it; "correct" clears an earlier false alarm
+      deps.events.setFlags(id, { falsePositive: verdict === 'false_alarm' });
+      return example;
+    },
+    'learned.list': (q) => deps.learned.list(q),
+    'learned.undo': ({ id }) => deps.learned.undo(id),
+  };
+}
