@@ -37,9 +37,11 @@ export function registerLiveRoute(app: FastifyInstance, engine: Engine, sockets:
     const id = CameraId.safeParse(req.params.cameraId);
     const camera = id.success ? engine.cameras.get(id.data) : undefined;
     if (!camera) return socket.close(4404, 'no such camera');
-    const source = engine.runtime.live(camera.id);
+    // ?view=grid plays the camera's grid stream (its sub stream by default); full screen plays main
+    const view = (req.query as { view?: unknown } | undefined)?.view === 'grid' ? 'grid' : 'full';
+    const source = engine.runtime.live(camera.id, view);
     if (!source) return socket.close(4503, 'camera is not running');
-    engine.audit.record({ actor: user.name, action: 'live.start', target: camera.id, origin: req.ip, ok: true });
+    engine.audit.record({ actor: user.name, action: 'live.start', target: camera.id, origin: req.ip, ok: true, details: { view } });
     const unregister = sockets.add(user.id, req.sessionHash, (code, reason) => socket.close(code, reason));
 
     let waitingForKeyframe = false;

@@ -1,7 +1,7 @@
 // Runs the cameras: one ingest per camera, its feed through one pipeline that outlives ffmpeg restarts, objects into events.
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import type { Camera, CameraHealth, SystemHealth } from '../../common/contract/index.js';
+import { resolveRoles, SERVED_ROLES, type Camera, type CameraHealth, type CameraState, type ServedRole, type StreamName, type SystemHealth } from '../../common/contract/index.js';
 import type { Box } from '../../common/contract/events.js';
 import type { Bus } from '../bus/index.js';
 import type { SettingsStore } from '../config/index.js';
@@ -11,7 +11,7 @@ import { FramePipeline, type ObjectEvent } from '../detect/pipeline.js';
 import type { CameraDetectSettingsInput } from '../detect/settings.js';
 import type { EventRepository } from '../events/repository.js';
 import { writeSnapshot } from '../events/snapshot.js';
-import { IngestSupervisor, scanUnindexedSegments, type FrameSource, type IngestConfig, type LiveSource } from '../ingest/index.js';
+import { connectionId, IngestSupervisor, scanUnindexedSegments, type FrameSource, type IngestConfig, type IngestState, type LiveSource } from '../ingest/index.js';
 import { locateFfmpeg } from '../ffmpeg/locate.js';
 import { createLogger } from '../log/index.js';
 import type { SegmentIndex } from '../recordings/index.js';
@@ -43,6 +43,8 @@ export interface RuntimeDeps {
 interface Running {
   pipeline: FramePipeline;
   unsubscribe: () => void;
+  /** The connection its frames come from (the detect stream's); a change of stream re-plugs the pipeline. */
+  source: string;
   /** The detector it was built with (undefined: motion only); a change rebuilds the pipeline. */
   detector: Detector | undefined;
 }
@@ -71,6 +73,10 @@ export class CameraRuntime {
   private detector: Detector | undefined;
   private detectorStatus: SystemHealth['detector'] = { model: null, status: 'loading', message: null };
   private readonly pipelines = new Map<string, Running>();
+  /** Each running camera's stream per role (main and sub by default, as its streams ask otherwise). */
+  private readonly roles = new Map<string, Record<ServedRole, StreamName>>();
+  /** The last state of each connection, by connection id; a camera's state is its worst connection's. */
+  private readonly connStates = new Map<string, IngestState>();
   private readonly tracked = new Map<string, Tracked>();
   // event writes in flight (snapshot, then row): stop waits for them so every ended object is stored
   private readonly writes = new Set<Promise<void>>();
@@ -94,7 +100,12 @@ export class CameraRuntime {
           this.deps.retention.schedule();
         });
       },
-      onState: (s) => bus.publish('camera.state', this.deps.storage?.decorate({ ...s }) ?? { ...s }),
+      ffprobePath: ffmpeg.ffprobePath || undefined,
+      onState: (s) => {
+        this.connStates.set(connectionId(s.cameraId, s.stream), s);
+        const state = this.cameraState(s.cameraId);
+        bus.publish('camera.state', this.deps.storage?.decorate(state) ?? state);
+      },
     });
     const closed = this.deps.events.closeOpen();
     if (closed > 0) log.warn({ closed }, 'closed events left open by an unclean stop at their last sighting');
@@ -185,21 +196,54 @@ export class CameraRuntime {
     return this.applying;
   }
 
-  private ingestConfig(cam: Camera): IngestConfig | undefined {
-    const main = cam.streams.find((s) => s.name === 'main') ?? cam.streams[0];
-    if (!main) return undefined;
+  /** One connection per stream that serves a role, each with the outputs of its roles. */
+  private ingestConfigs(cam: Camera): IngestConfig[] {
+    const roles = resolveRoles(cam.streams);
     const even = (n: number) => Math.max(2, Math.round(n / 2) * 2);
-    const demo = isDemoUrl(main.url);
-    return {
-      cameraId: cam.id,
-      url: demo ? demoClipPath(this.deps.dataDir) : main.url,
-      ...(demo ? { loopFile: true } : {}),
-      recordingsDir: this.deps.media.cameraRecordingsDir(cam.id),
-      record: cam.recordMode !== 'off' && !this.deps.settings.get('general').recordingPaused && !this.deps.storage?.problem(),
-      // an events-only camera needs frames for motion events even with detection off
-      detect: { enabled: needsFrames(cam), width: even(cam.detect.width), height: even(cam.detect.height), fps: cam.detect.fps },
-      live: true,
-    };
+    const record = cam.recordMode !== 'off' && !this.deps.settings.get('general').recordingPaused && !this.deps.storage?.problem();
+    const configs: IngestConfig[] = [];
+    for (const stream of cam.streams) {
+      const serves = SERVED_ROLES.filter((r) => roles[r] === stream.name);
+      if (serves.length === 0) continue;
+      const demo = isDemoUrl(stream.url);
+      const detect = serves.includes('detect');
+      configs.push({
+        cameraId: cam.id,
+        ...(stream.name === 'main' ? {} : { stream: stream.name }),
+        url: demo ? demoClipPath(this.deps.dataDir) : stream.url,
+        ...(demo ? { loopFile: true } : {}),
+        recordingsDir: this.deps.media.cameraRecordingsDir(cam.id),
+        record: record && serves.includes('record'),
+        // an events-only camera needs frames for motion events even with detection off
+        detect: {
+          enabled: detect && needsFrames(cam),
+          width: even(cam.detect.width),
+          height: even(cam.detect.height),
+          fps: cam.detect.fps,
+          ...(cam.detect.autoSize ? { autoSize: true } : {}),
+        },
+        live: serves.includes('live-grid') || serves.includes('live-full'),
+        ...(cam.audio.record ? { audio: true } : {}),
+        ...(cam.input.transport !== 'tcp' ? { transport: cam.input.transport } : {}),
+        ...(cam.input.clock !== 'auto' ? { clock: cam.input.clock } : {}),
+      });
+    }
+    return configs;
+  }
+
+  /** A camera's state from its connections: the worst of them (an idle live-only stream does not count), named by stream. */
+  private cameraState(cameraId: string): CameraState {
+    const roles = this.roles.get(cameraId);
+    const keys = roles ? [...new Set(Object.values(roles))].map((n) => connectionId(cameraId, n)) : [connectionId(cameraId)];
+    const rank = (s: IngestState): number => (s.state === 'error' ? 4 : s.state === 'offline' && !s.reason?.startsWith('Idle') ? 3 : s.state === 'connecting' ? 2 : s.state === 'online' ? 1 : 0);
+    let worst: IngestState | undefined;
+    for (const k of keys) {
+      const s = this.connStates.get(k);
+      if (s && (!worst || rank(s) > rank(worst))) worst = s;
+    }
+    if (!worst) return { cameraId, state: 'connecting', since: Date.now() };
+    const reason = worst.reason && worst.stream && keys.length > 1 ? `Sub stream: ${worst.reason}` : worst.reason;
+    return { cameraId, state: worst.state, ...(reason ? { reason } : {}), since: worst.since };
   }
 
   private async applyNow(): Promise<void> {
@@ -209,8 +253,10 @@ export class CameraRuntime {
       const cfg = this.deps.settings.get('ffmpeg');
       await ensureDemoClip(this.deps.dataDir, locateFfmpeg({ ffmpeg: cfg.ffmpegPath || undefined, ffprobe: cfg.ffprobePath || undefined }).ffmpeg);
     }
-    const configs = cams.map((c) => this.ingestConfig(c)).filter((c): c is IngestConfig => c !== undefined);
+    const configs = cams.flatMap((c) => this.ingestConfigs(c));
     const wanted = new Set(configs.map((c) => c.cameraId));
+    this.roles.clear();
+    for (const c of cams) if (wanted.has(c.id)) this.roles.set(c.id, resolveRoles(c.streams));
     // a camera stopped or removed: its tracked objects end (their events get an end) before the process goes
     await Promise.all([...this.pipelines.keys()].filter((id) => !wanted.has(id)).map((id) => this.detachPipeline(id)));
     for (const cam of this.deps.cameras.list().filter((c) => !c.enabled)) {
@@ -218,14 +264,15 @@ export class CameraRuntime {
     }
     await this.supervisor.apply(configs);
     // a deleted camera's feed goes; a disabled one keeps its feed, so open live views resume when it is enabled
-    const known = new Set(this.deps.cameras.list().map((c) => c.id));
+    const known = new Set(this.deps.cameras.list().flatMap((c) => c.streams.map((s) => connectionId(c.id, s.name))));
     for (const id of this.supervisor.feedIds()) if (!known.has(id)) this.supervisor.dropFeed(id);
     const stationaryMaxMs = this.deps.settings.get('detection').stationaryMaxMinutes * 60_000;
     for (const cam of cams) {
       if (!wanted.has(cam.id)) continue;
       const detector = cam.detect.enabled ? this.detector : undefined;
+      const source = connectionId(cam.id, this.roles.get(cam.id)?.detect);
       const existing = this.pipelines.get(cam.id);
-      if (existing && (!needsFrames(cam) || existing.detector !== detector)) await this.detachPipeline(cam.id);
+      if (existing && (!needsFrames(cam) || existing.detector !== detector || existing.source !== source)) await this.detachPipeline(cam.id);
       if (!needsFrames(cam)) continue;
       const running = this.pipelines.get(cam.id);
       if (running) {
@@ -245,8 +292,8 @@ export class CameraRuntime {
         },
       });
       // the camera's feed, not one process: restarts, edits and pauses swap ffmpeg underneath and keep this
-      const unsubscribe = this.supervisor.feed(cam.id).subscribe((frame) => pipeline.push(frame));
-      this.pipelines.set(cam.id, { pipeline, unsubscribe, detector });
+      const unsubscribe = this.supervisor.feed(source).subscribe((frame) => pipeline.push(frame));
+      this.pipelines.set(cam.id, { pipeline, unsubscribe, detector, source });
     }
   }
 
@@ -335,13 +382,31 @@ export class CameraRuntime {
     if (dto) this.deps.bus.publish('event.changed', dto);
   }
 
-  /** The camera's live video across restarts (a viewer's socket survives a reconnect: a new init follows). */
-  live(cameraId: string): LiveSource | undefined {
-    return this.supervisor?.has(cameraId) ? this.supervisor.feed(cameraId).live : undefined;
+  /** The connection serving a camera's role now, when it runs. */
+  private connectionFor(cameraId: string, role: ServedRole): string | undefined {
+    const key = connectionId(cameraId, this.roles.get(cameraId)?.[role]);
+    return this.supervisor?.has(key) ? key : undefined;
   }
 
+  /**
+   * The camera's live video across restarts (a viewer's socket survives a reconnect: a new init follows):
+   * `grid` is the live-grid stream (the sub stream by default), `full` the full-screen one (main).
+   */
+  live(cameraId: string, view: 'grid' | 'full' = 'full'): LiveSource | undefined {
+    const key = this.connectionFor(cameraId, view === 'grid' ? 'live-grid' : 'live-full');
+    return key ? this.supervisor?.feed(key).live : undefined;
+  }
+
+  /** Which stream serves each of the camera's roles while it runs. */
+  streamRoles(cameraId: string): Record<ServedRole, StreamName> | undefined {
+    const r = this.roles.get(cameraId);
+    return r ? { ...r } : undefined;
+  }
+
+  /** Decoded frames of the detect stream (its shape, at the detect rate). */
   frames(cameraId: string): FrameSource | undefined {
-    return this.supervisor?.has(cameraId) ? this.supervisor.feed(cameraId) : undefined;
+    const key = this.connectionFor(cameraId, 'detect');
+    return key ? this.supervisor?.feed(key) : undefined;
   }
 
   health(): { cameras: () => CameraHealth[]; detector: () => SystemHealth['detector'] } {
@@ -349,19 +414,33 @@ export class CameraRuntime {
       detector: () => this.detectorStatus,
       cameras: () => {
         const det = this.detector?.stats();
-        return (this.supervisor?.stats() ?? []).map((s) => {
-          const p = this.pipelines.get(s.cameraId)?.pipeline.stats();
+        const byCamera = new Map<string, ReturnType<IngestSupervisor['stats']>>();
+        for (const s of this.supervisor?.stats() ?? []) byCamera.set(s.cameraId, [...(byCamera.get(s.cameraId) ?? []), s]);
+        return [...byCamera].map(([cameraId, conns]) => {
+          const p = this.pipelines.get(cameraId)?.pipeline.stats();
+          const roles = this.roles.get(cameraId);
+          const first = conns.find((c) => c.stream === (roles?.record ?? 'main')) ?? conns[0]!;
           return {
-            cameraId: s.cameraId,
-            fpsIn: s.fpsIn,
+            cameraId,
+            fpsIn: first.fpsIn,
             fpsDetect: p?.fpsProcessed ?? 0,
             framesToModel: p?.framesToModel ?? 0,
             framesTotal: p?.framesTotal ?? 0,
             dropped: (p?.framesDropped ?? 0) + (p?.framesSkipped ?? 0),
             queueDropped: p?.framesDropped ?? 0,
             detectorMs: det ? det.detectMsMedian : null,
-            restarts: s.restarts,
-            liveViewers: this.supervisor?.has(s.cameraId) ? this.supervisor.feed(s.cameraId).viewers() : 0,
+            restarts: conns.reduce((n, c) => n + c.restarts, 0),
+            liveViewers: conns.reduce((n, c) => n + (this.supervisor?.feed(connectionId(cameraId, c.stream)).viewers() ?? 0), 0),
+            streams: conns.map((c) => ({
+              stream: c.stream,
+              roles: SERVED_ROLES.filter((r) => roles?.[r] === c.stream),
+              state: c.state,
+              fpsIn: c.fpsIn,
+              detectSize: c.detectSize ?? null,
+              audio: c.audio ?? null,
+              wallclock: c.wallclock,
+              hwaccel: c.hwaccel ?? null,
+            })),
           };
         });
       },

@@ -4,6 +4,7 @@ export { CameraFeed, type FeedUpstream } from './feed.js';
 export { IngestSupervisor, type IngestSupervisorOptions } from './supervisor.js';
 export { scanUnindexedSegments, ensureDayDirs, startFromPath, type ScanResult, type SegmentInfo } from './segments.js';
 export { defaultBackoffMs } from './args.js';
+export { connectionId } from './types.js';
 export type {
   DetectOutput,
   FrameSource,

@@ -10,6 +10,7 @@ import { up as m7 } from './0007-recording-spans.js';
 import { up as m8 } from './0008-auth-hardening.js';
 import { up as m9 } from './0009-event-current-zones-last-seen.js';
 import { up as m10 } from './0010-retention-expiry.js';
+import { up as m12 } from './0012-camera-streams-audio-input.js';
 
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: '0001-cameras-recordings-settings', up: m1 },
@@ -22,4 +23,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 8, name: '0008-auth-hardening', up: m8 },
   { version: 9, name: '0009-event-current-zones-last-seen', up: m9 },
   { version: 10, name: '0010-retention-expiry', up: m10 },
+  // numbered 0012 beside another branch's 0011: at the merge it takes version 12, after 0011
+  { version: 11, name: '0012-camera-streams-audio-input', up: m12 },
 ];
