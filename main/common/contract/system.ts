@@ -14,6 +14,8 @@ export const CameraHealth = z.object({
   detectorMs: z.number().nullable(),
   restarts: z.number().int(),
   liveViewers: z.number().int(),
+  /** What became of the camera's hardware decoding wish ("…: decoding in software"); null when as asked or off. */
+  decodeMessage: z.string().nullable().optional(),
   /** One line per connection (main, sub): what it serves and what it found in the stream. */
   streams: z
     .array(

@@ -22,6 +22,10 @@ export const FfmpegSettings = z
   .object({
     ffmpegPath: LocalPath.default('').describe('Path to ffmpeg; empty finds the system one (set in the desktop app or with --ffmpeg, never over the network)'),
     ffprobePath: LocalPath.default('').describe('Path to ffprobe; empty finds the system one (set in the desktop app or with --ffprobe, never over the network)'),
+    hwaccel: z
+      .enum(['off', 'auto', 'vaapi', 'qsv', 'cuda', 'videotoolbox', 'd3d11va'])
+      .default('off')
+      .describe('Hardware decoding for detection, for cameras that follow this default: auto tries what this machine has and falls back to software'),
   })
   .strict();
 

@@ -12,6 +12,7 @@ import type { CameraDetectSettingsInput } from '../detect/settings.js';
 import type { EventRepository } from '../events/repository.js';
 import { writeSnapshot } from '../events/snapshot.js';
 import { connectionId, IngestSupervisor, scanUnindexedSegments, type FrameSource, type IngestConfig, type IngestState, type LiveSource } from '../ingest/index.js';
+import { chooseHwaccel } from '../ffmpeg/hwaccel.js';
 import { locateFfmpeg } from '../ffmpeg/locate.js';
 import { createLogger } from '../log/index.js';
 import type { SegmentIndex } from '../recordings/index.js';
@@ -77,6 +78,8 @@ export class CameraRuntime {
   private readonly roles = new Map<string, Record<ServedRole, StreamName>>();
   /** The last state of each connection, by connection id; a camera's state is its worst connection's. */
   private readonly connStates = new Map<string, IngestState>();
+  /** Each camera's hardware decoding outcome in words, when it is not simply what was asked. */
+  private readonly decodeNotes = new Map<string, string>();
   private readonly tracked = new Map<string, Tracked>();
   // event writes in flight (snapshot, then row): stop waits for them so every ended object is stored
   private readonly writes = new Set<Promise<void>>();
@@ -113,7 +116,7 @@ export class CameraRuntime {
     this.disposers.push(
       bus.subscribe('settings.changed', ({ section }) => {
         if (section === 'detection') void this.reloadDetector();
-        if (section === 'general') void this.apply();
+        if (section === 'general' || section === 'ffmpeg') void this.apply();
       }),
     );
     // the model the settings ask for has just been downloaded: start detecting without a restart
@@ -197,7 +200,7 @@ export class CameraRuntime {
   }
 
   /** One connection per stream that serves a role, each with the outputs of its roles. */
-  private ingestConfigs(cam: Camera): IngestConfig[] {
+  private ingestConfigs(cam: Camera, hwaccel: string | undefined): IngestConfig[] {
     const roles = resolveRoles(cam.streams);
     const even = (n: number) => Math.max(2, Math.round(n / 2) * 2);
     const record = cam.recordMode !== 'off' && !this.deps.settings.get('general').recordingPaused && !this.deps.storage?.problem();
@@ -226,9 +229,41 @@ export class CameraRuntime {
         ...(cam.audio.record ? { audio: true } : {}),
         ...(cam.input.transport !== 'tcp' ? { transport: cam.input.transport } : {}),
         ...(cam.input.clock !== 'auto' ? { clock: cam.input.clock } : {}),
+        ...(detect && hwaccel ? { hwaccel } : {}),
       });
     }
     return configs;
+  }
+
+  /**
+   * The -hwaccel method per camera that decodes frames: its own wish or the global default, checked once by a test
+   * decode. A wish that cannot be met decodes in software and says why (the camera records either way).
+   */
+  private async decoders(cams: Camera[]): Promise<Map<string, string | undefined>> {
+    const cfg = this.deps.settings.get('ffmpeg');
+    const out = new Map<string, string | undefined>();
+    for (const cam of cams) {
+      const wish = cam.input.hwaccel === 'default' ? cfg.hwaccel : cam.input.hwaccel;
+      if (wish === 'off' || !needsFrames(cam)) {
+        this.decodeNotes.delete(cam.id);
+        continue;
+      }
+      let ffmpeg: string;
+      try {
+        ffmpeg = cfg.ffmpegPath || locateFfmpeg().ffmpeg;
+      } catch {
+        continue; // the ingest itself reports a missing ffmpeg
+      }
+      const choice = await chooseHwaccel(ffmpeg, wish);
+      out.set(cam.id, choice.method);
+      if (choice.message === null) this.decodeNotes.delete(cam.id);
+      else if (this.decodeNotes.get(cam.id) !== choice.message) {
+        this.decodeNotes.set(cam.id, choice.message);
+        const level = choice.method || wish === 'auto' ? 'info' : 'warn';
+        log[level]({ camera: cam.id, wish, method: choice.method ?? 'software' }, choice.message);
+      }
+    }
+    return out;
   }
 
   /** A camera's state from its connections: the worst of them (an idle live-only stream does not count), named by stream. */
@@ -253,7 +288,8 @@ export class CameraRuntime {
       const cfg = this.deps.settings.get('ffmpeg');
       await ensureDemoClip(this.deps.dataDir, locateFfmpeg({ ffmpeg: cfg.ffmpegPath || undefined, ffprobe: cfg.ffprobePath || undefined }).ffmpeg);
     }
-    const configs = cams.flatMap((c) => this.ingestConfigs(c));
+    const methods = await this.decoders(cams);
+    const configs = cams.flatMap((c) => this.ingestConfigs(c, methods.get(c.id)));
     const wanted = new Set(configs.map((c) => c.cameraId));
     this.roles.clear();
     for (const c of cams) if (wanted.has(c.id)) this.roles.set(c.id, resolveRoles(c.streams));
@@ -431,6 +467,7 @@ export class CameraRuntime {
             detectorMs: det ? det.detectMsMedian : null,
             restarts: conns.reduce((n, c) => n + c.restarts, 0),
             liveViewers: conns.reduce((n, c) => n + (this.supervisor?.feed(connectionId(cameraId, c.stream)).viewers() ?? 0), 0),
+            decodeMessage: this.decodeNotes.get(cameraId) ?? null,
             streams: conns.map((c) => ({
               stream: c.stream,
               roles: SERVED_ROLES.filter((r) => roles?.[r] === c.stream),
@@ -459,15 +496,34 @@ export class CameraRuntime {
   }
 }
 
-/** The detection settings a camera's row carries: rate, zones and masks (the rest keeps its defaults). */
+/** The detection settings a camera's row carries: rate, zones, masks, tracked labels, score and area filters, motion sensitivity. */
 export function pipelineSettings(cam: Camera, maxStationaryMs?: number): CameraDetectSettingsInput {
+  const o = cam.detect.objects;
+  const scores = { ...(o.minScore !== null ? { minScore: o.minScore } : {}), ...(o.threshold !== null ? { threshold: o.threshold } : {}) };
+  const labelFilters: Record<string, { minArea?: number; maxArea?: number; minScore?: number; threshold?: number }> = {};
+  for (const [label, area] of Object.entries(o.areas)) {
+    // the camera's scores go into each override too: parsing an override fills its missing fields with the defaults
+    labelFilters[label] = { ...scores, ...(area.min !== undefined ? { minArea: area.min } : {}), ...(area.max !== undefined ? { maxArea: area.max } : {}) };
+  }
   return {
     fps: cam.detect.fps,
     zones: cam.zones,
     objectMask: cam.masks.objects,
-    motion: { mask: cam.masks.motion },
+    motion: { mask: cam.masks.motion, ...motionForSensitivity(o.motionSensitivity) },
+    ...(o.labels ? { labels: o.labels } : {}),
+    ...(Object.keys(scores).length ? { filters: scores } : {}),
+    ...(Object.keys(labelFilters).length ? { labelFilters } : {}),
     ...(maxStationaryMs !== undefined ? { maxStationaryMs } : {}),
   };
+}
+
+/**
+ * Motion sensitivity 1–10 as the motion detector's two knobs; 5 keeps their defaults (threshold 25, blob 12 px).
+ * Each step halves or doubles them gently: 10 wakes on a 10-level change of a 2 px blob, 1 needs 50 levels and 48 px.
+ */
+export function motionForSensitivity(s: number): { threshold?: number; contourArea?: number } {
+  if (s === 5) return {};
+  return { threshold: Math.max(1, Math.min(255, Math.round(25 * 2 ** ((5 - s) / 4)))), contourArea: Math.max(1, Math.round(12 * 2 ** ((5 - s) / 2))) };
 }
 
 /** Frames are decoded for detection, or for motion events on an events-only camera (its footage follows motion). */

@@ -133,4 +133,13 @@ describe('main and sub streams', () => {
     expect(await probe(silentFile)).toEqual({ video: { codec: 'h264', width: 1280, height: 720 } });
     expect(h.engine.cameras.require(silent).audio).toEqual({ record: false });
   }, 120_000);
+
+  it('a forced hardware decoder this machine lacks gives a clear message, and the camera still records and detects', async () => {
+    const id = await add({ name: 'Garage', streams: streams('/sub360'), detect: { enabled: true, fps: 5 }, input: { hwaccel: 'vaapi' } });
+    const file = await waitFor(() => firstSegment(id), 40_000, 'a segment');
+    expect((await probe(file)).video).toMatchObject({ width: 640, height: 360 });
+    const health = await waitFor(() => h.engine.runtime.health().cameras().find((c) => c.cameraId === id && c.framesTotal > 0), 20_000, 'detect frames');
+    expect(health.decodeMessage).toMatch(/^Hardware decoding "vaapi" .*: decoding in software$/);
+    expect(health.streams?.[0]?.hwaccel).toBeNull();
+  }, 90_000);
 });
