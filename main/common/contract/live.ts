@@ -11,8 +11,11 @@ export const LiveChunkDto = z.object({
 });
 export type LiveChunkDto = z.infer<typeof LiveChunkDto>;
 
-/** grid: the camera's live-grid stream (the sub stream by default); full: its full-screen stream (main). */
-export const LiveView = z.enum(['grid', 'full']);
+/**
+ * grid: the camera's live-grid stream (the sub stream by default); full: its full-screen stream (main); compat: the grid
+ * stream transcoded to low-rate H.264, for players that cannot decode the camera's codec (H.265 in Chromium).
+ */
+export const LiveView = z.enum(['grid', 'full', 'compat']);
 export type LiveView = z.infer<typeof LiveView>;
 
 export const liveMethodSpecs = {

@@ -53,7 +53,7 @@ export interface ApiDeps {
   rules: RuleEngine;
   notifier: Notifier;
   modelsDir?: string;
-  live: (cameraId: string, view?: 'grid' | 'full') => LiveSource | undefined;
+  live: (cameraId: string, view?: 'grid' | 'full' | 'compat') => LiveSource | undefined;
   frames: (cameraId: string) => FrameSource | undefined;
 }
 

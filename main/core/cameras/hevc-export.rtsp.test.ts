@@ -69,6 +69,27 @@ describe('H.265 and sound, recorded and exported', () => {
     expect(gridCodec).toMatch(/^avc1\./);
   }, 150_000);
 
+  it('a camera with only an H.265 stream offers it live as low-rate H.264 (compat), transcoded only while watched', async () => {
+    const before = cam.pathSessions('/hevc');
+    const id = await add('Shed', '/hevc');
+    await waitFor(() => h.engine.runtime.live(id, 'full')?.codec, 20_000, 'the camera codec');
+    const compat = h.engine.runtime.live(id, 'compat')!;
+    let fragments = 0;
+    let keyframes = 0;
+    const off = compat.subscribe((c) => {
+      if (c.type === 'fragment') {
+        fragments++;
+        if (c.keyframe) keyframes++;
+      }
+    });
+    await waitFor(() => fragments >= 20 || undefined, 30_000, 'transcoded fragments');
+    off();
+    expect(compat.codec).toMatch(/^avc1\.42/);
+    expect(keyframes).toBeGreaterThanOrEqual(1);
+    // one camera session all along: the transcode reads the engine's own copy of the stream
+    expect(cam.pathSessions('/hevc')).toBe(before + 1);
+  }, 90_000);
+
   it('an export keeps the camera sound', async () => {
     const id = await add('Porch', '/main720a');
     const file = await exportTwoSegments(id);

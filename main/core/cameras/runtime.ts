@@ -11,7 +11,7 @@ import { FramePipeline, type ObjectEvent } from '../detect/pipeline.js';
 import type { CameraDetectSettingsInput } from '../detect/settings.js';
 import type { EventRepository } from '../events/repository.js';
 import { writeSnapshot } from '../events/snapshot.js';
-import { connectionId, IngestSupervisor, scanUnindexedSegments, type FrameSource, type IngestConfig, type IngestState, type LiveSource } from '../ingest/index.js';
+import { connectionId, IngestSupervisor, scanUnindexedSegments, TranscodedLive, type FrameSource, type IngestConfig, type IngestState, type LiveSource } from '../ingest/index.js';
 import { chooseHwaccel } from '../ffmpeg/hwaccel.js';
 import { locateFfmpeg } from '../ffmpeg/locate.js';
 import { createLogger } from '../log/index.js';
@@ -80,6 +80,8 @@ export class CameraRuntime {
   private readonly connStates = new Map<string, IngestState>();
   /** Each camera's hardware decoding outcome in words, when it is not simply what was asked. */
   private readonly decodeNotes = new Map<string, string>();
+  /** Low-rate H.264 of a connection's live stream, made on first ask (each runs ffmpeg only while watched). */
+  private readonly transcoders = new Map<string, TranscodedLive>();
   private readonly tracked = new Map<string, Tracked>();
   // event writes in flight (snapshot, then row): stop waits for them so every ended object is stored
   private readonly writes = new Set<Promise<void>>();
@@ -302,6 +304,11 @@ export class CameraRuntime {
     // a deleted camera's feed goes; a disabled one keeps its feed, so open live views resume when it is enabled
     const known = new Set(this.deps.cameras.list().flatMap((c) => c.streams.map((s) => connectionId(c.id, s.name))));
     for (const id of this.supervisor.feedIds()) if (!known.has(id)) this.supervisor.dropFeed(id);
+    for (const [id, t] of this.transcoders) {
+      if (known.has(id)) continue;
+      void t.close();
+      this.transcoders.delete(id);
+    }
     const stationaryMaxMs = this.deps.settings.get('detection').stationaryMaxMinutes * 60_000;
     for (const cam of cams) {
       if (!wanted.has(cam.id)) continue;
@@ -428,9 +435,17 @@ export class CameraRuntime {
    * The camera's live video across restarts (a viewer's socket survives a reconnect: a new init follows):
    * `grid` is the live-grid stream (the sub stream by default), `full` the full-screen one (main).
    */
-  live(cameraId: string, view: 'grid' | 'full' = 'full'): LiveSource | undefined {
-    const key = this.connectionFor(cameraId, view === 'grid' ? 'live-grid' : 'live-full');
-    return key ? this.supervisor?.feed(key).live : undefined;
+  live(cameraId: string, view: 'grid' | 'full' | 'compat' = 'full'): LiveSource | undefined {
+    const key = this.connectionFor(cameraId, view === 'full' ? 'live-full' : 'live-grid');
+    if (!key || !this.supervisor) return undefined;
+    const live = this.supervisor.feed(key).live;
+    if (view !== 'compat') return live;
+    let t = this.transcoders.get(key);
+    if (!t) {
+      t = new TranscodedLive(live, { cameraId, ffmpegPath: this.deps.settings.get('ffmpeg').ffmpegPath || undefined });
+      this.transcoders.set(key, t);
+    }
+    return t;
   }
 
   /** Which stream serves each of the camera's roles while it runs. */
@@ -491,6 +506,8 @@ export class CameraRuntime {
     await this.applying;
     await this.repairing;
     await Promise.all([...this.pipelines.keys()].map((id) => this.detachPipeline(id)));
+    await Promise.all([...this.transcoders.values()].map((t) => t.close()));
+    this.transcoders.clear();
     await this.supervisor?.stop();
     await this.detector?.close();
   }

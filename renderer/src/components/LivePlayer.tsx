@@ -11,13 +11,13 @@ const KEEP_BUFFER_S = 10;
 
 type Status = 'connecting' | 'playing' | 'fallback' | 'error';
 
-/** grid: the camera's grid stream (its sub stream by default); full: the full-screen one (main). */
-export type LiveView = 'grid' | 'full';
+/** grid: the camera's grid stream (its sub stream by default); full: the full-screen one (main); compat: grid as low-rate H.264. */
+export type LiveView = 'grid' | 'full' | 'compat';
 
 export function liveSocketUrl(cameraId: string, view: LiveView = 'full'): string {
   const url = new URL(`api/live/${encodeURIComponent(cameraId)}`, document.baseURI);
   url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-  if (view === 'grid') url.searchParams.set('view', 'grid');
+  if (view !== 'full') url.searchParams.set('view', view);
   return url.toString();
 }
 
@@ -56,7 +56,8 @@ function openIpcFeed(client: ApiClient, cameraId: string, view: LiveView, onInit
 
 /**
  * One camera's live video. `view` picks the stream (grid tiles the sub stream, full screen the main one); a codec this
- * browser cannot play falls back to the grid stream, then to still frames, and says so: never a silent black tile.
+ * browser cannot play falls back to the grid stream, then to that stream converted to H.264 by the engine (still frames
+ * only if even that fails), and says so: never a silent black tile.
  */
 export function LivePlayer({ cameraId, label, view = 'full' }: { cameraId: string; label: string; view?: LiveView }) {
   const client = useClient();
@@ -165,10 +166,10 @@ export function LivePlayer({ cameraId, label, view = 'full' }: { cameraId: strin
           const msg = JSON.parse(ev.data) as { type: string; codec?: string };
           if (msg.type === 'init' && msg.codec) {
             if (!canPlay(msg.codec)) {
-              if (playing === 'full') {
-                // the main stream is H.265 (say): the grid stream is the next best picture
-                setNote(`This browser cannot play ${codecName(msg.codec)}: showing the camera's smaller stream`);
-                setPlaying('grid');
+              if (playing !== 'compat') {
+                // the main stream is H.265 (say): the grid stream is the next best picture, then that stream as H.264
+                setNote(playing === 'full' ? `This browser cannot play ${codecName(msg.codec)}: showing the camera's smaller stream` : `This browser cannot play ${codecName(msg.codec)}: showing a converted, lower-rate picture`);
+                setPlaying(playing === 'full' ? 'grid' : 'compat');
                 return;
               }
               // nothing here plays: ask for still frames instead
@@ -214,9 +215,9 @@ export function LivePlayer({ cameraId, label, view = 'full' }: { cameraId: strin
         playing,
         (codec, data) => {
           if (!canPlay(codec)) {
-            if (playing === 'full') {
-              setNote(`This app cannot play ${codecName(codec)}: showing the camera's smaller stream`);
-              setPlaying('grid');
+            if (playing !== 'compat') {
+              setNote(playing === 'full' ? `This app cannot play ${codecName(codec)}: showing the camera's smaller stream` : `This app cannot play ${codecName(codec)}: showing a converted, lower-rate picture`);
+              setPlaying(playing === 'full' ? 'grid' : 'compat');
               return;
             }
             setStatus('error');
