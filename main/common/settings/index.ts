@@ -35,6 +35,9 @@ export const DetectionSettings = z
     model: z.string().max(200).default('yolox_nano_416_coco').describe('Detection model from the manifest'),
     // Frigate keeps tracking parked cars without counting them as active; ten minutes still ends the event here
     stationaryMaxMinutes: z.number().int().min(1).max(1440).default(10).describe('A parked object’s event ends after this many minutes still, and stops holding recordings'),
+    workers: z.number().int().min(0).max(8).default(0).describe('Inference workers; 0 picks half the cores (at least one, at most four)'),
+    threads: z.number().int().min(1).max(8).default(1).describe('Threads per inference worker (keep workers × threads at or below the cores)'),
+    executionProvider: z.enum(['cpu', 'cuda', 'coreml', 'directml']).default('cpu').describe('Where the model runs: CUDA (Linux, Windows), CoreML (macOS), DirectML (Windows); falls back to the CPU'),
   })
   .strict();
 

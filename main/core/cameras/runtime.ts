@@ -172,8 +172,15 @@ export class CameraRuntime {
       return;
     }
     try {
-      this.detector = await createDetector({ model: cfg.model, modelsDir: this.deps.modelsDir, dataDir: this.deps.dataDir, workers: 1 });
-      this.detectorStatus = { model: this.detector.model.name, status: 'ready', message: null };
+      this.detector = await createDetector({
+        model: cfg.model,
+        modelsDir: this.deps.modelsDir,
+        dataDir: this.deps.dataDir,
+        workers: cfg.workers,
+        threads: cfg.threads,
+        executionProvider: cfg.executionProvider,
+      });
+      this.detectorStatus = { model: this.detector.model.name, status: 'ready', message: this.detector.notice ?? null };
     } catch (err) {
       const message = err instanceof DetectError ? err.message : `The detection model could not be loaded: ${(err as Error).message}`;
       // Recording goes on without detection; the UI says so plainly.
