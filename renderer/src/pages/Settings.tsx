@@ -5,6 +5,7 @@ import { ErrorText } from '../components/ErrorText.js';
 import { useAction, useCall } from '../lib/api.js';
 import { formatBytes } from '../lib/format.js';
 import { ModelsSection } from './settings/Models.js';
+import { PerformanceSection } from './settings/Performance.js';
 
 export function SettingsPage() {
   const settings = useCall('settings.get', {});
@@ -15,6 +16,7 @@ export function SettingsPage() {
       <StorageSection />
       {settings.data && <RetentionForm storage={settings.data.storage} />}
       <ModelsSection />
+      <PerformanceSection />
       <UsersSection />
     </section>
   );
