@@ -2,29 +2,20 @@
 import type { Page } from '@playwright/test';
 import { startRtspCamera, type RtspCamera } from '../test/fixtures/rtsp-camera.js';
 import { expect, test } from './fixtures/page.js';
+import { setupAdmin, type AdminSession } from './fixtures/admin.js';
 import { startServe, type ServeHandle } from './fixtures/server.js';
 
 let camera: RtspCamera;
 let serve: ServeHandle;
-let cookie = '';
+let admin: AdminSession;
 let cameraId = '';
 
-async function api<T>(method: string, body: unknown): Promise<T> {
-  const res = await fetch(`${serve.url}/api/rpc/${method}`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify(body) });
-  const json = (await res.json()) as { ok: boolean; value: T; error?: { message: string } };
-  if (!json.ok) throw new Error(json.error?.message);
-  return json.value;
-}
+const api = <T>(method: string, body: unknown): Promise<T> => admin.api<T>(method, body);
 
 test.beforeAll(async () => {
   camera = await startRtspCamera({ vtest: false, hevc: false });
   serve = await startServe();
-  const setup = await fetch(`${serve.url}/api/auth/setup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'admin', password: 'a long admin password', setupCode: serve.setupCode }),
-  });
-  cookie = (setup.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  admin = await setupAdmin(serve);
   const cam = await api<{ id: string }>('cameras.upsert', {
     name: 'Pattern',
     streams: [{ name: 'main', url: camera.url('pattern'), roles: ['record', 'live'] }],
@@ -39,11 +30,7 @@ test.afterAll(async () => {
   await camera?.stop();
 });
 
-async function signIn(page: Page): Promise<void> {
-  const [name, value] = cookie.split('=');
-  const url = new URL(serve.url);
-  await page.context().addCookies([{ name: name!, value: value!, domain: url.hostname, path: '/', httpOnly: true, sameSite: 'Strict' }]);
-}
+const signIn = (page: Page): Promise<void> => admin.signIn(page);
 
 test('live view plays; a second tab shares the one camera connection', async ({ page, context }) => {
   await signIn(page);

@@ -4,19 +4,13 @@
 import type { Page } from '@playwright/test';
 import { startRtspCamera, type RtspCamera } from '../test/fixtures/rtsp-camera.js';
 import { expect, test } from './fixtures/page.js';
+import { setupAdmin, type AdminSession } from './fixtures/admin.js';
 import { startServe, type ServeHandle } from './fixtures/server.js';
 
 let camera: RtspCamera;
 let serve: ServeHandle;
-let cookie = '';
+let admin: AdminSession;
 const ids: Record<string, string> = {};
-
-async function api<T>(method: string, body: unknown): Promise<T> {
-  const res = await fetch(`${serve.url}/api/rpc/${method}`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify(body) });
-  const json = (await res.json()) as { ok: boolean; value: T; error?: { message: string } };
-  if (!json.ok) throw new Error(json.error?.message);
-  return json.value;
-}
 
 const MAIN = ['record', 'live-full'];
 const SUB = ['detect', 'live-grid'];
@@ -24,15 +18,10 @@ const SUB = ['detect', 'live-grid'];
 test.beforeAll(async () => {
   camera = await startRtspCamera({ vtest: false });
   serve = await startServe();
-  const setup = await fetch(`${serve.url}/api/auth/setup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'admin', password: 'a long admin password', setupCode: serve.setupCode }),
-  });
-  cookie = (setup.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  admin = await setupAdmin(serve);
   const add = async (name: string, main: string, sub?: string) => {
     const streams = [{ name: 'main', url: camera.url(main), roles: sub ? MAIN : [...MAIN, ...SUB] }, ...(sub ? [{ name: 'sub', url: camera.url(sub), roles: SUB }] : [])];
-    ids[name] = (await api<{ id: string }>('cameras.upsert', { name, streams, detect: { enabled: false } })).id;
+    ids[name] = (await admin.api<{ id: string }>('cameras.upsert', { name, streams, detect: { enabled: false } })).id;
   };
   await add('Porch', 'main720a', 'sub360');
   await add('Driveway', 'hevc', 'sub360');
@@ -44,11 +33,7 @@ test.afterAll(async () => {
   await camera?.stop();
 });
 
-async function signIn(page: Page): Promise<void> {
-  const [name, value] = cookie.split('=');
-  const url = new URL(serve.url);
-  await page.context().addCookies([{ name: name!, value: value!, domain: url.hostname, path: '/', httpOnly: true, sameSite: 'Strict' }]);
-}
+const signIn = (page: Page): Promise<void> => admin.signIn(page);
 
 /** Resolves once the player in `scope` plays video of this width. */
 async function playsWidth(page: Page, scope: string, width: number): Promise<void> {

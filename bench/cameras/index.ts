@@ -10,7 +10,7 @@ import { MODELS_DIR } from '../../test/helpers/test-data.js';
 import { startRtspCamera, vtestClip, type RtspCamera } from '../../test/fixtures/rtsp-camera.js';
 import { startEngine, type Engine } from '../../main/core/app.js';
 import { locateFfmpeg } from '../../main/core/ffmpeg/locate.js';
-import { cpuSeconds, numberArg, rssMb, wait, waitUntil } from '../_lib/proc.js';
+import { CpuSampler, numberArg, wait, waitUntil } from '../_lib/proc.js';
 import { round } from '../_lib/stats.js';
 
 interface Clip {
@@ -87,32 +87,11 @@ async function measure(engine: Engine, ids: string[], seconds: number): Promise<
   const before = new Map(health().map((c) => [c.cameraId, c]));
   const startedAt = Date.now();
   const n0 = process.cpuUsage();
-  const last = new Map<number, number>();
-  let ffmpegCpu = 0;
-  let maxRss = 0;
-  let maxFfmpegRss = 0;
-  const sample = (): void => {
-    let rss = 0;
-    for (const pid of ffmpegPids()) {
-      const s = cpuSeconds(pid);
-      if (s === undefined) continue;
-      const prev = last.get(pid);
-      // a process first seen mid-run counts from its first sample (its start-up is not in the window)
-      if (prev !== undefined) ffmpegCpu += s - prev;
-      last.set(pid, s);
-      rss += rssMb(pid);
-    }
-    maxFfmpegRss = Math.max(maxFfmpegRss, rss);
-    maxRss = Math.max(maxRss, process.memoryUsage().rss / 2 ** 20);
-  };
-  sample();
-  const endAt = startedAt + seconds * 1000;
-  while (Date.now() < endAt) {
-    await wait(Math.min(2000, Math.max(0, endAt - Date.now())));
-    sample();
-  }
+  const ffmpeg = new CpuSampler(ffmpegPids);
+  await ffmpeg.runFor(seconds * 1000);
   const dt = (Date.now() - startedAt) / 1000;
   const node = process.cpuUsage(n0);
+  const ffmpegCpu = ffmpeg.cpuSeconds;
   const after = new Map(health().map((c) => [c.cameraId, c]));
   const cores = cpus().length;
   const engineCpu = (node.user + node.system) / 1e6;
@@ -139,8 +118,8 @@ async function measure(engine: Engine, ids: string[], seconds: number): Promise<
     cpu_share: round((engineCpu + ffmpegCpu) / dt / cores, 3),
     engine_cpu_pct: round((engineCpu / dt) * 100, 1),
     ffmpeg_cpu_pct: round((ffmpegCpu / dt) * 100, 1),
-    engine_rss_mb: round(maxRss, 1),
-    ffmpeg_rss_mb: round(maxFfmpegRss, 1),
+    engine_rss_mb: round(ffmpeg.maxSelfRssMb, 1),
+    ffmpeg_rss_mb: round(ffmpeg.maxRssMb, 1),
     missing_segments: missing,
     dropped_cameras: droppedCameras,
     restarts,

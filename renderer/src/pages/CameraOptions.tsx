@@ -52,6 +52,20 @@ export function PresetFill({ onFill }: { onFill: (main: string, sub: string | nu
   );
 }
 
+/** The hardware decoding choices after "off" (the default one and the camera one share them). */
+export function HwaccelOptions() {
+  return (
+    <>
+      <option value="auto">Automatic (tries this machine’s decoders, falls back to software)</option>
+      {['vaapi', 'qsv', 'cuda', 'videotoolbox', 'd3d11va'].map((m) => (
+        <option key={m} value={m}>
+          {m}
+        </option>
+      ))}
+    </>
+  );
+}
+
 /** Transport, clock and hardware decoding. */
 export function InputFields({ value, onChange }: { value: CameraInputOptions; onChange: (v: CameraInputOptions) => void }) {
   return (
@@ -77,12 +91,7 @@ export function InputFields({ value, onChange }: { value: CameraInputOptions; on
         <select name="hwaccel" value={value.hwaccel} onChange={(e) => onChange({ ...value, hwaccel: e.target.value as CameraInputOptions['hwaccel'] })}>
           <option value="default">As in Settings</option>
           <option value="off">Off (software)</option>
-          <option value="auto">Automatic (falls back to software)</option>
-          {['vaapi', 'qsv', 'cuda', 'videotoolbox', 'd3d11va'].map((m) => (
-            <option key={m} value={m}>
-              {m}
-            </option>
-          ))}
+          <HwaccelOptions />
         </select>
       </label>
     </fieldset>

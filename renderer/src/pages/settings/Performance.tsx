@@ -3,6 +3,7 @@ import type { AllSettings } from '@common/settings/index.js';
 import { useState } from 'react';
 import { ErrorText } from '../../components/ErrorText.js';
 import { useAction, useCall } from '../../lib/api.js';
+import { HwaccelOptions } from '../CameraOptions.js';
 
 type Detection = AllSettings['detection'];
 type Hw = AllSettings['ffmpeg']['hwaccel'];
@@ -54,12 +55,7 @@ export function PerformanceSection() {
         Hardware decoding for cameras that follow the default
         <select name="hwaccel" value={data.ffmpeg.hwaccel} onChange={(e) => saveHw.mutate({ section: 'ffmpeg', value: { hwaccel: e.target.value as Hw } })}>
           <option value="off">Off (software)</option>
-          <option value="auto">Automatic (tries this machine’s decoders, falls back to software)</option>
-          {['vaapi', 'qsv', 'cuda', 'videotoolbox', 'd3d11va'].map((m) => (
-            <option key={m} value={m}>
-              {m}
-            </option>
-          ))}
+          <HwaccelOptions />
         </select>
       </label>
       <ErrorText error={saveHw.error} />
