@@ -235,7 +235,8 @@ export class CameraRuntime {
           ...(cam.detect.autoSize ? { autoSize: true } : {}),
         },
         live: serves.includes('live-grid') || serves.includes('live-full'),
-        ...(cam.audio.record ? { audio: true } : {}),
+        // sound where it is recorded and heard (full screen); grid tiles are muted, a grid-only stream goes without
+        ...(cam.audio.record && (serves.includes('record') || serves.includes('live-full')) ? { audio: true } : {}),
         ...(cam.input.transport !== 'tcp' ? { transport: cam.input.transport } : {}),
         ...(cam.input.clock !== 'auto' ? { clock: cam.input.clock } : {}),
         ...(detect && hwaccel ? { hwaccel } : {}),

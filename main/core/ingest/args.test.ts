@@ -1,6 +1,6 @@
 // The ffmpeg command per connection: transport, clock, hardware decoding, sound and detect size.
 import { describe, expect, it } from 'vitest';
-import { buildIngestArgs, usesWallclock } from './args.js';
+import { buildIngestArgs, recordableAudio, usesWallclock } from './args.js';
 import { detectSize } from './probe-input.js';
 import type { IngestConfig } from './types.js';
 
@@ -27,6 +27,9 @@ describe('buildIngestArgs', () => {
     expect(g711.join(' ')).toContain('-map 0:a:0 -c:a aac -b:a 64k');
     const none = buildIngestArgs(base, { socketArgs: [], liveOn: false });
     expect(none).not.toContain('0:a:0');
+    // a sound format not known to convert everywhere is left out rather than risk the recording
+    expect(['aac', 'pcm_mulaw', 'pcm_alaw', 'opus'].every(recordableAudio)).toBe(true);
+    expect(recordableAudio('some_vendor_codec')).toBe(false);
   });
 
   it('hardware decoding goes before the input, only when frames are decoded', () => {

@@ -85,6 +85,14 @@ export function buildIngestArgs(cfg: IngestConfig, opts: { socketArgs: string[];
   return args;
 }
 
+// Camera sound formats ffmpeg decodes everywhere: AAC is copied, these are converted to AAC.
+const TO_AAC = new Set(['pcm_mulaw', 'pcm_alaw', 'pcm_s16be', 'pcm_s16le', 'adpcm_g726', 'adpcm_g726le', 'g722', 'g723_1', 'g729', 'opus', 'mp2', 'mp3', 'ac3']);
+
+/** Whether a camera's sound can go into the MP4 segments (as it is, or converted). */
+export function recordableAudio(codec: string): boolean {
+  return codec === 'aac' || TO_AAC.has(codec);
+}
+
 /** MP4 segments and Chromium's MSE take AAC as it is; G.711, PCM and the rest are transcoded (a few % of a core). */
 export function audioCodecArgs(codec: string): string[] {
   return codec === 'aac' ? ['-c:a', 'copy'] : ['-c:a', 'aac', '-b:a', '64k'];

@@ -7,7 +7,7 @@ import { locateFfmpeg } from '../ffmpeg/locate.js';
 import { ffmpegMajorVersion, socketTimeoutArgs, spawnFfmpeg, type FfmpegProcess } from '../ffmpeg/process.js';
 import { createLogger } from '../log/index.js';
 import { redactSecrets } from '../../common/redact.js';
-import { buildIngestArgs, defaultBackoffMs, EXTRA_PIPES, FD, needsConnection, usesWallclock, type ResolvedInput } from './args.js';
+import { buildIngestArgs, defaultBackoffMs, EXTRA_PIPES, FD, needsConnection, recordableAudio, usesWallclock, type ResolvedInput } from './args.js';
 import { Fmp4Splitter } from './fmp4.js';
 import { LiveHub } from './live-hub.js';
 import { detectSize, probeShape, type StreamShape } from './probe-input.js';
@@ -75,6 +75,7 @@ export class CameraIngest implements FrameSource {
   private resolved: ResolvedInput;
   /** The camera's own timestamps went backwards on a `camera` clock: later connections use the wall clock. */
   private clockBroken = false;
+  private warnedAudio = false;
   private readonly cb: IngestCallbacks;
   private readonly hub: LiveHub;
   private readonly frameSubs = new Set<(f: Frame) => void>();
@@ -125,7 +126,13 @@ export class CameraIngest implements FrameSource {
   private resolve(): ResolvedInput {
     const { detect } = this.cfg;
     const size = detect.autoSize && this.shape ? detectSize(detect.width, this.shape.video) : { width: detect.width, height: detect.height };
-    const audio = this.cfg.audio ? this.shape?.audio : undefined;
+    let audio = this.cfg.audio ? this.shape?.audio : undefined;
+    if (audio && !recordableAudio(audio)) {
+      // a sound format ffmpeg may not decode must not cost the recording: video only, said once
+      if (!this.warnedAudio) log.warn({ cameraId: this.cameraId, stream: this.stream, audio }, 'the camera sound format cannot be converted to AAC: recording video only');
+      this.warnedAudio = true;
+      audio = undefined;
+    }
     return { detect: size, ...(audio ? { audio } : {}), wallclock: usesWallclock(this.cfg, this.clockBroken) };
   }
 
@@ -191,6 +198,7 @@ export class CameraIngest implements FrameSource {
       detectSize: this.cfg.detect.enabled ? { ...this.resolved.detect } : undefined,
       audio: this.shape?.audio,
       wallclock: this.resolved.wallclock,
+      clockJumped: this.clockBroken,
       hwaccel: this.cfg.detect.enabled ? this.cfg.hwaccel : undefined,
     };
   }

@@ -45,15 +45,21 @@ describe('camera clocks', () => {
     const segments: SegmentInfo[] = [];
     const ingest = new CameraIngest({ config: config('jumpy', '/jumpy'), onSegment: (s) => segments.push(s) });
     ingests.push(ingest);
+    // beside it, the same camera with its clock trusted: the jump is detected (and logged once)
+    const trusting = new CameraIngest({ config: config('trusting', '/jumpy', { clock: 'camera', detect: { enabled: false, width: 320, height: 180, fps: 2 } }) });
+    ingests.push(trusting);
+    trusting.start();
     ingest.start();
     await waitUntil(() => ingest.state.state === 'online', 20_000, 'online');
     const onlineAt = Date.now();
     // two minutes of recording: six clock jumps
     await waitUntil(() => Date.now() - onlineAt >= 120_000 && segments.length >= 11, 180_000, 'two minutes of segments');
     await ingest.stop();
+    await trusting.stop();
+    expect(trusting.stats()).toMatchObject({ wallclock: false, clockJumped: true });
 
     expect(ingest.stats().restarts).toBe(0);
-    expect(ingest.stats().wallclock).toBe(true);
+    expect(ingest.stats()).toMatchObject({ wallclock: true, clockJumped: false });
     // every segment is a playable ~10 s file, and together they cover the whole time (cut at keyframes, 1 s apart)
     const lengths = await Promise.all(segments.map((s) => durationS(s.path)));
     for (const len of lengths.slice(0, -1)) {

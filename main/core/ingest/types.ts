@@ -108,6 +108,8 @@ export interface IngestStats {
   audio: string | undefined;
   /** Whether ffmpeg runs on wall-clock timestamps. */
   wallclock: boolean;
+  /** The camera's own timestamps were seen going backwards (on a trusted camera clock; logged once). */
+  clockJumped: boolean;
   /** The -hwaccel method decoding detect frames; undefined: software. */
   hwaccel: string | undefined;
   state: IngestStateName;
