@@ -5,13 +5,14 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   resolve: { alias: { '@common': fileURLToPath(new URL('./main/common', import.meta.url)) } },
   test: {
-    include: ['main/**/*.test.ts', 'renderer/src/**/*.test.{ts,tsx}', 'models/**/*.test.ts', 'build/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['main/**/*.test.ts', 'renderer/src/**/*.test.{ts,tsx}', 'models/**/*.test.ts', 'build/**/*.test.ts', 'scripts/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
     // tests that check memory stability collect garbage before measuring
     execArgv: ['--expose-gc'],
-    env: { PORCHLIGHT_LOG_LEVEL: process.env.PORCHLIGHT_LOG_LEVEL ?? 'warn' },
+    // downloads a test starts by accident (a fuzzed demo.fetch, say) go to a closed loopback port, never out
+    env: { PORCHLIGHT_LOG_LEVEL: process.env.PORCHLIGHT_LOG_LEVEL ?? 'warn', PORCHLIGHT_DEMO_MIRROR: 'http://127.0.0.1:9/', PORCHLIGHT_MODEL_MIRROR: 'http://127.0.0.1:9/' },
     // Two cores: run files two at a time so media-heavy tests do not starve each other.
     maxWorkers: 2,
     reporters: ['default', './scripts/summary-reporter.ts'],

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
 import { loadManifest } from '../main/core/detect/manifest.js';
 import { sha256File } from '../main/core/detect/models.js';
+import { ensureElectronNative } from './native.js';
 
 export type Target = 'linux' | 'win' | 'mac';
 export const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -89,6 +90,13 @@ export function plan(target: Target, opts: { build?: boolean; bundleModel?: bool
       },
     },
     { name: 'validate electron-builder config', run: () => validateConfig(loadConfig()) },
+    {
+      name: 'build better-sqlite3 for Electron into build/native (downloads Electron headers once)',
+      needsDownload: true,
+      run: async () => {
+        await ensureElectronNative({ root: ROOT, log });
+      },
+    },
     {
       name: `package for ${target} (electron-builder; downloads Electron and rebuilds native modules)`,
       needsDownload: true,

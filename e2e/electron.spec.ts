@@ -39,6 +39,16 @@ test.describe('desktop app (Electron)', () => {
       await expect(window.getByText('Desktop app (IPC)')).toBeVisible();
       // the renderer has no Node: the sandbox holds
       expect(await window.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined');
+      // the CSP of the app:// response is in force: an inline script is refused and reported
+      const inlineRan = await window.evaluate(async () => {
+        const violated = new Promise<boolean>((r) => document.addEventListener('securitypolicyviolation', () => r(true), { once: true }));
+        const el = document.createElement('script');
+        el.textContent = 'window.__inlineRan = true';
+        document.head.append(el);
+        await Promise.race([violated, new Promise((r) => setTimeout(r, 2000))]);
+        return (window as { __inlineRan?: boolean }).__inlineRan === true;
+      });
+      expect(inlineRan).toBe(false);
       // first run: the demo camera, then live video through IPC (live.open and live.chunk)
       await window.goto('app://porchlight/index.html#/live');
       await window.getByRole('button', { name: 'Try the demo camera' }).click();
@@ -69,6 +79,28 @@ test.describe('desktop app (Electron)', () => {
     } finally {
       await app.close();
       await camera.stop();
+      rmSync(userData, { recursive: true, force: true });
+    }
+  });
+
+  test('closing the window keeps it running in the tray; launching again brings a window back and the second copy quits', async () => {
+    test.setTimeout(120_000);
+    const userData = mkdtempSync(join(tmpdir(), 'porchlight-electron-'));
+    const args = [resolve('dist/main/electron/main.js'), `--user-data-dir=${userData}`];
+    const app = await electron.launch({ executablePath: found.path, args });
+    try {
+      const first = await app.firstWindow();
+      await expect(first.getByRole('heading', { level: 1 })).toBeVisible();
+      await first.close();
+      expect(app.windows()).toHaveLength(0);
+      const reopened = app.waitForEvent('window');
+      const second = await electron.launch({ executablePath: found.path, args });
+      // the second copy hands over to the first and quits
+      await second.waitForEvent('close', { timeout: 30_000 });
+      const win = await reopened;
+      await expect(win.getByRole('heading', { level: 1 })).toBeVisible();
+    } finally {
+      await app.close();
       rmSync(userData, { recursive: true, force: true });
     }
   });

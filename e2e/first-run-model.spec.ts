@@ -1,46 +1,27 @@
 // First run without the detection model: the banner explains, one click downloads it with progress, detection starts without a restart.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { startMirror, type Mirror } from '../test/helpers/mirror.js';
 import { expect, test } from './fixtures/page.js';
 import { startServe, type ServeHandle } from './fixtures/server.js';
 
 const MODEL_FILE = 'yolox_nano_416_coco.onnx';
 const modelsDir = process.env.PORCHLIGHT_MODELS_DIR ?? resolve('../shared/models');
 let serve: ServeHandle;
-let mirror: Server;
+let mirror: Mirror;
 let empty: string;
-const requests: string[] = [];
 
 test.beforeAll(async () => {
-  const bytes = readFileSync(join(modelsDir, MODEL_FILE));
   // a mirror on loopback stands in for the model's public address; it trickles the bytes so progress shows
-  mirror = createServer((req, res) => {
-    requests.push(req.url ?? '');
-    if (req.url !== `/${MODEL_FILE}`) return void res.writeHead(404).end();
-    res.writeHead(200, { 'content-length': bytes.length, 'content-type': 'application/octet-stream' });
-    let off = 0;
-    const timer = setInterval(() => {
-      const chunk = bytes.subarray(off, off + 256 * 1024);
-      off += chunk.length;
-      res.write(chunk);
-      if (off >= bytes.length) {
-        clearInterval(timer);
-        res.end();
-      }
-    }, 100);
-    res.once('close', () => clearInterval(timer));
-  });
-  await new Promise<void>((r) => mirror.listen(0, '127.0.0.1', r));
+  mirror = await startMirror({ [`/${MODEL_FILE}`]: readFileSync(join(modelsDir, MODEL_FILE)) });
   empty = mkdtempSync(join(tmpdir(), 'porchlight-no-models-'));
-  serve = await startServe({ env: { PORCHLIGHT_MODELS_DIR: empty, PORCHLIGHT_MODEL_MIRROR: `http://127.0.0.1:${(mirror.address() as AddressInfo).port}/` } });
+  serve = await startServe({ env: { PORCHLIGHT_MODELS_DIR: empty, PORCHLIGHT_MODEL_MIRROR: mirror.url } });
 });
 
 test.afterAll(async () => {
   await serve?.stop();
-  await new Promise<void>((r) => (mirror ? mirror.close(() => r()) : r()));
+  await mirror?.close();
   if (empty) rmSync(empty, { recursive: true, force: true });
 });
 
@@ -55,12 +36,12 @@ test('no model yet: the banner offers it, the download shows progress, detection
   await expect(banner).toContainText('yolox_nano_416_coco');
   await page.screenshot({ path: 'e2e/artifacts/first-run-model.png', fullPage: true });
   // nothing was fetched before the user asked
-  expect(requests).toEqual([]);
+  expect(mirror.requests).toEqual([]);
 
   await banner.getByRole('button', { name: /^Download/ }).click();
   await expect(banner.getByRole('progressbar', { name: 'Downloading yolox_nano_416_coco' })).toBeVisible();
   await expect(banner.getByRole('status')).toHaveText('Downloaded: detection is starting.', { timeout: 30_000 });
-  expect(requests).toEqual([`/${MODEL_FILE}`]);
+  expect(mirror.requests).toEqual([`/${MODEL_FILE}`]);
 
   // the engine loaded the model without a restart; the banner is gone
   await expect

@@ -11,6 +11,7 @@ import { Bus } from './bus/index.js';
 import { CameraRepository } from './cameras/repository.js';
 import { SettingsStore } from './config/index.js';
 import { CameraRuntime } from './cameras/runtime.js';
+import { MotionActivity } from './motion/activity.js';
 import { EventRepository } from './events/repository.js';
 import { ExportManager } from './export/index.js';
 import { Notifier } from './notify/index.js';
@@ -160,8 +161,10 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
   rules.start();
   stoppers.push(() => rules.stop());
   // the cameras: ingest, detection, events; off for tools that only need the database
+  const motionActivity = new MotionActivity(db);
   const runtime = new CameraRuntime({
     dataDir: opts.dataDir,
+    motionActivity,
     bus,
     settings,
     cameras,
@@ -181,7 +184,7 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
   }
   const health: HealthSource = runtime.health();
   // api last: it only wires what exists
-  const router = new Router(createApi({ dataDir: opts.dataDir, host: opts.host, startedAt, db, bus, settings, cameras, states, accounts, audit, media, segments, retention, storage, events, health, exports: exportsManager, rules, notifier, modelsDir: opts.modelsDir ?? process.env.PORCHLIGHT_MODELS_DIR, live: (id, view) => runtime.live(id, view), frames: (id) => runtime.frames(id) }), audit);
+  const router = new Router(createApi({ dataDir: opts.dataDir, host: opts.host, startedAt, db, bus, settings, cameras, states, accounts, audit, media, segments, retention, storage, events, health, exports: exportsManager, rules, notifier, modelsDir: opts.modelsDir ?? process.env.PORCHLIGHT_MODELS_DIR, live: (id, view) => runtime.live(id, view), frames: (id) => runtime.frames(id), quiesce: (id) => runtime.quiesce(id), motionActivity }), audit);
 
   let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> => {

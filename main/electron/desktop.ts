@@ -12,7 +12,6 @@ import { createAppProtocolHandler } from './protocol.js';
 import {
   APP_ORIGIN,
   APP_SCHEME,
-  installCsp,
   installNavigationGuards,
   installPermissionHandlers,
   webPreferences,
@@ -27,11 +26,16 @@ type ElectronModule = Pick<
   'app' | 'BrowserWindow' | 'ipcMain' | 'protocol' | 'session' | 'shell' | 'screen' | 'Tray' | 'Menu' | 'nativeImage' | 'Notification' | 'safeStorage'
 >;
 
+/** Windows groups the taskbar and shows notifications under this id: it must be the installer's (electron-builder's appId). */
+export const APP_USER_MODEL_ID = 'app.porchlight.desktop';
+
 export interface DesktopOptions {
   /** Where the built renderer is (dist/renderer). */
   uiDir?: string;
   /** Where the compiled preload is. */
   preload?: string;
+  /** The OS the shell behaves for (tests); process.platform by default. */
+  platform?: NodeJS.Platform;
 }
 
 /** Must run before the app is ready: app:// behaves like https (secure, fetch, streaming media). */
@@ -67,14 +71,16 @@ export async function startDesktop(electron: ElectronModule, opts: DesktopOption
     return;
   }
   registerAppScheme(electron);
+  if ((opts.platform ?? process.platform) === 'win32') app.setAppUserModelId(APP_USER_MODEL_ID);
   let win: Electron.BrowserWindow | undefined;
-
-  app.on('second-instance', () => {
-    if (!win) return;
-    if (win.isMinimized()) win.restore();
-    win.show();
-    win.focus();
-  });
+  // a relaunch or a dock click before the window can exist is remembered and honoured once it can
+  let showWanted = false;
+  let showWindow: (hash?: string) => void = () => {
+    showWanted = true;
+  };
+  // launching again (the window closed to the tray, or minimised) and macOS's dock click both bring the window back
+  app.on('second-instance', () => showWindow());
+  app.on('activate', () => showWindow());
   app.on('web-contents-created', (_event, contents) => installNavigationGuards(contents, (url) => void electron.shell.openExternal(url)));
 
   await app.whenReady();
@@ -103,13 +109,11 @@ export async function startDesktop(electron: ElectronModule, opts: DesktopOption
     },
   });
   electron.protocol.handle(APP_SCHEME, (request) => handler(request));
-  const ses = electron.session.defaultSession;
-  installCsp(ses);
-  installPermissionHandlers(ses);
+  installPermissionHandlers(electron.session.defaultSession);
   const disposeIpc = bridgeIpc(electron.ipcMain, engine, () => win);
   const preload = opts.preload ?? join(here, 'preload.cjs');
   const stateFile = join(dataDir, 'window-state.json');
-  const showWindow = (hash?: string): void => {
+  showWindow = (hash?: string): void => {
     if (!win || win.isDestroyed()) {
       win = createMainWindow(electron, preload, stateFile);
       win.on('closed', () => {
@@ -117,12 +121,13 @@ export async function startDesktop(electron: ElectronModule, opts: DesktopOption
       });
     }
     if (hash) void win.loadURL(`${APP_ORIGIN}/index.html#${hash}`);
+    if (win.isMinimized()) win.restore();
     win.show();
     win.focus();
   };
   const desktopCfg = engine.settings.get('desktop');
   app.setLoginItemSettings({ openAtLogin: desktopCfg.startAtLogin });
-  if (!desktopCfg.startMinimised) showWindow();
+  if (!desktopCfg.startMinimised || showWanted) showWindow();
 
   // The tray keeps recording visible while the window is closed: Porchlight runs until Quit.
   const tray = new electron.Tray(electron.nativeImage.createFromDataURL(TRAY_ICON_PNG));

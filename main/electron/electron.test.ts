@@ -14,10 +14,10 @@ import { createMainWindow } from './desktop.js';
 import { TRAY_ICON_PNG, trayMenu, trayStatus } from './tray.js';
 import { bridgeIpc } from './ipc.js';
 import { createAppProtocolHandler } from './protocol.js';
+import { CONTENT_SECURITY_POLICY, META_CONTENT_SECURITY_POLICY, withCspMeta } from '../common/csp.js';
+import { cspMeta } from '../../renderer/vite.config.js';
 import {
   APP_ORIGIN,
-  CONTENT_SECURITY_POLICY,
-  installCsp,
   installNavigationGuards,
   installPermissionHandlers,
   isTrustedSender,
@@ -105,17 +105,55 @@ describe('BrowserWindow', () => {
 });
 
 describe('Content-Security-Policy', () => {
-  it('is added to every response and allows only our own origin', () => {
-    let listener: ((d: { responseHeaders?: Record<string, string[]> }, cb: (r: { responseHeaders: Record<string, string[]> }) => void) => void) | undefined;
-    installCsp({ webRequest: { onHeadersReceived: (l: typeof listener) => (listener = l) } } as never);
-    let headers: Record<string, string[]> = {};
-    listener?.({ responseHeaders: { 'content-type': ['text/html'] } }, (r) => (headers = r.responseHeaders));
-    expect(headers['Content-Security-Policy']).toEqual([CONTENT_SECURITY_POLICY]);
-    expect(headers['content-type']).toEqual(['text/html']);
+  it('comes with every app:// response the handler makes: pages, assets, media, refusals', async () => {
+    const tmp = makeTempDir();
+    const ui = join(tmp.dir, 'ui');
+    mkdirSync(join(ui, 'assets'), { recursive: true });
+    writeFileSync(join(ui, 'index.html'), '<!doctype html><html><head></head><body></body></html>');
+    writeFileSync(join(ui, 'assets', 'app.js'), 'export {};');
+    const recordings = join(tmp.dir, 'recordings');
+    mkdirSync(recordings);
+    writeFileSync(join(recordings, 'a.mp4'), Buffer.alloc(64));
+    const handle = createAppProtocolHandler({ ui, media: { recordings } });
+    const urls = [
+      `${APP_ORIGIN}/index.html`,
+      `${APP_ORIGIN}/`,
+      `${APP_ORIGIN}/events/42`,
+      `${APP_ORIGIN}/assets/app.js`,
+      `${APP_ORIGIN}/media/recordings/a.mp4`,
+      `${APP_ORIGIN}/media/recordings/../../etc/passwd`,
+      'app://elsewhere/index.html',
+    ];
+    for (const url of urls) {
+      const res = await handle(new Request(url));
+      expect(res.headers.get('content-security-policy'), url).toBe(CONTENT_SECURITY_POLICY);
+      expect(res.headers.get('x-content-type-options'), url).toBe('nosniff');
+    }
+    const post = await handle(new Request(`${APP_ORIGIN}/index.html`, { method: 'POST' }));
+    expect(post.status).toBe(405);
+    expect(post.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
+    tmp.cleanup();
+  });
+
+  it('allows only our own origin, and no inline or eval script', () => {
     expect(CONTENT_SECURITY_POLICY).toContain("default-src 'self'");
     expect(CONTENT_SECURITY_POLICY).toContain("script-src 'self'");
     expect(CONTENT_SECURITY_POLICY).toContain("object-src 'none'");
+    expect(CONTENT_SECURITY_POLICY).toContain("frame-ancestors 'none'");
     expect(CONTENT_SECURITY_POLICY).not.toMatch(/script-src[^;]*unsafe-(inline|eval)/);
+  });
+
+  it('is also in the built page as a <meta>, first in <head>, without the header-only directives', async () => {
+    const plugin = cspMeta();
+    expect(plugin.apply).toBe('build');
+    const hook = plugin.transformIndexHtml as (html: string) => string;
+    const html = hook('<!doctype html><html lang="en"><head><meta charset="UTF-8" /><title>x</title></head><body></body></html>');
+    const head = /<head[^>]*>\s*(<meta[^>]*>)/.exec(html)?.[1] ?? '';
+    expect(head).toContain('http-equiv="Content-Security-Policy"');
+    expect(head).toContain(`content="${META_CONTENT_SECURITY_POLICY}"`);
+    expect(META_CONTENT_SECURITY_POLICY).toContain("script-src 'self'");
+    expect(META_CONTENT_SECURITY_POLICY).not.toContain('frame-ancestors');
+    expect(() => withCspMeta('<html><body></body></html>')).toThrow(/no <head>/);
   });
 });
 

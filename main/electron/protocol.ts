@@ -1,6 +1,7 @@
 // The app:// protocol: serves the UI and media from fixed roots with Range support; never file://.
 import { createReadStream, statSync } from 'node:fs';
 import { Readable } from 'node:stream';
+import { CONTENT_SECURITY_POLICY } from '../common/csp.js';
 import { contentType, parseRange, resolveInside } from '../core/media/safe-path.js';
 import { FRAME_CACHE, openPlayback, playbackHeaders, recordedFrame, type RecordedMediaDeps, type Refusal } from '../core/recordings/recorded-media.js';
 import { APP_HOST } from './security.js';
@@ -72,8 +73,23 @@ function fileResponse(path: string, rangeHeader: string | null, cache: string): 
   return new Response(body, { status: range ? 206 : 200, headers });
 }
 
+/**
+ * Every app:// response carries the policy: Electron's webRequest hooks never see custom protocols, so the handler is
+ * the only place a header can come from (the page's <meta> is the fallback).
+ */
+function withPolicy(response: Response): Response {
+  response.headers.set('content-security-policy', CONTENT_SECURITY_POLICY);
+  response.headers.set('x-content-type-options', 'nosniff');
+  return response;
+}
+
 /** Builds the handler given to protocol.handle('app', ...). Pure: it needs no Electron to test. */
-export function createAppProtocolHandler(roots: ProtocolRoots): (request: Request) => Response | Promise<Response> {
+export function createAppProtocolHandler(roots: ProtocolRoots): (request: Request) => Promise<Response> {
+  const serve = routeAppRequest(roots);
+  return async (request: Request): Promise<Response> => withPolicy(await serve(request));
+}
+
+function routeAppRequest(roots: ProtocolRoots): (request: Request) => Response | Promise<Response> {
   return (request: Request): Response | Promise<Response> => {
     if (request.method !== 'GET' && request.method !== 'HEAD') return textResponse(405, 'method not allowed');
     const url = new URL(request.url);

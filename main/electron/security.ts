@@ -1,4 +1,4 @@
-// Electron's security checklist in one place: window preferences, CSP, guards, permissions, IPC senders.
+// Electron's security checklist in one place: window preferences, guards, permissions, IPC senders (the CSP comes with every app:// response).
 import type { Session, WebContents, WebFrameMain, WebPreferences } from 'electron';
 
 export const APP_SCHEME = 'app';
@@ -23,34 +23,11 @@ export function webPreferences(preload: string): WebPreferences {
   };
 }
 
-/** Only our own origin: scripts, styles, media and connections; nothing inline but styles. */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "media-src 'self' blob:",
-  "connect-src 'self'",
-  "font-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-  "frame-src 'none'",
-  "worker-src 'self' blob:",
-].join('; ');
 
 export function isAppUrl(url: string): boolean {
   if (!URL.canParse(url)) return false;
   const u = new URL(url);
   return u.protocol === `${APP_SCHEME}:` && u.host === APP_HOST;
-}
-
-/** Adds the CSP header to every response the session serves. */
-export function installCsp(session: Session): void {
-  session.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
-  });
 }
 
 /** Permissions the app needs: notifications and fullscreen for the live view. Everything else is denied. */

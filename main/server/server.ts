@@ -9,6 +9,7 @@ import { createServer as createHttpServer, type IncomingMessage, type ServerResp
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { HTTP_STATUS, type ApiError } from '../common/contract/index.js';
+import { CONTENT_SECURITY_POLICY } from '../common/csp.js';
 import type { CallContext } from '../core/api/router.js';
 import type { Engine } from '../core/app.js';
 import type { LockoutPolicy } from '../core/auth/limits.js';
@@ -87,8 +88,7 @@ const SECURITY_HEADERS: Record<string, string> = {
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   'x-frame-options': 'DENY',
-  'content-security-policy':
-    "default-src 'self'; img-src 'self' blob: data:; media-src 'self' blob:; connect-src 'self'; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+  'content-security-policy': CONTENT_SECURITY_POLICY,
 };
 
 export async function createServer(opts: ServerOptions): Promise<RunningServer> {

@@ -1,11 +1,13 @@
 // The app shell: navigation for every screen and the routes behind it.
-import type { ReactElement } from 'react';
+import { useEffect, type ReactElement } from 'react';
 import { NavLink, Navigate, Route, Routes } from 'react-router';
 import { AuthGate, signOut } from './Auth.js';
 import { Placeholder } from './pages/Placeholder.js';
 import { CamerasPage } from './pages/Cameras.js';
 import { EventsPage } from './pages/Events.js';
+import { ExportsPage } from './pages/Exports.js';
 import { LivePage } from './pages/Live.js';
+import { ReviewPage, useUnreviewedCount } from './pages/Review.js';
 import { RulesPage } from './pages/Rules.js';
 import { ModelBanner } from './components/ModelBanner.js';
 import { Toasts } from './components/Toasts.js';
@@ -15,9 +17,11 @@ import { SystemPage } from './pages/System.js';
 
 const SCREENS = [
   { path: 'live', label: 'Live', hint: 'Add a camera to see it here.' },
+  { path: 'review', label: 'Review', hint: 'What happened, to work through.' },
   { path: 'timeline', label: 'Timeline', hint: 'Recorded spans and events will appear here once a camera records.' },
   { path: 'events', label: 'Events', hint: 'People, cars and animals your cameras see will be listed here.' },
   { path: 'rules', label: 'Rules', hint: 'Create a rule to be alerted when a person is seen.' },
+  { path: 'exports', label: 'Exports', hint: 'Exported clips with their checksums.' },
   { path: 'cameras', label: 'Cameras', hint: 'Add a camera by its RTSP address or discover it with ONVIF.' },
   { path: 'settings', label: 'Settings', hint: 'Storage, detection model and remote access.' },
 ] as const;
@@ -28,6 +32,8 @@ const PAGES: Record<string, ReactElement> = {
   'live/:cameraId': <LivePage />,
   timeline: <TimelinePage />,
   rules: <RulesPage />,
+  review: <ReviewPage />,
+  exports: <ExportsPage />,
   events: <EventsPage />,
   'events/:eventId': <EventsPage />,
   cameras: <CamerasPage />,
@@ -38,7 +44,16 @@ export function App() {
   return <AuthGate>{(status) => <Shell user={status.user} />}</AuthGate>;
 }
 
+/** The unreviewed count in the window title, as mail clients do: "(3) Porchlight". */
+function useTitleCount(count: number | undefined): void {
+  useEffect(() => {
+    document.title = count ? `(${count}) Porchlight` : 'Porchlight';
+  }, [count]);
+}
+
 function Shell({ user }: { user: { username: string; role: string } | null }) {
+  const unreviewed = useUnreviewedCount();
+  useTitleCount(unreviewed);
   return (
     <div className="shell">
       <nav className="sidebar" aria-label="Main">
@@ -48,7 +63,14 @@ function Shell({ user }: { user: { username: string; role: string } | null }) {
         <ul>
           {SCREENS.map((s) => (
             <li key={s.path}>
-              <NavLink to={`/${s.path}`}>{s.label}</NavLink>
+              <NavLink to={`/${s.path}`}>
+                {s.label}
+                {s.path === 'review' && unreviewed ? (
+                  <span className="nav-badge" data-testid="unreviewed-count" aria-label={`${unreviewed} to review`}>
+                    {unreviewed}
+                  </span>
+                ) : null}
+              </NavLink>
             </li>
           ))}
           <li>

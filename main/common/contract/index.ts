@@ -16,3 +16,6 @@ export * from './rules.js';
 export * from './models.js';
 export * from './live.js';
 export * from './zones.js';
+export * from './demo.js';
+export * from './review.js';
+export * from './motion.js';

@@ -5,7 +5,10 @@ import { AllSettings, SettingsSectionName } from '../settings/index.js';
 import { AuditEntry, AuditQuery, AuditVerify } from './audit.js';
 import { Password, User, UserRole, Username } from './auth.js';
 import { Camera, CameraId, CameraInput, CameraState, ProbeResult, StreamUrl } from './cameras.js';
+import { DemoKind, demoMethodSpecs } from './demo.js';
 import { EventDto, EventPage, EventQuery } from './events.js';
+import { motionMethodSpecs } from './motion.js';
+import { reviewMethodSpecs } from './review.js';
 import { CameraStill } from './zones.js';
 import { exportMethodSpecs } from './exports.js';
 import { liveMethodSpecs } from './live.js';
@@ -59,8 +62,11 @@ export const methods = {
   }),
   /** cameraId lets a masked URL (user:***@) be probed with the stored password. */
   'cameras.probe': method({ input: z.object({ url: StreamUrl, cameraId: CameraId.optional() }).strict(), output: ProbeResult, role: 'admin' }),
-  /** The built-in demo camera: a generated picture, no hardware, to see Porchlight work on first run. */
-  'cameras.addDemo': method({ input: empty, output: Camera, role: 'admin', audit: true }),
+  /**
+   * A demo camera, no hardware: 'pattern' plays a generated picture (offline); 'people' plays the fetched clip with
+   * people walking (demo.fetch), so detection, events and alerts show on first run.
+   */
+  'cameras.addDemo': method({ input: z.object({ kind: DemoKind.default('pattern') }).strict(), output: Camera, role: 'admin', audit: true }),
   'cameras.states': method({ input: empty, output: z.array(CameraState), role: 'viewer' }),
   /** The camera's current picture (a JPEG), to draw zones and masks on. */
   'cameras.still': method({ input: byId, output: CameraStill, role: 'viewer' }),
@@ -114,6 +120,9 @@ export const methods = {
   ...exportMethodSpecs,
   ...rulesMethodSpecs,
   ...modelMethodSpecs,
+  ...demoMethodSpecs,
+  ...reviewMethodSpecs,
+  ...motionMethodSpecs,
   ...liveMethodSpecs,
   ...timelineMethodSpecs,
 } as const;

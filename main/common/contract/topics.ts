@@ -4,7 +4,9 @@ import { CameraState } from './cameras.js';
 import { EventDto } from './events.js';
 import { exportTopics } from './exports.js';
 import { liveTopics } from './live.js';
+import { demoTopics } from './demo.js';
 import { modelTopics } from './models.js';
+import { reviewTopics } from './review.js';
 import { rulesTopics } from './rules.js';
 
 export const SegmentInfo = z.object({
@@ -24,6 +26,8 @@ export const topics = {
   ...exportTopics,
   ...rulesTopics,
   ...modelTopics,
+  ...demoTopics,
+  ...reviewTopics,
   ...liveTopics,
 } as const;
 

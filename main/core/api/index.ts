@@ -1,7 +1,7 @@
 // The contract's implementation: each method delegates to the module that owns the work.
 import { ApiFailure, type Camera, type CameraState } from '../../common/contract/index.js';
 import { CredentialsNeeded, maskPassword, restorePassword } from '../../common/urls.js';
-import { DEMO_URL, ensureDemoClip, isDemoUrl, probeDemo } from '../cameras/demo.js';
+import { demoKindOf, ensureDemoClip, probeDemo } from '../cameras/demo.js';
 import { deleteCamera } from '../cameras/delete.js';
 import { probeStream } from '../cameras/probe.js';
 import type { AuditLog } from '../audit/index.js';
@@ -24,7 +24,10 @@ import type { Database } from '../storage/database.js';
 import { recentLogs } from '../log/index.js';
 import { systemHealth, type HealthSource } from './health.js';
 import { liveApi } from './live.js';
+import { demoApi } from './demo.js';
 import { modelsApi } from './models.js';
+import { reviewApi } from './review.js';
+import type { MotionActivity } from '../motion/activity.js';
 import { onvifApi } from './onvif.js';
 import { cameraStill } from './still.js';
 import { storageStats } from './storage-stats.js';
@@ -55,6 +58,10 @@ export interface ApiDeps {
   modelsDir?: string;
   live: (cameraId: string, view?: 'grid' | 'full' | 'compat') => LiveSource | undefined;
   frames: (cameraId: string) => FrameSource | undefined;
+  /** Where the cameras saw movement (motion search). */
+  motionActivity?: MotionActivity;
+  /** Stops a camera's ingest and detection before a delete (the runtime's quiesce). */
+  quiesce?: (cameraId: string) => Promise<() => void>;
 }
 
 function requireEvent<T>(value: T | undefined, id: string): T {
@@ -124,17 +131,12 @@ export function createApi(deps: ApiDeps): Implementation {
       return publicCamera(cam);
     },
     'cameras.delete': ({ id, keepRecordings }) => deleteCamera(deps, id, { keepRecordings }),
-    'cameras.addDemo': () => {
-      const existing = cameras.list().find((c) => c.streams.some((s) => isDemoUrl(s.url)));
-      const cam = existing ?? cameras.upsert({ name: 'Demo camera', recordMode: 'continuous', streams: [{ name: 'main', url: DEMO_URL, roles: ['record', 'detect', 'live'] }] });
-      bus.publish('camera.changed', { id: cam.id, deleted: false });
-      return publicCamera(cam);
-    },
     'cameras.probe': async ({ url, cameraId }) => {
-      if (isDemoUrl(url)) {
+      const demo = demoKindOf(url);
+      if (demo) {
         const cfg = settings.get('ffmpeg');
         const paths = locateFfmpeg({ ffmpeg: cfg.ffmpegPath || undefined, ffprobe: cfg.ffprobePath || undefined });
-        return probeDemo(await ensureDemoClip(deps.dataDir, paths.ffmpeg), paths.ffprobe);
+        return probeDemo(await ensureDemoClip(deps.dataDir, paths.ffmpeg, demo), paths.ffprobe);
       }
       const full = withStoredCredentials(url, cameraId ? (cameras.get(cameraId)?.streams.map((s) => s.url) ?? []) : []);
       const cfg = settings.get('ffmpeg');
@@ -188,6 +190,13 @@ export function createApi(deps: ApiDeps): Implementation {
     ...exportApi(deps.exports),
     ...rulesApi({ rules: deps.rules, notifier: deps.notifier }),
     ...modelsApi(deps),
+    ...demoApi(deps, publicCamera),
+    ...reviewApi(deps),
+    'motion.search': ({ cameraId, region, after, before }) => {
+      cameras.require(cameraId);
+      if (!deps.motionActivity) throw new ApiFailure('unavailable', 'Motion search needs the cameras running');
+      return deps.motionActivity.search(cameraId, region, after, before);
+    },
     ...liveApi(deps),
     ...timelineApi(deps),
   };

@@ -1,5 +1,6 @@
 // A running camera changed in every way (URL, record mode, detect size, pause, zones, model, disable, delete): the whole chain still works after each.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recentLogs } from '../log/index.js';
 import type { Camera, CameraInput, EventDto } from '../../common/contract/index.js';
 import { startRtspCamera, type RtspCamera } from '../../../test/fixtures/rtsp-camera.js';
 import { ADMIN, withEngine } from '../../../test/helpers/engine.js';
@@ -164,10 +165,15 @@ describe('a running camera changed in every way', () => {
     await upsert({ id, enabled: true });
     await chainWorks(id, t, { recording: true, restarted: true }, 're-enabled');
 
-    // deleted: the process goes, the live source with it, and nothing more is stored for it
+    // deleted while people are tracked: the process goes first, the live source with it, its last objects are
+    // written before its rows go, and nothing more is stored for it (no write against rows already deleted)
+    const deletedAt = Date.now();
     const del = await h.engine.router.dispatch(ADMIN, 'cameras.delete', { id });
     expect(del.ok).toBe(true);
     await camB.waitForSessions((n) => n === 0, 15_000);
+    await new Promise((r) => setTimeout(r, 1500));
+    const afterDelete = recentLogs(2000).filter((l) => l.time >= deletedAt && (l.level === 'error' || l.level === 'fatal' || / not stored/.test(l.msg)));
+    expect(afterDelete.map((l) => `${l.module}: ${l.msg}`)).toEqual([]);
     expect(h.engine.runtime.live(id)).toBeUndefined();
     expect(h.engine.db.get<{ n: number }>(sql`SELECT count(*) AS n FROM events WHERE camera_id = ${id}`)?.n).toBe(0);
     offLive();

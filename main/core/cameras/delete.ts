@@ -16,6 +16,8 @@ export interface CameraDeleteDeps {
   segments: SegmentIndex;
   events: EventRepository;
   media: MediaStore;
+  /** Stops the camera's ingest and detection before its rows go (the runtime's quiesce); returns the release. */
+  quiesce?: (id: string) => Promise<() => void>;
 }
 
 /**
@@ -23,12 +25,23 @@ export interface CameraDeleteDeps {
  * until retention ages them out with the global settings (then the row goes too). Otherwise everything goes now.
  */
 export async function deleteCamera(deps: CameraDeleteDeps, id: string, opts: { keepRecordings?: boolean } = {}): Promise<{ deleted: boolean; freedBytes: number }> {
-  const { db, bus, cameras, segments, events, media } = deps;
+  const { bus, cameras } = deps;
   if (opts.keepRecordings) {
     const deleted = cameras.retire(id);
     if (deleted) bus.publish('camera.changed', { id, deleted: true });
     return { deleted, freedBytes: 0 };
   }
+  // its ffmpeg and pipeline stop first, their last objects written, so nothing arrives for rows already deleted
+  const release = cameras.get(id) ? await deps.quiesce?.(id) : undefined;
+  try {
+    return await deleteRows(deps, id);
+  } finally {
+    release?.();
+  }
+}
+
+async function deleteRows(deps: CameraDeleteDeps, id: string): Promise<{ deleted: boolean; freedBytes: number }> {
+  const { db, bus, cameras, segments, events, media } = deps;
   const gone = db.transaction(() => {
     const bytes = { segments: segments.cameraBytes(id), snapshots: events.cameraSnapshotBytes(id) };
     // also a camera retired earlier with its recordings: deleting it for good frees them

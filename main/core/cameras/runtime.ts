@@ -19,7 +19,8 @@ import type { SegmentIndex } from '../recordings/index.js';
 import type { MediaStore } from '../recordings/media-store.js';
 import type { Retention } from '../recordings/retention.js';
 import type { StorageGuard } from '../recordings/storage-guard.js';
-import { demoClipPath, ensureDemoClip, isDemoUrl } from './demo.js';
+import { demoClipFor, demoKindOf, ensureDemoClip } from './demo.js';
+import type { MotionActivity } from '../motion/activity.js';
 import type { CameraRepository } from './repository.js';
 
 const log = createLogger('cameras');
@@ -39,6 +40,8 @@ export interface RuntimeDeps {
   repairMinAgeMs?: number;
   /** Where models are looked for before <data>/models (tests and CI point it at a shared folder). */
   modelsDir?: string;
+  /** Where movement is recorded for motion search. */
+  motionActivity?: MotionActivity;
 }
 
 interface Running {
@@ -87,6 +90,8 @@ export class CameraRuntime {
   private readonly writes = new Set<Promise<void>>();
   private readonly disposers: (() => void)[] = [];
   private applying: Promise<void> = Promise.resolve();
+  /** Cameras stopped for a delete in progress (quiesce). */
+  private readonly quiesced = new Set<string>();
   private repairing: Promise<void> = Promise.resolve();
   private stopped = false;
 
@@ -208,6 +213,18 @@ export class CameraRuntime {
     return this.applying;
   }
 
+  /**
+   * Stops a camera's ingest and pipeline, its open objects ended and written, while its row still exists: a delete
+   * calls this first, so nothing the camera was doing lands after its rows are gone. Returns the release.
+   */
+  async quiesce(id: string): Promise<() => void> {
+    this.quiesced.add(id);
+    await this.apply();
+    return () => {
+      this.quiesced.delete(id);
+    };
+  }
+
   /** One connection per stream that serves a role, each with the outputs of its roles. */
   private ingestConfigs(cam: Camera, hwaccel: string | undefined): IngestConfig[] {
     const roles = resolveRoles(cam.streams);
@@ -217,13 +234,13 @@ export class CameraRuntime {
     for (const stream of cam.streams) {
       const serves = SERVED_ROLES.filter((r) => roles[r] === stream.name);
       if (serves.length === 0) continue;
-      const demo = isDemoUrl(stream.url);
+      const clip = demoClipFor(stream.url, this.deps.dataDir);
       const detect = serves.includes('detect');
       configs.push({
         cameraId: cam.id,
         ...(stream.name === 'main' ? {} : { stream: stream.name }),
-        url: demo ? demoClipPath(this.deps.dataDir) : stream.url,
-        ...(demo ? { loopFile: true } : {}),
+        url: clip ?? stream.url,
+        ...(clip ? { loopFile: true } : {}),
         recordingsDir: this.deps.media.cameraRecordingsDir(cam.id),
         record: record && serves.includes('record'),
         // an events-only camera needs frames for motion events even with detection off
@@ -293,8 +310,8 @@ export class CameraRuntime {
 
   private async applyNow(): Promise<void> {
     if (this.stopped || !this.supervisor) return;
-    const cams = this.deps.cameras.list().filter((c) => c.enabled);
-    if (cams.some((c) => c.streams.some((s) => isDemoUrl(s.url)))) {
+    const cams = this.deps.cameras.list().filter((c) => c.enabled && !this.quiesced.has(c.id));
+    if (cams.some((c) => c.streams.some((s) => demoKindOf(s.url) === 'pattern'))) {
       const cfg = this.deps.settings.get('ffmpeg');
       await ensureDemoClip(this.deps.dataDir, locateFfmpeg({ ffmpeg: cfg.ffmpegPath || undefined, ffprobe: cfg.ffprobePath || undefined }).ffmpeg);
     }
@@ -340,6 +357,7 @@ export class CameraRuntime {
           onUpdate: (e) => this.write(this.onObject(e, false)),
           onEnd: (e) => this.write(this.onObject(e, true)),
           onAlive: (e) => this.onAlive(e.objectId, e.lastSeen),
+          onMotion: (time, boxes, width, height) => this.deps.motionActivity?.record(cam.id, time, boxes, width, height),
         },
       });
       // the camera's feed, not one process: restarts, edits and pauses swap ffmpeg underneath and keep this
@@ -355,6 +373,7 @@ export class CameraRuntime {
     this.pipelines.delete(id);
     p.unsubscribe();
     await p.pipeline.flush().catch((err: unknown) => log.warn({ err, camera: id }, 'pipeline flush failed'));
+    this.deps.motionActivity?.flush(id);
     await this.settled();
   }
 

@@ -5,6 +5,7 @@ import { dirname } from 'node:path';
 import { createLogger } from '../log/index.js';
 import { migrate, type Migration } from './migrate.js';
 import { MIGRATIONS } from './migrations/index.js';
+import { sqliteBinding } from './native-binding.js';
 import type { SqlFragment } from './sql.js';
 
 const log = createLogger('storage');
@@ -23,7 +24,8 @@ export class Database {
   /** Opens (creating if needed) and migrates the database; throws a clear error for a newer schema. */
   static open(file: string, opts: { migrations?: readonly Migration[] } = {}): Database {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-    const raw = new BetterSqlite3(file);
+    const nativeBinding = sqliteBinding();
+    const raw = new BetterSqlite3(file, nativeBinding ? { nativeBinding } : {});
     try {
       raw.pragma('journal_mode = WAL');
       raw.pragma('foreign_keys = ON');

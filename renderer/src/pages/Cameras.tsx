@@ -1,6 +1,7 @@
 // Cameras: add one by its address with a connection test, change streams and recording mode, draw zones and masks, remove.
 import { CameraInputOptions, CameraObjectSettings, defaultRoles, type Camera, type CameraStream, type ProbeResult, type RecordMode } from '@common/contract/index.js';
 import { useState, type FormEvent } from 'react';
+import { DemoOffer } from '../components/DemoOffer.js';
 import { ErrorText } from '../components/ErrorText.js';
 import { StateBadge } from '../components/StateBadge.js';
 import { ZoneEditor } from '../components/ZoneEditor.js';
@@ -20,7 +21,6 @@ export function CamerasPage() {
   const states = useCameraStates();
   const [editing, setEditing] = useState<Camera | 'new' | null>(null);
   const [zoning, setZoning] = useState<Camera | null>(null);
-  const demo = useAction('cameras.addDemo', ['cameras.list', 'cameras.states']);
 
   return (
     <section aria-labelledby="page-title">
@@ -36,16 +36,11 @@ export function CamerasPage() {
       {cameras.data?.length === 0 && !editing && (
         <div className="empty-state">
           <p>No cameras yet. Add one by its RTSP address (your camera's manual or app shows it), for example rtsp://192.168.1.20:554/stream1.</p>
-          <div className="row" style={{ justifyContent: 'center' }}>
-            <button type="button" className="primary" onClick={() => setEditing('new')}>
+          <DemoOffer>
+            <button type="button" onClick={() => setEditing('new')}>
               Add your first camera
             </button>
-            <button type="button" onClick={() => demo.mutate({})} disabled={demo.isPending}>
-              Try the demo camera
-            </button>
-          </div>
-          <p className="small">The demo camera plays a generated picture, so you can see live view, recording and the timeline work before you connect real hardware.</p>
-          <ErrorText error={demo.error} />
+          </DemoOffer>
         </div>
       )}
       <OnvifDiscovery />

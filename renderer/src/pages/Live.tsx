@@ -2,6 +2,7 @@
 import type { EventDto } from '@common/contract/index.js';
 import { useCallback, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
+import { DemoOffer } from '../components/DemoOffer.js';
 import { LivePlayer } from '../components/LivePlayer.js';
 import { StateBadge } from '../components/StateBadge.js';
 import { ErrorText } from '../components/ErrorText.js';
@@ -32,7 +33,6 @@ export function LivePage() {
   const states = useCameraStates();
   const active = useActiveEvents();
   const [layout, setLayout] = useState<(typeof LAYOUTS)[number]>(4);
-  const demo = useAction('cameras.addDemo', ['cameras.list', 'cameras.states']);
   const navigate = useNavigate();
   const { cameraId } = useParams();
   const list = cameras.data ?? [];
@@ -80,16 +80,12 @@ export function LivePage() {
       {cameras.isSuccess && list.length === 0 && (
         <div className="empty-state">
           <h2>Welcome to Porchlight</h2>
-          <p>Everything your cameras see stays on this machine. Start by adding a camera, or try the demo camera first.</p>
-          <div className="row" style={{ justifyContent: 'center' }}>
-            <Link className="button primary" to="/cameras">
+          <p>Everything your cameras see stays on this machine. Start by adding a camera, or watch a demo first.</p>
+          <DemoOffer>
+            <Link className="button" to="/cameras">
               Add a camera by its address
             </Link>
-            <button type="button" onClick={() => demo.mutate({})} disabled={demo.isPending}>
-              Try the demo camera
-            </button>
-          </div>
-          <ErrorText error={demo.error} />
+          </DemoOffer>
         </div>
       )}
       <div className="grid" style={{ gridTemplateColumns: `repeat(${cols}, 1fr)` }}>

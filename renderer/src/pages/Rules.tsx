@@ -1,6 +1,7 @@
 // Rules: when an event should alert someone; an editor with cameras, labels, zones, a weekly grid, score, cooldown, sinks, and a 24 h preview.
 import { WEEKDAYS, type Rule, type RuleInput } from '@common/contract/index.js';
 import { useState, type FormEvent } from 'react';
+import { AlertHistory } from '../components/AlertHistory.js';
 import { ErrorText } from '../components/ErrorText.js';
 import { useAction, useCall } from '../lib/api.js';
 import { clock } from '../lib/format.js';
@@ -54,6 +55,7 @@ export function RulesPage() {
           </li>
         ))}
       </ul>
+      <AlertHistory />
     </section>
   );
 }

@@ -5,6 +5,7 @@ import { ErrorText } from '../components/ErrorText.js';
 import { useAction, useCall } from '../lib/api.js';
 import { formatBytes } from '../lib/format.js';
 import { ModelsSection } from './settings/Models.js';
+import { NotificationsSection } from './settings/Notifications.js';
 import { PerformanceSection } from './settings/Performance.js';
 
 export function SettingsPage() {
@@ -16,6 +17,7 @@ export function SettingsPage() {
       <StorageSection />
       {settings.data && <RetentionForm storage={settings.data.storage} />}
       <ModelsSection />
+      <NotificationsSection />
       <PerformanceSection />
       <UsersSection />
     </section>

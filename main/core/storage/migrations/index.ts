@@ -10,7 +10,9 @@ import { up as m7 } from './0007-recording-spans.js';
 import { up as m8 } from './0008-auth-hardening.js';
 import { up as m9 } from './0009-event-current-zones-last-seen.js';
 import { up as m10 } from './0010-retention-expiry.js';
-import { up as m12 } from './0012-camera-streams-audio-input.js';
+import { up as m11 } from './0011-event-reviews.js';
+import { up as m12 } from './0012-motion-activity.js';
+import { up as m13 } from './0013-camera-streams-audio-input.js';
 
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: '0001-cameras-recordings-settings', up: m1 },
@@ -23,6 +25,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 8, name: '0008-auth-hardening', up: m8 },
   { version: 9, name: '0009-event-current-zones-last-seen', up: m9 },
   { version: 10, name: '0010-retention-expiry', up: m10 },
-  // numbered 0012 beside another branch's 0011: at the merge it takes version 12, after 0011
-  { version: 11, name: '0012-camera-streams-audio-input', up: m12 },
+  { version: 11, name: '0011-event-reviews', up: m11 },
+  { version: 12, name: '0012-motion-activity', up: m12 },
+  { version: 13, name: '0013-camera-streams-audio-input', up: m13 },
 ];

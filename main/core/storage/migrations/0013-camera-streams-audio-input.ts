@@ -1,4 +1,4 @@
-// Schema 0012 (runs as version 11 until 0011 lands): per-camera audio, input options, detect auto size and object filters.
+// Schema 13: per-camera audio, input options (transport, clock, hardware decoding, preset), detect auto size and object filters.
 import type BetterSqlite3 from 'better-sqlite3';
 
 export function up(db: BetterSqlite3.Database): void {

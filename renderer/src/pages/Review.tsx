@@ -1,0 +1,196 @@
+// Review: what happened, as items to work through — alerts, detections, motion — with filters in the URL, keyboard
+// triage (j/k to move, space to mark reviewed, e to keep, f for a false alarm, Enter to open) and mark-all.
+import type { ReviewItem } from '@common/contract/index.js';
+import { useQueryClient } from '@tanstack/react-query';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useNavigate, useSearchParams } from 'react-router';
+import { ErrorText } from '../components/ErrorText.js';
+import { useAction, useCall, useClient, useTopic } from '../lib/api.js';
+import { ago, clock } from '../lib/format.js';
+import { eventSnapshot, labelColor } from '../lib/media.js';
+import { filtersFromUrl, filtersToUrl, REVIEW_KINDS, SPANS_HOURS, toggle, toQuery, type ReviewFilters } from '../lib/review-url.js';
+import { keepCursor, keyToAction, triage, type TriageEffect } from '../lib/triage.js';
+
+const KIND_TEXT = { alert: 'Alerts', detection: 'Detections', motion: 'Motion' } as const;
+const COMMON_LABELS = ['person', 'car', 'truck', 'bicycle', 'dog', 'cat', 'motion'];
+
+/** The caller's unreviewed count, kept fresh as events arrive and items are reviewed (navigation badge, title). */
+export function useUnreviewedCount(): number | undefined {
+  const qc = useQueryClient();
+  const counts = useCall('review.counts', {}, { refetchInterval: 60_000 });
+  const refresh = useCallback(() => void qc.invalidateQueries({ queryKey: ['review.counts'] }), [qc]);
+  useTopic('review.changed', refresh);
+  useTopic('event.changed', refresh);
+  return counts.data?.total;
+}
+
+export function ReviewPage() {
+  const [params, setParams] = useSearchParams();
+  const filters = useMemo(() => filtersFromUrl(params), [params]);
+  const setFilters = (f: ReviewFilters) => setParams(filtersToUrl(f), { replace: true });
+  // the window is anchored when the filters change, so paging through does not shift under the cursor
+  const anchor = useMemo(() => Date.now(), [filters]);
+  const query = useMemo(() => toQuery(filters, anchor), [filters, anchor]);
+  const qc = useQueryClient();
+  const client = useClient();
+  const navigate = useNavigate();
+  const review = useCall('review.list', query);
+  const cameras = useCall('cameras.list', {});
+  const names = useMemo(() => new Map((cameras.data ?? []).map((c) => [c.id, c.name])), [cameras.data]);
+  const markAll = useAction('review.markAll', ['review.list', 'review.counts']);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [error, setError] = useState<Error | null>(null);
+  const items = useMemo(() => review.data?.items ?? [], [review.data]);
+  const previous = useRef<ReviewItem[]>([]);
+  const refresh = useCallback(() => void qc.invalidateQueries({ queryKey: ['review.list'] }), [qc]);
+  useTopic('event.changed', refresh);
+  useTopic('review.changed', refresh);
+  // a camera added or renamed elsewhere shows by its name, and in the filters
+  const refreshCameras = useCallback(() => void qc.invalidateQueries({ queryKey: ['cameras.list'] }), [qc]);
+  useTopic('camera.changed', refreshCameras);
+
+  useEffect(() => {
+    setCursor((c) => keepCursor(previous.current, items, c));
+    previous.current = items;
+  }, [items]);
+
+  const run = useCallback(
+    async (effect: TriageEffect) => {
+      setError(null);
+      try {
+        if (effect.kind === 'open') return void navigate(`/events/${effect.eventId}`);
+        const ok = (r: { ok: true } | { ok: false; error: { message: string } }): void => {
+          if (!r.ok) throw new Error(r.error.message);
+        };
+        if (effect.kind !== 'mark') {
+          for (const id of effect.eventIds) {
+            ok(await (effect.kind === 'keep' ? client.call('events.keep', { id, keep: true }) : client.call('events.markFalsePositive', { id, falsePositive: true })));
+          }
+        }
+        ok(await client.call('review.mark', { eventIds: effect.eventIds, reviewed: effect.kind === 'mark' ? effect.reviewed : true }));
+      } catch (err) {
+        setError(err as Error);
+      }
+      await Promise.all(['review.list', 'review.counts'].map((m) => qc.invalidateQueries({ queryKey: [m] })));
+    },
+    [client, navigate, qc],
+  );
+
+  const onKey = (e: React.KeyboardEvent) => {
+    if (e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement || e.altKey || e.ctrlKey || e.metaKey) return;
+    const action = keyToAction(e.key);
+    if (!action) return;
+    e.preventDefault();
+    const next = triage(items, { cursor }, action);
+    setCursor(next.state.cursor);
+    if (next.effect) void run(next.effect);
+  };
+
+  useEffect(() => {
+    if (cursor) document.getElementById(`review-${cursor}`)?.focus({ preventScroll: false });
+  }, [cursor]);
+
+  const labels = useMemo(() => [...new Set([...COMMON_LABELS, ...filters.labels])], [filters.labels]);
+
+  return (
+    // a space press is triage, not a click on the focused card (buttons activate on key-up)
+    <section aria-labelledby="page-title" className="review" onKeyDown={onKey} onKeyUp={(e) => e.key === ' ' && e.preventDefault()}>
+      <header className="page-header">
+        <h1 id="page-title">Review</h1>
+        <button
+          type="button"
+          onClick={() => markAll.mutate({ ...(query.cameras ? { cameras: query.cameras } : {}), ...(query.labels ? { labels: query.labels } : {}), ...(query.kinds ? { kinds: query.kinds } : {}), after: query.after })}
+          disabled={markAll.isPending || items.every((i) => i.reviewed)}
+        >
+          Mark all reviewed
+        </button>
+      </header>
+      <div className="review-filters" role="group" aria-label="Filters">
+        <fieldset>
+          <legend>Kind</legend>
+          {REVIEW_KINDS.map((k) => (
+            <label key={k} className="check">
+              <input type="checkbox" checked={filters.kinds.includes(k)} onChange={() => setFilters({ ...filters, kinds: toggle(filters.kinds, k) })} />
+              {KIND_TEXT[k]}
+            </label>
+          ))}
+        </fieldset>
+        <fieldset>
+          <legend>Cameras</legend>
+          {(cameras.data ?? []).map((c) => (
+            <label key={c.id} className="check">
+              <input type="checkbox" checked={filters.cameras.includes(c.id)} onChange={() => setFilters({ ...filters, cameras: toggle(filters.cameras, c.id) })} />
+              {c.name}
+            </label>
+          ))}
+        </fieldset>
+        <fieldset>
+          <legend>Labels</legend>
+          {labels.map((l) => (
+            <label key={l} className="check">
+              <input type="checkbox" checked={filters.labels.includes(l)} onChange={() => setFilters({ ...filters, labels: toggle(filters.labels, l) })} />
+              {l}
+            </label>
+          ))}
+        </fieldset>
+        <fieldset>
+          <legend>When</legend>
+          <label>
+            <span className="sr-only">Time span</span>
+            <select value={filters.hours} onChange={(e) => setFilters({ ...filters, hours: Number(e.target.value) })} aria-label="Time span">
+              {SPANS_HOURS.map((h) => (
+                <option key={h} value={h}>
+                  {h < 24 ? `Last ${h} h` : `Last ${h / 24} day${h > 24 ? 's' : ''}`}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="check">
+            <input type="checkbox" checked={filters.showReviewed} onChange={() => setFilters({ ...filters, showReviewed: !filters.showReviewed })} />
+            Show reviewed
+          </label>
+        </fieldset>
+      </div>
+      <p className="small muted">Keys: j / k to move, space to mark reviewed, e to keep, f for a false alarm, Enter to open.</p>
+      <ErrorText error={review.error ?? markAll.error ?? error} />
+      {review.isSuccess && items.length === 0 && (
+        <div className="empty-state">{filters.showReviewed ? 'Nothing happened in this span.' : 'All caught up: nothing left to review here.'}</div>
+      )}
+      <ul className="review-list" aria-label="Review items">
+        {items.map((it) => (
+          <li key={it.id}>
+            <button
+              type="button"
+              id={`review-${it.id}`}
+              className={`review-item kind-${it.kind} ${it.reviewed ? 'reviewed' : ''} ${cursor === it.id ? 'current' : ''}`}
+              aria-current={cursor === it.id ? 'true' : undefined}
+              data-testid="review-item"
+              data-kind={it.kind}
+              data-reviewed={it.reviewed}
+              onFocus={() => setCursor(it.id)}
+              onClick={() => void navigate(`/events/${it.coverEventId}`)}
+              aria-label={`${KIND_TEXT[it.kind].replace(/s$/, '')}: ${it.labels.join(', ')} on ${names.get(it.cameraId) ?? it.cameraId}, ${ago(it.start)}${it.reviewed ? ', reviewed' : ''}`}
+            >
+              <img src={eventSnapshot({ cameraId: it.cameraId, id: it.coverEventId }, true)} alt="" loading="lazy" />
+              <span className="review-meta">
+                <span className={`kind-chip kind-${it.kind}`}>{KIND_TEXT[it.kind].replace(/s$/, '')}</span>
+                {it.labels.map((l) => (
+                  <span key={l} className="label-chip" style={{ background: labelColor(l) }}>
+                    {l}
+                  </span>
+                ))}
+                <span className="event-camera">{names.get(it.cameraId) ?? it.cameraId}</span>
+                <span className="muted">
+                  {clock(it.start)}
+                  {it.eventIds.length > 1 ? ` · ${it.eventIds.length} objects` : ''}
+                </span>
+                {it.end === null && <span className="live-dot" title="In progress" />}
+              </span>
+            </button>
+          </li>
+        ))}
+      </ul>
+      {review.data?.more && <p className="small">More happened in this span than is shown: narrow the filters.</p>}
+    </section>
+  );
+}
