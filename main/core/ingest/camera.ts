@@ -57,6 +57,8 @@ class FrameSplitter {
 
 export interface CameraIngestOptions extends IngestCallbacks, IngestTuning {
   config: IngestConfig;
+  /** Stream shapes probed before, by URL, shared by the supervisor's connections: an edit or restart does not probe again. */
+  shapes?: Map<string, StreamShape>;
 }
 
 /**
@@ -79,6 +81,7 @@ export class CameraIngest implements FrameSource {
   private readonly cb: IngestCallbacks;
   private readonly hub: LiveHub;
   private readonly frameSubs = new Set<(f: Frame) => void>();
+  private readonly shapes: Map<string, StreamShape> | undefined;
 
   private generation = 0;
   private started = false;
@@ -98,6 +101,8 @@ export class CameraIngest implements FrameSource {
     this.cfg = { ...opts.config, detect: { ...opts.config.detect } };
     this.cameraId = opts.config.cameraId;
     this.stream = opts.config.stream ?? 'main';
+    this.shapes = opts.shapes;
+    this.shape = opts.shapes?.get(opts.config.url);
     this.tuning = {
       watchdogMs: opts.watchdogMs ?? 10_000,
       backoffMs: opts.backoffMs ?? defaultBackoffMs,
@@ -294,6 +299,7 @@ export class CameraIngest implements FrameSource {
         return this.retryLater(gen, probeMessage(probed.code, this.tuning.socketTimeoutMs), fatal);
       }
       this.shape = probed.shape;
+      this.shapes?.set(this.cfg.url, probed.shape);
       log.info({ cameraId: this.cameraId, stream: this.stream, video: probed.shape.video, audio: probed.shape.audio ?? null }, 'stream probed');
     }
     this.resolved = this.resolve();
@@ -324,6 +330,11 @@ export class CameraIngest implements FrameSource {
     watchdog.unref();
 
     const exit = await proc.exited;
+    if (!sawData && !(this.lastDataAt && this.lastDataAt >= spawnedAt) && gen === this.generation) {
+      // failed before any data: the stream may have changed shape (a new codec, a new size), so probe it again
+      this.shape = undefined;
+      this.shapes?.delete(this.cfg.url);
+    }
     clearInterval(watchdog);
     if (this.proc === proc) this.proc = undefined;
     if (gen !== this.generation) return;

@@ -2,6 +2,7 @@
 import { createLogger } from '../log/index.js';
 import { CameraIngest } from './camera.js';
 import { CameraFeed } from './feed.js';
+import type { StreamShape } from './probe-input.js';
 import { connectionId, type IngestCallbacks, type IngestConfig, type IngestStats, type IngestTuning } from './types.js';
 
 const log = createLogger('ingest');
@@ -13,6 +14,8 @@ export class IngestSupervisor {
   // one feed per camera, kept across restarts and while disabled, so subscribers never see the process change
   private readonly feeds = new Map<string, CameraFeed>();
   private readonly configured = new Set<string>();
+  // what each stream URL carries, probed once for every connection made to it (edits and restarts do not probe again)
+  private readonly shapes = new Map<string, StreamShape>();
   private stopped = false;
 
   constructor(private readonly opts: IngestSupervisorOptions = {}) {}
@@ -38,7 +41,7 @@ export class IngestSupervisor {
       if (this.cameras.has(key)) continue;
       const feed = this.feed(key);
       try {
-        const cam = new CameraIngest({ ...this.opts, config: cfg });
+        const cam = new CameraIngest({ ...this.opts, config: cfg, shapes: this.shapes });
         this.cameras.set(key, cam);
         // plugged in before start, so the first frame and the first init already reach every subscriber
         feed.attach(cam);
