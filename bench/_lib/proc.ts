@@ -51,3 +51,41 @@ export function numberArg(args: string[], name: string, def: number): number {
   const v = i >= 0 ? Number(args[i + 1]) : NaN;
   return Number.isFinite(v) ? v : def;
 }
+
+/**
+ * CPU seconds and peak RSS of a changing set of processes (ffmpeg under the engine), sampled: call `sample()` every few
+ * seconds; a process first seen mid-run counts from its first sample.
+ */
+export class CpuSampler {
+  private readonly last = new Map<number, number>();
+  cpuSeconds = 0;
+  maxRssMb = 0;
+  /** Peak RSS of this process (the engine, when a benchmark runs it in-process). */
+  maxSelfRssMb = 0;
+
+  constructor(private readonly pids: () => number[]) {}
+
+  /** Samples now and every two seconds for `ms`. */
+  async runFor(ms: number): Promise<void> {
+    this.sample();
+    const endAt = Date.now() + ms;
+    while (Date.now() < endAt) {
+      await wait(Math.min(2000, Math.max(0, endAt - Date.now())));
+      this.sample();
+    }
+  }
+
+  sample(): void {
+    this.maxSelfRssMb = Math.max(this.maxSelfRssMb, process.memoryUsage().rss / 2 ** 20);
+    let rss = 0;
+    for (const pid of this.pids()) {
+      const s = cpuSeconds(pid);
+      if (s === undefined) continue;
+      const prev = this.last.get(pid);
+      if (prev !== undefined) this.cpuSeconds += s - prev;
+      this.last.set(pid, s);
+      rss += rssMb(pid);
+    }
+    this.maxRssMb = Math.max(this.maxRssMb, rss);
+  }
+}

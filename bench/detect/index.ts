@@ -1,9 +1,12 @@
-// Detection benchmark: our whole step (I420 crop+scale, run, decode+NMS) vs bare session.run, alternated in one thread; motion gating share.
+// Detection benchmark: our whole step (I420 crop+scale, run, decode+NMS) vs bare session.run, alternated in one thread; the
+// worker path (pre-processing in the workers); inferences per second at 1, 2 and N workers; motion gating share.
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
 import { getAdapter } from '../../main/core/detect/adapters/index.js';
 import { feedsFor, readOutputs } from '../../main/core/detect/feeds.js';
-import { createDetector } from '../../main/core/detect/detector.js';
+import { createDetector, type Detector } from '../../main/core/detect/detector.js';
+import type { Region } from '../../main/core/detect/frame.js';
 import type { Frame } from '../../main/core/detect/frame.js';
 import { decodeImage, decodeVideo } from '../../main/core/detect/media.js';
 import { resolveModel } from '../../main/core/detect/models.js';
@@ -23,6 +26,28 @@ async function firstFrame(path: string): Promise<Frame> {
   throw new Error(`no frame in ${path}`);
 }
 
+/** Inferences per second with `workers` workers: frames from eight cameras kept in flight (two per worker, never dropped). */
+async function throughput(model: string, workers: number, frame: Frame, region: Region, seconds: number): Promise<number> {
+  const detector: Detector = await createDetector({ model, modelsDir: MODELS_DIR, workers, queuePerWorker: 2 });
+  try {
+    for (let i = 0; i < 5 * workers; i++) await detector.detect(frame, [region]);
+    let done = 0;
+    let n = 0;
+    const end = performance.now() + seconds * 1000;
+    const t0 = performance.now();
+    const lane = async (): Promise<void> => {
+      while (performance.now() < end) {
+        await detector.detect({ ...frame, cameraId: `cam${n++ % 8}` }, [region]);
+        done++;
+      }
+    };
+    await Promise.all(Array.from({ length: workers * 2 }, lane));
+    return done / ((performance.now() - t0) / 1000);
+  } finally {
+    await detector.close();
+  }
+}
+
 async function shareToModel(frames: AsyncIterable<Frame> | Frame[], detector: Awaited<ReturnType<typeof createDetector>>): Promise<{ frames: number; toModel: number; share: number }> {
   const p = new FramePipeline({ cameraId: 'bench', detector });
   for await (const f of frames) await p.process(f);
@@ -32,7 +57,7 @@ async function shareToModel(frames: AsyncIterable<Frame> | Frame[], detector: Aw
 }
 
 export default async function bench(args: string[]): Promise<Record<string, unknown>> {
-  const { values } = parseArgs({ args, options: { runs: { type: 'string', default: '150' }, model: { type: 'string' } } });
+  const { values } = parseArgs({ args, options: { runs: { type: 'string', default: '150' }, model: { type: 'string' }, seconds: { type: 'string', default: '8' } } });
   const runs = Math.max(100, Number(values.runs));
   const { entry, path } = await resolveModel(values.model, { modelsDir: MODELS_DIR });
   const adapter = getAdapter(entry.family);
@@ -109,6 +134,12 @@ export default async function bench(args: string[]): Promise<Record<string, unkn
   const busy = await shareToModel(decodeVideo(video('opencv_vtest_20s.mp4'), { fps: 5 }), detector);
   await detector.close();
 
+  // Scaling: the same frames through 1, 2 and N (= cores) workers
+  const cores = availableParallelism();
+  const counts = [...new Set([1, 2, cores])];
+  const perSecond: Record<string, number> = {};
+  for (const w of counts) perSecond[`workers_${w}`] = r2(await throughput(entry.name, w, frame, region, Number(values.seconds)));
+
   const oursMedian = median(oursMs);
   const bareMedian = median(bareMs);
   return {
@@ -128,6 +159,9 @@ export default async function bench(args: string[]): Promise<Record<string, unkn
     worker_detect_median_ms: r2(median(workerMs)),
     worker_detect_p95_ms: r2(pct(workerMs, 0.95)),
     worker_ratio_vs_bare: r2(median(workerMs) / bareMedian),
+    cores,
+    inferences_per_s: perSecond,
+    scaling_2_vs_1: r2((perSecond.workers_2 ?? 0) / (perSecond.workers_1 ?? 1)),
     idle_frames: idle.frames,
     idle_frames_to_model: idle.toModel,
     idle_share_to_model: idle.share,

@@ -7,7 +7,7 @@ import { startRtspCamera, vtestClip, type RtspCamera } from '../../test/fixtures
 import { locateFfmpeg } from '../../main/core/ffmpeg/locate.js';
 import { spawnFfmpeg } from '../../main/core/ffmpeg/process.js';
 import { CameraIngest, IngestSupervisor, type IngestConfig, type SegmentInfo } from '../../main/core/ingest/index.js';
-import { cpuSeconds, numberArg, rssMb, wait, waitUntil } from '../_lib/proc.js';
+import { CpuSampler, cpuSeconds, numberArg, wait, waitUntil } from '../_lib/proc.js';
 import { round } from '../_lib/stats.js';
 
 const DETECT = { enabled: true, width: 640, height: 360, fps: 5 };
@@ -118,33 +118,12 @@ async function load(cam: RtspCamera, dir: string, cameras: number, minutes: numb
   const allOnline = await waitUntil(() => sup.list().every((c) => c.state.state === 'online'), 30_000);
   const startedAt = Date.now();
   const n0 = process.cpuUsage();
-  const lastCpu = new Map<number, number>();
-  let ffmpegCpu = 0;
-  let maxNodeRss = 0;
-  let maxFfmpegRss = 0;
-  const sample = (): void => {
-    let rss = 0;
-    for (const c of sup.list()) {
-      const pid = c.pid();
-      if (!pid) continue;
-      const s = cpuSeconds(pid);
-      if (s === undefined) continue;
-      const prev = lastCpu.get(pid);
-      if (prev !== undefined) ffmpegCpu += s - prev;
-      lastCpu.set(pid, s);
-      rss += rssMb(pid);
-    }
-    maxFfmpegRss = Math.max(maxFfmpegRss, rss);
-    maxNodeRss = Math.max(maxNodeRss, process.memoryUsage().rss / 2 ** 20);
-  };
-  sample();
-  const endAt = startedAt + minutes * 60_000;
-  while (Date.now() < endAt) {
-    await wait(Math.min(2000, Math.max(0, endAt - Date.now())));
-    sample();
-  }
+  const ffmpeg = new CpuSampler(() => sup.list().flatMap((c) => c.pid() ?? []));
+  await ffmpeg.runFor(minutes * 60_000);
+  const maxNodeRss = ffmpeg.maxSelfRssMb;
   const dt = (Date.now() - startedAt) / 1000;
   const nodeUse = process.cpuUsage(n0);
+  const ffmpegCpu = ffmpeg.cpuSeconds;
   const stats = sup.stats();
   await sup.stop();
 
@@ -171,7 +150,7 @@ async function load(cam: RtspCamera, dir: string, cameras: number, minutes: numb
     load_ffmpeg_cpu_pct_per_camera: round((ffmpegCpu / dt / cameras) * 100, 2),
     load_node_cpu_pct: round(((nodeUse.user + nodeUse.system) / 1e6 / dt) * 100, 2),
     load_node_rss_mb: round(maxNodeRss, 1),
-    load_ffmpeg_rss_mb_total: round(maxFfmpegRss, 1),
+    load_ffmpeg_rss_mb_total: round(ffmpeg.maxRssMb, 1),
     node_rss_target_mb: 300,
   };
 }

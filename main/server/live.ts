@@ -1,7 +1,7 @@
 // Live view over a WebSocket: fragmented MP4 from the camera's one connection, or JPEG frames where the browser cannot decode it.
 import type { FastifyInstance } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
-import { CameraId } from '../common/contract/index.js';
+import { CameraId, LiveView } from '../common/contract/index.js';
 import type { Engine } from '../core/app.js';
 import { frameToJpeg } from '../core/events/snapshot.js';
 import type { LiveChunk } from '../core/ingest/index.js';
@@ -37,9 +37,12 @@ export function registerLiveRoute(app: FastifyInstance, engine: Engine, sockets:
     const id = CameraId.safeParse(req.params.cameraId);
     const camera = id.success ? engine.cameras.get(id.data) : undefined;
     if (!camera) return socket.close(4404, 'no such camera');
-    const source = engine.runtime.live(camera.id);
+    // ?view=grid plays the camera's grid stream (its sub stream by default), ?view=compat that stream as H.264; else main
+    const asked = LiveView.safeParse((req.query as { view?: unknown } | undefined)?.view);
+    const view = asked.success ? asked.data : 'full';
+    const source = engine.runtime.live(camera.id, view);
     if (!source) return socket.close(4503, 'camera is not running');
-    engine.audit.record({ actor: user.name, action: 'live.start', target: camera.id, origin: req.ip, ok: true });
+    engine.audit.record({ actor: user.name, action: 'live.start', target: camera.id, origin: req.ip, ok: true, details: { view } });
     const unregister = sockets.add(user.id, req.sessionHash, (code, reason) => socket.close(code, reason));
 
     let waitingForKeyframe = false;

@@ -199,7 +199,12 @@ describe('the gate, attacked from the route table', () => {
       const res = await t.rpc('settings.set', { section: 'ffmpeg', value });
       expect(res.status, JSON.stringify(value)).toBeGreaterThanOrEqual(400);
     }
-    expect(t.h.engine.settings.get('ffmpeg')).toEqual({ ffmpegPath: '', ffprobePath: '' });
+    expect(t.h.engine.settings.get('ffmpeg')).toMatchObject({ ffmpegPath: '', ffprobePath: '' });
+    // the section's other fields are an admin's to change from anywhere; a path smuggled in beside them is still refused
+    expect((await t.rpc('settings.set', { section: 'ffmpeg', value: { hwaccel: 'auto' } })).status).toBe(200);
+    expect((await t.rpc('settings.set', { section: 'ffmpeg', value: { hwaccel: 'off', ffmpegPath: '/tmp/evil' } })).status).toBeGreaterThanOrEqual(400);
+    expect(t.h.engine.settings.get('ffmpeg')).toEqual({ ffmpegPath: '', ffprobePath: '', hwaccel: 'auto' });
+    await t.rpc('settings.set', { section: 'ffmpeg', value: { hwaccel: 'off' } });
   });
 
   it('caps the ffmpeg processes requests start: beyond the cap a request is refused before anything is spawned', async () => {

@@ -1,6 +1,8 @@
 // The one API both transports carry: methods, topics, errors.
 export * from './errors.js';
 export * from './cameras.js';
+export * from './streams.js';
+export * from './presets.js';
 export * from './methods.js';
 export * from './topics.js';
 export * from './events.js';

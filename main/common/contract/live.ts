@@ -11,9 +11,21 @@ export const LiveChunkDto = z.object({
 });
 export type LiveChunkDto = z.infer<typeof LiveChunkDto>;
 
+/**
+ * grid: the camera's live-grid stream (the sub stream by default); full: its full-screen stream (main); compat: the grid
+ * stream transcoded to low-rate H.264, for players that cannot decode the camera's codec (H.265 in Chromium).
+ */
+export const LiveView = z.enum(['grid', 'full', 'compat']);
+export type LiveView = z.infer<typeof LiveView>;
+
 export const liveMethodSpecs = {
   /** Starts sending this camera's fragmented MP4 on `live.chunk`: the init and the cached GOP first. */
-  'live.open': { input: z.object({ cameraId: CameraId }).strict(), output: z.object({ streamId: z.string() }), role: 'viewer', audit: true },
+  'live.open': {
+    input: z.object({ cameraId: CameraId, view: LiveView.default('full') }).strict(),
+    output: z.object({ streamId: z.string() }),
+    role: 'viewer',
+    audit: true,
+  },
   'live.close': { input: z.object({ streamId: z.string().max(64) }).strict(), output: z.object({ closed: z.boolean() }), role: 'viewer' },
 } as const;
 

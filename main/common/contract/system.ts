@@ -14,6 +14,23 @@ export const CameraHealth = z.object({
   detectorMs: z.number().nullable(),
   restarts: z.number().int(),
   liveViewers: z.number().int(),
+  /** What became of the camera's hardware decoding wish ("…: decoding in software"); null when as asked or off. */
+  decodeMessage: z.string().nullable().optional(),
+  /** One line per connection (main, sub): what it serves and what it found in the stream. */
+  streams: z
+    .array(
+      z.object({
+        stream: z.enum(['main', 'sub']),
+        roles: z.array(z.enum(['record', 'detect', 'live-grid', 'live-full'])),
+        state: z.string(),
+        fpsIn: z.number(),
+        detectSize: z.object({ width: z.number().int(), height: z.number().int() }).nullable(),
+        audio: z.string().nullable(),
+        wallclock: z.boolean(),
+        hwaccel: z.string().nullable(),
+      }),
+    )
+    .optional(),
 });
 export type CameraHealth = z.infer<typeof CameraHealth>;
 

@@ -22,6 +22,10 @@ export const FfmpegSettings = z
   .object({
     ffmpegPath: LocalPath.default('').describe('Path to ffmpeg; empty finds the system one (set in the desktop app or with --ffmpeg, never over the network)'),
     ffprobePath: LocalPath.default('').describe('Path to ffprobe; empty finds the system one (set in the desktop app or with --ffprobe, never over the network)'),
+    hwaccel: z
+      .enum(['off', 'auto', 'vaapi', 'qsv', 'cuda', 'videotoolbox', 'd3d11va'])
+      .default('off')
+      .describe('Hardware decoding for detection, for cameras that follow this default: auto tries what this machine has and falls back to software'),
   })
   .strict();
 
@@ -31,6 +35,9 @@ export const DetectionSettings = z
     model: z.string().max(200).default('deimv2_hgnetv2_femto_coco').describe('Detection model from the manifest'),
     // Frigate keeps tracking parked cars without counting them as active; ten minutes still ends the event here
     stationaryMaxMinutes: z.number().int().min(1).max(1440).default(10).describe('A parked object’s event ends after this many minutes still, and stops holding recordings'),
+    workers: z.number().int().min(0).max(8).default(0).describe('Inference workers; 0 picks half the cores (at least one, at most four)'),
+    threads: z.number().int().min(1).max(8).default(1).describe('Threads per inference worker (keep workers × threads at or below the cores)'),
+    executionProvider: z.enum(['cpu', 'cuda', 'coreml', 'directml']).default('cpu').describe('Where the model runs: CUDA (Linux, Windows), CoreML (macOS), DirectML (Windows); falls back to the CPU'),
   })
   .strict();
 

@@ -59,7 +59,7 @@ export interface ApiDeps {
   rules: RuleEngine;
   notifier: Notifier;
   modelsDir?: string;
-  live: (cameraId: string) => LiveSource | undefined;
+  live: (cameraId: string, view?: 'grid' | 'full' | 'compat') => LiveSource | undefined;
   frames: (cameraId: string) => FrameSource | undefined;
   /** Where the cameras saw movement (motion search). */
   motionActivity?: MotionActivity;
@@ -90,6 +90,12 @@ function withStoredCredentials(url: string, stored: readonly string[]): string {
 /** Camera passwords never leave the engine in clear. */
 function publicCamera(c: Camera): Camera {
   return { ...c, streams: c.streams.map((s) => ({ ...s, url: maskPassword(s.url) })) };
+}
+
+/** Whether a new ffmpeg section names other binaries than the current one (a missing field keeps its value). */
+function movesFfmpeg(current: { ffmpegPath: string; ffprobePath: string }, value: unknown): boolean {
+  const v = (typeof value === 'object' && value !== null ? value : {}) as { ffmpegPath?: unknown; ffprobePath?: unknown };
+  return (v.ffmpegPath !== undefined && v.ffmpegPath !== current.ffmpegPath) || (v.ffprobePath !== undefined && v.ffprobePath !== current.ffprobePath);
 }
 
 function ffmpegInfo(deps: ApiDeps): { path: string; source: string } | null {
@@ -163,7 +169,8 @@ export function createApi(deps: ApiDeps): Implementation {
     'settings.get': () => settings.all(),
     'settings.set': ({ section, value }, ctx) => {
       // which program runs with the engine's rights is decided on this machine, never over the network
-      if (section === 'ffmpeg' && ctx.origin !== 'desktop') {
+      // (the section's other fields, such as hardware decoding, may change from anywhere an admin is)
+      if (section === 'ffmpeg' && ctx.origin !== 'desktop' && movesFfmpeg(settings.get('ffmpeg'), value)) {
         throw new ApiFailure('forbidden', "ffmpeg's location can be set only in the desktop app, or with --ffmpeg / --ffprobe where the server is started");
       }
       return settings.set(section, value);

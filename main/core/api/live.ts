@@ -12,9 +12,9 @@ const MAX_STREAMS = 32;
 export function liveApi(deps: Pick<ApiDeps, 'bus' | 'cameras' | 'live'>): LiveMethods {
   const streams = new Map<string, () => void>();
   return {
-    'live.open': ({ cameraId }) => {
+    'live.open': ({ cameraId, view }) => {
       deps.cameras.require(cameraId);
-      const source = deps.live(cameraId);
+      const source = deps.live(cameraId, view);
       if (!source) throw new ApiFailure('unavailable', 'This camera is not running');
       if (streams.size >= MAX_STREAMS) throw new ApiFailure('rate_limited', 'Too many live views are open');
       const streamId = randomBytes(8).toString('hex');

@@ -1,6 +1,6 @@
 // Camera rows and their streams in SQLite, validated on the way in and on the way out.
 import { randomBytes } from 'node:crypto';
-import { ApiFailure, Camera, CameraInput, NO_MASKS, type CameraStream, type RecordMode } from '../../common/contract/index.js';
+import { ApiFailure, Camera, CameraInput, CameraInputOptions, CameraObjectSettings, NO_MASKS, type CameraStream, type RecordMode } from '../../common/contract/index.js';
 import { rememberSecret } from '../../common/redact.js';
 import { credentialsOf, hasCredentials, hostOf, restorePassword } from '../../common/urls.js';
 import type { SecretBox } from '../secrets/index.js';
@@ -21,6 +21,13 @@ interface CameraRow {
   masks: string;
   continuous_days: number | null;
   event_days: number | null;
+  record_audio: number;
+  rtsp_transport: string;
+  clock: string;
+  hwaccel: string;
+  input_preset: string | null;
+  detect_auto_size: number;
+  detect_objects: string;
   created_at: number;
   updated_at: number;
 }
@@ -41,7 +48,7 @@ export interface CameraPolicy {
   retired: boolean;
 }
 
-const DEFAULT_DETECT = { enabled: true, width: 640, height: 360, fps: 5 };
+const DEFAULT_DETECT = { enabled: true, width: 640, height: 360, fps: 5, autoSize: true };
 
 /** A readable, filesystem-safe id from the name, made unique with a short random tail. */
 function makeId(name: string): string {
@@ -102,7 +109,13 @@ export class CameraRepository {
     return this.db.transaction(() => {
       const existing = data.id ? this.get(data.id) : undefined;
       const id = data.id ?? makeId(data.name);
-      const detect = { ...DEFAULT_DETECT, ...existing?.detect, ...data.detect };
+      // a size given by hand is kept as given; without one the height follows the detect stream's shape
+      const handSized = data.detect?.width !== undefined && data.detect.height !== undefined && data.detect.autoSize === undefined;
+      const { objects: objectsInput, ...detectInput } = data.detect ?? {};
+      const detect = { ...DEFAULT_DETECT, ...existing?.detect, ...detectInput, ...(handSized ? { autoSize: false } : {}) };
+      const objects = CameraObjectSettings.parse({ ...existing?.detect.objects, ...objectsInput });
+      const audio = { record: true, ...existing?.audio, ...data.audio };
+      const inputOpts = CameraInputOptions.parse({ ...existing?.input, ...data.input });
       const onvif = data.onvif === undefined ? (existing?.onvif ?? null) : data.onvif;
       const zones = data.zones ?? existing?.zones ?? [];
       const masks = data.masks ?? existing?.masks ?? NO_MASKS;
@@ -115,14 +128,17 @@ export class CameraRepository {
       }
       this.db.run(sql`
         INSERT INTO cameras (id, name, enabled, record_mode, detect_enabled, detect_width, detect_height, detect_fps, onvif, zones, masks,
-          continuous_days, event_days, created_at, updated_at)
+          continuous_days, event_days, record_audio, rtsp_transport, clock, hwaccel, input_preset, detect_auto_size, detect_objects, created_at, updated_at)
         VALUES (${id}, ${data.name}, ${data.enabled}, ${data.recordMode}, ${detect.enabled}, ${detect.width}, ${detect.height}, ${detect.fps},
           ${onvif ? JSON.stringify(onvif) : null}, ${JSON.stringify(zones)}, ${JSON.stringify(masks)},
-          ${retention.continuousDays}, ${retention.eventDays}, ${now}, ${now})
+          ${retention.continuousDays}, ${retention.eventDays}, ${audio.record}, ${inputOpts.transport}, ${inputOpts.clock}, ${inputOpts.hwaccel},
+          ${inputOpts.preset}, ${detect.autoSize}, ${JSON.stringify(objects)}, ${now}, ${now})
         ON CONFLICT (id) DO UPDATE SET name = excluded.name, enabled = excluded.enabled, record_mode = excluded.record_mode,
           detect_enabled = excluded.detect_enabled, detect_width = excluded.detect_width, detect_height = excluded.detect_height,
           detect_fps = excluded.detect_fps, onvif = excluded.onvif, zones = excluded.zones, masks = excluded.masks,
-          continuous_days = excluded.continuous_days, event_days = excluded.event_days, deleted_at = NULL, updated_at = excluded.updated_at`);
+          continuous_days = excluded.continuous_days, event_days = excluded.event_days, record_audio = excluded.record_audio,
+          rtsp_transport = excluded.rtsp_transport, clock = excluded.clock, hwaccel = excluded.hwaccel, input_preset = excluded.input_preset,
+          detect_auto_size = excluded.detect_auto_size, detect_objects = excluded.detect_objects, deleted_at = NULL, updated_at = excluded.updated_at`);
       this.db.run(sql`DELETE FROM camera_streams WHERE camera_id = ${id}`);
       for (const s of streams) {
         this.db.run(sql`INSERT INTO camera_streams (camera_id, name, url, roles) VALUES (${id}, ${s.name}, ${this.storeUrl(s.url)}, ${JSON.stringify(s.roles)})`);
@@ -176,7 +192,16 @@ export class CameraRepository {
       enabled: row.enabled === 1,
       recordMode: row.record_mode,
       streams: streams.map((s) => ({ name: s.name, url: this.readUrl(s.url), roles: JSON.parse(s.roles) as unknown })),
-      detect: { enabled: row.detect_enabled === 1, width: row.detect_width, height: row.detect_height, fps: row.detect_fps },
+      detect: {
+        enabled: row.detect_enabled === 1,
+        width: row.detect_width,
+        height: row.detect_height,
+        fps: row.detect_fps,
+        autoSize: row.detect_auto_size === 1,
+        objects: CameraObjectSettings.parse(JSON.parse(row.detect_objects)),
+      },
+      audio: { record: row.record_audio === 1 },
+      input: { transport: row.rtsp_transport, clock: row.clock, hwaccel: row.hwaccel, preset: row.input_preset },
       onvif: row.onvif ? (JSON.parse(row.onvif) as unknown) : null,
       zones: JSON.parse(row.zones) as unknown,
       masks: JSON.parse(row.masks) as unknown,

@@ -1,7 +1,7 @@
 // Runs the cameras: one ingest per camera, its feed through one pipeline that outlives ffmpeg restarts, objects into events.
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import type { Camera, CameraHealth, SystemHealth } from '../../common/contract/index.js';
+import { resolveRoles, SERVED_ROLES, type Camera, type CameraHealth, type CameraState, type ServedRole, type StreamName, type SystemHealth } from '../../common/contract/index.js';
 import type { Box } from '../../common/contract/events.js';
 import type { Bus } from '../bus/index.js';
 import type { SettingsStore } from '../config/index.js';
@@ -11,7 +11,8 @@ import { FramePipeline, type ObjectEvent, type Teacher } from '../detect/pipelin
 import type { CameraDetectSettingsInput } from '../detect/settings.js';
 import type { EventRepository } from '../events/repository.js';
 import { writeSnapshot } from '../events/snapshot.js';
-import { IngestSupervisor, scanUnindexedSegments, type FrameSource, type IngestConfig, type LiveSource } from '../ingest/index.js';
+import { connectionId, IngestSupervisor, scanUnindexedSegments, TranscodedLive, type FrameSource, type IngestConfig, type IngestState, type LiveSource } from '../ingest/index.js';
+import { chooseHwaccel } from '../ffmpeg/hwaccel.js';
 import { locateFfmpeg } from '../ffmpeg/locate.js';
 import { createLogger } from '../log/index.js';
 import type { SegmentIndex } from '../recordings/index.js';
@@ -48,6 +49,8 @@ export interface RuntimeDeps {
 interface Running {
   pipeline: FramePipeline;
   unsubscribe: () => void;
+  /** The connection its frames come from (the detect stream's); a change of stream re-plugs the pipeline. */
+  source: string;
   /** The detector it was built with (undefined: motion only); a change rebuilds the pipeline. */
   detector: Detector | undefined;
 }
@@ -76,6 +79,14 @@ export class CameraRuntime {
   private detector: Detector | undefined;
   private detectorStatus: SystemHealth['detector'] = { model: null, status: 'loading', message: null };
   private readonly pipelines = new Map<string, Running>();
+  /** Each running camera's stream per role (main and sub by default, as its streams ask otherwise). */
+  private readonly roles = new Map<string, Record<ServedRole, StreamName>>();
+  /** The last state of each connection, by connection id; a camera's state is its worst connection's. */
+  private readonly connStates = new Map<string, IngestState>();
+  /** Each camera's hardware decoding outcome in words, when it is not simply what was asked. */
+  private readonly decodeNotes = new Map<string, string>();
+  /** Low-rate H.264 of a connection's live stream, made on first ask (each runs ffmpeg only while watched). */
+  private readonly transcoders = new Map<string, TranscodedLive>();
   private readonly tracked = new Map<string, Tracked>();
   // event writes in flight (snapshot, then row): stop waits for them so every ended object is stored
   private readonly writes = new Set<Promise<void>>();
@@ -101,7 +112,12 @@ export class CameraRuntime {
           this.deps.retention.schedule();
         });
       },
-      onState: (s) => bus.publish('camera.state', this.deps.storage?.decorate({ ...s }) ?? { ...s }),
+      ffprobePath: ffmpeg.ffprobePath || undefined,
+      onState: (s) => {
+        this.connStates.set(connectionId(s.cameraId, s.stream), s);
+        const state = this.cameraState(s.cameraId);
+        bus.publish('camera.state', this.deps.storage?.decorate(state) ?? state);
+      },
     });
     const closed = this.deps.events.closeOpen();
     if (closed > 0) log.warn({ closed }, 'closed events left open by an unclean stop at their last sighting');
@@ -109,7 +125,7 @@ export class CameraRuntime {
     this.disposers.push(
       bus.subscribe('settings.changed', ({ section }) => {
         if (section === 'detection') void this.reloadDetector();
-        if (section === 'general') void this.apply();
+        if (section === 'general' || section === 'ffmpeg') void this.apply();
       }),
     );
     // the model the settings ask for has just been downloaded: start detecting without a restart
@@ -163,8 +179,15 @@ export class CameraRuntime {
       return;
     }
     try {
-      this.detector = await createDetector({ model: cfg.model, modelsDir: this.deps.modelsDir, dataDir: this.deps.dataDir, workers: 1 });
-      this.detectorStatus = { model: this.detector.model.name, status: 'ready', message: null };
+      this.detector = await createDetector({
+        model: cfg.model,
+        modelsDir: this.deps.modelsDir,
+        dataDir: this.deps.dataDir,
+        workers: cfg.workers,
+        threads: cfg.threads,
+        executionProvider: cfg.executionProvider,
+      });
+      this.detectorStatus = { model: this.detector.model.name, status: 'ready', message: this.detector.notice ?? null };
     } catch (err) {
       const message = err instanceof DetectError ? err.message : `The detection model could not be loaded: ${(err as Error).message}`;
       // Recording goes on without detection; the UI says so plainly.
@@ -204,21 +227,87 @@ export class CameraRuntime {
     };
   }
 
-  private ingestConfig(cam: Camera): IngestConfig | undefined {
-    const main = cam.streams.find((s) => s.name === 'main') ?? cam.streams[0];
-    if (!main) return undefined;
+  /** One connection per stream that serves a role, each with the outputs of its roles. */
+  private ingestConfigs(cam: Camera, hwaccel: string | undefined): IngestConfig[] {
+    const roles = resolveRoles(cam.streams);
     const even = (n: number) => Math.max(2, Math.round(n / 2) * 2);
-    const clip = demoClipFor(main.url, this.deps.dataDir);
-    return {
-      cameraId: cam.id,
-      url: clip ?? main.url,
-      ...(clip ? { loopFile: true } : {}),
-      recordingsDir: this.deps.media.cameraRecordingsDir(cam.id),
-      record: cam.recordMode !== 'off' && !this.deps.settings.get('general').recordingPaused && !this.deps.storage?.problem(),
-      // an events-only camera needs frames for motion events even with detection off
-      detect: { enabled: needsFrames(cam), width: even(cam.detect.width), height: even(cam.detect.height), fps: cam.detect.fps },
-      live: true,
-    };
+    const record = cam.recordMode !== 'off' && !this.deps.settings.get('general').recordingPaused && !this.deps.storage?.problem();
+    const configs: IngestConfig[] = [];
+    for (const stream of cam.streams) {
+      const serves = SERVED_ROLES.filter((r) => roles[r] === stream.name);
+      if (serves.length === 0) continue;
+      const clip = demoClipFor(stream.url, this.deps.dataDir);
+      const detect = serves.includes('detect');
+      configs.push({
+        cameraId: cam.id,
+        ...(stream.name === 'main' ? {} : { stream: stream.name }),
+        url: clip ?? stream.url,
+        ...(clip ? { loopFile: true } : {}),
+        recordingsDir: this.deps.media.cameraRecordingsDir(cam.id),
+        record: record && serves.includes('record'),
+        // an events-only camera needs frames for motion events even with detection off
+        detect: {
+          enabled: detect && needsFrames(cam),
+          width: even(cam.detect.width),
+          height: even(cam.detect.height),
+          fps: cam.detect.fps,
+          ...(cam.detect.autoSize ? { autoSize: true } : {}),
+        },
+        live: serves.includes('live-grid') || serves.includes('live-full'),
+        // sound where it is recorded and heard (full screen); grid tiles are muted, a grid-only stream goes without
+        ...(cam.audio.record && (serves.includes('record') || serves.includes('live-full')) ? { audio: true } : {}),
+        ...(cam.input.transport !== 'tcp' ? { transport: cam.input.transport } : {}),
+        ...(cam.input.clock !== 'auto' ? { clock: cam.input.clock } : {}),
+        ...(detect && hwaccel ? { hwaccel } : {}),
+      });
+    }
+    return configs;
+  }
+
+  /**
+   * The -hwaccel method per camera that decodes frames: its own wish or the global default, checked once by a test
+   * decode. A wish that cannot be met decodes in software and says why (the camera records either way).
+   */
+  private async decoders(cams: Camera[]): Promise<Map<string, string | undefined>> {
+    const cfg = this.deps.settings.get('ffmpeg');
+    const out = new Map<string, string | undefined>();
+    for (const cam of cams) {
+      const wish = cam.input.hwaccel === 'default' ? cfg.hwaccel : cam.input.hwaccel;
+      if (wish === 'off' || !needsFrames(cam)) {
+        this.decodeNotes.delete(cam.id);
+        continue;
+      }
+      let ffmpeg: string;
+      try {
+        ffmpeg = cfg.ffmpegPath || locateFfmpeg().ffmpeg;
+      } catch {
+        continue; // the ingest itself reports a missing ffmpeg
+      }
+      const choice = await chooseHwaccel(ffmpeg, wish);
+      out.set(cam.id, choice.method);
+      if (choice.message === null) this.decodeNotes.delete(cam.id);
+      else if (this.decodeNotes.get(cam.id) !== choice.message) {
+        this.decodeNotes.set(cam.id, choice.message);
+        const level = choice.method || wish === 'auto' ? 'info' : 'warn';
+        log[level]({ camera: cam.id, wish, method: choice.method ?? 'software' }, choice.message);
+      }
+    }
+    return out;
+  }
+
+  /** A camera's state from its connections: the worst of them (an idle live-only stream does not count), named by stream. */
+  private cameraState(cameraId: string): CameraState {
+    const roles = this.roles.get(cameraId);
+    const keys = roles ? [...new Set(Object.values(roles))].map((n) => connectionId(cameraId, n)) : [connectionId(cameraId)];
+    const rank = (s: IngestState): number => (s.state === 'error' ? 4 : s.state === 'offline' && !s.reason?.startsWith('Idle') ? 3 : s.state === 'connecting' ? 2 : s.state === 'online' ? 1 : 0);
+    let worst: IngestState | undefined;
+    for (const k of keys) {
+      const s = this.connStates.get(k);
+      if (s && (!worst || rank(s) > rank(worst))) worst = s;
+    }
+    if (!worst) return { cameraId, state: 'connecting', since: Date.now() };
+    const reason = worst.reason && worst.stream && keys.length > 1 ? `Sub stream: ${worst.reason}` : worst.reason;
+    return { cameraId, state: worst.state, ...(reason ? { reason } : {}), since: worst.since };
   }
 
   private async applyNow(): Promise<void> {
@@ -228,8 +317,11 @@ export class CameraRuntime {
       const cfg = this.deps.settings.get('ffmpeg');
       await ensureDemoClip(this.deps.dataDir, locateFfmpeg({ ffmpeg: cfg.ffmpegPath || undefined, ffprobe: cfg.ffprobePath || undefined }).ffmpeg);
     }
-    const configs = cams.map((c) => this.ingestConfig(c)).filter((c): c is IngestConfig => c !== undefined);
+    const methods = await this.decoders(cams);
+    const configs = cams.flatMap((c) => this.ingestConfigs(c, methods.get(c.id)));
     const wanted = new Set(configs.map((c) => c.cameraId));
+    this.roles.clear();
+    for (const c of cams) if (wanted.has(c.id)) this.roles.set(c.id, resolveRoles(c.streams));
     // a camera stopped or removed: its tracked objects end (their events get an end) before the process goes
     await Promise.all([...this.pipelines.keys()].filter((id) => !wanted.has(id)).map((id) => this.detachPipeline(id)));
     for (const cam of this.deps.cameras.list().filter((c) => !c.enabled)) {
@@ -237,14 +329,20 @@ export class CameraRuntime {
     }
     await this.supervisor.apply(configs);
     // a deleted camera's feed goes; a disabled one keeps its feed, so open live views resume when it is enabled
-    const known = new Set(this.deps.cameras.list().map((c) => c.id));
+    const known = new Set(this.deps.cameras.list().flatMap((c) => c.streams.map((s) => connectionId(c.id, s.name))));
     for (const id of this.supervisor.feedIds()) if (!known.has(id)) this.supervisor.dropFeed(id);
+    for (const [id, t] of this.transcoders) {
+      if (known.has(id)) continue;
+      void t.close();
+      this.transcoders.delete(id);
+    }
     const stationaryMaxMs = this.deps.settings.get('detection').stationaryMaxMinutes * 60_000;
     for (const cam of cams) {
       if (!wanted.has(cam.id)) continue;
       const detector = cam.detect.enabled ? this.detector : undefined;
+      const source = connectionId(cam.id, this.roles.get(cam.id)?.detect);
       const existing = this.pipelines.get(cam.id);
-      if (existing && (!needsFrames(cam) || existing.detector !== detector)) await this.detachPipeline(cam.id);
+      if (existing && (!needsFrames(cam) || existing.detector !== detector || existing.source !== source)) await this.detachPipeline(cam.id);
       if (!needsFrames(cam)) continue;
       const running = this.pipelines.get(cam.id);
       if (running) {
@@ -266,8 +364,8 @@ export class CameraRuntime {
         },
       });
       // the camera's feed, not one process: restarts, edits and pauses swap ffmpeg underneath and keep this
-      const unsubscribe = this.supervisor.feed(cam.id).subscribe((frame) => pipeline.push(frame));
-      this.pipelines.set(cam.id, { pipeline, unsubscribe, detector });
+      const unsubscribe = this.supervisor.feed(source).subscribe((frame) => pipeline.push(frame));
+      this.pipelines.set(cam.id, { pipeline, unsubscribe, detector, source });
     }
   }
 
@@ -358,13 +456,39 @@ export class CameraRuntime {
     if (dto) this.deps.bus.publish('event.changed', dto);
   }
 
-  /** The camera's live video across restarts (a viewer's socket survives a reconnect: a new init follows). */
-  live(cameraId: string): LiveSource | undefined {
-    return this.supervisor?.has(cameraId) ? this.supervisor.feed(cameraId).live : undefined;
+  /** The connection serving a camera's role now, when it runs. */
+  private connectionFor(cameraId: string, role: ServedRole): string | undefined {
+    const key = connectionId(cameraId, this.roles.get(cameraId)?.[role]);
+    return this.supervisor?.has(key) ? key : undefined;
   }
 
+  /**
+   * The camera's live video across restarts (a viewer's socket survives a reconnect: a new init follows):
+   * `grid` is the live-grid stream (the sub stream by default), `full` the full-screen one (main).
+   */
+  live(cameraId: string, view: 'grid' | 'full' | 'compat' = 'full'): LiveSource | undefined {
+    const key = this.connectionFor(cameraId, view === 'full' ? 'live-full' : 'live-grid');
+    if (!key || !this.supervisor) return undefined;
+    const live = this.supervisor.feed(key).live;
+    if (view !== 'compat') return live;
+    let t = this.transcoders.get(key);
+    if (!t) {
+      t = new TranscodedLive(live, { cameraId, ffmpegPath: this.deps.settings.get('ffmpeg').ffmpegPath || undefined });
+      this.transcoders.set(key, t);
+    }
+    return t;
+  }
+
+  /** Which stream serves each of the camera's roles while it runs. */
+  streamRoles(cameraId: string): Record<ServedRole, StreamName> | undefined {
+    const r = this.roles.get(cameraId);
+    return r ? { ...r } : undefined;
+  }
+
+  /** Decoded frames of the detect stream (its shape, at the detect rate). */
   frames(cameraId: string): FrameSource | undefined {
-    return this.supervisor?.has(cameraId) ? this.supervisor.feed(cameraId) : undefined;
+    const key = this.connectionFor(cameraId, 'detect');
+    return key ? this.supervisor?.feed(key) : undefined;
   }
 
   health(): { cameras: () => CameraHealth[]; detector: () => SystemHealth['detector'] } {
@@ -372,19 +496,34 @@ export class CameraRuntime {
       detector: () => this.detectorStatus,
       cameras: () => {
         const det = this.detector?.stats();
-        return (this.supervisor?.stats() ?? []).map((s) => {
-          const p = this.pipelines.get(s.cameraId)?.pipeline.stats();
+        const byCamera = new Map<string, ReturnType<IngestSupervisor['stats']>>();
+        for (const s of this.supervisor?.stats() ?? []) byCamera.set(s.cameraId, [...(byCamera.get(s.cameraId) ?? []), s]);
+        return [...byCamera].map(([cameraId, conns]) => {
+          const p = this.pipelines.get(cameraId)?.pipeline.stats();
+          const roles = this.roles.get(cameraId);
+          const first = conns.find((c) => c.stream === (roles?.record ?? 'main')) ?? conns[0]!;
           return {
-            cameraId: s.cameraId,
-            fpsIn: s.fpsIn,
+            cameraId,
+            fpsIn: first.fpsIn,
             fpsDetect: p?.fpsProcessed ?? 0,
             framesToModel: p?.framesToModel ?? 0,
             framesTotal: p?.framesTotal ?? 0,
             dropped: (p?.framesDropped ?? 0) + (p?.framesSkipped ?? 0),
             queueDropped: p?.framesDropped ?? 0,
             detectorMs: det ? det.detectMsMedian : null,
-            restarts: s.restarts,
-            liveViewers: this.supervisor?.has(s.cameraId) ? this.supervisor.feed(s.cameraId).viewers() : 0,
+            restarts: conns.reduce((n, c) => n + c.restarts, 0),
+            liveViewers: conns.reduce((n, c) => n + (this.supervisor?.feed(connectionId(cameraId, c.stream)).viewers() ?? 0), 0),
+            decodeMessage: this.decodeNotes.get(cameraId) ?? null,
+            streams: conns.map((c) => ({
+              stream: c.stream,
+              roles: SERVED_ROLES.filter((r) => roles?.[r] === c.stream),
+              state: c.state,
+              fpsIn: c.fpsIn,
+              detectSize: c.detectSize ?? null,
+              audio: c.audio ?? null,
+              wallclock: c.wallclock,
+              hwaccel: c.hwaccel ?? null,
+            })),
           };
         });
       },
@@ -398,20 +537,41 @@ export class CameraRuntime {
     await this.applying;
     await this.repairing;
     await Promise.all([...this.pipelines.keys()].map((id) => this.detachPipeline(id)));
+    await Promise.all([...this.transcoders.values()].map((t) => t.close()));
+    this.transcoders.clear();
     await this.supervisor?.stop();
     await this.detector?.close();
   }
 }
 
-/** The detection settings a camera's row carries: rate, zones and masks (the rest keeps its defaults). */
+/** The detection settings a camera's row carries: rate, zones, masks, tracked labels, score and area filters, motion sensitivity. */
 export function pipelineSettings(cam: Camera, maxStationaryMs?: number): CameraDetectSettingsInput {
+  const o = cam.detect.objects;
+  const scores = { ...(o.minScore !== null ? { minScore: o.minScore } : {}), ...(o.threshold !== null ? { threshold: o.threshold } : {}) };
+  const labelFilters: Record<string, { minArea?: number; maxArea?: number; minScore?: number; threshold?: number }> = {};
+  for (const [label, area] of Object.entries(o.areas)) {
+    // the camera's scores go into each override too: parsing an override fills its missing fields with the defaults
+    labelFilters[label] = { ...scores, ...(area.min !== undefined ? { minArea: area.min } : {}), ...(area.max !== undefined ? { maxArea: area.max } : {}) };
+  }
   return {
     fps: cam.detect.fps,
     zones: cam.zones,
     objectMask: cam.masks.objects,
-    motion: { mask: cam.masks.motion },
+    motion: { mask: cam.masks.motion, ...motionForSensitivity(o.motionSensitivity) },
+    ...(o.labels ? { labels: o.labels } : {}),
+    ...(Object.keys(scores).length ? { filters: scores } : {}),
+    ...(Object.keys(labelFilters).length ? { labelFilters } : {}),
     ...(maxStationaryMs !== undefined ? { maxStationaryMs } : {}),
   };
+}
+
+/**
+ * Motion sensitivity 1–10 as the motion detector's two knobs; 5 keeps their defaults (threshold 25, blob 12 px).
+ * Each step halves or doubles them gently: 10 wakes on a 10-level change of a 2 px blob, 1 needs 50 levels and 48 px.
+ */
+export function motionForSensitivity(s: number): { threshold?: number; contourArea?: number } {
+  if (s === 5) return {};
+  return { threshold: Math.max(1, Math.min(255, Math.round(25 * 2 ** ((5 - s) / 4)))), contourArea: Math.max(1, Math.round(12 * 2 ** ((5 - s) / 2))) };
 }
 
 /** Frames are decoded for detection, or for motion events on an events-only camera (its footage follows motion). */

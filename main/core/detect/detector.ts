@@ -1,5 +1,6 @@
-// The Detector: a pool of inference workers behind one shared, bounded, frame-dropping queue.
+// The Detector: a pool of inference workers behind one shared, bounded, frame-dropping queue that is fair between cameras.
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -8,7 +9,7 @@ import { getAdapter } from './adapters/index.js';
 import { DetectError, i420Size, type Box, type Detection, type Frame, type Region } from './frame.js';
 import type { ModelEntry } from './manifest.js';
 import { resolveModel, type ResolveOptions } from './models.js';
-import { Preprocessor, type Transform } from './preprocess.js';
+import type { PreprocessSpec } from './preprocess.js';
 import type { InitMessage, RunMessage, WorkerReply } from './worker.js';
 
 const log = createLogger('detect');
@@ -16,13 +17,24 @@ const log = createLogger('detect');
 export interface DetectorOptions extends ResolveOptions {
   /** Manifest name; the manifest default when omitted. */
   model?: string;
-  /** Inference threads; keep total ORT threads ≤ cores. */
+  /** Inference workers (each one ORT session); 0 or undefined: chosen from the cores (`autoWorkers`). */
   workers?: number;
+  /** ORT intra-op threads per worker; default 1 (total ORT threads stay ≤ cores). */
+  threads?: number;
+  /** Where ORT runs the model; anything but cpu falls back to the CPU with a plain message when the platform lacks it. */
+  executionProvider?: ExecutionProvider;
   /** Frames waiting per worker before the oldest is dropped. */
   queuePerWorker?: number;
   /** Decoder cut-off; per-camera filters apply stricter scores later. */
   scoreThreshold?: number;
   nmsIou?: number;
+}
+
+export type ExecutionProvider = 'cpu' | 'cuda' | 'coreml' | 'directml';
+
+/** Workers from the cores: half of them (ffmpeg and the pipeline need the rest), at least one, at most four. */
+export function autoWorkers(cores = availableParallelism()): number {
+  return Math.max(1, Math.min(4, Math.floor(cores / 2)));
 }
 
 export interface DetectorStats {
@@ -42,6 +54,8 @@ export interface DetectorStats {
 export interface Detector {
   readonly model: ModelEntry;
   readonly inputSize: number;
+  /** Plain words when the asked execution provider was not available and the model runs on the CPU; null otherwise. */
+  readonly notice?: string | null;
   /** Detections in source pixels over all regions (class-aware NMS applied); rejects with code frame_dropped when the queue overflows. */
   detect(frame: Frame, regions: Region[]): Promise<Detection[]>;
   stats(): DetectorStats;
@@ -104,9 +118,27 @@ class RingMedian {
   }
 }
 
-function startWorker(modelPath: string, entry: ModelEntry): Promise<Worker> {
+interface WorkerSetup {
+  modelPath: string;
+  entry: ModelEntry;
+  spec: PreprocessSpec;
+  threads: number;
+  executionProvider: ExecutionProvider;
+}
+
+function startWorker(setup: WorkerSetup): Promise<{ worker: Worker; notice: string | null }> {
   const worker = spawnWorker();
-  const init: InitMessage = { type: 'init', modelPath, family: entry.family, inputSize: entry.inputSize, numClasses: entry.labels.length };
+  const { entry } = setup;
+  const init: InitMessage = {
+    type: 'init',
+    modelPath: setup.modelPath,
+    family: entry.family,
+    inputSize: entry.inputSize,
+    numClasses: entry.labels.length,
+    spec: setup.spec,
+    threads: setup.threads,
+    executionProvider: setup.executionProvider,
+  };
   return new Promise((resolve, reject) => {
     const onExit = (code: number): void => reject(new DetectError('detector_failed', `inference worker exited during start (code ${code})`));
     const onError = (err: Error): void => reject(new DetectError('detector_failed', `inference worker failed to start: ${err.message}`));
@@ -115,7 +147,7 @@ function startWorker(modelPath: string, entry: ModelEntry): Promise<Worker> {
     worker.once('message', (reply: WorkerReply) => {
       worker.off('exit', onExit);
       worker.off('error', onError);
-      if (reply.type === 'ready') return resolve(worker);
+      if (reply.type === 'ready') return resolve({ worker, notice: reply.notice });
       void worker.terminate();
       if (reply.type === 'init_error') reject(new DetectError(reply.code, reply.message));
       else reject(new DetectError('detector_failed', 'inference worker answered the start with something else'));
@@ -126,9 +158,13 @@ function startWorker(modelPath: string, entry: ModelEntry): Promise<Worker> {
 
 class OnnxDetector implements Detector {
   readonly inputSize: number;
-  private readonly pre: Preprocessor;
-  private readonly queue: Job[] = [];
-  private readonly pool: Float32Array[] = [];
+  /** Waiting jobs per camera; served round-robin so a busy camera cannot starve a quiet one. */
+  private readonly queues = new Map<string, Job[]>();
+  private waiting = 0;
+  /** Cameras in the order they are next served. */
+  private turn: string[] = [];
+  /** Frame buffers sent to the workers and handed back (the frame is copied: other subscribers keep theirs). */
+  private readonly pool: ArrayBuffer[] = [];
   private readonly capacity: number;
   private readonly threshold: number;
   private readonly nmsIou: number;
@@ -144,14 +180,12 @@ class OnnxDetector implements Detector {
 
   constructor(
     readonly model: ModelEntry,
-    private readonly modelPath: string,
+    private readonly setup: WorkerSetup,
     private readonly slots: Slot[],
     opts: DetectorOptions,
+    readonly notice: string | null,
   ) {
     this.inputSize = model.inputSize;
-    const adapter = getAdapter(model.family);
-    if (!adapter) throw new DetectError('model_unknown_family', `no adapter for family ${model.family}`);
-    this.pre = new Preprocessor(adapter.preprocessSpec(model));
     this.capacity = Math.max(1, (opts.queuePerWorker ?? 2) * slots.length);
     this.threshold = opts.scoreThreshold ?? 0.3;
     this.nmsIou = opts.nmsIou ?? 0.45;
@@ -174,8 +208,8 @@ class OnnxDetector implements Detector {
     // A replacement starts after a pause so a crashing model cannot spin.
     setTimeout(() => {
       if (this.closed) return;
-      startWorker(this.modelPath, this.model).then(
-        (worker) => {
+      startWorker(this.setup).then(
+        ({ worker }) => {
           if (this.closed) return void worker.terminate();
           slot.worker = worker;
           slot.down = false;
@@ -194,52 +228,73 @@ class OnnxDetector implements Detector {
     if (bad) return Promise.reject(new DetectError('invalid_frame', bad));
     this.framesIn++;
     return new Promise<Detection[]>((resolve, reject) => {
-      this.queue.push({ frame, regions, resolve, reject, queuedAt: performance.now() });
-      // Drop the oldest waiting frame: the newest is the one worth looking at (Frigate drops rather than grows).
-      while (this.queue.length > this.capacity) {
-        const old = this.queue.shift() as Job;
-        this.framesDropped++;
-        this.droppedByCamera[old.frame.cameraId] = (this.droppedByCamera[old.frame.cameraId] ?? 0) + 1;
-        old.reject(new DetectError('frame_dropped', `detector busy: frame of ${old.frame.cameraId} dropped`));
+      const cam = frame.cameraId;
+      let q = this.queues.get(cam);
+      if (!q) {
+        q = [];
+        this.queues.set(cam, q);
+        this.turn.push(cam);
       }
+      q.push({ frame, regions, resolve, reject, queuedAt: performance.now() });
+      this.waiting++;
+      // Over capacity: the camera with the most frames waiting loses its oldest (Frigate drops rather than grows);
+      // the newest frame is the one worth looking at, and a quiet camera's single frame is never the one to go.
+      while (this.waiting > this.capacity) this.dropOne();
       this.pump();
     });
   }
 
-  private takeBuffer(): Float32Array {
-    return this.pool.pop() ?? new Float32Array(this.pre.tensorLength);
+  private dropOne(): void {
+    let longest: Job[] | undefined;
+    for (const cam of this.turn) {
+      const q = this.queues.get(cam);
+      if (q && q.length > (longest?.length ?? 0)) longest = q;
+    }
+    const old = longest?.shift();
+    if (!old) return;
+    this.waiting--;
+    this.framesDropped++;
+    this.droppedByCamera[old.frame.cameraId] = (this.droppedByCamera[old.frame.cameraId] ?? 0) + 1;
+    old.reject(new DetectError('frame_dropped', `detector busy: frame of ${old.frame.cameraId} dropped`));
+  }
+
+  /** The next job, round-robin over the cameras with frames waiting. */
+  private nextJob(): Job | undefined {
+    for (let i = 0; i < this.turn.length; i++) {
+      const cam = this.turn.shift() as string;
+      this.turn.push(cam);
+      const job = this.queues.get(cam)?.shift();
+      if (job) {
+        this.waiting--;
+        return job;
+      }
+    }
+    // every queue is empty: forget the cameras (a removed camera leaves nothing behind)
+    this.queues.clear();
+    this.turn = [];
+    return undefined;
   }
 
   private pump(): void {
     for (const slot of this.slots) {
-      while (!slot.job && !slot.down) {
-        const job = this.queue.shift();
-        if (!job) return;
-        if (this.dispatch(slot, job)) break;
-      }
+      if (slot.job || slot.down) continue;
+      const job = this.nextJob();
+      if (!job) return;
+      this.dispatch(slot, job);
     }
   }
 
-  /** Pre-processes the job's regions here and hands the tensors to the worker; false if the frame could not be read. */
-  private dispatch(slot: Slot, job: Job): boolean {
-    const tensors: Float32Array[] = [];
-    const transforms: Transform[] = [];
-    try {
-      for (const region of job.regions) {
-        const t = this.takeBuffer();
-        tensors.push(t);
-        transforms.push(this.pre.run(job.frame, region, t));
-      }
-    } catch (err) {
-      this.pool.push(...tensors);
-      job.reject(new DetectError('invalid_frame', `pre-processing failed: ${(err as Error).message}`));
-      return false;
-    }
+  /** Hands the frame (copied into a reused buffer) and its regions to the worker: pre-processing runs there, off this thread. */
+  private dispatch(slot: Slot, job: Job): void {
+    const { frame } = job;
+    const size = i420Size(frame.width, frame.height);
+    let buf = this.pool.pop();
+    if (!buf || buf.byteLength < size) buf = new ArrayBuffer(size);
+    new Uint8Array(buf, 0, size).set(frame.data.subarray(0, size));
     slot.job = job;
     slot.runId = this.nextId++;
-    const msg: RunMessage = { type: 'run', id: slot.runId, tensors, transforms, threshold: this.threshold, nmsIou: this.nmsIou };
-    slot.worker.postMessage(msg, tensors.map((t) => t.buffer as ArrayBuffer));
-    return true;
+    const msg: RunMessage = { type: 'run', id: slot.runId, frame: buf, width: frame.width, height: frame.height, regions: job.regions, threshold: this.threshold, nmsIou: this.nmsIou };
+    slot.worker.postMessage(msg, [buf]);
   }
 
   private onReply(slot: Slot, reply: WorkerReply): void {
@@ -247,8 +302,8 @@ class OnnxDetector implements Detector {
     const job = slot.job;
     if (!job || reply.id !== slot.runId) return;
     slot.job = undefined;
-    // The tensors come back transferred: reuse them instead of allocating per frame.
-    for (const t of reply.tensors) if (this.pool.length < 8 && t.length === this.pre.tensorLength) this.pool.push(t);
+    // The frame buffer comes back transferred: reuse it instead of allocating per frame.
+    if (this.pool.length < 8) this.pool.push(reply.frame);
     if (reply.type === 'run_error') {
       job.reject(new DetectError('detector_failed', reply.message));
     } else {
@@ -274,7 +329,7 @@ class OnnxDetector implements Detector {
     return {
       model: this.model.name,
       workers: this.slots.length,
-      queueLength: this.queue.length,
+      queueLength: this.waiting,
       queueCapacity: this.capacity,
       framesIn: this.framesIn,
       framesRun: this.framesRun,
@@ -289,7 +344,8 @@ class OnnxDetector implements Detector {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const job of this.queue.splice(0)) job.reject(new DetectError('detector_closed', 'the detector is closed'));
+    for (const q of this.queues.values()) for (const job of q.splice(0)) job.reject(new DetectError('detector_closed', 'the detector is closed'));
+    this.waiting = 0;
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
 }
@@ -297,19 +353,29 @@ class OnnxDetector implements Detector {
 /** Resolves and verifies the model, starts the workers; throws DetectError with code model_missing / model_corrupt / model_unknown_family / model_unknown. */
 export async function createDetector(opts: DetectorOptions = {}): Promise<Detector> {
   const { entry, path } = await resolveModel(opts.model, opts);
-  const count = Math.max(1, Math.min(opts.workers ?? 1, 8));
+  const adapter = getAdapter(entry.family);
+  if (!adapter) throw new DetectError('model_unknown_family', `no adapter for family ${entry.family}`);
+  const count = Math.max(1, Math.min(opts.workers || autoWorkers(), 8));
+  const setup: WorkerSetup = { modelPath: path, entry, spec: adapter.preprocessSpec(entry), threads: Math.max(1, Math.min(opts.threads ?? 1, 8)), executionProvider: opts.executionProvider ?? 'cpu' };
   const workers: Worker[] = [];
+  let notice: string | null = null;
   try {
-    for (let i = 0; i < count; i++) workers.push(await startWorker(path, entry));
+    for (let i = 0; i < count; i++) {
+      const started = await startWorker(setup);
+      workers.push(started.worker);
+      notice ??= started.notice;
+    }
   } catch (err) {
     await Promise.all(workers.map((w) => w.terminate()));
     throw err;
   }
-  log.info({ model: entry.name, workers: count }, 'detector ready');
+  if (notice) log.warn({ model: entry.name, executionProvider: setup.executionProvider }, notice);
+  log.info({ model: entry.name, workers: count, threads: setup.threads, executionProvider: notice ? 'cpu' : setup.executionProvider }, 'detector ready');
   return new OnnxDetector(
     entry,
-    path,
+    setup,
     workers.map((worker) => ({ worker, job: undefined, runId: 0, down: false })),
     opts,
+    notice,
   );
 }

@@ -1,6 +1,6 @@
 // Spawns ffmpeg/ffprobe with an argument array (never a shell), keeps a scrubbed stderr tail, stops with SIGTERM then SIGKILL.
 import { spawn, type ChildProcess } from 'node:child_process';
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { redactSecrets } from '../../common/redact.js';
 import type { Logger } from '../log/index.js';
 
@@ -14,6 +14,8 @@ export interface SpawnOptions {
   logger?: Logger;
   /** Logged with every line about this process (e.g. the camera id). */
   label?: string;
+  /** Give the process a stdin pipe to write to (input from pipe:0); default ignored. */
+  stdin?: boolean;
 }
 
 export interface ExitInfo {
@@ -25,6 +27,8 @@ export interface FfmpegProcess {
   readonly pid: number;
   readonly child: ChildProcess;
   readonly stdout: Readable;
+  /** The stdin pipe when asked for with `stdin: true`. */
+  readonly stdin: Writable | null;
   /** The extra pipes: index 0 is fd 3. */
   readonly pipes: Readable[];
   /** Resolves once the process has exited and its pipes are closed. */
@@ -41,7 +45,7 @@ export interface FfmpegProcess {
 
 export function spawnFfmpeg(bin: string, args: readonly string[], opts: SpawnOptions = {}): FfmpegProcess {
   const extra = opts.extraPipes ?? 0;
-  const stdio: ('ignore' | 'pipe')[] = ['ignore', 'pipe', 'pipe', ...Array.from({ length: extra }, () => 'pipe' as const)];
+  const stdio: ('ignore' | 'pipe')[] = [opts.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe', ...Array.from({ length: extra }, () => 'pipe' as const)];
   const child = spawn(bin, args, { stdio, env: opts.env ? { ...process.env, ...opts.env } : process.env, windowsHide: true });
   const max = opts.stderrLines ?? 40;
   const tail: string[] = [];
@@ -95,6 +99,7 @@ export function spawnFfmpeg(bin: string, args: readonly string[], opts: SpawnOpt
     pid: child.pid ?? -1,
     child,
     stdout: child.stdout!,
+    stdin: child.stdin ?? null,
     pipes,
     exited,
     stderrTail: () => [...tail],

@@ -7,8 +7,10 @@ import { locateFfmpeg } from '../ffmpeg/locate.js';
 import { ffmpegMajorVersion, socketTimeoutArgs, spawnFfmpeg, type FfmpegProcess } from '../ffmpeg/process.js';
 import { createLogger } from '../log/index.js';
 import { redactSecrets } from '../../common/redact.js';
-import { buildIngestArgs, defaultBackoffMs, EXTRA_PIPES, FD, needsConnection } from './args.js';
+import { buildIngestArgs, defaultBackoffMs, EXTRA_PIPES, FD, needsConnection, recordableAudio, usesWallclock, type ResolvedInput } from './args.js';
 import { Fmp4Splitter } from './fmp4.js';
+import { LiveHub } from './live-hub.js';
+import { detectSize, probeShape, type StreamShape } from './probe-input.js';
 import { ensureDayDirs, parseListLine, resolveSegmentPath, type SegmentInfo } from './segments.js';
 import type {
   FrameSource,
@@ -18,80 +20,11 @@ import type {
   IngestStateName,
   IngestStats,
   IngestTuning,
-  LiveChunk,
   LiveSource,
 } from './types.js';
 
 const log = createLogger('ingest');
 const HOUR = 3_600_000;
-// A GOP longer than this is not cached (a camera with a 10 s GOP at high bitrate would hold too much).
-const GOP_CACHE_MAX_BYTES = 16 * 1024 * 1024;
-
-/** Live fan-out: the current init segment, the GOP since the last keyframe, and the viewers. */
-class LiveHub implements LiveSource {
-  codec: string | undefined;
-  init: Uint8Array | undefined;
-  private gop: Buffer[] = [];
-  private gopBytes = 0;
-  private readonly subs = new Set<(c: LiveChunk) => void>();
-
-  constructor(
-    private readonly onViewers: (count: number) => void,
-    private readonly cameraId: string,
-  ) {}
-
-  viewers(): number {
-    return this.subs.size;
-  }
-
-  subscribe(cb: (chunk: LiveChunk) => void): () => void {
-    this.subs.add(cb);
-    if (this.init && this.codec !== undefined) {
-      this.safe(cb, { type: 'init', data: this.init, codec: this.codec });
-      for (const f of this.gop) this.safe(cb, { type: 'fragment', data: f, keyframe: f === this.gop[0] });
-    }
-    this.onViewers(this.subs.size);
-    return () => {
-      if (this.subs.delete(cb)) this.onViewers(this.subs.size);
-    };
-  }
-
-  setInit(init: Buffer, codec: string): void {
-    this.init = init;
-    this.codec = codec;
-    this.gop = [];
-    this.gopBytes = 0;
-    this.emit({ type: 'init', data: init, codec });
-  }
-
-  fragment(data: Buffer, keyframe: boolean): void {
-    if (keyframe) {
-      this.gop = [];
-      this.gopBytes = 0;
-    }
-    // Cache only from a keyframe on: a viewer cannot start decoding mid-GOP.
-    if ((keyframe || this.gop.length > 0) && this.gopBytes + data.length <= GOP_CACHE_MAX_BYTES) {
-      this.gop.push(data);
-      this.gopBytes += data.length;
-    } else if (!keyframe) {
-      this.gop = [];
-      this.gopBytes = 0;
-    }
-    this.emit({ type: 'fragment', data, keyframe });
-  }
-
-  private emit(c: LiveChunk): void {
-    for (const cb of this.subs) this.safe(cb, c);
-  }
-
-  private safe(cb: (c: LiveChunk) => void, c: LiveChunk): void {
-    try {
-      cb(c);
-    } catch (e) {
-      log.warn({ cameraId: this.cameraId, err: e }, 'live subscriber threw');
-    }
-  }
-}
 
 /** Splits the rawvideo pipe into whole I420 frames; each frame gets its own buffer (subscribers may keep it). */
 class FrameSplitter {
@@ -124,6 +57,8 @@ class FrameSplitter {
 
 export interface CameraIngestOptions extends IngestCallbacks, IngestTuning {
   config: IngestConfig;
+  /** Stream shapes probed before, by URL, shared by the supervisor's connections: an edit or restart does not probe again. */
+  shapes?: Map<string, StreamShape>;
 }
 
 /**
@@ -132,12 +67,21 @@ export interface CameraIngestOptions extends IngestCallbacks, IngestTuning {
  */
 export class CameraIngest implements FrameSource {
   readonly cameraId: string;
+  readonly stream: 'main' | 'sub';
   readonly live: LiveSource;
   private readonly cfg: IngestConfig;
-  private readonly tuning: Required<Omit<IngestTuning, 'ffmpegPath'>> & { ffmpegPath: string | undefined };
+  private readonly tuning: Required<Omit<IngestTuning, 'ffmpegPath' | 'ffprobePath'>> & { ffmpegPath: string | undefined; ffprobePath: string | undefined };
+  /** The stream's codec, size and sound, probed once before the first connection that needs them. */
+  private shape: StreamShape | undefined;
+  /** What the current connection runs with (detect size, audio, clock). */
+  private resolved: ResolvedInput;
+  /** The camera's own timestamps went backwards on a `camera` clock: later connections use the wall clock. */
+  private clockBroken = false;
+  private warnedAudio = false;
   private readonly cb: IngestCallbacks;
   private readonly hub: LiveHub;
   private readonly frameSubs = new Set<(f: Frame) => void>();
+  private readonly shapes: Map<string, StreamShape> | undefined;
 
   private generation = 0;
   private started = false;
@@ -156,21 +100,45 @@ export class CameraIngest implements FrameSource {
   constructor(opts: CameraIngestOptions) {
     this.cfg = { ...opts.config, detect: { ...opts.config.detect } };
     this.cameraId = opts.config.cameraId;
+    this.stream = opts.config.stream ?? 'main';
+    this.shapes = opts.shapes;
+    this.shape = opts.shapes?.get(opts.config.url);
     this.tuning = {
       watchdogMs: opts.watchdogMs ?? 10_000,
       backoffMs: opts.backoffMs ?? defaultBackoffMs,
       liveIdleStopMs: opts.liveIdleStopMs ?? 30_000,
       socketTimeoutMs: opts.socketTimeoutMs ?? 10_000,
       ffmpegPath: opts.ffmpegPath,
+      ffprobePath: opts.ffprobePath,
     };
     this.cb = { ...(opts.onSegment ? { onSegment: opts.onSegment } : {}), ...(opts.onState ? { onState: opts.onState } : {}) };
     this.hub = new LiveHub((n) => this.onViewers(n), this.cameraId);
     this.live = this.hub;
     this.stateNow = { cameraId: this.cameraId, state: 'offline', reason: 'Not started', since: Date.now() };
     const { detect } = this.cfg;
-    if (detect.enabled && (detect.width % 2 || detect.height % 2)) {
+    if (detect.enabled && !detect.autoSize && (detect.width % 2 || detect.height % 2)) {
       throw new Error(`detect size must be even, got ${detect.width}x${detect.height}`);
     }
+    this.resolved = { detect: { width: detect.width, height: detect.height }, wallclock: usesWallclock(this.cfg) };
+  }
+
+  /** Whether the stream must be probed before connecting: an auto-sized detect output, or sound to record. */
+  private needsShape(): boolean {
+    return (this.cfg.detect.enabled && this.cfg.detect.autoSize === true) || (this.cfg.audio === true && (this.cfg.record || this.cfg.live));
+  }
+
+  /** Detect size, audio and clock for the next connection, from the probed shape. */
+  private resolve(): ResolvedInput {
+    const { detect } = this.cfg;
+    const size = detect.autoSize && this.shape ? detectSize(detect.width, this.shape.video) : { width: detect.width, height: detect.height };
+    let audio = this.cfg.audio ? this.shape?.audio : undefined;
+    if (audio && !recordableAudio(audio)) {
+      // a sound format ffmpeg may not decode must not cost the recording: video only, said once
+      if (!this.warnedAudio) log.warn({ cameraId: this.cameraId, stream: this.stream, audio }, 'the camera sound format cannot be converted to AAC: recording video only');
+      this.warnedAudio = true;
+      audio = undefined;
+    }
+    return { detect: size, ...(audio ? { audio } : {}), wallclock: usesWallclock(this.cfg, this.clockBroken) };
   }
 
   get config(): IngestConfig {
@@ -224,7 +192,20 @@ export class CameraIngest implements FrameSource {
     const first = w[0];
     const last = w.at(-1);
     const fpsIn = first && last && last.t > first.t ? ((last.frames - first.frames) * 1000) / (last.t - first.t) : 0;
-    return { cameraId: this.cameraId, state: this.stateNow.state, fpsIn: Math.round(fpsIn * 10) / 10, ...this.counters, pid: this.proc?.pid, lastDataAt: this.lastDataAt };
+    return {
+      cameraId: this.cameraId,
+      stream: this.stream,
+      state: this.stateNow.state,
+      fpsIn: Math.round(fpsIn * 10) / 10,
+      ...this.counters,
+      pid: this.proc?.pid,
+      lastDataAt: this.lastDataAt,
+      detectSize: this.cfg.detect.enabled ? { ...this.resolved.detect } : undefined,
+      audio: this.shape?.audio,
+      wallclock: this.resolved.wallclock,
+      clockJumped: this.clockBroken,
+      hwaccel: this.cfg.detect.enabled ? this.cfg.hwaccel : undefined,
+    };
   }
 
   /** The ffmpeg process id of the current connection (tests and the bench read /proc with it). */
@@ -267,14 +248,14 @@ export class CameraIngest implements FrameSource {
 
   private setState(state: IngestStateName, reason?: string): void {
     if (this.stateNow.state === state && this.stateNow.reason === reason) return;
-    this.stateNow = { cameraId: this.cameraId, state, ...(reason ? { reason } : {}), since: Date.now() };
+    this.stateNow = { cameraId: this.cameraId, ...(this.stream === 'main' ? {} : { stream: this.stream }), state, ...(reason ? { reason } : {}), since: Date.now() };
     // A camera that stays down says so once at warn; each further retry with the same reason is debug.
     const quiet = state === 'connecting' || reason === 'Stopped' || reason?.startsWith('Idle') || (reason !== undefined && reason === this.lastWarned);
     const problem = state === 'error' || state === 'offline';
     if (problem && !quiet) this.lastWarned = reason;
     if (state === 'online') this.lastWarned = undefined;
     const level = quiet ? 'debug' : problem ? 'warn' : 'info';
-    log[level]({ cameraId: this.cameraId, state, reason }, `camera ${this.cameraId} ${state}`);
+    log[level]({ cameraId: this.cameraId, stream: this.stream, state, reason }, `camera ${this.cameraId}${this.stream === 'main' ? '' : ` (${this.stream} stream)`} ${state}`);
     try {
       this.cb.onState?.(this.state);
     } catch (e) {
@@ -294,17 +275,36 @@ export class CameraIngest implements FrameSource {
     this.retryTimer = undefined;
     if (gen !== this.generation) return;
     let bin: string;
+    let probeBin: string;
     let major: number;
     try {
       bin = this.tuning.ffmpegPath ?? locateFfmpeg().ffmpeg;
+      probeBin = this.tuning.ffprobePath ?? (this.needsShape() && !this.shape ? locateFfmpeg().ffprobe : '');
       major = await ffmpegMajorVersion(bin);
     } catch (e) {
       this.setState('error', e instanceof Error ? e.message : String(e));
       return;
     }
     if (gen !== this.generation) return;
+    if (this.needsShape() && !this.shape) {
+      this.setState('connecting');
+      const probed = await probeShape(this.cfg.url, {
+        transport: this.cfg.transport ?? 'tcp',
+        ffprobe: probeBin,
+        timeoutMs: this.tuning.socketTimeoutMs,
+      });
+      if (gen !== this.generation) return;
+      if (!probed.ok) {
+        const fatal = probed.code === 'auth_failed' || probed.code === 'not_found' || probed.code === 'invalid_url';
+        return this.retryLater(gen, probeMessage(probed.code, this.tuning.socketTimeoutMs), fatal);
+      }
+      this.shape = probed.shape;
+      this.shapes?.set(this.cfg.url, probed.shape);
+      log.info({ cameraId: this.cameraId, stream: this.stream, video: probed.shape.video, audio: probed.shape.audio ?? null }, 'stream probed');
+    }
+    this.resolved = this.resolve();
     const liveOn = this.cfg.live;
-    const args = buildIngestArgs(this.cfg, { socketArgs: socketTimeoutArgs(this.cfg.url, major, this.tuning.socketTimeoutMs), liveOn });
+    const args = buildIngestArgs(this.cfg, { socketArgs: socketTimeoutArgs(this.cfg.url, major, this.tuning.socketTimeoutMs), liveOn, resolved: this.resolved });
     if (this.cfg.record) this.prepareDirs();
     this.setState('connecting');
     // strftime names must be UTC whatever the user's time zone.
@@ -330,6 +330,11 @@ export class CameraIngest implements FrameSource {
     watchdog.unref();
 
     const exit = await proc.exited;
+    if (!sawData && !(this.lastDataAt && this.lastDataAt >= spawnedAt) && gen === this.generation) {
+      // failed before any data: the stream may have changed shape (a new codec, a new size), so probe it again
+      this.shape = undefined;
+      this.shapes?.delete(this.cfg.url);
+    }
     clearInterval(watchdog);
     if (this.proc === proc) this.proc = undefined;
     if (gen !== this.generation) return;
@@ -339,8 +344,13 @@ export class CameraIngest implements FrameSource {
     const code = classifyStderr(tail);
     reason ??= code ? probeMessage(code) : describeExit(tail, exit.code, exit.signal);
     const fatal = code === 'auth_failed' || code === 'not_found' || code === 'invalid_url';
-    this.setState(fatal ? 'error' : 'offline', reason);
     log.debug({ cameraId: this.cameraId, tail: tail.slice(-5) }, 'ffmpeg stderr before exit');
+    this.retryLater(gen, reason, fatal);
+  }
+
+  /** Reports why the connection is down and tries again after the backoff step. */
+  private retryLater(gen: number, reason: string, fatal: boolean): void {
+    this.setState(fatal ? 'error' : 'offline', reason);
     const delay = this.tuning.backoffMs(this.retries);
     this.retries++;
     this.counters.restarts++;
@@ -365,7 +375,7 @@ export class CameraIngest implements FrameSource {
 
     // (b) raw I420 frames at the detect size.
     if (this.cfg.detect.enabled) {
-      const { width, height } = this.cfg.detect;
+      const { width, height } = this.resolved.detect;
       const splitter = new FrameSplitter(width * height + 2 * (width >> 1) * (height >> 1), (data) => this.deliverFrame(data));
       proc.stdout.on('data', (b: Buffer) => {
         this.counters.bytesFrames += b.length;
@@ -403,11 +413,20 @@ export class CameraIngest implements FrameSource {
         }
       });
     }
-    proc.onStderrLine((line) => log.trace({ cameraId }, line));
+    let warnedClock = false;
+    proc.onStderrLine((line) => {
+      log.trace({ cameraId }, line);
+      // the camera's clock went back (only visible on a trusted camera clock): the next connection uses the wall clock
+      if (!warnedClock && !this.resolved.wallclock && /Non-monoton(ous|ically increasing) dts/i.test(line) && !/previous: 0, current: 0/.test(line)) {
+        warnedClock = true;
+        this.clockBroken = true;
+        log.warn({ cameraId, stream: this.stream }, 'camera timestamps went backwards: wall-clock timestamps from the next connection on');
+      }
+    });
   }
 
   private deliverFrame(data: Uint8Array): void {
-    const { width, height } = this.cfg.detect;
+    const { width, height } = this.resolved.detect;
     const frame: Frame = { cameraId: this.cameraId, width, height, data, time: Date.now() };
     for (const cb of this.frameSubs) {
       try {

@@ -85,9 +85,40 @@ export function codecFromMoov(buf: Buffer, moov: Box): string {
   return '';
 }
 
+/** The track id of the first video trak (ffmpeg numbers mapped streams from 1; video is mapped first). */
+export function videoTrackId(buf: Buffer, moov: Box): number {
+  for (const trak of boxes(buf, moov.body, moov.end).filter((b) => b.type === 'trak')) {
+    const mdia = child(buf, trak, 'mdia');
+    const hdlr = mdia && child(buf, mdia, 'hdlr');
+    if (!hdlr || hdlr.body + 12 > hdlr.end || buf.toString('latin1', hdlr.body + 8, hdlr.body + 12) !== 'vide') continue;
+    const tkhd = child(buf, trak, 'tkhd');
+    if (!tkhd) continue;
+    // version 1 has 64-bit creation and modification times before the track id
+    return buf.readUInt32BE(tkhd.body + (buf[tkhd.body] === 1 ? 20 : 12));
+  }
+  return 1;
+}
+
+/** Video codec, then `mp4a.40.2` when the init also carries AAC sound (what MSE's addSourceBuffer wants). */
+export function codecsFromMoov(buf: Buffer, moov: Box): string {
+  const video = codecFromMoov(buf, moov);
+  const hasAac = boxes(buf, moov.body, moov.end)
+    .filter((b) => b.type === 'trak')
+    .some((trak) => {
+      const stsd = ['mdia', 'minf', 'stbl', 'stsd'].reduce<Box | undefined>((box, t) => box && child(buf, box, t), trak);
+      return stsd !== undefined && boxes(buf, stsd.body + 8, stsd.end)[0]?.type === 'mp4a';
+    });
+  return hasAac && video ? `${video},mp4a.40.2` : video;
+}
+
 /** True when the fragment's first sample is a sync sample (a keyframe a decoder can start from). */
-export function fragmentStartsWithKeyframe(buf: Buffer, moof: Box): boolean {
-  const traf = child(buf, moof, 'traf');
+export function fragmentStartsWithKeyframe(buf: Buffer, moof: Box, trackId?: number): boolean {
+  // with sound beside the video, only the video track's first sample says whether a decoder can start here
+  const trafs = boxes(buf, moof.body, moof.end).filter((b) => b.type === 'traf');
+  const traf = trackId === undefined ? trafs[0] : trafs.find((t) => {
+    const h = child(buf, t, 'tfhd');
+    return h !== undefined && h.body + 8 <= h.end && buf.readUInt32BE(h.body + 4) === trackId;
+  });
   if (!traf) return false;
   let flags: number | undefined;
   const tfhd = child(buf, traf, 'tfhd');
@@ -126,6 +157,7 @@ export class Fmp4Splitter {
   private head: Buffer[] = [];
   private moof: Buffer | undefined;
   private initDone = false;
+  private videoTrack: number | undefined;
 
   constructor(private readonly events: Fmp4Events) {}
 
@@ -180,7 +212,8 @@ export class Fmp4Splitter {
         const moov = boxes(init, 0, init.length).find((b) => b.type === 'moov')!;
         this.initDone = true;
         this.head = [];
-        this.events.onInit(init, codecFromMoov(init, moov));
+        this.videoTrack = videoTrackId(init, moov);
+        this.events.onInit(init, codecsFromMoov(init, moov));
       }
       return;
     }
@@ -189,7 +222,7 @@ export class Fmp4Splitter {
     } else if (type === 'mdat' && this.moof) {
       const moof = this.moof;
       this.moof = undefined;
-      const key = fragmentStartsWithKeyframe(moof, { type: 'moof', start: 0, body: 8, end: moof.length });
+      const key = fragmentStartsWithKeyframe(moof, { type: 'moof', start: 0, body: 8, end: moof.length }, this.videoTrack);
       this.events.onFragment(Buffer.concat([moof, box]), key);
     }
   }

@@ -1,8 +1,9 @@
-// IngestSupervisor: one CameraIngest per camera, applied from config; a broken camera never touches another.
+// IngestSupervisor: one CameraIngest per camera stream (connection), applied from config; a broken camera never touches another.
 import { createLogger } from '../log/index.js';
 import { CameraIngest } from './camera.js';
 import { CameraFeed } from './feed.js';
-import type { IngestCallbacks, IngestConfig, IngestStats, IngestTuning } from './types.js';
+import type { StreamShape } from './probe-input.js';
+import { connectionId, type IngestCallbacks, type IngestConfig, type IngestStats, type IngestTuning } from './types.js';
 
 const log = createLogger('ingest');
 
@@ -13,6 +14,8 @@ export class IngestSupervisor {
   // one feed per camera, kept across restarts and while disabled, so subscribers never see the process change
   private readonly feeds = new Map<string, CameraFeed>();
   private readonly configured = new Set<string>();
+  // what each stream URL carries, probed once for every connection made to it (edits and restarts do not probe again)
+  private readonly shapes = new Map<string, StreamShape>();
   private stopped = false;
 
   constructor(private readonly opts: IngestSupervisorOptions = {}) {}
@@ -20,7 +23,7 @@ export class IngestSupervisor {
   /** Starts new cameras, restarts changed ones, stops removed ones. Returns when removed/changed ones have stopped. */
   async apply(configs: readonly IngestConfig[]): Promise<void> {
     if (this.stopped) return;
-    const wanted = new Map(configs.map((c) => [c.cameraId, c]));
+    const wanted = new Map(configs.map((c) => [connectionId(c.cameraId, c.stream), c]));
     this.configured.clear();
     for (const id of wanted.keys()) this.configured.add(id);
     const stops: Promise<void>[] = [];
@@ -34,11 +37,12 @@ export class IngestSupervisor {
     }
     await Promise.all(stops);
     for (const cfg of configs) {
-      if (this.cameras.has(cfg.cameraId)) continue;
-      const feed = this.feed(cfg.cameraId);
+      const key = connectionId(cfg.cameraId, cfg.stream);
+      if (this.cameras.has(key)) continue;
+      const feed = this.feed(key);
       try {
-        const cam = new CameraIngest({ ...this.opts, config: cfg });
-        this.cameras.set(cfg.cameraId, cam);
+        const cam = new CameraIngest({ ...this.opts, config: cfg, shapes: this.shapes });
+        this.cameras.set(key, cam);
         // plugged in before start, so the first frame and the first init already reach every subscriber
         feed.attach(cam);
         cam.start();
@@ -51,8 +55,8 @@ export class IngestSupervisor {
   }
 
   /**
-   * The camera's stable feed (frames and live video across restarts); made on first ask, so a subscriber may
-   * come before the process. Kept while the camera is stopped; `dropFeed` when it is deleted.
+   * A connection's stable feed (frames and live video across restarts), by `connectionId(camera, stream)`; made on
+   * first ask, so a subscriber may come before the process. Kept while the camera is stopped; `dropFeed` when it is deleted.
    */
   feed(cameraId: string): CameraFeed {
     let feed = this.feeds.get(cameraId);
@@ -63,7 +67,7 @@ export class IngestSupervisor {
     return feed;
   }
 
-  /** Whether the camera is in the applied config (running, retrying, or failed to start). */
+  /** Whether the connection is in the applied config (running, retrying, or failed to start). */
   has(cameraId: string): boolean {
     return this.configured.has(cameraId);
   }

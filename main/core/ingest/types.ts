@@ -11,6 +11,8 @@ export interface DetectOutput {
   width: number;
   height: number;
   fps: number;
+  /** width is the target and the height follows the stream's shape (probed before connecting); default false. */
+  autoSize?: boolean;
 }
 
 export interface IngestConfig {
@@ -26,6 +28,21 @@ export interface IngestConfig {
   segmentSeconds?: number;
   /** The url is a local clip played in real time, looped forever (the demo camera). */
   loopFile?: boolean;
+  /** Which of the camera's streams this connection reads; default main (its connection id is the camera id). */
+  stream?: 'main' | 'sub';
+  /** Record (and show live) the stream's sound: AAC copied, anything else transcoded to AAC; default false. */
+  audio?: boolean;
+  /** RTSP transport; default tcp. */
+  transport?: 'tcp' | 'udp';
+  /** auto and wallclock: wall-clock timestamps on network streams (a camera clock that jumps cannot break segments). */
+  clock?: 'auto' | 'camera' | 'wallclock';
+  /** ffmpeg -hwaccel method for decoding detect frames (already checked to work); undefined decodes in software. */
+  hwaccel?: string;
+}
+
+/** The supervisor's key for a connection: the camera id for its main stream, `<camera>:sub` for the sub stream. */
+export function connectionId(cameraId: string, stream: 'main' | 'sub' = 'main'): string {
+  return stream === 'main' ? cameraId : `${cameraId}:${stream}`;
 }
 
 export interface IngestTuning {
@@ -39,12 +56,16 @@ export interface IngestTuning {
   socketTimeoutMs?: number;
   /** ffmpeg binary; default locateFfmpeg(). */
   ffmpegPath?: string;
+  /** ffprobe binary (the stream's shape before connecting); default locateFfmpeg(). */
+  ffprobePath?: string;
 }
 
 export type IngestStateName = 'connecting' | 'online' | 'offline' | 'error';
 
 export interface IngestState {
   cameraId: string;
+  /** The connection's stream (main unless said). */
+  stream?: 'main' | 'sub';
   state: IngestStateName;
   /** Plain words, credentials scrubbed (e.g. "The camera refused the connection…"). */
   reason?: string;
@@ -80,6 +101,17 @@ export interface LiveSource {
 
 export interface IngestStats {
   cameraId: string;
+  stream: 'main' | 'sub';
+  /** Detect frame size in use (from the probe when auto-sized); undefined without detect frames. */
+  detectSize: { width: number; height: number } | undefined;
+  /** Audio codec the camera sends, when known. */
+  audio: string | undefined;
+  /** Whether ffmpeg runs on wall-clock timestamps. */
+  wallclock: boolean;
+  /** The camera's own timestamps were seen going backwards (on a trusted camera clock; logged once). */
+  clockJumped: boolean;
+  /** The -hwaccel method decoding detect frames; undefined: software. */
+  hwaccel: string | undefined;
   state: IngestStateName;
   /** Input frames per second over the last few seconds. */
   fpsIn: number;

@@ -75,12 +75,12 @@ describe('onvif against a well-behaved device', () => {
     expect(dev.calls.every((c) => !c.body.includes(PASS))).toBe(true);
   });
 
-  it('builds a camera with main for record and live, sub for detect', async () => {
+  it('builds a camera with main for recording and full screen, sub for detection and the grid', async () => {
     const { camera } = await addCameraFromOnvif({ xaddr: dev.xaddr, username: USER, password: PASS, timeoutMs: 3000 });
     expect(camera.name).toBe('Porchlight Test MockCam 1 & Co');
     expect(camera.streams.map((s) => [s.name, s.roles])).toEqual([
-      ['main', ['record', 'live']],
-      ['sub', ['detect']],
+      ['main', ['record', 'live-full']],
+      ['sub', ['detect', 'live-grid']],
     ]);
     expect(camera.onvif).toEqual({ xaddr: dev.xaddr, ptz: true });
   });

@@ -1,4 +1,5 @@
 // What the API needs from ONVIF in one call each: probe a device, turn it into a camera, run a PTZ command.
+import { defaultRoles, type CameraStream } from '../../common/contract/index.js';
 import { createLogger } from '../log/index.js';
 import { connectOnvif, credentialsFromUrl, pickStreams, type ConnectOptions, type OnvifDeviceInfo, type OnvifProfile, type PtzPreset } from './client.js';
 import { OnvifError } from './errors.js';
@@ -54,19 +55,20 @@ export async function probeOnvifDevice(opts: ConnectOptions): Promise<OnvifProbe
 /** CameraInput plus the ONVIF fields `Camera.onvif` holds. */
 export interface OnvifCameraInput {
   name: string;
-  streams: { name: 'main' | 'sub'; url: string; roles: ('record' | 'live' | 'detect')[] }[];
+  streams: CameraStream[];
   onvif: { xaddr: string; ptz: boolean };
 }
 
-/** Shapes a probe as a camera: main records and feeds live view, sub (when there is one) feeds detection. */
+/** Shapes a probe as a camera: main records and fills the screen, sub (when there is one) detects and feeds the grid. */
 export function cameraInputFromProbe(probe: OnvifProbe, name?: string): OnvifCameraInput {
   const fallback = [probe.device.manufacturer, probe.device.model].filter(Boolean).join(' ').trim() || new URL(probe.xaddr).hostname;
+  const roles = defaultRoles(probe.streams.sub !== undefined);
   const streams: OnvifCameraInput['streams'] = probe.streams.sub
     ? [
-        { name: 'main', url: probe.streams.main, roles: ['record', 'live'] },
-        { name: 'sub', url: probe.streams.sub, roles: ['detect'] },
+        { name: 'main', url: probe.streams.main, roles: roles.main },
+        { name: 'sub', url: probe.streams.sub, roles: roles.sub },
       ]
-    : [{ name: 'main', url: probe.streams.main, roles: ['record', 'live', 'detect'] }];
+    : [{ name: 'main', url: probe.streams.main, roles: roles.main }];
   return { name: (name?.trim() || fallback).slice(0, 200), streams, onvif: { xaddr: probe.xaddr, ptz: probe.ptz.supported } };
 }
 

@@ -11,14 +11,23 @@ const KEEP_BUFFER_S = 10;
 
 type Status = 'connecting' | 'playing' | 'fallback' | 'error';
 
-export function liveSocketUrl(cameraId: string): string {
+/** grid: the camera's grid stream (its sub stream by default); full: the full-screen one (main); compat: grid as low-rate H.264. */
+export type LiveView = 'grid' | 'full' | 'compat';
+
+export function liveSocketUrl(cameraId: string, view: LiveView = 'full'): string {
   const url = new URL(`api/live/${encodeURIComponent(cameraId)}`, document.baseURI);
   url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  if (view !== 'full') url.searchParams.set('view', view);
   return url.toString();
 }
 
+/** Whether this browser's Media Source Extensions play the codec (Debian's Chromium has no H.265). */
+function canPlay(codec: string): boolean {
+  return 'MediaSource' in window && MediaSource.isTypeSupported(`video/mp4; codecs="${codec}"`);
+}
+
 /** The desktop app has no server: chunks come over IPC through `live.open` and the `live.chunk` topic. */
-function openIpcFeed(client: ApiClient, cameraId: string, onInit: (codec: string, data: Uint8Array) => void, onFragment: (data: Uint8Array) => void, onError: (m: string) => void): () => void {
+function openIpcFeed(client: ApiClient, cameraId: string, view: LiveView, onInit: (codec: string, data: Uint8Array) => void, onFragment: (data: Uint8Array) => void, onError: (m: string) => void): () => void {
   let streamId: string | null = null;
   let closed = false;
   // chunks can arrive before live.open answers (the cached GOP is sent at once): hold them until we know our id
@@ -31,7 +40,7 @@ function openIpcFeed(client: ApiClient, cameraId: string, onInit: (codec: string
     if (streamId === null) early.push(c);
     else if (c.streamId === streamId) deliver(c);
   });
-  void callOrThrow(client, 'live.open', { cameraId })
+  void callOrThrow(client, 'live.open', { cameraId, view })
     .then(({ streamId: id }) => {
       if (closed) return void client.call('live.close', { streamId: id });
       streamId = id;
@@ -45,12 +54,26 @@ function openIpcFeed(client: ApiClient, cameraId: string, onInit: (codec: string
   };
 }
 
-export function LivePlayer({ cameraId, label }: { cameraId: string; label: string }) {
+/**
+ * One camera's live video. `view` picks the stream (grid tiles the sub stream, full screen the main one); a codec this
+ * browser cannot play falls back to the grid stream, then to that stream converted to H.264 by the engine (still frames
+ * only if even that fails), and says so: never a silent black tile.
+ */
+export function LivePlayer({ cameraId, label, view = 'full' }: { cameraId: string; label: string; view?: LiveView }) {
   const client = useClient();
   const videoRef = useRef<HTMLVideoElement>(null);
   const [jpeg, setJpeg] = useState<string | null>(null);
   const [status, setStatus] = useState<Status>('connecting');
   const [message, setMessage] = useState<string | null>(null);
+  // the stream actually played: full screen steps down to the grid stream when its codec cannot be played here
+  const [playing, setPlaying] = useState<LiveView>(view);
+  const [note, setNote] = useState<string | null>(null);
+  const [hasSound, setHasSound] = useState(false);
+  const [muted, setMuted] = useState(true);
+  useEffect(() => {
+    setPlaying(view);
+    setNote(null);
+  }, [view, cameraId]);
 
   useEffect(() => {
     const video = videoRef.current;
@@ -134,7 +157,7 @@ export function LivePlayer({ cameraId, label }: { cameraId: string; label: strin
     };
 
     const connect = (): void => {
-      ws = new WebSocket(liveSocketUrl(cameraId));
+      ws = new WebSocket(liveSocketUrl(cameraId, playing));
       ws.binaryType = 'arraybuffer';
       ws.onopen = () => (retry = 0);
       ws.onmessage = (ev) => {
@@ -142,14 +165,21 @@ export function LivePlayer({ cameraId, label }: { cameraId: string; label: strin
         if (typeof ev.data === 'string') {
           const msg = JSON.parse(ev.data) as { type: string; codec?: string };
           if (msg.type === 'init' && msg.codec) {
-            const type = `video/mp4; codecs="${msg.codec}"`;
-            if (!('MediaSource' in window) || !MediaSource.isTypeSupported(type)) {
-              // this browser cannot decode the camera's codec (HEVC): ask for still frames instead
+            if (!canPlay(msg.codec)) {
+              if (playing !== 'compat') {
+                // the main stream is H.265 (say): the grid stream is the next best picture, then that stream as H.264
+                setNote(playing === 'full' ? `This browser cannot play ${codecName(msg.codec)}: showing the camera's smaller stream` : `This browser cannot play ${codecName(msg.codec)}: showing a converted, lower-rate picture`);
+                setPlaying(playing === 'full' ? 'grid' : 'compat');
+                return;
+              }
+              // nothing here plays: ask for still frames instead
               mode = 'jpeg';
               ws?.send(JSON.stringify({ type: 'fallback' }));
+              setNote(`This browser cannot play ${codecName(msg.codec)}: showing still frames`);
               setStatus('fallback');
               return;
             }
+            setHasSound(msg.codec.includes('mp4a'));
             expectInit = true;
             resetSource(msg.codec);
           }
@@ -182,12 +212,19 @@ export function LivePlayer({ cameraId, label }: { cameraId: string; label: strin
       closeIpc = openIpcFeed(
         client,
         cameraId,
+        playing,
         (codec, data) => {
-          if (!('MediaSource' in window) || !MediaSource.isTypeSupported(`video/mp4; codecs="${codec}"`)) {
+          if (!canPlay(codec)) {
+            if (playing !== 'compat') {
+              setNote(playing === 'full' ? `This app cannot play ${codecName(codec)}: showing the camera's smaller stream` : `This app cannot play ${codecName(codec)}: showing a converted, lower-rate picture`);
+              setPlaying(playing === 'full' ? 'grid' : 'compat');
+              return;
+            }
             setStatus('error');
-            setMessage('This camera sends video this app cannot show (for example H.265)');
+            setMessage(`This camera sends ${codecName(codec)}, which this app cannot show: give it an H.264 sub stream`);
             return;
           }
+          setHasSound(codec.includes('mp4a'));
           resetSource(codec);
           queue.push(data.slice().buffer);
           pump();
@@ -214,13 +251,31 @@ export function LivePlayer({ cameraId, label }: { cameraId: string; label: strin
       video.removeAttribute('src');
       video.load();
     };
-  }, [cameraId, client]);
+  }, [cameraId, client, playing]);
+
+  useEffect(() => {
+    if (videoRef.current) videoRef.current.muted = muted;
+  }, [muted]);
 
   return (
-    <div className="player" data-status={status}>
+    <div className="player" data-status={status} data-stream={playing}>
       <video ref={videoRef} muted playsInline autoPlay aria-label={`Live video of ${label}`} hidden={status === 'fallback'} data-testid="live-video" />
       {status === 'fallback' && jpeg && <img src={jpeg} alt={`Live still of ${label}`} />}
       {status !== 'playing' && status !== 'fallback' && <div className="player-overlay">{message ?? 'Connecting…'}</div>}
+      {note && (
+        <div className="player-note" role="status">
+          {note}
+        </div>
+      )}
+      {hasSound && status === 'playing' && (
+        <button type="button" className="player-mute" aria-pressed={!muted} onClick={() => setMuted((m) => !m)}>
+          {muted ? 'Unmute' : 'Mute'}
+        </button>
+      )}
     </div>
   );
+}
+
+function codecName(codec: string): string {
+  return /^(hvc1|hev1)/.test(codec) ? 'H.265' : codec.split('.')[0]!;
 }

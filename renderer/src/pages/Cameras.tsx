@@ -1,5 +1,5 @@
 // Cameras: add one by its address with a connection test, change streams and recording mode, draw zones and masks, remove.
-import type { Camera, CameraStream, ProbeResult, RecordMode } from '@common/contract/index.js';
+import { CameraInputOptions, CameraObjectSettings, defaultRoles, type Camera, type CameraStream, type ProbeResult, type RecordMode } from '@common/contract/index.js';
 import { useState, type FormEvent } from 'react';
 import { DemoOffer } from '../components/DemoOffer.js';
 import { ErrorText } from '../components/ErrorText.js';
@@ -8,6 +8,7 @@ import { ZoneEditor } from '../components/ZoneEditor.js';
 import { useAction, useCall } from '../lib/api.js';
 import { LearnedList } from '../components/LearnedList.js';
 import { useCameraStates } from '../lib/live-state.js';
+import { DetectionFields, InputFields, PresetFill } from './CameraOptions.js';
 import { OnvifDiscovery } from './OnvifDiscovery.js';
 
 const MODES: { value: RecordMode; label: string }[] = [
@@ -89,6 +90,9 @@ function CameraForm({ camera, onDone }: { camera?: Camera; onDone: () => void })
   const [subUrl, setSubUrl] = useState(sub?.url ?? '');
   const [recordMode, setRecordMode] = useState<RecordMode>(camera?.recordMode ?? 'continuous');
   const [detect, setDetect] = useState(camera?.detect.enabled ?? true);
+  const [recordAudio, setRecordAudio] = useState(camera?.audio.record ?? true);
+  const [input, setInput] = useState<CameraInputOptions>(camera?.input ?? CameraInputOptions.parse({}));
+  const [objects, setObjects] = useState<CameraObjectSettings>(camera?.detect.objects ?? CameraObjectSettings.parse({}));
   // empty: the camera follows Settings → Storage
   const [continuousDays, setContinuousDays] = useState(camera?.retention.continuousDays?.toString() ?? '');
   const [eventDays, setEventDays] = useState(camera?.retention.eventDays?.toString() ?? '');
@@ -104,14 +108,13 @@ function CameraForm({ camera, onDone }: { camera?: Camera; onDone: () => void })
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    const streams: CameraStream[] = [{ name: 'main', url: mainUrl.trim(), roles: subUrl ? ['record', 'live'] : ['record', 'live', 'detect'] }];
-    if (subUrl.trim()) streams.push({ name: 'sub', url: subUrl.trim(), roles: ['detect'] });
-    // detection frames keep the camera's shape (640 wide) so boxes and zones are not distorted
-    const probed = probe.data?.ok ? probe.data : undefined;
-    const size = probed ? { width: 640, height: Math.max(120, Math.round((640 * probed.height) / probed.width / 2) * 2) } : {};
+    // main records and fills the screen; a sub stream detects and feeds the grid (the engine keeps its shape for detection)
+    const roles = defaultRoles(subUrl.trim() !== '');
+    const streams: CameraStream[] = [{ name: 'main', url: mainUrl.trim(), roles: roles.main }];
+    if (subUrl.trim()) streams.push({ name: 'sub', url: subUrl.trim(), roles: roles.sub });
     const days = (text: string): number | null => (text.trim() === '' ? null : Math.max(0, Math.min(3650, Math.round(Number(text)))));
     const retention = { continuousDays: days(continuousDays), eventDays: days(eventDays) };
-    await save.mutateAsync({ id: camera?.id, name: name.trim(), recordMode, streams, detect: { enabled: detect, ...size }, retention });
+    await save.mutateAsync({ id: camera?.id, name: name.trim(), recordMode, streams, detect: { enabled: detect, objects }, audio: { record: recordAudio }, input, retention });
     onDone();
   };
 
@@ -122,6 +125,13 @@ function CameraForm({ camera, onDone }: { camera?: Camera; onDone: () => void })
         Name
         <input name="name" value={name} onChange={(e) => setName(e.target.value)} placeholder="Front door" required maxLength={200} />
       </label>
+      <PresetFill
+        onFill={(m, s, preset) => {
+          setMainUrl(m);
+          setSubUrl(s ?? '');
+          setInput({ ...input, preset });
+        }}
+      />
       <label>
         Main stream address
         <input name="mainUrl" value={mainUrl} onChange={(e) => setMainUrl(e.target.value)} placeholder="rtsp://user:password@192.168.1.20:554/stream1" required />
@@ -134,7 +144,7 @@ function CameraForm({ camera, onDone }: { camera?: Camera; onDone: () => void })
         <ErrorText error={probe.error} />
       </div>
       <label>
-        Sub stream address (optional, a smaller stream used for detection)
+        Sub stream address (optional: a smaller stream for detection and the live grid)
         <input name="subUrl" value={subUrl} onChange={(e) => setSubUrl(e.target.value)} placeholder="rtsp://192.168.1.20:554/stream2" />
       </label>
       <label>
@@ -157,6 +167,11 @@ function CameraForm({ camera, onDone }: { camera?: Camera; onDone: () => void })
       <label className="checkbox">
         <input type="checkbox" checked={detect} onChange={(e) => setDetect(e.target.checked)} /> Detect people, vehicles and animals
       </label>
+      {detect && <DetectionFields value={objects} onChange={setObjects} />}
+      <label className="checkbox">
+        <input type="checkbox" name="recordAudio" checked={recordAudio} onChange={(e) => setRecordAudio(e.target.checked)} /> Record sound (some places do not allow it)
+      </label>
+      <InputFields value={input} onChange={setInput} />
       <fieldset className="row">
         <legend>Keep this camera’s recordings (days; empty follows Settings → Storage)</legend>
         <label>

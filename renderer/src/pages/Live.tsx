@@ -50,7 +50,7 @@ export function LivePage() {
           </div>
         </header>
         <div className="tile tile-single" id="single-tile">
-          <LivePlayer cameraId={cam.id} label={cam.name} />
+          <LivePlayer cameraId={cam.id} label={cam.name} view="full" />
         </div>
         <div className="row" style={{ marginTop: 12 }}>
           <button type="button" onClick={() => void document.getElementById('single-tile')?.requestFullscreen()}>
@@ -102,7 +102,7 @@ export function LivePage() {
               onDoubleClick={() => void navigate(`/live/${cam.id}`)}
               onKeyDown={(e) => e.key === 'Enter' && void navigate(`/live/${cam.id}`)}
             >
-              <LivePlayer cameraId={cam.id} label={cam.name} />
+              <LivePlayer cameraId={cam.id} label={cam.name} view="grid" />
               <div className="tile-bar">
                 <Link to={`/live/${cam.id}`} className="tile-name">
                   {cam.name}

@@ -7,6 +7,7 @@ import { formatBytes } from '../lib/format.js';
 import { AppearanceSection } from './settings/Appearance.js';
 import { ModelsSection } from './settings/Models.js';
 import { NotificationsSection } from './settings/Notifications.js';
+import { PerformanceSection } from './settings/Performance.js';
 
 export function SettingsPage() {
   const settings = useCall('settings.get', {});
@@ -18,6 +19,7 @@ export function SettingsPage() {
       {settings.data && <RetentionForm storage={settings.data.storage} />}
       <ModelsSection />
       <NotificationsSection />
+      <PerformanceSection />
       {settings.data && <AppearanceSection fallback={settings.data.general.theme} />}
       <UsersSection />
     </section>

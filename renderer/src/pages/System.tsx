@@ -79,6 +79,7 @@ export function SystemPage() {
               <th>detector ms</th>
               <th>restarts</th>
               <th>live viewers</th>
+              <th>streams</th>
             </tr>
           </thead>
           <tbody>
@@ -97,6 +98,17 @@ export function SystemPage() {
                 <td>{c.detectorMs === null ? '–' : c.detectorMs.toFixed(1)}</td>
                 <td>{c.restarts}</td>
                 <td>{c.liveViewers}</td>
+                <td>
+                  {(c.streams ?? []).map((s) => (
+                    <div key={s.stream} className="small">
+                      {s.stream}: {s.roles.join(', ')}
+                      {s.detectSize ? ` · detect ${s.detectSize.width}×${s.detectSize.height}` : ''}
+                      {s.audio ? ` · sound ${s.audio}` : ''}
+                      {s.hwaccel ? ` · ${s.hwaccel}` : ''}
+                    </div>
+                  ))}
+                  {c.decodeMessage && <div className="small muted">{c.decodeMessage}</div>}
+                </td>
               </tr>
             ))}
           </tbody>

@@ -13,6 +13,7 @@ import { up as m10 } from './0010-retention-expiry.js';
 import { up as m11 } from './0011-event-reviews.js';
 import { up as m12 } from './0012-motion-activity.js';
 import { up as m13 } from './0013-learned-examples.js';
+import { up as m14 } from './0014-camera-streams-audio-input.js';
 
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: '0001-cameras-recordings-settings', up: m1 },
@@ -28,4 +29,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 11, name: '0011-event-reviews', up: m11 },
   { version: 12, name: '0012-motion-activity', up: m12 },
   { version: 13, name: '0013-learned-examples', up: m13 },
+  { version: 14, name: '0014-camera-streams-audio-input', up: m14 },
 ];
