@@ -5,20 +5,15 @@ import type { AddressInfo } from 'node:net';
 import { signBody, SIGNATURE_HEADER } from '../main/core/notify/sinks/webhook.js';
 import { startRtspCamera, type RtspCamera } from '../test/fixtures/rtsp-camera.js';
 import { expect, test } from './fixtures/page.js';
+import { setupAdmin, type AdminSession } from './fixtures/admin.js';
 import { startServe, type ServeHandle } from './fixtures/server.js';
 
 let camera: RtspCamera;
 let serve: ServeHandle;
 let receiver: Server;
-let cookie = '';
+let admin: AdminSession;
 const received: Array<{ headers: IncomingHttpHeaders; body: string }> = [];
 
-async function api<T>(method: string, body: unknown): Promise<T> {
-  const res = await fetch(`${serve.url}/api/rpc/${method}`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify(body) });
-  const json = (await res.json()) as { ok: boolean; value: T; error?: { message: string } };
-  if (!json.ok) throw new Error(`${method}: ${json.error?.message}`);
-  return json.value;
-}
 
 test.beforeAll(async () => {
   camera = await startRtspCamera({ vtest: false, hevc: false });
@@ -32,12 +27,7 @@ test.beforeAll(async () => {
     });
   });
   await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
-  const setup = await fetch(`${serve.url}/api/auth/setup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'admin', password: 'a long admin password', setupCode: serve.setupCode }),
-  });
-  cookie = (setup.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  admin = await setupAdmin(serve);
 });
 
 test.afterAll(async () => {
@@ -47,9 +37,8 @@ test.afterAll(async () => {
 });
 
 test('a webhook set up in Settings gets a signed test; an export is listed, verifies and downloads', async ({ page }) => {
-  const [name, value] = cookie.split('=');
-  await page.context().addCookies([{ name: name!, value: value!, domain: new URL(serve.url).hostname, path: '/', httpOnly: true, sameSite: 'Strict' }]);
-  const cam = await api<{ id: string }>('cameras.upsert', { name: 'Pattern', streams: [{ name: 'main', url: camera.url('pattern'), roles: ['record', 'live'] }], detect: { enabled: false } });
+  await admin.signIn(page);
+  const cam = await admin.api<{ id: string }>('cameras.upsert', { name: 'Pattern', streams: [{ name: 'main', url: camera.url('pattern'), roles: ['record', 'live'] }], detect: { enabled: false } });
 
   // the webhook: made in the UI with a generated secret, tested from the UI, received and verified here
   await page.goto(`${serve.url}/#/settings`);
@@ -75,17 +64,17 @@ test('a webhook set up in Settings gets a signed test; an export is listed, veri
 
   // an export of what the camera recorded: listed, verified against its manifest, downloadable
   await expect
-    .poll(async () => (await api<Array<{ end: number }>>('recordings.segments', { cameraId: cam.id, after: 0, before: Date.now() + 60_000 })).length, { timeout: 60_000 })
+    .poll(async () => (await admin.api<Array<{ end: number }>>('recordings.segments', { cameraId: cam.id, after: 0, before: Date.now() + 60_000 })).length, { timeout: 60_000 })
     .toBeGreaterThan(1);
-  const segments = await api<Array<{ start: number; end: number }>>('recordings.segments', { cameraId: cam.id, after: 0, before: Date.now() + 60_000 });
-  await api('exports.create', { cameras: [cam.id], start: segments[0]!.start, end: segments[1]!.end });
+  const segments = await admin.api<Array<{ start: number; end: number }>>('recordings.segments', { cameraId: cam.id, after: 0, before: Date.now() + 60_000 });
+  await admin.api('exports.create', { cameras: [cam.id], start: segments[0]!.start, end: segments[1]!.end });
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Exports' }).click();
   const exportRow = page.locator('[data-testid="export-row"][data-status="done"]');
   await expect(exportRow).toBeVisible({ timeout: 60_000 });
   await exportRow.getByRole('button', { name: 'Verify' }).click();
   await expect(exportRow.getByTestId('export-verified')).toContainText('verified: 1 file matches the manifest');
   const href = await exportRow.getByRole('link', { name: 'Download' }).getAttribute('href');
-  const download = await fetch(new URL(href ?? '', `${serve.url}/`), { headers: { cookie } });
+  const download = await fetch(new URL(href ?? '', `${serve.url}/`), { headers: { cookie: admin.cookie } });
   expect(download.status).toBe(200);
   expect((await download.arrayBuffer()).byteLength).toBeGreaterThan(1000);
 });

@@ -9,20 +9,15 @@ import sharp from 'sharp';
 import { startRtspCamera, type RtspCamera } from '../test/fixtures/rtsp-camera.js';
 import { seedScaleData } from '../test/helpers/scale-data.js';
 import { expect, test } from './fixtures/page.js';
+import { setupAdmin, type AdminSession } from './fixtures/admin.js';
 import { startServe, type ServeHandle } from './fixtures/server.js';
 
 let camera: RtspCamera;
 let serve: ServeHandle;
 let dataDir: string;
-let cookie = '';
+let admin: AdminSession;
 
-async function api<T>(method: string, body: unknown): Promise<T> {
-  const res = await fetch(`${serve.url}/api/rpc/${method}`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify(body) });
-  const json = (await res.json()) as { ok: boolean; value: T; error?: { message: string } };
-  if (!json.ok) throw new Error(`${method}: ${json.error?.message}`);
-  return json.value;
-}
-const unreviewed = () => api<{ total: number }>('review.counts', {}).then((c) => c.total);
+const unreviewed = () => admin.api<{ total: number }>('review.counts', {}).then((c) => c.total);
 
 test.beforeAll(async () => {
   test.setTimeout(90_000);
@@ -34,12 +29,7 @@ test.beforeAll(async () => {
   seedScaleData(dataDir, { cameras: 2, events: 60, days: 2, busyEvents: 40, withSnapshots: 60, jpeg });
   camera = await startRtspCamera({ hevc: false });
   serve = await startServe({ dataDir });
-  const setup = await fetch(`${serve.url}/api/auth/setup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'admin', password: 'a long admin password', setupCode: serve.setupCode }),
-  });
-  cookie = (setup.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  admin = await setupAdmin(serve);
 });
 
 test.afterAll(async () => {
@@ -49,8 +39,7 @@ test.afterAll(async () => {
 });
 
 test('the count rises as people arrive, five items are triaged by keyboard, the count falls, filters survive a reload', async ({ page }) => {
-  const [name, value] = cookie.split('=');
-  await page.context().addCookies([{ name: name!, value: value!, domain: new URL(serve.url).hostname, path: '/', httpOnly: true, sameSite: 'Strict' }]);
+  await admin.signIn(page);
   await page.goto(`${serve.url}/#/review`);
   const badge = page.getByTestId('unreviewed-count');
   const before = await unreviewed();
@@ -59,7 +48,7 @@ test('the count rises as people arrive, five items are triaged by keyboard, the 
   await expect(page).toHaveTitle(`(${before}) Porchlight`);
 
   // a real camera with people walking: its first item arrives while the page is open, and the badge follows
-  await api('cameras.upsert', { name: 'Plaza', streams: [{ name: 'main', url: camera.url('vtest'), roles: ['record', 'detect', 'live'] }] });
+  await admin.api('cameras.upsert', { name: 'Plaza', streams: [{ name: 'main', url: camera.url('vtest'), roles: ['record', 'detect', 'live'] }] });
   await expect.poll(async () => Number(await badge.textContent()), { timeout: 60_000 }).toBeGreaterThan(before);
   await expect(page.getByTestId('review-item').filter({ hasText: 'Plaza' }).first()).toBeVisible();
   const accessibility = await new AxeBuilder({ page }).analyze();
@@ -68,18 +57,18 @@ test('the count rises as people arrive, five items are triaged by keyboard, the 
 
   // triage the five oldest-shown seeded items: j moves, space marks reviewed, e keeps, f is a false alarm
   const seeded = page.getByTestId('review-item').filter({ hasNotText: 'Plaza' });
-  const seededCameras = (await api<Array<{ id: string; name: string }>>('cameras.list', {})).filter((c) => c.name !== 'Plaza').map((c) => c.id);
-  const seededLeft = () => api<{ items: unknown[] }>('review.list', { cameras: seededCameras, reviewed: false, limit: 500 }).then((r) => r.items.length);
+  const seededCameras = (await admin.api<Array<{ id: string; name: string }>>('cameras.list', {})).filter((c) => c.name !== 'Plaza').map((c) => c.id);
+  const seededLeft = () => admin.api<{ items: unknown[] }>('review.list', { cameras: seededCameras, reviewed: false, limit: 500 }).then((r) => r.items.length);
   const left = await seededLeft();
   await seeded.first().focus();
   for (const key of [' ', ' ', 'e', 'f', ' ']) await page.keyboard.press(key);
   await expect.poll(seededLeft, { timeout: 15_000 }).toBe(left - 5);
-  expect((await api<{ items: Array<{ id: string }> }>('review.list', { cameras: seededCameras, reviewed: true })).items).toHaveLength(4);
+  expect((await admin.api<{ items: Array<{ id: string }> }>('review.list', { cameras: seededCameras, reviewed: true })).items).toHaveLength(4);
   // the false alarm left review altogether; the badge and the title show the engine's count
   await expect.poll(async () => (await badge.textContent()) === String(await unreviewed()), { timeout: 15_000 }).toBe(true);
   await expect(page).toHaveTitle(`(${await unreviewed()}) Porchlight`);
   expect(page.url()).toContain('#/review');
-  const kept = await api<{ items: Array<{ keep: boolean }> }>('events.query', { keep: true, limit: 50 });
+  const kept = await admin.api<{ items: Array<{ keep: boolean }> }>('events.query', { keep: true, limit: 50 });
   expect(kept.items.length).toBeGreaterThan(0);
 
   // filters combine and live in the URL: alerts and detections on one camera, still there after a reload
