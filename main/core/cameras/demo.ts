@@ -26,10 +26,6 @@ export const PEOPLE_SOURCE = {
   credit: 'OpenCV, https://github.com/opencv/opencv',
 } as const;
 
-export function isDemoUrl(url: string): boolean {
-  return url === DEMO_URL || url === DEMO_PEOPLE_URL;
-}
-
 export function demoKindOf(url: string): DemoKind | undefined {
   return url === DEMO_URL ? 'pattern' : url === DEMO_PEOPLE_URL ? 'people' : undefined;
 }

@@ -66,9 +66,13 @@ export class MotionActivity {
 
   /** The moments something moved inside the region, in time order. */
   search(cameraId: string, region: Polygon, after: number, before: number): { moments: Moment[]; bucketsWithMotion: number; truncated: boolean } {
-    this.flush(cameraId);
     const want = regionGrid(region);
-    const rows = this.db.all<{ t: number; cells: Buffer }>(sql`SELECT t, cells FROM motion_activity WHERE camera_id = ${cameraId} AND t >= ${after - BUCKET_MS} AND t < ${before} ORDER BY t`);
+    const rows: Array<{ t: number; cells: Uint8Array }> = this.db.all<{ t: number; cells: Buffer }>(
+      sql`SELECT t, cells FROM motion_activity WHERE camera_id = ${cameraId} AND t >= ${after - BUCKET_MS} AND t < ${before} ORDER BY t`,
+    );
+    // the bucket still filling is read where it is: writing it now would split it in two rows' worth of one
+    const open = this.open.get(cameraId);
+    if (open && open.t >= after - BUCKET_MS && open.t < before && open.grid.some((b) => b !== 0)) rows.push({ t: open.t, cells: open.grid });
     const hits: Array<{ t: number; cells: number }> = [];
     for (const r of rows) {
       if (r.cells.length !== GRID_BYTES) continue;

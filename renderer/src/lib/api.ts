@@ -2,7 +2,7 @@
 import type { ApiClient } from '@common/bridge.js';
 import type { ApiError, MethodInput, MethodName, MethodOutput, TopicName, TopicPayload } from '@common/contract/index.js';
 import { useMutation, useQuery, useQueryClient, type UseQueryOptions } from '@tanstack/react-query';
-import { createContext, useContext, useEffect } from 'react';
+import { createContext, useCallback, useContext, useEffect, useRef } from 'react';
 
 export const ClientContext = createContext<ApiClient | null>(null);
 
@@ -50,4 +50,25 @@ export function useAction<M extends MethodName>(method: M, invalidates: MethodNa
 export function useTopic<T extends TopicName>(topic: T, listener: (payload: TopicPayload<T>) => void): void {
   const client = useClient();
   useEffect(() => client.subscribe(topic, listener), [client, topic, listener]);
+}
+
+/**
+ * Refetches a query when a busy topic says something changed, at most once per `everyMs` (at once, then once more at
+ * the end of the window if more came): event.changed fires for every tracked update of every camera.
+ */
+export function useThrottledRefresh(method: MethodName, everyMs = 2000): () => void {
+  const qc = useQueryClient();
+  const last = useRef(0);
+  const pending = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  useEffect(() => () => clearTimeout(pending.current), []);
+  return useCallback(() => {
+    const run = () => {
+      last.current = Date.now();
+      pending.current = undefined;
+      void qc.invalidateQueries({ queryKey: [method] });
+    };
+    const wait = last.current + everyMs - Date.now();
+    if (wait <= 0) run();
+    else pending.current ??= setTimeout(run, wait);
+  }, [qc, method, everyMs]);
 }

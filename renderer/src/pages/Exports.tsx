@@ -1,20 +1,19 @@
 // Exports: every clip exported, with its state, size and checksum; download, verify against its manifest, delete.
 import type { ExportJob, ExportVerifyResult } from '@common/contract/index.js';
-import { useQueryClient } from '@tanstack/react-query';
-import { useCallback, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { ErrorText } from '../components/ErrorText.js';
-import { useAction, useCall, useTopic } from '../lib/api.js';
+import { useAction, useCall, useThrottledRefresh, useTopic } from '../lib/api.js';
 import { clock, formatBytes } from '../lib/format.js';
 import { mediaUrl } from '../lib/media.js';
 
 const STATUS_TEXT: Record<ExportJob['status'], string> = { queued: 'Waiting', running: 'Exporting', done: 'Ready', failed: 'Failed', cancelled: 'Cancelled' };
 
 export function ExportsPage() {
-  const qc = useQueryClient();
   const jobs = useCall('exports.list', {});
   const cameras = useCall('cameras.list', {});
   const names = useMemo(() => new Map((cameras.data ?? []).map((c) => [c.id, c.name])), [cameras.data]);
-  const refresh = useCallback(() => void qc.invalidateQueries({ queryKey: ['exports.list'] }), [qc]);
+  // progress comes many times a second while an export runs
+  const refresh = useThrottledRefresh('exports.list', 1000);
   useTopic('export.progress', refresh);
   const remove = useAction('exports.delete', ['exports.list']);
   const cancel = useAction('exports.cancel', ['exports.list']);

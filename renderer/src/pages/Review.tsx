@@ -5,7 +5,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import { ErrorText } from '../components/ErrorText.js';
-import { useAction, useCall, useClient, useTopic } from '../lib/api.js';
+import { useAction, useCall, useClient, useThrottledRefresh, useTopic } from '../lib/api.js';
 import { ago, clock } from '../lib/format.js';
 import { eventSnapshot, labelColor } from '../lib/media.js';
 import { filtersFromUrl, filtersToUrl, REVIEW_KINDS, SPANS_HOURS, toggle, toQuery, type ReviewFilters } from '../lib/review-url.js';
@@ -16,9 +16,8 @@ const COMMON_LABELS = ['person', 'car', 'truck', 'bicycle', 'dog', 'cat', 'motio
 
 /** The caller's unreviewed count, kept fresh as events arrive and items are reviewed (navigation badge, title). */
 export function useUnreviewedCount(): number | undefined {
-  const qc = useQueryClient();
   const counts = useCall('review.counts', {}, { refetchInterval: 60_000 });
-  const refresh = useCallback(() => void qc.invalidateQueries({ queryKey: ['review.counts'] }), [qc]);
+  const refresh = useThrottledRefresh('review.counts');
   useTopic('review.changed', refresh);
   useTopic('event.changed', refresh);
   return counts.data?.total;
@@ -51,7 +50,7 @@ export function ReviewPage() {
   const [error, setError] = useState<Error | null>(null);
   const items = useMemo(() => review.data?.items ?? [], [review.data]);
   const previous = useRef<ReviewItem[]>([]);
-  const refresh = useCallback(() => void qc.invalidateQueries({ queryKey: ['review.list'] }), [qc]);
+  const refresh = useThrottledRefresh('review.list');
   useTopic('event.changed', refresh);
   useTopic('review.changed', refresh);
   // a camera added or renamed elsewhere shows by its name, and in the filters
