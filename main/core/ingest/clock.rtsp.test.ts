@@ -50,7 +50,7 @@ describe('camera clocks', () => {
     ingests.push(trusting);
     trusting.start();
     ingest.start();
-    await waitUntil(() => ingest.state.state === 'online', 20_000, 'online');
+    await waitUntil(() => ingest.state.state === 'online', 90_000, 'online');
     const onlineAt = Date.now();
     // two minutes of recording: six clock jumps
     await waitUntil(() => Date.now() - onlineAt >= 120_000 && segments.length >= 11, 180_000, 'two minutes of segments');
@@ -71,15 +71,15 @@ describe('camera clocks', () => {
     expect(recorded).toBeGreaterThan(115);
     // no hole between segments: the recorded time is the wall time they span
     expect(Math.abs(recorded - wall)).toBeLessThan(3);
-  }, 240_000);
+  }, 330_000);
 
   it('RTSP over UDP records playable segments when the camera is set to it', async () => {
     const segments: SegmentInfo[] = [];
     const ingest = new CameraIngest({ config: config('udp', '/sub360', { transport: 'udp', detect: { enabled: false, width: 320, height: 180, fps: 2 } }), onSegment: (s) => segments.push(s) });
     ingests.push(ingest);
     ingest.start();
-    await waitUntil(() => segments.length >= 1, 40_000, 'a segment over UDP');
+    await waitUntil(() => segments.length >= 1, 120_000, 'a segment over UDP');
     await ingest.stop();
     expect(await durationS(segments[0]!.path)).toBeGreaterThan(5);
-  }, 60_000);
+  }, 180_000);
 });
