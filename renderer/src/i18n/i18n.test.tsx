@@ -1,11 +1,15 @@
 // @vitest-environment jsdom
 // The i18n layer: every locale has every English key with the same placeholders, the browser's language is honoured
 // (a region counts as its language), and components render in the chosen language.
-import { render, screen } from '@testing-library/react';
+import type { ApiClient } from '@common/bridge.js';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { I18nextProvider } from 'react-i18next';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PageErrorBoundary } from '../components/PageErrorBoundary.js';
 import { StateBadge } from '../components/StateBadge.js';
+import { ClientContext } from '../lib/api.js';
+import { RuleEditor } from '../pages/Rules.js';
 import { de } from './de.js';
 import { en } from './en.js';
 import { browserLocale, createI18n } from './index.js';
@@ -45,6 +49,8 @@ describe('locales', () => {
 });
 
 describe('components in the chosen language', () => {
+  afterEach(cleanup);
+
   function Broken(): never {
     throw new Error('boom');
   }
@@ -77,5 +83,51 @@ describe('components in the chosen language', () => {
       console.warn = quiet;
       console.error = quietError;
     }
+  });
+
+  it('runs the rule editor in German: labels, weekday cells, the default name, and a plural with bold markup', async () => {
+    const calls: { method: string; input: unknown }[] = [];
+    const client: ApiClient = {
+      transport: 'http',
+      call: vi.fn(async (method: string, input: unknown) => {
+        calls.push({ method, input });
+        if (method === 'cameras.list') return { ok: true, value: [{ id: 'front', name: 'Haustür', streams: [], enabled: true, zones: [] }] };
+        if (method === 'sinks.list') return { ok: true, value: [] };
+        if (method === 'rules.preview') return { ok: true, value: { count: 2, events: [] } };
+        return { ok: true, value: { id: 'r1', ...(input as object) } };
+      }) as never,
+      subscribe: () => () => undefined,
+    };
+    const onDone = vi.fn();
+    render(
+      <I18nextProvider i18n={createI18n('de')}>
+        <ClientContext.Provider value={client}>
+          <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
+            <RuleEditor onDone={onDone} />
+          </QueryClientProvider>
+        </ClientContext.Provider>
+      </I18nextProvider>,
+    );
+    expect(screen.getByText('Neue Regel').tagName).toBe('H2');
+    expect((screen.getByLabelText('Name') as HTMLInputElement).value).toBe('Person erkannt');
+    expect(screen.getByText('Zonen zeichnen unter Kameras → Zonen und Masken.')).toBeTruthy();
+    fireEvent.click(screen.getByText('Nachts'));
+    // a German weekday cell is the one that switches: Saturday 03:00 off
+    fireEvent.click(screen.getByLabelText('Sa 3:00'));
+    fireEvent.change(screen.getByLabelText('Pause je Kamera (s)'), { target: { value: '90' } });
+    fireEvent.click(screen.getByText('Vorschau letzte 24 h'));
+    const preview = await screen.findByText(/hätte in den letzten 24 Stunden/);
+    expect(preview.textContent).toBe('Diese Regel hätte in den letzten 24 Stunden 2 Mal ausgelöst.');
+    expect(preview.querySelector('strong')?.textContent).toBe('2');
+    fireEvent.click(screen.getByText('Regel speichern'));
+    await waitFor(() => expect(onDone).toHaveBeenCalled());
+    const saved = calls.find((c) => c.method === 'rules.upsert')?.input as { name: string; cooldownSeconds: number; schedule: { days: Record<string, [number, number][]> } };
+    expect(saved.name).toBe('Person erkannt');
+    expect(saved.cooldownSeconds).toBe(90);
+    expect(saved.schedule.days.sat).toEqual([
+      [0, 180],
+      [240, 420],
+      [1080, 1440],
+    ]);
   });
 });
