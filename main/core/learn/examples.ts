@@ -1,13 +1,15 @@
 // The owner's verdicts as labelled examples in SQLite, and what a camera does with them: quiet look-alikes, calibrated thresholds.
 import { ApiFailure } from '../../common/contract/errors.js';
 import type { Box } from '../../common/contract/events.js';
-import type { LearnedExample, LearnedList, LearnedThreshold, Verdict } from '../../common/contract/learned.js';
+import type { LearnedExample, LearnedList, LearnedThreshold, MaskSuggestion, Verdict } from '../../common/contract/learned.js';
+import type { Polygon } from '../../common/contract/zones.js';
 import { iou, type Frame } from '../detect/frame.js';
 import type { Database } from '../storage/database.js';
 import { sql } from '../storage/sql.js';
 import { sameGroup } from '../track/groups.js';
 import { embedFrameBox, similarity } from './appearance.js';
 import type { LearnedBackupItem, LearnedImport } from './backup.js';
+import { suggestMasks } from './masks.js';
 
 /** Agreeing false-alarm examples before a look-alike at the same place is kept quiet: one click is a verdict, three are a pattern. */
 export const REPEATS = 3;
@@ -125,6 +127,16 @@ export class LearnedExamples {
     });
     this.cache.delete(e.cameraId);
     return toDto(this.byId(id));
+  }
+
+  /** The JPEG an example keeps of its crop (null when it has none). */
+  crop(id: number): Buffer | null {
+    return this.byId(id).crop;
+  }
+
+  /** Object masks to offer the owner for this camera (see suggestMasks). */
+  maskSuggestions(cameraId: string, objectMasks: readonly Polygon[], dismissed: readonly Box[]): MaskSuggestion[] {
+    return suggestMasks(cameraId, this.active(cameraId), objectMasks, dismissed);
   }
 
   /** Every example, undone ones too, for a backup (the crops and vectors as base64). */
