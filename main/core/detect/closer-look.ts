@@ -5,6 +5,8 @@ import { boxArea, DetectError, type Box, type Detection, type Frame, type Region
 
 /** COCO's "small" object, under 32² px: too small to name at the detect frame's size. */
 export const SMALL_AREA = 32 * 32;
+/** Motion blobs up to this size (64² detect px, motion boxes are padded) with nothing named on them get a closer look. */
+const SMALL_MOTION_AREA = 64 * 64;
 /** Context around a small box in the main picture: its longer side times this, at least MIN_SIDE px. */
 const CONTEXT = 3;
 const MIN_SIDE = 96;
@@ -50,6 +52,8 @@ export interface CloserLookOptions {
   minScoreFor: (label: string) => number;
   /** Boxes of small objects already tracked: looked at again even when this frame's pass found nothing there. */
   tracked?: readonly Box[];
+  /** Where the detect frame moved: a small moving blob the model could not name there is looked at in the main picture. */
+  motion?: readonly Box[];
   /** Answers per main picture and region: a keyframe comes every second or two, detect frames five times as often. */
   cache?: WeakMap<Frame, Map<string, Detection[]>>;
 }
@@ -63,6 +67,7 @@ export async function closerLook(detector: Detector, frame: Frame, raw: Detectio
   const wanted = [
     ...[...raw].sort((a, b) => b.score - a.score).filter((d) => needsCloserLook(d, opts.minScoreFor)).map((d) => d.box),
     ...(opts.tracked ?? []).filter((b) => boxArea(b) < SMALL_AREA),
+    ...(opts.motion ?? []).filter((b) => boxArea(b) < SMALL_MOTION_AREA && !raw.some((d) => centreIn(d.box, { x: b[0], y: b[1], width: b[2] - b[0], height: b[3] - b[1] }, 1, 1))),
   ];
   for (const box of wanted) {
     if (regions.length >= MAX_LOOKS) break;

@@ -284,6 +284,7 @@ export class FramePipeline {
       const closer = await closerLook(this.detector, frame, seen, {
         minScoreFor: (label) => filterFor(s, label).minScore,
         tracked: this.tracker.all().map((o) => o.box),
+        motion: s.motion.enabled ? motionBoxes : [],
         cache: this.closerCache,
       });
       seen = closer.detections;
