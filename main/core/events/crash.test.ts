@@ -1,6 +1,5 @@
 // SIGKILL of the engine while it tracks people: after a restart no event is left without an end, each closed at its last sighting.
 import type { ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRtspCamera, type RtspCamera } from '../../../test/fixtures/rtsp-camera.js';
 import { openEngineDatabase } from '../../../test/helpers/engine-db.js';

@@ -44,11 +44,23 @@ export class Database {
       assertReadable(raw, file, keyed);
       const backup = onDisk ? encryptionStatus(file).plainBackup : null;
       if (backup) log.warn({ backup }, 'a plain copy of the database is kept from its encryption: `porchlight db confirm-encryption` deletes it, `porchlight db rollback-encryption` goes back');
+    } catch (err) {
+      raw.close();
+      throw err;
+    }
+    return Database.adopt(raw, opts.migrations);
+  }
+
+  /** A Database over a connection opened (and keyed) elsewhere, set up and migrated as `open` does; bench/db compares drivers with it. */
+  static adopt(raw: BetterSqlite3.Database, migrations: readonly Migration[] = MIGRATIONS): Database {
+    try {
       raw.pragma('journal_mode = WAL');
       raw.pragma('foreign_keys = ON');
       raw.pragma('synchronous = NORMAL');
       raw.pragma('busy_timeout = 5000');
-      migrate(raw, opts.migrations ?? MIGRATIONS);
+      // pages are decrypted into this cache: 16 MB (SQLite's default is 2 MB) keeps the recent events and the indexes hot
+      raw.pragma('cache_size = -16384');
+      migrate(raw, migrations);
     } catch (err) {
       raw.close();
       throw err;
