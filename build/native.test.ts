@@ -46,7 +46,8 @@ const sha256 = (file: string): string => createHash('sha256').update(readFileSyn
 
 /** What `git clone` gives: the tracked files (and new ones not ignored), none of the build outputs or local folders. */
 async function checkout(into: string): Promise<void> {
-  const r = await run('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], ROOT);
+  // node_modules and .tools are local folders even where they are links (a git worktree), so never what a clone has
+  const r = await run('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '-x', 'node_modules', '-x', '.tools'], ROOT);
   for (const rel of r.out.split('\0').filter(Boolean)) {
     if (!existsSync(join(ROOT, rel))) continue;
     mkdirSync(join(into, rel, '..'), { recursive: true });
