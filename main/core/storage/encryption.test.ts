@@ -6,6 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, linkSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withEngine } from '../../../test/helpers/engine.js';
 import { makeTempDir } from '../../../test/helpers/tmp.js';
 import { DatabaseLockedError, isPlainSqlite } from './cipher.js';
 import { Database } from './database.js';
@@ -26,6 +27,7 @@ const fresh = (): string => join(tmp.dir, `db-${++n}`, 'porchlight.db');
 function seedPlain(file: string, events = EVENTS): void {
   const db = Database.open(file);
   db.run(sql`INSERT INTO cameras (id, name, created_at, updated_at) VALUES ('cam', ${CAMERA}, 1, 1)`);
+  db.run(sql`INSERT INTO camera_streams (camera_id, name, url, roles) VALUES ('cam', 'main', 'rtsp://127.0.0.1:1/none', '["record","detect"]')`);
   const insert = db.raw.prepare("INSERT INTO events (id, camera_id, label, start, end, top_score, box, zones, snapshot) VALUES (?, 'cam', ?, ?, ?, 0.9, '[0,0,1,1]', '[]', ?)");
   db.transaction(() => {
     for (let i = 0; i < events; i++) insert.run(`ev-${i}`, LABEL, 1_700_000_000_000 + i * 1000, 1_700_000_000_000 + i * 1000 + 500, `snapshots/${CAMERA}-${i}.jpg`);
@@ -192,4 +194,34 @@ describe('an interrupted encryption', () => {
     expect(count(db)).toBe(200);
     db.close();
   });
+});
+
+describe('the engine on a data directory', () => {
+  it('encrypts an older plain install at start and keeps working across a restart; without its key file it is locked and makes no new key', async () => {
+    const dir = join(tmp.dir, 'engine');
+    const file = join(dir, 'porchlight.db');
+    seedPlain(file, 200);
+    const first = await withEngine({ dataDir: dir });
+    expect(first.engine.events.query({ limit: 500 }).items).toHaveLength(200);
+    await first.engine.stop();
+    expect(isPlainSqlite(file)).toBe(false);
+    expect(readFileSync(file).includes(CAMERA)).toBe(false);
+    expectNotADatabase(file);
+
+    const second = await withEngine({ dataDir: dir });
+    expect(second.engine.cameras.get('cam')?.name).toBe(CAMERA);
+    await second.engine.stop();
+
+    const keyFile = join(dir, 'secret.key');
+    const saved = readFileSync(keyFile);
+    rmSync(keyFile);
+    const before = sha(file);
+    await expect(withEngine({ dataDir: dir })).rejects.toThrow(DatabaseLockedError);
+    expect(existsSync(keyFile)).toBe(false);
+    expect(sha(file)).toBe(before);
+    writeFileSync(keyFile, saved, { mode: 0o600 });
+    const back = await withEngine({ dataDir: dir });
+    expect(back.engine.events.query({ limit: 500 }).items).toHaveLength(200);
+    await back.engine.stop();
+  }, 60_000);
 });
