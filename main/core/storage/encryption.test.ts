@@ -140,6 +140,10 @@ describe('an existing plain database', () => {
     expect(existsSync(backupPath(file))).toBe(false);
     expect(count(Database.open(file, { key }))).toBe(EVENTS + 1);
     expect(() => confirmEncryption(file, key)).toThrow(/nothing to confirm/);
+    // a rollback with the wrong key is refused before anything is written
+    expect(() => rollbackEncryption(file, randomBytes(32))).toThrow(DatabaseLockedError);
+    expect(existsSync(keepPlainPath(file))).toBe(false);
+    expect(isPlainSqlite(file)).toBe(false);
   });
 });
 

@@ -100,7 +100,7 @@ interface ConvertOptions {
   from: Buffer | null;
   /** The key it is to have (null: plain). */
   to: Buffer | null;
-  /** Runs after the verified copy is on disk, just before it replaces the database (the encrypt keeps the backup here). */
+  /** Runs after the verified copy is on disk, just before it replaces the database (the encrypt keeps the backup here, the rollback its choice). */
   beforeSwap?: () => void;
 }
 
@@ -213,9 +213,10 @@ export function confirmEncryption(file: string, key: Buffer): void {
 export function rollbackEncryption(file: string, key: Buffer): void {
   recoverInterrupted(file);
   if (isPlainSqlite(file)) throw new Error(`${file} is already a plain database: nothing to roll back`);
-  writeFileSync(keepPlainPath(file), 'The owner rolled back the database encryption; delete this file (or run `porchlight db encrypt`) to encrypt it again.\n');
   log.info({ file }, 'decrypting the database (rollback)');
-  const r = convert(file, { from: key, to: null });
+  // the choice is written before the plain file takes the database's place, so no start in between encrypts it again
+  const keepPlain = (): void => writeFileSync(keepPlainPath(file), 'The owner rolled back the database encryption; delete this file (or run `porchlight db encrypt`) to encrypt it again.\n');
+  const r = convert(file, { from: key, to: null, beforeSwap: keepPlain });
   rmSync(backupPath(file), { force: true });
   fsyncDir(dirname(file));
   log.info({ file, ms: r.ms }, 'database decrypted; it stays plain until `porchlight db encrypt`');
