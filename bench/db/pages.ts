@@ -25,7 +25,8 @@ export async function pages(args: string[]): Promise<Record<string, unknown>> {
   const cameras = 16;
   const dir = mkdtempSync(join(tmpdir(), 'porchlight-bench-db-'));
   try {
-    const db = Database.open(join(dir, 'porchlight.db'), { key: randomBytes(32) });
+    // `plain` after the count: the same without a key, for a comparison
+    const db = Database.open(join(dir, 'porchlight.db'), args[1] === 'plain' ? {} : { key: randomBytes(32) });
     const now = Date.now();
     const span = 90 * DAY;
     const rand = rng(42);
@@ -104,6 +105,7 @@ export async function pages(args: string[]): Promise<Record<string, unknown>> {
       cursor_page_ms: round(cursorMs),
       broad_p95_ms: round(b.p95),
       load_s: round(loadMs / 1000, 1),
+      encrypted: args[1] !== 'plain',
       target_p95_ms: 5,
       pass: s.p95 <= 5,
     };
