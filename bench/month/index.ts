@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEngine } from '../../main/core/app.js';
 import { locateFfmpeg } from '../../main/core/ffmpeg/locate.js';
-import { Database } from '../../main/core/storage/database.js';
 import { sql } from '../../main/core/storage/sql.js';
 import { startRtspCamera } from '../../test/fixtures/rtsp-camera.js';
+import { openEngineDatabase } from '../../test/helpers/engine-db.js';
 import { MODELS_DIR } from '../../test/helpers/test-data.js';
 import { round, summarize } from '../_lib/stats.js';
 import { check, dirBytes } from './checks.js';
@@ -50,7 +50,7 @@ async function startUp(dataDir: string, cameras: number): Promise<{ engineStartM
   const cam = await startRtspCamera({ vtest: true, hevc: false });
   try {
     const bare = await bareFirstFrameMs(cam.url('vtest'));
-    const db = Database.open(join(dataDir, 'porchlight.db'));
+    const db = openEngineDatabase(dataDir);
     for (let c = 0; c < cameras; c++) {
       db.run(sql`UPDATE camera_streams SET url = ${cam.url('vtest')} WHERE camera_id = ${`cam-${String(c).padStart(2, '0')}`}`);
     }
@@ -100,7 +100,7 @@ export default async function run(args: string[]): Promise<Record<string, unknow
   const dir = mkdtempSync(join(tmpdir(), 'porchlight-bench-month-'));
   try {
     const start = Date.UTC(2026, 9, 1);
-    const db = Database.open(join(dir, 'porchlight.db'));
+    const db = openEngineDatabase(dir);
     const t0 = performance.now();
     const month = await simulateMonth(db, dir, opts, start);
     const simulateS = (performance.now() - t0) / 1000;

@@ -1,5 +1,5 @@
 // The composition root: the engine's modules in start order; stop runs in reverse.
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CameraState } from '../common/contract/index.js';
 import type { HealthSource } from './api/health.js';
@@ -25,9 +25,16 @@ import { MediaStore } from './recordings/media-store.js';
 import { Retention } from './recordings/retention.js';
 import { StorageGuard, type StorageGuardOptions } from './recordings/storage-guard.js';
 import { keyFileBox, type SecretBox } from './secrets/index.js';
+import { DatabaseLockedError } from './storage/cipher.js';
 import { Database } from './storage/database.js';
+import { encryptionStatus } from './storage/encryption.js';
 
 const log = createLogger('app');
+
+export const DB_FILE = 'porchlight.db';
+
+/** The database's key. It will be the vault's `deriveKey('database')` once the master key lives there; same call, same bytes. */
+export const databaseKey = (secrets: Pick<SecretBox, 'deriveKey'>): Buffer => secrets.deriveKey('database');
 
 /** Beside the database: the audit log's newest entry and count, MAC'd, so entries cut off the end are noticed. */
 export const AUDIT_HEAD_FILE = 'audit-head.json';
@@ -81,16 +88,19 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
   const stoppers: Stopper[] = [];
   mkdirSync(join(opts.dataDir, 'models'), { recursive: true });
 
-  // storage first: every other module reads or writes through it
-  const db = Database.open(join(opts.dataDir, 'porchlight.db'));
+  // the secret key: the database's key, camera passwords at rest, the audit log's MAC key (derived; stored in none of them)
+  const dbFile = join(opts.dataDir, DB_FILE);
+  // a lost key file must not be replaced by a new key beside a database only the old one opens
+  if (!opts.secrets && !existsSync(join(opts.dataDir, 'secret.key')) && encryptionStatus(dbFile).encrypted) throw new DatabaseLockedError(dbFile, 'no_key');
+  const secrets = opts.secrets ?? keyFileBox(opts.dataDir);
+  // storage next, encrypted at rest: every other module reads or writes through it (a plain one is encrypted first)
+  const db = Database.open(dbFile, { key: databaseKey(secrets) });
   stoppers.push(() => db.close());
   // the bus before anything that publishes
   const bus = new Bus();
   // settings: each module reads its own section
   const settings = new SettingsStore(db, bus);
   if (opts.ffmpeg) settings.set('ffmpeg', opts.ffmpeg);
-  // the secret key: camera passwords at rest, and the audit log's MAC key (derived; the database holds neither)
-  const secrets = opts.secrets ?? keyFileBox(opts.dataDir);
   // the audit log: every view, export, deletion and settings change, chained by an HMAC
   const audit = new AuditLog(db, secrets.deriveKey('audit log'), join(opts.dataDir, AUDIT_HEAD_FILE));
   audit.upgrade();

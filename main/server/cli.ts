@@ -15,6 +15,7 @@ import { verifyExport } from '../core/export/index.js';
 import { FfmpegSettings } from '../common/settings/index.js';
 import { describeIssues } from '../common/zod-errors.js';
 import { AUDIT_HEAD_FILE } from '../core/app.js';
+import { registerDbCommand } from './cli-db.js';
 import { registerUsersCommand } from './cli-users.js';
 import { requireDataDir, withDataDir } from './data-dir.js';
 import { createServer } from './server.js';
@@ -183,6 +184,7 @@ program
   });
 
 registerUsersCommand(program);
+registerDbCommand(program);
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];

@@ -1,11 +1,12 @@
 // Opening an existing data directory from the command line: refused when it does not exist, never created by a tool.
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AesGcmBox} from '../core/secrets/index.js';
+import { databaseKey, DB_FILE } from '../core/app.js';
+import type { AesGcmBox } from '../core/secrets/index.js';
 import { keyFileBox } from '../core/secrets/index.js';
 import { Database } from '../core/storage/database.js';
 
-export const DB_FILE = 'porchlight.db';
+export { DB_FILE };
 
 export function requireDataDir(dir: string, opts: { create?: boolean } = {}): void {
   if (!existsSync(dir)) {
@@ -28,11 +29,8 @@ export interface OpenDataDir {
   close(): void;
 }
 
-/**
- * Opens an existing data directory's database and key. The server's key file is required; a desktop data
- * directory's key is sealed by the OS keychain and only the desktop app can open it.
- */
-export function openDataDir(dir: string): OpenDataDir {
+/** An existing data directory's database file and key. The server's key file is required; a desktop data directory's key is sealed by the OS keychain and only the desktop app can open it. */
+export function dataDirKey(dir: string): { dbFile: string; secrets: AesGcmBox } {
   requireDataDir(dir);
   const dbFile = join(dir, DB_FILE);
   if (!existsSync(dbFile)) throw new Error(`${dir} holds no Porchlight database (${DB_FILE})`);
@@ -40,8 +38,13 @@ export function openDataDir(dir: string): OpenDataDir {
     if (existsSync(join(dir, 'secret.key.enc'))) throw new Error("this is the desktop app's data: its key is kept by the OS keychain, so run this from the desktop app");
     throw new Error(`${dir} has no secret.key: without it nothing sealed with it can be read`);
   }
-  const secrets = keyFileBox(dir);
-  const db = Database.open(dbFile);
+  return { dbFile, secrets: keyFileBox(dir) };
+}
+
+/** Opens an existing data directory's database (with the engine's key, as the engine does) and key. */
+export function openDataDir(dir: string): OpenDataDir {
+  const { dbFile, secrets } = dataDirKey(dir);
+  const db = Database.open(dbFile, { key: databaseKey(secrets) });
   return { db, secrets, close: () => db.close() };
 }
 

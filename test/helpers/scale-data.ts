@@ -5,7 +5,7 @@ import { CameraRepository } from '../../main/core/cameras/repository.js';
 import { EventRepository } from '../../main/core/events/repository.js';
 import { SegmentIndex } from '../../main/core/recordings/index.js';
 import { MediaStore } from '../../main/core/recordings/media-store.js';
-import { Database } from '../../main/core/storage/database.js';
+import { openEngineDatabase } from './engine-db.js';
 import { prng } from './prng.js';
 
 const DAY = 86_400_000;
@@ -77,7 +77,7 @@ export function seedScaleData(dataDir: string, opts: ScaleOptions = {}): ScaleSe
   const busyEnd = today;
   const historyStart = localMidnight(busyStart - (days - 2) * DAY + DAY / 2);
 
-  const db = Database.open(join(dataDir, 'porchlight.db'));
+  const db = openEngineDatabase(dataDir);
   const media = new MediaStore(dataDir);
   // the segments below are index rows without files: mark the folder as ours, so it does not read as an unmounted disk
   media.mediaPresent(false);

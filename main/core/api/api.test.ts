@@ -2,9 +2,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openEngineDatabase } from '../../../test/helpers/engine-db.js';
 import { ADMIN, VIEWER, withEngine } from '../../../test/helpers/engine.js';
 import type { Engine } from '../app.js';
-import { Database } from '../storage/database.js';
 import { sql } from '../storage/sql.js';
 
 let h: Awaited<ReturnType<typeof withEngine>>;
@@ -29,7 +29,7 @@ describe('cameras', () => {
 
     const again = await engine.router.dispatch(VIEWER, 'cameras.get', { id: cam.id });
     expect(again).toMatchObject({ ok: true, value: { name: HOSTILE_NAME } });
-    const other = Database.open(join(h.dataDir, 'porchlight.db'));
+    const other = openEngineDatabase(h.dataDir);
     expect(other.get(sql`SELECT name FROM cameras WHERE id = ${cam.id}`)).toEqual({ name: HOSTILE_NAME });
     expect(other.get(sql`SELECT count(*) AS n FROM sqlite_master WHERE name = 'cameras'`)).toEqual({ n: 1 });
     other.close();

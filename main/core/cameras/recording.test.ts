@@ -1,9 +1,9 @@
 // Recording with the real camera and ffmpeg: the quota holds while recording, keep survives; a hard kill loses at most one segment.
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRtspCamera, type RtspCamera } from '../../../test/fixtures/rtsp-camera.js';
+import { openEngineDatabase } from '../../../test/helpers/engine-db.js';
 import { ADMIN, withEngine } from '../../../test/helpers/engine.js';
 import { setupAdmin, startServeProcess, type ServeProcess } from '../../../test/helpers/serve-process.js';
 import { makeTempDir } from '../../../test/helpers/tmp.js';
@@ -79,9 +79,9 @@ describe('a hard kill of the engine', () => {
     const tmp = makeTempDir();
     const start = (): Promise<ServeProcess> => startServeProcess(tmp.dir);
     const count = (): number => {
-      const db = new BetterSqlite3(join(tmp.dir, 'porchlight.db'), { readonly: true });
+      const db = openEngineDatabase(tmp.dir);
       try {
-        return (db.prepare('SELECT count(*) AS n FROM segments').get() as { n: number }).n;
+        return db.get<{ n: number }>(sql`SELECT count(*) AS n FROM segments`)?.n ?? 0;
       } finally {
         db.close();
       }
@@ -107,9 +107,9 @@ describe('a hard kill of the engine', () => {
 
       const second = await start();
       const files = allMp4(join(tmp.dir, 'recordings'));
-      const db = new BetterSqlite3(join(tmp.dir, 'porchlight.db'), { readonly: true });
-      const indexed = new Set((db.prepare('SELECT path FROM segments').all() as { path: string }[]).map((r) => r.path));
-      const integrity = db.pragma('integrity_check', { simple: true });
+      const db = openEngineDatabase(tmp.dir);
+      const indexed = new Set(db.all<{ path: string }>(sql`SELECT path FROM segments`).map((r) => r.path));
+      const integrity = db.integrityCheck();
       db.close();
       second.child.kill('SIGTERM');
       await new Promise((r) => second.child.once('exit', r));

@@ -1,11 +1,11 @@
 // SIGKILL of the engine while it tracks people: after a restart no event is left without an end, each closed at its last sighting.
 import type { ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRtspCamera, type RtspCamera } from '../../../test/fixtures/rtsp-camera.js';
+import { openEngineDatabase } from '../../../test/helpers/engine-db.js';
 import { setupAdmin, startServeProcess, type ServeProcess } from '../../../test/helpers/serve-process.js';
 import { makeTempDir } from '../../../test/helpers/tmp.js';
+import { sql } from '../storage/sql.js';
 
 let cam: RtspCamera;
 const tmp = makeTempDir();
@@ -34,9 +34,9 @@ interface Row {
 }
 
 function rows(): Row[] {
-  const db = new BetterSqlite3(join(tmp.dir, 'porchlight.db'), { readonly: true });
+  const db = openEngineDatabase(tmp.dir);
   try {
-    return db.prepare('SELECT id, start, end, last_seen FROM events ORDER BY start').all() as Row[];
+    return db.all<Row>(sql`SELECT id, start, end, last_seen FROM events ORDER BY start`);
   } finally {
     db.close();
   }
