@@ -20,7 +20,7 @@ import { RuleEngine } from './rules/index.js';
 import { locateFfmpeg } from './ffmpeg/locate.js';
 import { createLogger } from './log/index.js';
 import { SegmentIndex } from './recordings/index.js';
-import { MediaStore } from './recordings/media-store.js';
+import { MediaStore } from './media/index.js';
 import { Retention } from './recordings/retention.js';
 import { StorageGuard, type StorageGuardOptions } from './recordings/storage-guard.js';
 import { keyFileBox, type SecretBox } from './secrets/index.js';
@@ -161,7 +161,7 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
     cameras,
     notifier,
     homeMode: () => settings.get('general').homeMode,
-    snapshotFile: (rel) => media.resolve('snapshots', rel),
+    snapshotJpeg: (rel) => media.readBytes('snapshots', rel),
   });
   rules.start();
   stoppers.push(() => rules.stop());

@@ -99,7 +99,7 @@ export async function startDesktop(electron: ElectronModule, opts: DesktopOption
   const here = fileURLToPath(new URL('.', import.meta.url));
   const handler = createAppProtocolHandler({
     ui: opts.uiDir ?? join(APP_ROOT, 'dist', 'renderer'),
-    media: { recordings: join(dataDir, 'recordings'), snapshots: join(dataDir, 'snapshots'), exports: join(dataDir, 'exports') },
+    media: engine.media,
     onRead: (kind, path) => engine.audit.recordRead({ actor: 'desktop', action: kind === 'exports' ? 'exports.download' : `${kind}.read`, target: path, origin: 'desktop' }),
     recorded: {
       segments: engine.segments,
@@ -159,7 +159,7 @@ export async function startDesktop(electron: ElectronModule, opts: DesktopOption
     const note = new electron.Notification({
       title: n.title,
       body: n.body,
-      ...(n.snapshotFile ? { icon: electron.nativeImage.createFromPath(n.snapshotFile) } : {}),
+      ...(n.snapshotJpeg ? { icon: electron.nativeImage.createFromBuffer(n.snapshotJpeg) } : {}),
     });
     note.on('click', () => showWindow(n.eventId ? `/events/${n.eventId}` : '/events'));
     note.show();

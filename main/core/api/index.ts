@@ -15,7 +15,7 @@ import { exportApi, type ExportManager } from '../export/index.js';
 import type { Notifier } from '../notify/index.js';
 import { rulesApi, type RuleEngine } from '../rules/index.js';
 import type { SegmentIndex } from '../recordings/index.js';
-import type { MediaStore } from '../recordings/media-store.js';
+import type { MediaStore } from '../media/index.js';
 import { playbackMap } from '../recordings/recorded-media.js';
 import type { Retention } from '../recordings/retention.js';
 import type { StorageGuard } from '../recordings/storage-guard.js';

@@ -1,10 +1,7 @@
 // Watches the data folder: a full disk or a missing (unmounted) recordings folder stops recording with a clear state.
-import { existsSync, unlinkSync, writeFileSync } from 'node:fs';
-import { statfs } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { CameraState } from '../../common/contract/index.js';
 import { createLogger } from '../log/index.js';
-import type { MediaStore } from './media-store.js';
+import type { MediaStore } from '../media/index.js';
 
 const log = createLogger('storage-guard');
 const MB = 1024 ** 2;
@@ -43,11 +40,9 @@ export class StorageGuard {
   private timer: NodeJS.Timeout | undefined;
   private checking: Promise<StorageProblem | null> | undefined;
   private readonly opts: StorageGuardOptions;
-  private readonly reservePath: string;
 
   constructor(private readonly deps: StorageGuardDeps) {
     this.opts = { ...DEFAULT_GUARD, ...deps.options };
-    this.reservePath = join(deps.dataDir, '.porchlight-reserve');
   }
 
   problem(): StorageProblem | null {
@@ -117,7 +112,7 @@ export class StorageGuard {
 
   private async free(): Promise<number | undefined> {
     try {
-      return (await (this.deps.diskFree ?? defaultDiskFree)(this.deps.dataDir)).free;
+      return (await (this.deps.diskFree ?? (() => this.deps.media.diskSpace()))(this.deps.dataDir)).free;
     } catch (err) {
       log.warn({ err }, 'free space unknown');
       return undefined;
@@ -127,25 +122,12 @@ export class StorageGuard {
   /** Keeps the reserve file while there is room, gives it back to the disk when there is none. */
   private reserve(want: boolean): void {
     try {
-      const has = existsSync(this.reservePath);
-      if (want && !has) writeFileSync(this.reservePath, Buffer.alloc(this.opts.reserveBytes));
-      else if (!want && has) {
-        unlinkSync(this.reservePath);
+      if (this.deps.media.reserve(want, this.opts.reserveBytes) === 'released') {
         log.warn({ mb: Math.round(this.opts.reserveBytes / MB) }, 'disk full: released the reserve so the database can still write');
       }
     } catch (err) {
       // a reserve we cannot write means the disk is fuller than we thought: the next check says so
-      try {
-        unlinkSync(this.reservePath);
-      } catch {
-        // not there
-      }
       log.debug({ err }, 'reserve file not written');
     }
   }
-}
-
-async function defaultDiskFree(path: string): Promise<{ free: number; total: number }> {
-  const s = await statfs(path);
-  return { free: s.bavail * s.bsize, total: s.blocks * s.bsize };
 }
