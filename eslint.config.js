@@ -64,6 +64,7 @@ export const FS_ALLOWED = {
   'main/core/ffmpeg/locate.ts': 'finding the ffmpeg binaries',
   'main/core/secrets/index.ts': 'the key file for stored credentials',
   'main/core/storage/**': 'the database file and its native binding',
+  'main/core/vault/master.ts': 'the master key file and the keychain-wrapped key (never media)',
   'main/core/version.ts': 'package.json',
   'main/electron/desktop.ts': 'the bundled models folder',
   'main/electron/ui-files.ts': 'the built renderer',

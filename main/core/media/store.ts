@@ -1,5 +1,7 @@
 // The one door for media: recordings, snapshots, thumbnails and exports are written, read, listed and removed here alone.
-import { createReadStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, createReadStream, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { copyFile, mkdir, readdir, readFile, rename, rm, stat, statfs, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, normalize, sep } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -7,9 +9,12 @@ import { ffprobeJson } from '../ffmpeg/ffprobe.js';
 import { startFromPath, utcDay } from '../ingest/segments.js';
 import type { SegmentInfo, SegmentSink } from '../ingest/types.js';
 import { createLogger } from '../log/index.js';
+import type { Vault } from '../vault/vault.js';
+import { encryptBytes, encryptFile, openDecrypted, plainSizeOf, readDecrypted } from './encrypted-files.js';
 import { ExportArea } from './export-area.js';
 import { resolveInside } from './safe-path.js';
 import { ensureDayDirs, findDayFile, listMp4 } from './segment-files.js';
+import { MediaTap } from './tap.js';
 
 const log = createLogger('media');
 
@@ -21,8 +26,34 @@ const MARKER = '.porchlight-media';
 const RESERVE = '.porchlight-reserve';
 
 export interface MediaStoreOptions {
-  /** Where ffmpeg writes what it makes (segments being recorded, scratch lists); default `<data>/.staging`. */
+  /**
+   * Where ffmpeg writes what it makes (segments being recorded, scratch lists). Default `<data>/.staging` for plain
+   * media; with encryption on, outside the data folder (0700 under $XDG_RUNTIME_DIR or the OS temp folder), so no
+   * plain byte of footage is ever written under it.
+   */
   stagingDir?: string;
+  /** Encryption at rest: when the vault is enabled every file is written encrypted and read back decrypted. */
+  vault?: Vault;
+}
+
+/** The staging folder of an encrypted store: per data folder, outside it, on a RAM disk where the OS has one. */
+export function defaultEncryptedStaging(dataDir: string): string {
+  const base = process.env.XDG_RUNTIME_DIR && existsSync(process.env.XDG_RUNTIME_DIR) ? process.env.XDG_RUNTIME_DIR : tmpdir();
+  return join(base, `porchlight-staging-${createHash('sha256').update(dataDir).digest('hex').slice(0, 16)}`);
+}
+
+/** Whether a stored file starts with the vault header. */
+function encryptedSync(file: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r');
+    const buf = Buffer.alloc(8);
+    return readSync(fd, buf, 0, 8, 0) === 8 && buf.toString('ascii') === 'PLVAULT1';
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 /** What ffmpeg or ffprobe opens to read one stored file, and the protocols that takes. */
@@ -56,15 +87,40 @@ function cleanRel(rel: string): string | null {
 
 export class MediaStore {
   readonly stagingDir: string;
+  private readonly vault: Vault | undefined;
+  private readonly tap = new MediaTap();
 
   constructor(
     readonly dataDir: string,
     opts: MediaStoreOptions = {},
   ) {
     for (const kind of ['recordings', 'snapshots', 'exports'] as const) mkdirSync(this.root(kind), { recursive: true });
-    this.stagingDir = opts.stagingDir ?? join(dataDir, '.staging');
+    this.vault = opts.vault;
+    this.stagingDir = opts.stagingDir ?? (this.vault?.enabled ? defaultEncryptedStaging(dataDir) : join(dataDir, '.staging'));
     mkdirSync(this.stagingDir, { recursive: true, mode: 0o700 });
   }
+
+  /** Starts the tap ffmpeg reads encrypted files through; call before handing out ffmpeg inputs. */
+  async start(): Promise<void> {
+    await this.tap.listen();
+  }
+
+  async stop(): Promise<void> {
+    await this.tap.close();
+  }
+
+  /** Whether new media is written encrypted. */
+  get encrypted(): boolean {
+    return this.vault?.enabled ?? false;
+  }
+
+  /** The data key of the camera a stored path belongs to (its first folder); the exports share one of their own. */
+  private keyFor(kind: MediaKind, rel: string): { id: Buffer; key: Buffer } {
+    if (!this.vault) throw new Error('no vault');
+    return this.vault.dataKey(kind === 'exports' ? '~exports' : (rel.split('/')[0] ?? ''));
+  }
+
+  private readonly lookup = (keyId: Buffer): Buffer | null => (this.vault ? this.vault.lookup(keyId) : null);
 
   /** The folder a kind lives in (messages and the data-directory listing; files are reached through the methods). */
   root(kind: MediaKind): string {
@@ -92,7 +148,18 @@ export class MediaStore {
     const file = this.existing(kind, rel);
     if (!file) return 0;
     try {
-      return statSync(file).size;
+      const stored = statSync(file).size;
+      return encryptedSync(file) ? plainSizeOf(stored) : stored;
+    } catch {
+      return 0;
+    }
+  }
+
+  /** Bytes the file takes on disk (what the quota counts). */
+  storedSize(kind: MediaKind, rel: string): number {
+    const file = this.existing(kind, rel);
+    try {
+      return file ? statSync(file).size : 0;
     } catch {
       return 0;
     }
@@ -101,7 +168,8 @@ export class MediaStore {
   /** The stored bytes of a file, whole or one inclusive byte range; null when it is not there. */
   openRead(kind: MediaKind, rel: string, range?: { start: number; end: number }): Readable | null {
     const file = this.existing(kind, rel);
-    return file ? createReadStream(file, { ...range, highWaterMark: 1 << 20 }) : null;
+    if (!file) return null;
+    return encryptedSync(file) ? openDecrypted(file, this.lookup, range) : createReadStream(file, { ...range, highWaterMark: 1 << 20 });
   }
 
   /** A stored file's bytes whole (a snapshot for a notification or a crop); null when missing. */
@@ -109,16 +177,16 @@ export class MediaStore {
     const file = this.existing(kind, rel);
     if (!file) return null;
     try {
-      return await readFile(file);
+      return encryptedSync(file) ? await readDecrypted(file, this.lookup) : await readFile(file);
     } catch {
       return null;
     }
   }
 
-  /** A small stored text file (an export's manifest); null when missing. */
+  /** A small plain stored text file (an export's manifest); null when missing or encrypted (use readBytes). */
   readText(kind: MediaKind, rel: string): string | null {
     const file = this.existing(kind, rel);
-    if (!file) return null;
+    if (!file || encryptedSync(file)) return null;
     try {
       return readFileSync(file, 'utf8');
     } catch {
@@ -129,7 +197,10 @@ export class MediaStore {
   /** What ffmpeg opens to read a stored file; null when it is not there. */
   ffmpegInput(kind: MediaKind, rel: string): FfmpegInput | null {
     const file = this.existing(kind, rel);
-    return file ? { url: file, protocols: 'file' } : null;
+    if (!file) return null;
+    if (!encryptedSync(file)) return { url: file, protocols: 'file' };
+    const url = this.tap.url({ size: () => plainSizeOf(statSync(file).size), open: (range) => openDecrypted(file, this.lookup, range) }, basename(file));
+    return { url, protocols: 'file,http,tcp' };
   }
 
   /** Removes one stored file; false when it was not there. */
@@ -147,6 +218,8 @@ export class MediaStore {
 
   /** Removes every recording, snapshot and thumbnail of one camera (the camera was deleted with its media). */
   async removeCamera(cameraId: string): Promise<void> {
+    // the key first: from this moment whatever is left of its footage, here or in a backup, cannot be read
+    await this.vault?.destroyKey(cameraId);
     for (const kind of ['recordings', 'snapshots'] as const) {
       const dir = this.target(kind, cameraId);
       if (dir) await rm(dir, { recursive: true, force: true });
@@ -160,6 +233,10 @@ export class MediaStore {
     if (!file || !file.endsWith('.jpg')) throw new Error(`not a snapshot path: ${rel}`);
     await mkdir(dirname(file), { recursive: true });
     const thumbFile = file.replace(/\.jpg$/, '.thumb.jpg');
+    if (this.encrypted) {
+      const key = this.keyFor('snapshots', rel);
+      return (await encryptBytes(full, file, key)) + (await encryptBytes(thumb, thumbFile, key));
+    }
     await writeFile(`${file}.tmp`, full);
     await writeFile(`${thumbFile}.tmp`, thumb);
     await rename(`${file}.tmp`, file);
@@ -195,6 +272,12 @@ export class MediaStore {
     const file = this.target('recordings', rel);
     if (!file) throw new Error(`not a recording path: ${rel}`);
     await mkdir(dirname(file), { recursive: true });
+    if (this.encrypted) {
+      // a locked vault throws here: the segment stays in staging, and start-up repair takes it once unlocked
+      const bytes = await encryptFile(staged, file, this.keyFor('recordings', rel));
+      await unlink(staged);
+      return bytes;
+    }
     try {
       await rename(staged, file);
     } catch (err) {
@@ -226,7 +309,9 @@ export class MediaStore {
         continue;
       }
       if (opts.minAgeMs && now - st.mtimeMs < opts.minAgeMs) continue;
-      const probe = await ffprobeJson(f.file, { timeoutMs: 15_000 });
+      const input = f.staged ? f.file : this.ffmpegInput('recordings', f.rel)?.url;
+      if (!input) continue;
+      const probe = await ffprobeJson(input, { timeoutMs: 15_000 });
       const video = probe.ok ? probe.data.streams?.find((s) => s.codec_type === 'video') : undefined;
       const duration = probe.ok ? Number(probe.data.format?.duration ?? video?.duration ?? 0) : 0;
       if (probe.ok && video && duration > 0 && !(f.staged && known.has(f.rel))) {
