@@ -17,7 +17,7 @@ import { createLogger } from '../log/index.js';
 import type { SegmentIndex } from '../recordings/index.js';
 import type { MediaStore } from '../media/index.js';
 import type { Retention } from '../recordings/retention.js';
-import type { StorageGuard } from '../recordings/storage-guard.js';
+import { blocksMedia, type StorageGuard } from '../recordings/storage-guard.js';
 import { demoClipFor, demoKindOf, ensureDemoClip } from './demo.js';
 import type { MotionActivity } from '../motion/activity.js';
 import type { CameraRepository } from './repository.js';
@@ -151,7 +151,7 @@ export class CameraRuntime {
 
   /** After a crash: index playable segments ffmpeg finished but we never recorded, remove broken ones. */
   private async repair(): Promise<void> {
-    const present = () => !this.stopped && this.deps.storage?.problem()?.code !== 'media_missing';
+    const present = () => !this.stopped && !blocksMedia(this.deps.storage?.problem() ?? null);
     for (const cam of this.deps.cameras.list()) {
       if (!present()) return;
       await this.deps.segments.dropMissingFiles(cam.id, present);

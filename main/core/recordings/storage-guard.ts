@@ -2,11 +2,17 @@
 import type { CameraState } from '../../common/contract/index.js';
 import { createLogger } from '../log/index.js';
 import type { MediaStore } from '../media/index.js';
+import type { Vault } from '../vault/index.js';
 
 const log = createLogger('storage-guard');
 const MB = 1024 ** 2;
 
-export type StorageProblem = { code: 'disk_full'; message: string } | { code: 'media_missing'; message: string };
+export type StorageProblem = { code: 'disk_full'; message: string } | { code: 'media_missing'; message: string } | { code: 'vault_locked'; message: string };
+
+/** Problems during which nothing may be deleted or repaired: the media is not there, or cannot be read. */
+export function blocksMedia(p: StorageProblem | null): boolean {
+  return p?.code === 'media_missing' || p?.code === 'vault_locked';
+}
 
 export interface StorageGuardOptions {
   /** Recording stops when less than this is free (a few segments of every camera). */
@@ -31,6 +37,8 @@ export interface StorageGuardDeps {
   /** Whether the camera records (its state then says why it does not). */
   records: (cameraId: string) => boolean;
   diskFree?: (path: string) => Promise<{ free: number; total: number }>;
+  /** Encryption at rest: a locked vault stops recording; a key file put back is found by the next check. */
+  vault?: Vault;
   options?: Partial<StorageGuardOptions>;
 }
 
@@ -82,7 +90,12 @@ export class StorageGuard {
 
   private async checkNow(): Promise<StorageProblem | null> {
     let next: StorageProblem | null = null;
-    if (!this.deps.media.mediaPresent(this.deps.indexHasSegments())) {
+    const vault = this.deps.vault;
+    // a key file or keychain may come back by itself: ask again on every check while locked
+    if (vault?.status().state === 'locked' && vault.source.kind !== 'passphrase') await vault.tryUnlock();
+    if (vault?.status().state === 'locked') {
+      next = { code: 'vault_locked', message: `Recording stopped: ${vault.status().message ?? 'the vault is locked'}. Nothing is written or deleted until it is unlocked.` };
+    } else if (!this.deps.media.mediaPresent(this.deps.indexHasSegments())) {
       next = {
         code: 'media_missing',
         message: `Recording stopped: the recordings folder (${this.deps.media.root('recordings')}) is missing or empty; is its disk mounted? Recordings already made are kept in the index.`,
