@@ -84,6 +84,54 @@ const i18nRules = [
   { files: ['renderer/src/App.tsx'], rules: { 'i18next/no-literal-string': noLiteralString(['home', 'away']) } },
 ];
 
+/**
+ * Files outside the media store that may use the file system, each for something that is not media (do not add media
+ * here: recordings, snapshots, thumbnails and exports are read, written, listed and removed by main/core/media alone).
+ */
+export const FS_ALLOWED = {
+  'main/core/media/**': 'the media store itself',
+  'main/core/app.ts': 'creates <data>/models',
+  'main/core/api/demo.ts': 'whether the demo source clip was made',
+  'main/core/api/models.ts': 'detection model files',
+  'main/core/audit/index.ts': "the audit log's chain head file",
+  'main/core/cameras/demo.ts': 'the demo cameras\' source clips in <data>/demo',
+  'main/core/config/index.ts': 'settings import/export files',
+  'main/core/detect/**': 'model files and evaluation images',
+  'main/core/export/fixtures.ts': 'test and benchmark fixtures that plant segments as a crash would',
+  'main/core/ffmpeg/hwaccel.ts': 'a throwaway hardware-decoding probe',
+  'main/core/ffmpeg/locate.ts': 'finding the ffmpeg binaries',
+  'main/core/secrets/index.ts': 'the key file for stored credentials',
+  'main/core/storage/**': 'the database file and its native binding',
+  'main/core/vault/master.ts': 'the master key file and the keychain-wrapped key (never media)',
+  'main/core/version.ts': 'package.json',
+  'main/electron/desktop.ts': 'the bundled models folder',
+  'main/electron/ui-files.ts': 'the built renderer',
+  'main/electron/window-state.ts': 'the window-state file',
+  'main/server/data-dir.ts': 'creating and checking the data folder',
+  'main/server/server.ts': 'the built renderer',
+  'main/server/tls.ts': 'the TLS certificate files',
+};
+
+const FS_MODULE = '/^(node:)?fs(.promises)?$/';
+const FS_MESSAGE = 'Media goes through the media store (main/core/media): no file-system calls here. A file that is not media belongs in FS_ALLOWED (eslint.config.js) with its reason.';
+
+/** The media door (do not relax): outside the store and FS_ALLOWED, no module may touch the file system. */
+export const mediaRules = [
+  {
+    files: ['main/**/*.ts', 'main/**/*.cts'],
+    ignores: ['**/*.test.ts', ...Object.keys(FS_ALLOWED)],
+    rules: {
+      'no-restricted-syntax': ['error',
+        { selector: `ImportDeclaration[source.value=${FS_MODULE}]`, message: FS_MESSAGE },
+        { selector: `ExportNamedDeclaration[source.value=${FS_MODULE}], ExportAllDeclaration[source.value=${FS_MODULE}]`, message: FS_MESSAGE },
+        { selector: `ImportExpression[source.value=${FS_MODULE}]`, message: FS_MESSAGE },
+        { selector: `CallExpression[callee.name='require'][arguments.0.value=${FS_MODULE}]`, message: FS_MESSAGE },
+        { selector: `CallExpression[callee.object.name='process'][callee.property.name=/^(binding|getBuiltinModule)$/]`, message: FS_MESSAGE },
+      ],
+    },
+  },
+];
+
 export default tseslint.config(
   { ignores: ['dist/**', 'release/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'e2e/artifacts/**', 'coverage/**'] },
   js.configs.recommended,
@@ -100,4 +148,5 @@ export default tseslint.config(
   { files: ['bench/**', 'scripts/**', 'models/**', 'build/**', 'e2e/**', 'test/**', '**/*.test.ts'], rules: { 'no-console': 'off' } },
   ...layerRules,
   ...i18nRules,
+  ...mediaRules,
 );

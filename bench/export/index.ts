@@ -7,7 +7,7 @@ import { encodeSegments, indexSegments } from '../../main/core/export/fixtures.j
 import { ExportManager } from '../../main/core/export/manager.js';
 import { locateFfmpeg } from '../../main/core/ffmpeg/locate.js';
 import { SegmentIndex } from '../../main/core/recordings/index.js';
-import { MediaStore } from '../../main/core/recordings/media-store.js';
+import { MediaStore } from '../../main/core/media/index.js';
 import { Database } from '../../main/core/storage/database.js';
 import { sql } from '../../main/core/storage/sql.js';
 import { round } from '../_lib/stats.js';

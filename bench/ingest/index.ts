@@ -9,6 +9,7 @@ import { spawnFfmpeg } from '../../main/core/ffmpeg/process.js';
 import { CameraIngest, IngestSupervisor, type IngestConfig, type SegmentInfo } from '../../main/core/ingest/index.js';
 import { CpuSampler, cpuSeconds, numberArg, wait, waitUntil } from '../_lib/proc.js';
 import { round } from '../_lib/stats.js';
+import { folderSink } from '../../main/core/media/index.js';
 
 const DETECT = { enabled: true, width: 640, height: 360, fps: 5 };
 
@@ -23,7 +24,7 @@ function makeClip(dir: string): string {
 
 /** CPU % of one core over `seconds`, for our CameraIngest (ffmpeg + this Node process). */
 async function measurePipeline(url: string, dir: string, seconds: number): Promise<{ ffmpegPct: number; nodePct: number; totalPct: number; frames: number }> {
-  const ingest = new CameraIngest({ config: { cameraId: 'bench', url, recordingsDir: join(dir, 'pipeline'), record: true, detect: DETECT, live: false } });
+  const ingest = new CameraIngest({ config: { cameraId: 'bench', url, recording: folderSink(join(dir, 'pipeline')), record: true, detect: DETECT, live: false } });
   let frames = 0;
   ingest.subscribe(() => frames++);
   ingest.start();
@@ -104,7 +105,7 @@ async function load(cam: RtspCamera, dir: string, cameras: number, minutes: numb
   const configs: IngestConfig[] = Array.from({ length: cameras }, (_, i) => ({
     cameraId: `cam${i}`,
     url: cam.url(`/cam${i}`),
-    recordingsDir: join(dir, 'load', `cam${i}`),
+    recording: folderSink(join(dir, 'load', `cam${i}`)),
     record: true,
     detect: DETECT,
     live: false,

@@ -7,7 +7,7 @@ import { CameraRepository } from '../../main/core/cameras/repository.js';
 import { EventRepository } from '../../main/core/events/repository.js';
 import { utcDay } from '../../main/core/ingest/segments.js';
 import { SegmentIndex } from '../../main/core/recordings/index.js';
-import { MediaStore } from '../../main/core/recordings/media-store.js';
+import { MediaStore } from '../../main/core/media/index.js';
 import { PERIOD_MS, Retention, type RetentionResult } from '../../main/core/recordings/retention.js';
 import type { Database } from '../../main/core/storage/database.js';
 import { sql } from '../../main/core/storage/sql.js';
@@ -129,9 +129,12 @@ export async function simulateMonth(db: Database, dataDir: string, opts: MonthOp
   const thumb = Buffer.alloc(400, 0xcd);
   for (let t = start; t < end; t += segMs) {
     for (const cameraId of ids) {
-      const dir = join(media.cameraRecordingsDir(cameraId), utcDay(t));
+      const dir = join(media.root('recordings'), cameraId, utcDay(t));
       const d = new Date(t);
-      const path = join(dir, `${pad2(d.getUTCHours())}-${pad2(d.getUTCMinutes())}-${pad2(d.getUTCSeconds())}.mp4`);
+      const name = `${pad2(d.getUTCHours())}-${pad2(d.getUTCMinutes())}-${pad2(d.getUTCSeconds())}.mp4`;
+      const path = join(dir, name);
+      // the index keeps paths relative to the recordings root
+      const rel = `${cameraId}/${utcDay(t)}/${name}`;
       let fd: number;
       try {
         fd = openSync(path, 'w');
@@ -141,12 +144,12 @@ export async function simulateMonth(db: Database, dataDir: string, opts: MonthOp
       }
       ftruncateSync(fd, opts.segmentBytes);
       closeSync(fd);
-      const r = await index.addOrDiscard({ cameraId, path, start: t, end: t + segMs, durationMs: segMs, bytes: opts.segmentBytes });
+      const r = await index.addOrDiscard({ cameraId, path: rel, start: t, end: t + segMs, durationMs: segMs, bytes: opts.segmentBytes });
       if (!r.ok) throw new Error(r.message);
       result.segmentsWritten++;
       // one segment in 20,000 is kept by hand
       if (rand() < 1 / 20_000) {
-        index.setKeep([db.get<{ id: number }>(sql`SELECT id FROM segments WHERE path = ${path}`)!.id], true);
+        index.setKeep([db.get<{ id: number }>(sql`SELECT id FROM segments WHERE path = ${rel}`)!.id], true);
         result.kept.segments.push(path);
       }
       // the engine asks for a pass at once when a segment takes usage over the quota: it may exceed it by this one

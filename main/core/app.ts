@@ -21,9 +21,10 @@ import { RuleEngine } from './rules/index.js';
 import { locateFfmpeg } from './ffmpeg/locate.js';
 import { createLogger } from './log/index.js';
 import { SegmentIndex } from './recordings/index.js';
-import { MediaStore } from './recordings/media-store.js';
+import { MediaStore } from './media/index.js';
 import { Retention } from './recordings/retention.js';
-import { StorageGuard, type StorageGuardOptions } from './recordings/storage-guard.js';
+import { blocksMedia, StorageGuard, type StorageGuardOptions } from './recordings/storage-guard.js';
+import { keyFileSource, Vault, type MasterSource } from './vault/index.js';
 import { keyFileBox, type SecretBox } from './secrets/index.js';
 import { DatabaseLockedError } from './storage/cipher.js';
 import { Database } from './storage/database.js';
@@ -55,6 +56,12 @@ export interface EngineOptions {
   storageGuard?: Partial<StorageGuardOptions>;
   /** Crash repair leaves files younger than this alone (default 60 s). */
   repairMinAgeMs?: number;
+  /**
+   * Encryption at rest. The hosts pass encryption 'auto' (on for a new install, a plain install stays plain until
+   * migrated) with their master-key source; without this option the engine stores media plain (tools, most tests).
+   * Default source: the key file <data>/vault.key (0600).
+   */
+  vault?: { encryption: 'auto' | 'on' | 'off'; source?: MasterSource };
 }
 
 export interface Engine {
@@ -66,6 +73,8 @@ export interface Engine {
   readonly router: Router;
   readonly accounts: Accounts;
   readonly audit: AuditLog;
+  /** Encryption at rest: its state (off, unlocked, locked) and keys. */
+  readonly vault: Vault;
   readonly media: MediaStore;
   readonly segments: SegmentIndex;
   readonly retention: Retention;
@@ -116,8 +125,13 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
   const cameras = new CameraRepository(db, secrets);
   const states = new Map<string, CameraState>();
   stoppers.push(bus.subscribe('camera.state', (s) => states.set(s.cameraId, s)));
-  // recorded media: every read and write goes through the media store
-  const media = new MediaStore(opts.dataDir);
+  // the vault: encryption at rest, its master key from the host's source; locked when that key is not there
+  const vault = new Vault(db, { encryption: opts.vault?.encryption ?? 'off', source: opts.vault?.source ?? keyFileSource(join(opts.dataDir, 'vault.key')) });
+  await vault.open();
+  // recorded media: every read and write goes through the media store (encrypted when the vault is on)
+  const media = new MediaStore(opts.dataDir, { vault });
+  await media.start();
+  stoppers.push(() => media.stop());
   const segments = new SegmentIndex(db, media, bus);
   const events = new EventRepository(db);
   // what the owner taught each camera (false alarms, confirmations): examples in the database, never leaving it
@@ -130,6 +144,7 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
     media,
     indexHasSegments: () => segments.hasSegments(),
     records: (id) => (cameras.get(id)?.recordMode ?? 'off') !== 'off',
+    vault,
     options: opts.storageGuard,
   });
   await storage.start();
@@ -143,7 +158,8 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
     storage: () => settings.get('storage'),
     cameras: () => cameras.retentionPolicies(),
     dataDir: opts.dataDir,
-    mediaPresent: () => storage.problem()?.code !== 'media_missing',
+    // nothing is deleted while the media is missing or the vault locked
+    mediaPresent: () => !blocksMedia(storage.problem()),
     afterPass: () => void cameras.purgeRetired(),
   });
   retention.start();
@@ -174,7 +190,7 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
     cameras,
     notifier,
     homeMode: () => settings.get('general').homeMode,
-    snapshotFile: (rel) => media.resolve('snapshots', rel),
+    snapshotJpeg: (rel) => media.readBytes('snapshots', rel),
   });
   rules.start();
   stoppers.push(() => rules.stop());
@@ -203,7 +219,7 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
   }
   const health: HealthSource = runtime.health();
   // api last: it only wires what exists
-  const router = new Router(createApi({ dataDir: opts.dataDir, host: opts.host, startedAt, db, bus, settings, cameras, states, accounts, audit, media, segments, retention, storage, events, learned, health, exports: exportsManager, rules, notifier, modelsDir: opts.modelsDir ?? process.env.PORCHLIGHT_MODELS_DIR, live: (id, view) => runtime.live(id, view), frames: (id) => runtime.frames(id), quiesce: (id) => runtime.quiesce(id), motionActivity }), audit);
+  const router = new Router(createApi({ dataDir: opts.dataDir, vault, onVaultUnlocked: () => void storage.check(), host: opts.host, startedAt, db, bus, settings, cameras, states, accounts, audit, media, segments, retention, storage, events, learned, health, exports: exportsManager, rules, notifier, modelsDir: opts.modelsDir ?? process.env.PORCHLIGHT_MODELS_DIR, live: (id, view) => runtime.live(id, view), frames: (id) => runtime.frames(id), quiesce: (id) => runtime.quiesce(id), motionActivity }), audit);
 
   let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> => {
@@ -221,5 +237,5 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
   };
 
   log.info({ dataDir: opts.dataDir, host: opts.host, schema: db.schemaVersion }, 'engine started');
-  return { dataDir: opts.dataDir, db, bus, settings, cameras, router, states, accounts, audit, media, segments, retention, storage, events, runtime, exports: exportsManager, rules, learned, notifier, stop };
+  return { dataDir: opts.dataDir, db, bus, settings, cameras, router, states, accounts, audit, vault, media, segments, retention, storage, events, runtime, exports: exportsManager, rules, learned, notifier, stop };
 }

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { startEngine, type Engine } from '../core/app.js';
 import { createLogger } from '../core/log/index.js';
 import { wrappedKeyBox } from '../core/secrets/index.js';
+import { keychainSource } from '../core/vault/index.js';
 import { APP_ROOT } from '../core/version.js';
 import { bridgeIpc, DESKTOP_CONTEXT } from './ipc.js';
 import { createAppProtocolHandler } from './protocol.js';
@@ -88,20 +89,20 @@ export async function startDesktop(electron: ElectronModule, opts: DesktopOption
   await app.whenReady();
   const dataDir = app.getPath('userData');
   // credentials at rest are sealed with a key that only the OS keychain can unwrap
-  const secrets = electron.safeStorage.isEncryptionAvailable()
-    ? wrappedKeyBox(join(dataDir, 'secret.key.enc'), {
-        encrypt: (plain) => electron.safeStorage.encryptString(plain),
-        decrypt: (sealed) => electron.safeStorage.decryptString(sealed),
-      })
-    : undefined;
+  const keychain = electron.safeStorage.isEncryptionAvailable()
+    ? { encrypt: (plain: string) => electron.safeStorage.encryptString(plain), decrypt: (sealed: Buffer) => electron.safeStorage.decryptString(sealed) }
+    : null;
+  const secrets = keychain ? wrappedKeyBox(join(dataDir, 'secret.key.enc'), keychain) : undefined;
+  // the vault's master key is kept the same way (on for a new install; without a keychain it stays locked and says so)
+  const vault = { encryption: keychain ? ('auto' as const) : ('off' as const), source: keychainSource(join(dataDir, 'vault.key.enc'), keychain) };
   // a build made with --bundle-model carries the model in resources/models; otherwise the first run offers the download
   const bundled = app.isPackaged ? join(process.resourcesPath, 'models') : undefined;
   const modelsDir = bundled && existsSync(bundled) ? bundled : undefined;
-  const engine: Engine = await startEngine({ dataDir, host: 'desktop', startCameras: true, ...(modelsDir ? { modelsDir } : {}), ...(secrets ? { secrets } : {}) });
+  const engine: Engine = await startEngine({ dataDir, host: 'desktop', startCameras: true, vault, ...(modelsDir ? { modelsDir } : {}), ...(secrets ? { secrets } : {}) });
   const here = fileURLToPath(new URL('.', import.meta.url));
   const handler = createAppProtocolHandler({
     ui: opts.uiDir ?? join(APP_ROOT, 'dist', 'renderer'),
-    media: { recordings: join(dataDir, 'recordings'), snapshots: join(dataDir, 'snapshots'), exports: join(dataDir, 'exports') },
+    media: engine.media,
     onRead: (kind, path) => engine.audit.recordRead({ actor: 'desktop', action: kind === 'exports' ? 'exports.download' : `${kind}.read`, target: path, origin: 'desktop' }),
     recorded: {
       segments: engine.segments,
@@ -198,7 +199,7 @@ export async function startDesktop(electron: ElectronModule, opts: DesktopOption
     const note = new electron.Notification({
       title: n.title,
       body: n.body,
-      ...(n.snapshotFile ? { icon: electron.nativeImage.createFromPath(n.snapshotFile) } : {}),
+      ...(n.snapshotJpeg ? { icon: electron.nativeImage.createFromBuffer(n.snapshotJpeg) } : {}),
     });
     note.on('click', () => showWindow(n.eventId ? `/events/${n.eventId}` : '/events'));
     note.show();

@@ -2,7 +2,7 @@
 import { EventEmitter } from 'node:events';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BRIDGE_KEY, IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL, IPC_SUBSCRIBE_CHANNEL } from '../common/bridge.js';
@@ -10,6 +10,7 @@ import { withEngine } from '../../test/helpers/engine.js';
 import { makeTempDir } from '../../test/helpers/tmp.js';
 import { encodeSegments, indexSegments } from '../core/export/fixtures.js';
 import { locateFfmpeg } from '../core/ffmpeg/locate.js';
+import { MediaStore } from '../core/media/index.js';
 import { createMainWindow } from './desktop.js';
 import { TRAY_ICON_PNG, trayMenu, trayStatus, trayTooltip } from './tray.js';
 import { bridgeIpc } from './ipc.js';
@@ -114,7 +115,7 @@ describe('Content-Security-Policy', () => {
     const recordings = join(tmp.dir, 'recordings');
     mkdirSync(recordings);
     writeFileSync(join(recordings, 'a.mp4'), Buffer.alloc(64));
-    const handle = createAppProtocolHandler({ ui, media: { recordings } });
+    const handle = createAppProtocolHandler({ ui, media: new MediaStore(dirname(recordings)) });
     const urls = [
       `${APP_ORIGIN}/index.html`,
       `${APP_ORIGIN}/`,
@@ -291,7 +292,7 @@ describe('app:// protocol', () => {
   writeFileSync(join(ui, 'index.html'), '<!doctype html><title>Porchlight</title>');
   writeFileSync(join(recordings, 'cam', '2026-11-29', '10-00-00.mp4'), Buffer.alloc(1000, 7));
   writeFileSync(join(tmp.dir, 'data', 'porchlight.db'), 'secret database');
-  const handle = createAppProtocolHandler({ ui, media: { recordings } });
+  const handle = createAppProtocolHandler({ ui, media: new MediaStore(dirname(recordings)) });
   afterAll(() => tmp.cleanup());
 
   it('serves the UI and media with Range support', async () => {
@@ -337,7 +338,6 @@ describe('app:// recorded media', () => {
     indexSegments(h.engine.media, h.engine.segments, 'cam', files, T0, 2000);
     handle = createAppProtocolHandler({
       ui: h.dataDir,
-      media: {},
       recorded: { segments: h.engine.segments, media: h.engine.media, settings: h.engine.settings, onPlay: (id) => played.push(id) },
     });
   }, 60_000);

@@ -1,16 +1,16 @@
 // The app:// protocol: serves the UI and media from fixed roots with Range support; never file://.
-import { createReadStream, statSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { CONTENT_SECURITY_POLICY } from '../common/csp.js';
-import { contentType, parseRange, resolveInside } from '../core/media/safe-path.js';
+import { contentType, parseRange, type MediaKind, type MediaStore } from '../core/media/index.js';
 import { FRAME_CACHE, openPlayback, playbackHeaders, recordedFrame, type RecordedMediaDeps, type Refusal } from '../core/recordings/recorded-media.js';
 import { APP_HOST } from './security.js';
+import { uiFile, uiFileResponse } from './ui-files.js';
 
 export interface ProtocolRoots {
   /** The built renderer. */
   ui: string;
-  /** Media folders by URL prefix, e.g. { recordings: '<data>/recordings', snapshots: ..., exports: ... }. */
-  media: Record<string, string>;
+  /** The media store: `/media/<kind>/<path>` is read through it, never from a folder by path. */
+  media?: Pick<MediaStore, 'has' | 'size' | 'openRead'>;
   /** Every read of a media file (the audit log records who watched what). */
   onRead?: (kind: string, path: string) => void;
   /** Media made on request (`/media/play/...`, `/media/frame/...`), the same code the HTTP server runs. */
@@ -60,17 +60,21 @@ function textResponse(status: number, text: string): Response {
   return new Response(text, { status, headers: { 'content-type': 'text/plain; charset=utf-8' } });
 }
 
-function fileResponse(path: string, rangeHeader: string | null, cache: string): Response {
-  const size = statSync(path).size;
+const MEDIA_KINDS: ReadonlySet<string> = new Set<MediaKind>(['recordings', 'snapshots', 'exports']);
+
+/** One stored media file with Range support, its bytes from the media store. */
+function mediaResponse(store: NonNullable<ProtocolRoots['media']>, kind: MediaKind, rel: string, rangeHeader: string | null): Response {
+  const size = store.size(kind, rel);
   const range = parseRange(rangeHeader ?? undefined, size);
-  const headers: Record<string, string> = { 'content-type': contentType(path), 'accept-ranges': 'bytes', 'cache-control': cache };
+  const headers: Record<string, string> = { 'content-type': contentType(rel), 'accept-ranges': 'bytes', 'cache-control': 'private, max-age=3600' };
   if (range === 'invalid') return new Response(null, { status: 416, headers: { ...headers, 'content-range': `bytes */${size}` } });
   const { start, end } = range ?? { start: 0, end: size - 1 };
   if (size === 0) return new Response(new Uint8Array(), { status: 200, headers: { ...headers, 'content-length': '0' } });
-  const body = Readable.toWeb(createReadStream(path, { start, end })) as ReadableStream<Uint8Array>;
+  const stream = store.openRead(kind, rel, { start, end });
+  if (!stream) return textResponse(404, 'not found');
   headers['content-length'] = String(end - start + 1);
   if (range) headers['content-range'] = `bytes ${start}-${end}/${size}`;
-  return new Response(body, { status: range ? 206 : 200, headers });
+  return new Response(Readable.toWeb(stream) as ReadableStream<Uint8Array>, { status: range ? 206 : 200, headers });
 }
 
 /**
@@ -100,15 +104,15 @@ function routeAppRequest(roots: ProtocolRoots): (request: Request) => Response |
     if (roots.recorded && recorded) return recordedResponse(roots.recorded, recorded[1] ?? '', recorded[2] ?? '', url, request);
     const media = /^\/media\/([a-z]+)\/(.+)$/.exec(path);
     if (media) {
-      const root = roots.media[media[1] ?? ''];
-      const file = root ? resolveInside(root, media[2] ?? '') : null;
-      if (!file) return textResponse(404, 'not found');
-      roots.onRead?.(media[1] ?? '', media[2] ?? '');
-      return fileResponse(file, rangeHeader, 'private, max-age=3600');
+      const kind = media[1] ?? '';
+      const rel = media[2] ?? '';
+      if (!roots.media || !MEDIA_KINDS.has(kind) || !roots.media.has(kind as MediaKind, rel)) return textResponse(404, 'not found');
+      roots.onRead?.(kind, rel);
+      return mediaResponse(roots.media, kind as MediaKind, rel, rangeHeader);
     }
     if (path.startsWith('/media/')) return textResponse(404, 'not found');
-    const file = resolveInside(roots.ui, path === '/' ? 'index.html' : path) ?? resolveInside(roots.ui, 'index.html');
+    const file = uiFile(roots.ui, path === '/' ? 'index.html' : path) ?? uiFile(roots.ui, 'index.html');
     if (!file) return textResponse(404, 'not found');
-    return fileResponse(file, rangeHeader, file.endsWith('index.html') ? 'no-cache' : 'public, max-age=31536000, immutable');
+    return uiFileResponse(file, rangeHeader, file.endsWith('index.html') ? 'no-cache' : 'public, max-age=31536000, immutable');
   };
 }

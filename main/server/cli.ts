@@ -17,6 +17,7 @@ import { describeIssues } from '../common/zod-errors.js';
 import { AUDIT_HEAD_FILE } from '../core/app.js';
 import { registerDbCommand } from './cli-db.js';
 import { registerUsersCommand } from './cli-users.js';
+import { addVaultOptions, registerVaultCommand, vaultSource, type VaultFlags } from './cli-vault.js';
 import { requireDataDir, withDataDir } from './data-dir.js';
 import { createServer } from './server.js';
 import { isLoopback, loadTls, selfSignedTls, type TlsMaterial } from './tls.js';
@@ -34,8 +35,8 @@ const program = new Command()
   .description('Porchlight: a private video recorder for your own cameras. Nothing leaves this machine.')
   .version(VERSION);
 
-program
-  .command('serve')
+addVaultOptions(program
+  .command('serve'))
   .description('Run the engine without a desktop window and serve the Porchlight UI to a browser')
   .option('-d, --data <dir>', 'data directory: database, recordings, snapshots, exports, models', defaultDataDir())
   .option('-H, --host <address>', 'address to listen on; keep 127.0.0.1 unless other devices must connect', '127.0.0.1')
@@ -56,7 +57,16 @@ program
     if (opts.tlsCert && opts.tlsKey) tls = loadTls(opts.tlsCert, opts.tlsKey);
     else if (opts.tls || !isLoopback(opts.host)) tls = await selfSignedTls(dataDir, opts.host);
     const ffmpegPaths = ffmpegFlags(opts);
-    const engine = await startEngine({ dataDir, host: 'server', startCameras: opts.cameras, ...(ffmpegPaths ? { ffmpeg: ffmpegPaths } : {}) });
+    const engine = await startEngine({
+      dataDir,
+      host: 'server',
+      startCameras: opts.cameras,
+      // on for a new install; a locked vault (key file missing) starts anyway and says so: recording waits for the key
+      vault: { encryption: opts.encryption ? 'auto' : 'off', source: vaultSource(dataDir, opts) },
+      ...(ffmpegPaths ? { ffmpeg: ffmpegPaths } : {}),
+    });
+    const vaultState = engine.vault.status();
+    if (vaultState.state === 'locked') process.stdout.write(`${vaultState.message}\n`);
     let server;
     try {
       server = await createServer({ engine, host: opts.host, port: opts.port, staticDir: opts.ui, tls, allowedHosts: opts.allowedHost });
@@ -185,12 +195,13 @@ program
 
 registerUsersCommand(program);
 registerDbCommand(program);
+registerVaultCommand(program);
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-interface ServeOptions {
+interface ServeOptions extends VaultFlags {
   data: string;
   host: string;
   port: number;

@@ -1,8 +1,7 @@
 // Media over HTTP: recordings, snapshots and exports with Range and caching; recorded playback and frames; every read audited.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Engine } from '../core/app.js';
-import { parseRange, contentType } from '../core/media/safe-path.js';
-import type { MediaKind, MediaStore } from '../core/recordings/media-store.js';
+import { contentType, parseRange, type MediaKind, type MediaStore } from '../core/media/index.js';
 import { FRAME_CACHE, openPlayback, playbackHeaders, recordedFrame } from '../core/recordings/recorded-media.js';
 import { requireCaller } from './gate.js';
 
@@ -20,17 +19,20 @@ const READ_ACTION: Record<MediaKind, string> = {
   exports: 'exports.download',
 };
 
-export function sendFile(req: FastifyRequest, reply: FastifyReply, file: string, store: MediaStore, cache: string) {
-  const size = store.size(file);
+/** One stored file with Range support; the bytes come from the media store (decrypted there when stored encrypted). */
+export function sendFile(req: FastifyRequest, reply: FastifyReply, kind: MediaKind, rel: string, store: MediaStore, cache: string) {
+  const size = store.size(kind, rel);
   const range = parseRange(req.headers.range, size);
-  reply.header('accept-ranges', 'bytes').header('cache-control', cache).header('content-type', contentType(file));
+  reply.header('accept-ranges', 'bytes').header('cache-control', cache).header('content-type', contentType(rel));
   if (range === 'invalid') return reply.status(416).header('content-range', `bytes */${size}`).send();
-  if (!range) return reply.header('content-length', size).send(store.openRead(file));
+  const body = store.openRead(kind, rel, range);
+  if (!body) return refusal(reply, { status: 404, code: 'not_found', message: 'No such file' });
+  if (!range) return reply.header('content-length', size).send(body);
   return reply
     .status(206)
     .header('content-range', `bytes ${range.start}-${range.end}/${size}`)
     .header('content-length', range.end - range.start + 1)
-    .send(store.openRead(file, range));
+    .send(body);
 }
 
 function refusal(reply: FastifyReply, r: { status: number; code: string; message: string }) {
@@ -43,10 +45,10 @@ export function registerMediaRoutes(app: FastifyInstance, engine: Engine): void 
     app.get<{ Params: { '*': string } }>(`/media/${kind}/*`, { config: { access: 'viewer' } }, (req, reply) => {
       const caller = requireCaller(req, reply);
       if (!caller) return reply;
-      const file = store.resolve(kind, req.params['*']);
-      if (!file) return refusal(reply, { status: 404, code: 'not_found', message: 'No such file' });
-      engine.audit.recordRead({ actor: caller.name, action: READ_ACTION[kind], target: req.params['*'], origin: req.ip });
-      return sendFile(req, reply, file, store, CACHE[kind]);
+      const rel = req.params['*'];
+      if (!store.has(kind, rel)) return refusal(reply, { status: 404, code: 'not_found', message: 'No such file' });
+      engine.audit.recordRead({ actor: caller.name, action: READ_ACTION[kind], target: rel, origin: req.ip });
+      return sendFile(req, reply, kind, rel, store, CACHE[kind]);
     });
   }
 }

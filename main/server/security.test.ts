@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { methods } from '../common/contract/index.js';
 import { encodeSegments, indexSegments } from '../core/export/fixtures.js';
@@ -30,7 +30,7 @@ beforeAll(async () => {
   const files = await encodeSegments(ffmpeg, join(t.h.dataDir, 'src'), { seconds: 4, width: 160, height: 90, fps: 5, segmentS: 2, audio: false });
   t0 = Date.UTC(2026, 10, 29, 10, 0, 0);
   const paths = indexSegments(t.h.engine.media, t.h.engine.segments, cameraId, files, t0, 2000);
-  segmentRel = t.h.engine.media.relativePath('recordings', paths[0]!);
+  segmentRel = relative(t.h.engine.media.root('recordings'), paths[0]!);
   mkdirSync(join(t.h.dataDir, 'snapshots', cameraId), { recursive: true });
   writeFileSync(join(t.h.dataDir, 'snapshots', cameraId, 'ev.jpg'), `\xff\xd8${MARKER}`);
   writeFileSync(join(t.h.dataDir, 'exports', 'clip.mp4'), MARKER);

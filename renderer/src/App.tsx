@@ -12,6 +12,7 @@ import { MotionSearchPage } from './pages/MotionSearch.js';
 import { ReviewPage, useUnreviewedCount } from './pages/Review.js';
 import { RulesPage } from './pages/Rules.js';
 import { ModelBanner } from './components/ModelBanner.js';
+import { VaultBanner } from './components/VaultBanner.js';
 import { PageErrorBoundary } from './components/PageErrorBoundary.js';
 import { Toasts } from './components/Toasts.js';
 import { useAction, useCall } from './lib/api.js';
@@ -145,6 +146,7 @@ function Shell({ user }: { user: { username: string; role: string } | null }) {
         </div>
       </nav>
       <main className="content">
+        <VaultBanner admin={admin} />
         <ModelBanner admin={admin} />
         <PageErrorBoundary key={location.pathname}>
         <Routes>

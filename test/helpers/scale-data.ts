@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { CameraRepository } from '../../main/core/cameras/repository.js';
 import { EventRepository } from '../../main/core/events/repository.js';
 import { SegmentIndex } from '../../main/core/recordings/index.js';
-import { MediaStore } from '../../main/core/recordings/media-store.js';
+import { MediaStore } from '../../main/core/media/index.js';
 import { openEngineDatabase } from './engine-db.js';
 import { prng } from './prng.js';
 
@@ -155,7 +155,7 @@ export function seedScaleData(dataDir: string, opts: ScaleOptions = {}): ScaleSe
       for (let s = busyStart; s < busyEnd; s += SEGMENT_MS) {
         if (outages.some((o) => s >= o.start && s < o.end)) continue;
         const d = new Date(s);
-        const path = join(media.cameraRecordingsDir(cameraId), d.toISOString().slice(0, 10), `${d.toISOString().slice(11, 19).replaceAll(':', '-')}.mp4`);
+        const path = `${cameraId}/${d.toISOString().slice(0, 10)}/${d.toISOString().slice(11, 19).replaceAll(':', '-')}.mp4`;
         segments.add({ cameraId, path, start: s, end: s + SEGMENT_MS, durationMs: SEGMENT_MS, bytes: 400_000 });
         nSegments++;
       }

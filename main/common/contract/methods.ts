@@ -12,6 +12,7 @@ import { reviewMethodSpecs } from './review.js';
 import { CameraStill } from './zones.js';
 import { exportMethodSpecs } from './exports.js';
 import { learnedMethodSpecs } from './learned.js';
+import { vaultMethodSpecs } from './vault.js';
 import { liveMethodSpecs } from './live.js';
 import { modelMethodSpecs } from './models.js';
 import { onvifMethodSpecs } from './onvif.js';
@@ -126,6 +127,7 @@ export const methods = {
   ...motionMethodSpecs,
   ...liveMethodSpecs,
   ...timelineMethodSpecs,
+  ...vaultMethodSpecs,
   ...learnedMethodSpecs,
 } as const;
 

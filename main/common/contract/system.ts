@@ -1,5 +1,6 @@
 // Health of the engine and of each camera, and recent log lines, for the System screen.
 import { z } from 'zod';
+import { VaultStatus } from './vault.js';
 
 export const CameraHealth = z.object({
   cameraId: z.string(),
@@ -41,6 +42,8 @@ export const SystemHealth = z.object({
   heapBytes: z.number(),
   detector: z.object({ model: z.string().nullable(), status: z.enum(['ready', 'motion-only', 'loading', 'error']), message: z.string().nullable() }),
   cameras: z.array(CameraHealth),
+  /** Encryption at rest: locked means nothing is recorded, written or deleted until the master key is given. */
+  vault: VaultStatus.optional(),
 });
 export type SystemHealth = z.infer<typeof SystemHealth>;
 

@@ -15,7 +15,7 @@ import { exportApi, type ExportManager } from '../export/index.js';
 import type { Notifier } from '../notify/index.js';
 import { rulesApi, type RuleEngine } from '../rules/index.js';
 import type { SegmentIndex } from '../recordings/index.js';
-import type { MediaStore } from '../recordings/media-store.js';
+import type { MediaStore } from '../media/index.js';
 import { playbackMap } from '../recordings/recorded-media.js';
 import type { Retention } from '../recordings/retention.js';
 import type { StorageGuard } from '../recordings/storage-guard.js';
@@ -25,6 +25,8 @@ import { recentLogs } from '../log/index.js';
 import { systemHealth, type HealthSource } from './health.js';
 import type { LearnedExamples } from '../learn/examples.js';
 import { learnedApi } from './learned.js';
+import { vaultApi } from './vault.js';
+import type { Vault } from '../vault/index.js';
 import { liveApi } from './live.js';
 import { demoApi } from './demo.js';
 import { modelsApi } from './models.js';
@@ -39,6 +41,10 @@ import type { Implementation } from './router.js';
 
 export interface ApiDeps {
   dataDir: string;
+  /** Encryption at rest (absent: media is plain). */
+  vault?: Vault;
+  /** Called once vault.unlock opened the vault (the storage check re-runs, recording resumes). */
+  onVaultUnlocked?: () => void;
   host: 'desktop' | 'server';
   startedAt: number;
   db: Database;
@@ -163,7 +169,7 @@ export function createApi(deps: ApiDeps): Implementation {
     'recordings.segments': ({ cameraId, after, before }) => deps.segments.segments(cameraId, after, before),
     'recordings.playMap': ({ cameraId, start, end }) => playbackMap({ segments: deps.segments, media: deps.media, settings: deps.settings }, cameraId, start, end),
     'system.storage': () => storageStats(deps),
-    'system.health': () => systemHealth(deps.health),
+    'system.health': () => ({ ...systemHealth(deps.health), ...(deps.vault ? { vault: deps.vault.status() } : {}) }),
     'system.logs': ({ limit }) => recentLogs(limit),
 
     'settings.get': () => settings.all(),
@@ -203,5 +209,6 @@ export function createApi(deps: ApiDeps): Implementation {
     ...liveApi(deps),
     ...timelineApi(deps),
     ...learnedApi(deps),
+    ...vaultApi({ vault: deps.vault, onUnlocked: deps.onVaultUnlocked }),
   };
 }

@@ -13,7 +13,7 @@ type LearnedMethods = Pick<Implementation, 'events.feedback' | 'learned.list' | 
 const sameBox = (a: readonly number[], b: readonly number[]): boolean => a.every((v, i) => Math.abs(v - (b[i] as number)) < 1e-6);
 
 /** The box's pixels in the snapshot: its appearance vector and a small JPEG of the crop, both kept on this machine. */
-async function cropOf(file: string, box: Box): Promise<{ embedding: Float32Array; crop: Buffer }> {
+async function cropOf(file: Buffer, box: Box): Promise<{ embedding: Float32Array; crop: Buffer }> {
   const { data, info } = await sharp(file).removeAlpha().raw().toBuffer({ resolveWithObject: true });
   const left = Math.max(0, Math.floor(box[0] * info.width));
   const top = Math.max(0, Math.floor(box[1] * info.height));
@@ -38,7 +38,7 @@ export function learnedApi(deps: Pick<ApiDeps, 'events' | 'media' | 'cameras' | 
       const event = deps.events.get(id);
       if (!event) throw new ApiFailure('not_found', `There is no event with id ${JSON.stringify(id)}`);
       const rel = deps.events.snapshotPath(id);
-      const file = rel ? deps.media.resolve('snapshots', rel) : null;
+      const file = rel ? await deps.media.readBytes('snapshots', rel) : null;
       if (!file) throw new ApiFailure('invalid_input', 'This event has no snapshot to learn its look from');
       const { embedding, crop } = await cropOf(file, event.box);
       const example = deps.learned.add({ cameraId: event.cameraId, eventId: id, verdict, label: event.label, score: event.topScore, box: event.box, embedding, crop, time: event.start });

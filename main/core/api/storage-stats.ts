@@ -1,16 +1,13 @@
 // Storage use, per camera, and a forecast of the days until the quota or the disk is full.
-import { statfs } from 'node:fs/promises';
 import type { StorageStats } from '../../common/contract/index.js';
 import type { ApiDeps } from './index.js';
 
 const GB = 1024 ** 3;
 const DAY = 86_400_000;
 
-export async function storageStats(deps: Pick<ApiDeps, 'dataDir' | 'segments' | 'settings' | 'retention'>): Promise<StorageStats> {
+export async function storageStats(deps: Pick<ApiDeps, 'media' | 'segments' | 'settings' | 'retention'>): Promise<StorageStats> {
   const cfg = deps.settings.get('storage');
-  const fs = await statfs(deps.dataDir);
-  const diskFree = fs.bavail * fs.bsize;
-  const diskTotal = fs.blocks * fs.bsize;
+  const { free: diskFree, total: diskTotal } = await deps.media.diskSpace();
   // recordings and snapshots with their thumbnails: what the quota counts
   const used = deps.retention.usedBytes;
   const quota = cfg.quotaGb * GB;

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventDto } from '../../common/contract/index.js';
 import { buildIngestArgs } from '../ingest/args.js';
 import { locateFfmpeg } from '../ffmpeg/locate.js';
+import { folderSink } from '../media/index.js';
 import { startRtspCamera, type RtspCamera } from '../../../test/fixtures/rtsp-camera.js';
 import { ADMIN, withEngine } from '../../../test/helpers/engine.js';
 import { photo } from '../../../test/helpers/test-data.js';
@@ -74,7 +75,7 @@ describe('a far person, confirmed from the main stream', () => {
 
   it('decodes only the main stream’s keyframes, at its own size', () => {
     const args = buildIngestArgs(
-      { cameraId: 'y', url: 'rtsp://127.0.0.1:9/main', recordingsDir: '/rec/y', record: true, live: false, detect: { enabled: true, width: 1920, height: 1080, fps: 5, keyframesOnly: true } },
+      { cameraId: 'y', url: 'rtsp://127.0.0.1:9/main', recording: folderSink('/rec/y'), record: true, live: false, detect: { enabled: true, width: 1920, height: 1080, fps: 5, keyframesOnly: true } },
       { socketArgs: [], liveOn: false },
     );
     expect(args.indexOf('-skip_frame')).toBeLessThan(args.indexOf('-i'));

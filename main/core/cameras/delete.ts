@@ -3,7 +3,7 @@ import type { Bus } from '../bus/index.js';
 import type { EventRepository } from '../events/repository.js';
 import { createLogger } from '../log/index.js';
 import type { SegmentIndex } from '../recordings/index.js';
-import type { MediaStore } from '../recordings/media-store.js';
+import type { MediaStore } from '../media/index.js';
 import type { Database } from '../storage/database.js';
 import type { CameraRepository } from './repository.js';
 

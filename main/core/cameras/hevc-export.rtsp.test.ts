@@ -1,5 +1,6 @@
 // H.265 and sound through recording and export, with real parts: an H.265 main stream records by copy and exports as
 // H.265 (its H.264 sub stream is the live fallback); a camera's AAC sound is kept in its export.
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultRoles, type ExportJob } from '../../common/contract/index.js';
 import { ffprobeJson } from '../ffmpeg/ffprobe.js';
@@ -47,7 +48,7 @@ async function exportTwoSegments(cameraId: string): Promise<string> {
     return r && (r.status === 'done' || r.status === 'failed') ? r : undefined;
   }, 60_000, 'the export');
   expect(job.status).toBe('done');
-  const file = h.engine.media.resolve('exports', job.files![0]!.url);
+  const file = join(h.engine.media.root('exports'), job.files![0]!.url);
   if (!file) throw new Error('export file outside the exports folder');
   return file;
 }
@@ -58,7 +59,7 @@ describe('H.265 and sound, recorded and exported', () => {
     const file = await exportTwoSegments(id);
     expect(await streamsOf(file)).toEqual(['video:hevc']);
     const seg = h.engine.segments.segments(id, 0, Date.now() + 60_000)[0]!;
-    expect(await streamsOf(h.engine.media.resolve('recordings', seg.url)!)).toEqual(['video:hevc']);
+    expect(await streamsOf(join(h.engine.media.root('recordings'), seg.url))).toEqual(['video:hevc']);
     const full = await waitFor(() => h.engine.runtime.live(id, 'full')?.codec, 20_000, 'the main stream codec');
     expect(full).toMatch(/^(hvc1|hev1)\./);
     // the grid stream opens on demand (a live-only connection) once someone watches it

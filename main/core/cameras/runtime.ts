@@ -1,6 +1,5 @@
 // Runs the cameras: one ingest per camera, its feed through one pipeline that outlives ffmpeg restarts, objects into events.
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import { resolveRoles, SERVED_ROLES, type Camera, type CameraHealth, type CameraState, type ServedRole, type StreamName, type SystemHealth } from '../../common/contract/index.js';
 import type { Box } from '../../common/contract/events.js';
 import type { Bus } from '../bus/index.js';
@@ -10,15 +9,15 @@ import { DetectError, type Frame } from '../detect/frame.js';
 import { FramePipeline, type ObjectEvent, type Teacher } from '../detect/pipeline.js';
 import type { CameraDetectSettingsInput } from '../detect/settings.js';
 import type { EventRepository } from '../events/repository.js';
-import { writeSnapshot } from '../events/snapshot.js';
-import { connectionId, IngestSupervisor, scanUnindexedSegments, TranscodedLive, type FrameSource, type IngestConfig, type IngestState, type LiveSource } from '../ingest/index.js';
+import { encodeSnapshot } from '../events/snapshot.js';
+import { connectionId, IngestSupervisor, TranscodedLive, type FrameSource, type IngestConfig, type IngestState, type LiveSource } from '../ingest/index.js';
 import { chooseHwaccel } from '../ffmpeg/hwaccel.js';
 import { locateFfmpeg } from '../ffmpeg/locate.js';
 import { createLogger } from '../log/index.js';
 import type { SegmentIndex } from '../recordings/index.js';
-import type { MediaStore } from '../recordings/media-store.js';
+import type { MediaStore } from '../media/index.js';
 import type { Retention } from '../recordings/retention.js';
-import type { StorageGuard } from '../recordings/storage-guard.js';
+import { blocksMedia, type StorageGuard } from '../recordings/storage-guard.js';
 import { demoClipFor, demoKindOf, ensureDemoClip } from './demo.js';
 import type { MotionActivity } from '../motion/activity.js';
 import type { CameraRepository } from './repository.js';
@@ -152,13 +151,12 @@ export class CameraRuntime {
 
   /** After a crash: index playable segments ffmpeg finished but we never recorded, remove broken ones. */
   private async repair(): Promise<void> {
-    const present = () => !this.stopped && this.deps.storage?.problem()?.code !== 'media_missing';
+    const present = () => !this.stopped && !blocksMedia(this.deps.storage?.problem() ?? null);
     for (const cam of this.deps.cameras.list()) {
       if (!present()) return;
       await this.deps.segments.dropMissingFiles(cam.id, present);
       try {
-        const result = await scanUnindexedSegments(this.deps.media.cameraRecordingsDir(cam.id), this.deps.segments.knownPaths(cam.id), {
-          cameraId: cam.id,
+        const result = await this.deps.media.repairSegments(cam.id, this.deps.segments.knownPaths(cam.id), {
           minAgeMs: this.deps.repairMinAgeMs ?? 60_000,
         });
         for (const s of result.found) await this.deps.segments.addOrDiscard(s);
@@ -246,7 +244,7 @@ export class CameraRuntime {
         ...(stream.name === 'main' ? {} : { stream: stream.name }),
         url: clip ?? stream.url,
         ...(clip ? { loopFile: true } : {}),
-        recordingsDir: this.deps.media.cameraRecordingsDir(cam.id),
+        recording: this.deps.media.segmentSink(cam.id),
         record: record && serves.includes('record'),
         // an events-only camera needs frames for motion events even with detection off
         detect: closer
@@ -439,7 +437,8 @@ export class CameraRuntime {
     if (e.bestFrame.score >= t.snapshotScore + SNAPSHOT_STEP || !t.snapshot) {
       const rel = `${e.cameraId}/${t.eventId}.jpg`;
       try {
-        t.snapshotBytes = await writeSnapshot(frame, join(this.deps.media.root('snapshots'), rel));
+        const { full, thumb } = await encodeSnapshot(frame);
+        t.snapshotBytes = await this.deps.media.writeSnapshot(rel, full, thumb);
         t.snapshot = rel;
         t.snapshotScore = e.bestFrame.score;
       } catch (err) {

@@ -50,7 +50,7 @@ async function probe(file: string): Promise<{ video?: { codec: string; width: nu
 
 function firstSegment(cameraId: string): string | undefined {
   const seg = h.engine.segments.segments(cameraId, 0, Date.now() + 60_000)[0];
-  return seg ? (h.engine.media.resolve('recordings', seg.url) ?? undefined) : undefined;
+  return seg ? (join(h.engine.media.root('recordings'), seg.url) ?? undefined) : undefined;
 }
 
 /** The first live init of a view, written to a file ffprobe can read (its moov names the stream's size). */

@@ -1,6 +1,4 @@
-// Event snapshots: the best frame (I420) as a JPEG and a small thumbnail, written through the media store.
-import { mkdir, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+// Event snapshots: the best frame (I420) as a JPEG and a small thumbnail (the media store writes them).
 import sharp from 'sharp';
 import type { Frame } from '../detect/frame.js';
 
@@ -36,19 +34,13 @@ export function frameToJpeg(frame: Frame, quality: number): Promise<Buffer> {
     .toBuffer();
 }
 
-/** Writes `<file>` and `<file minus .jpg>.thumb.jpg` atomically (temp name, then rename); returns the bytes of both. */
-export async function writeSnapshot(frame: Frame, file: string): Promise<number> {
-  await mkdir(dirname(file), { recursive: true });
+/** The snapshot JPEG and its thumbnail; MediaStore.writeSnapshot stores them as `<x>.jpg` and `<x>.thumb.jpg`. */
+export async function encodeSnapshot(frame: Frame): Promise<{ full: Buffer; thumb: Buffer }> {
   const rgb = i420ToRgb(frame);
   const image = sharp(rgb, { raw: { width: frame.width, height: frame.height, channels: 3 } });
   const [full, thumb] = await Promise.all([
     image.clone().jpeg({ quality: 85, mozjpeg: false }).toBuffer(),
     image.clone().resize({ width: THUMB_WIDTH }).jpeg({ quality: 75 }).toBuffer(),
   ]);
-  const thumbFile = file.replace(/\.jpg$/, '.thumb.jpg');
-  await writeFile(`${file}.tmp`, full);
-  await writeFile(`${thumbFile}.tmp`, thumb);
-  await rename(`${file}.tmp`, file);
-  await rename(`${thumbFile}.tmp`, thumbFile);
-  return full.length + thumb.length;
+  return { full, thumb };
 }

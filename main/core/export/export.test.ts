@@ -109,7 +109,7 @@ beforeAll(async () => {
   writeFileSync(slow, `#!/bin/sh\nsleep 0.5\nexec '${bins.ffmpeg}' "$@"\n`, { mode: 0o755 });
   // the side camera lost one segment in the middle (12:02:30–12:02:40)
   const lost = h.engine.segments.segments('side', T0 + 150_000, T0 + 151_000)[0]!;
-  unlinkSync(h.engine.media.resolve('recordings', lost.url)!);
+  unlinkSync(join(h.engine.media.root('recordings'), lost.url));
   manager = new ExportManager({
     db: h.engine.db,
     media: h.engine.media,

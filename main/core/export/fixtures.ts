@@ -1,9 +1,9 @@
 // Recorded-looking segments for export tests and the export benchmark: made by real ffmpeg, indexed like ingest does.
 import { spawn } from 'node:child_process';
 import { linkSync, mkdirSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { SegmentIndex } from '../recordings/index.js';
-import type { MediaStore } from '../recordings/media-store.js';
+import type { MediaStore } from '../media/index.js';
 
 export interface SegmentSource {
   seconds: number;
@@ -53,17 +53,17 @@ export async function encodeSegments(ffmpeg: string, dir: string, src: SegmentSo
   return readdirSync(dir).filter((f) => f.endsWith('.mp4')).sort().map((f) => join(dir, f));
 }
 
-/** Hard-links the files into a camera's recordings folder at consecutive times from t0 and indexes them. */
+/** Hard-links the files into a camera's recordings folder at consecutive times from t0 and indexes them; returns their stored paths. */
 export function indexSegments(media: MediaStore, index: SegmentIndex, cameraId: string, files: readonly string[], t0: number, segmentMs: number): string[] {
   const out: string[] = [];
   files.forEach((file, i) => {
     const start = t0 + i * segmentMs;
     const iso = new Date(start).toISOString();
-    const dir = join(media.cameraRecordingsDir(cameraId), iso.slice(0, 10));
-    mkdirSync(dir, { recursive: true });
-    const path = join(dir, `${iso.slice(11, 19).replace(/:/g, '-')}.mp4`);
+    const rel = `${cameraId}/${iso.slice(0, 10)}/${iso.slice(11, 19).replace(/:/g, '-')}.mp4`;
+    const path = join(media.root('recordings'), rel);
+    mkdirSync(dirname(path), { recursive: true });
     linkSync(file, path);
-    index.add({ cameraId, path, start, end: start + segmentMs, durationMs: segmentMs, bytes: statSync(path).size });
+    index.add({ cameraId, path: rel, start, end: start + segmentMs, durationMs: segmentMs, bytes: statSync(path).size });
     out.push(path);
   });
   return out;

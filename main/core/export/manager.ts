@@ -1,9 +1,5 @@
 // Export jobs: a queue run one job at a time; ffmpeg concat per camera (or per event into a zip), a manifest, progress, cancel.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
 import {
   EventsExportRequest,
   ExportRequest,
@@ -18,7 +14,7 @@ import type { AuditRecord } from '../audit/index.js';
 import type { EventRepository } from '../events/repository.js';
 import { createLogger } from '../log/index.js';
 import type { SegmentIndex } from '../recordings/index.js';
-import type { MediaStore } from '../recordings/media-store.js';
+import type { ExportArea, MediaStore } from '../media/index.js';
 import type { Database } from '../storage/database.js';
 import { sql } from '../storage/sql.js';
 import { VERSION } from '../version.js';
@@ -73,8 +69,6 @@ export interface ExportManagerDeps {
   audit?: { record(entry: AuditRecord): void };
   /** Binaries, or a function so a changed setting applies to the next job. */
   ffmpeg: { ffmpeg: string; ffprobe: string } | (() => { ffmpeg: string; ffprobe: string });
-  /** Where concat lists are written; the OS temp dir by default. */
-  tmpDir?: string;
 }
 
 interface ClipSpec {
@@ -158,12 +152,10 @@ export class ExportManager {
   /** `ffmpeg -encoders` per binary, asked once. */
   private readonly encoders = new Map<string, Promise<Set<string>>>();
 
-  constructor(private readonly deps: ExportManagerDeps) {
-    mkdirSync(this.root, { recursive: true });
-  }
+  constructor(private readonly deps: ExportManagerDeps) {}
 
-  private get root(): string {
-    return this.deps.media.root('exports');
+  private area(id: string): ExportArea {
+    return this.deps.media.exportArea(id);
   }
 
   private bins(): { ffmpeg: string; ffprobe: string } {
@@ -255,15 +247,10 @@ export class ExportManager {
   }
 
   async verify(id: string): Promise<ExportVerifyResult> {
-    const path = this.manifestPath(id);
-    if (!path) throw new ApiFailure('not_found', `Export ${id} has no manifest (it did not finish)`);
-    return verifyExport(path);
-  }
-
-  /** The sidecar manifest's absolute path, for the verify command and the media route. */
-  manifestPath(id: string): string | null {
     const rel = this.row(id)?.path;
-    return rel ? this.deps.media.resolve('exports', rel) : null;
+    if (!rel) throw new ApiFailure('not_found', `Export ${id} has no manifest (it did not finish)`);
+    // the manifest is `<id>/<name>`; it and its files are read inside the job's area of the store
+    return verifyExport(rel.slice(id.length + 1), this.area(id).reader());
   }
 
   private row(id: string): ExportRow | undefined {
@@ -310,12 +297,12 @@ export class ExportManager {
     job.status = 'running';
     this.writeRow(job, () => this.deps.db.run(sql`UPDATE exports SET status = 'running', progress = 0 WHERE id = ${job.id}`));
     this.publish(job, true);
-    const dir = join(this.root, job.id);
+    const area = this.area(job.id);
     let outcome: Outcome | undefined;
     let failure: unknown;
     try {
-      await mkdir(dir, { recursive: true });
-      outcome = job.kind === 'range' ? await this.exportRange(job, dir) : await this.exportEvents(job, dir);
+      await area.ensure();
+      outcome = job.kind === 'range' ? await this.exportRange(job, area) : await this.exportEvents(job, area);
     } catch (err) {
       failure = err;
     }
@@ -396,8 +383,8 @@ export class ExportManager {
   private plan(cameraId: string, start: number, end: number): CameraPlan {
     const { media, segments } = this.deps;
     const found: SourceSegment[] = segments.segments(cameraId, start, end).map((s) => {
-      const abs = media.resolve('recordings', s.url);
-      return { cameraId, abs, rel: s.url, start: s.start, end: s.end, exists: abs !== null && media.size(abs) > 0 };
+      const input = media.ffmpegInput('recordings', s.url);
+      return { cameraId, abs: input?.url ?? null, rel: s.url, start: s.start, end: s.end, exists: input !== null && media.size('recordings', s.url) > 0 };
     });
     return planCamera(cameraId, start, end, found);
   }
@@ -413,7 +400,7 @@ export class ExportManager {
     return gaps;
   }
 
-  private async exportRange(job: JobState, dir: string): Promise<Outcome> {
+  private async exportRange(job: JobState, area: ExportArea): Promise<Outcome> {
     const plans = job.cameras.map((c) => this.plan(c, job.start, job.end));
     const gaps = this.checkGaps(job, plans);
     const usable = plans.filter((p) => p.segments.length);
@@ -421,30 +408,29 @@ export class ExportManager {
     let doneMs = 0;
     const outputs: string[] = [];
     for (const plan of usable) {
-      const out = join(dir, `${plan.cameraId}_${fileStamp(job.start)}.mp4`);
+      const out = `${plan.cameraId}_${fileStamp(job.start)}.mp4`;
       const onMs = (ms: number): void => this.progress(job, ((doneMs + ms) / totalMs) * ENCODE_SHARE);
-      if (job.exact) await this.exactCut(job, plan, out, onMs);
-      else await this.concat(job, plan, out, false, onMs);
+      if (job.exact) await this.exactCut(job, plan, area, out, onMs);
+      else await this.concat(job, plan, area, out, false, onMs);
       doneMs += plan.coveredMs;
       outputs.push(out);
     }
     const files: ManifestFile[] = [];
-    for (const out of outputs) files.push(await this.describeFile(job, out, basename(out)));
+    for (const out of outputs) files.push(await this.describeFile(job, area, out));
     const manifest = this.manifest(job, files, usable, gaps);
     const manifestName = files.length === 1 ? `${files[0]?.path}.manifest.json` : `${job.id}.manifest.json`;
-    await this.writeJson(join(dir, manifestName), manifest);
+    await this.writeJson(area, manifestName, manifest);
     return { manifest, manifestName };
   }
 
-  private async exportEvents(job: JobState, dir: string): Promise<Outcome> {
+  private async exportEvents(job: JobState, area: ExportArea): Promise<Outcome> {
     const plans = job.clips.map((c) => this.plan(c.cameraId, c.start, c.end));
     const gaps = this.checkGaps(job, plans);
-    const work = join(dir, '.work');
-    await mkdir(work, { recursive: true });
+    await area.ensure('.work');
     const totalMs = plans.reduce((n, p) => n + p.coveredMs, 0);
     let doneMs = 0;
     const clips: ManifestClip[] = [];
-    const entries: { name: string; path: string; crc32: number; bytes: number }[] = [];
+    const entries: { name: string; file: string; crc32: number; bytes: number }[] = [];
     for (const [i, clip] of job.clips.entries()) {
       const plan = plans[i];
       if (!plan?.segments.length) {
@@ -452,14 +438,14 @@ export class ExportManager {
         continue;
       }
       const name = `${fileStamp(clip.start)}_${safeName(clip.cameraId)}_${safeName(clip.label)}_${safeName(clip.eventId)}.mp4`;
-      const out = join(work, name);
-      await this.concat(job, plan, out, false, (ms) => this.progress(job, ((doneMs + ms) / totalMs) * 0.85));
+      const out = `.work/${name}`;
+      await this.concat(job, plan, area, out, false, (ms) => this.progress(job, ((doneMs + ms) / totalMs) * 0.85));
       doneMs += plan.coveredMs;
-      const digest = await digestFile(out, (p) => this.deps.media.openRead(p));
-      const duration = await probeDuration(this.bins().ffprobe, out, job.abort.signal);
+      const digest = await digestFile(out, (n) => area.openRead(n));
+      const duration = await probeDuration(this.bins().ffprobe, area.ffmpegPath(out), job.abort.signal);
       this.throwIfCancelled(job);
       clips.push({ ...clip, entry: name, sha256: digest.sha256, bytes: digest.bytes, duration });
-      entries.push({ name, path: out, crc32: digest.crc32, bytes: digest.bytes });
+      entries.push({ name, file: out, crc32: digest.crc32, bytes: digest.bytes });
     }
     // the manifest inside the zip lists the clips beside it, so an unpacked zip verifies on its own
     const inner = this.manifest(
@@ -470,11 +456,10 @@ export class ExportManager {
       clips,
     );
     const zipName = `events_${fileStamp(job.start)}.zip`;
-    const zipPath = join(dir, zipName);
-    const zip = new ZipWriter(`${zipPath}.partial`);
+    const zip = new ZipWriter(area.openWrite(`${zipName}.partial`));
     try {
       for (const [i, e] of entries.entries()) {
-        await zip.addFile({ name: e.name, size: e.bytes, crc32: e.crc32 }, e.path, job.abort.signal);
+        await zip.addFile({ name: e.name, size: e.bytes, crc32: e.crc32 }, area.openRead(e.file, job.abort.signal));
         this.progress(job, 0.85 + (0.1 * (i + 1)) / entries.length);
       }
       await zip.addBuffer('manifest.json', Buffer.from(`${JSON.stringify(inner, null, 2)}\n`));
@@ -483,12 +468,12 @@ export class ExportManager {
       await zip.abort();
       throw job.abort.signal.aborted ? new Cancelled() : err;
     }
-    await rename(`${zipPath}.partial`, zipPath);
-    await rm(work, { recursive: true, force: true });
-    const file = await this.describeFile(job, zipPath, zipName, false);
+    await area.rename(`${zipName}.partial`, zipName);
+    await area.removeDir('.work');
+    const file = await this.describeFile(job, area, zipName, false);
     const manifest: Manifest = { ...inner, files: [file] };
     const manifestName = `${zipName}.manifest.json`;
-    await this.writeJson(join(dir, manifestName), manifest);
+    await this.writeJson(area, manifestName, manifest);
     return { manifest, manifestName };
   }
 
@@ -496,19 +481,18 @@ export class ExportManager {
     if (job.abort.signal.aborted) throw new Cancelled();
   }
 
-  /** One ffmpeg run: concat list in a temp dir, output to a .partial name, renamed once complete. */
-  private async concat(job: JobState, plan: CameraPlan, out: string, exact: boolean, onMs: (ms: number) => void): Promise<void> {
+  /** One ffmpeg run: concat list in the store's scratch, output to a .partial name in the area, renamed once complete. */
+  private async concat(job: JobState, plan: CameraPlan, area: ExportArea, out: string, exact: boolean, onMs: (ms: number) => void): Promise<void> {
     this.throwIfCancelled(job);
-    const tmp = await mkdtemp(join(this.deps.tmpDir ?? tmpdir(), 'porchlight-export-'));
+    const scratch = this.deps.media.scratch('export');
     const partial = `${out}.partial`;
     try {
-      const list = join(tmp, 'list.ffconcat');
-      await writeFile(list, concatList(plan, exact));
-      await this.ffmpegStep(job, plan, ffmpegArgs(list, partial, plan, exact), plan.coveredMs, (f) => onMs(f * plan.coveredMs));
-      await rename(partial, out);
+      const list = scratch.writeText('list.ffconcat', concatList(plan, exact));
+      await this.ffmpegStep(job, plan, ffmpegArgs(list, area.ffmpegPath(partial), plan, exact), plan.coveredMs, (f) => onMs(f * plan.coveredMs));
+      await area.rename(partial, out);
     } finally {
-      await this.deps.media.remove(partial);
-      await rm(tmp, { recursive: true, force: true });
+      await area.remove(partial);
+      scratch.dispose();
     }
   }
 
@@ -532,18 +516,18 @@ export class ExportManager {
    * recording's packets. When that cannot be done (no edge encoder, B-frames, unreadable segment, a failed piece) the whole
    * range is re-encoded instead, and the log says why.
    */
-  private async exactCut(job: JobState, plan: CameraPlan, out: string, onMs: (ms: number) => void): Promise<void> {
+  private async exactCut(job: JobState, plan: CameraPlan, area: ExportArea, out: string, onMs: (ms: number) => void): Promise<void> {
     const cut = await this.planCut(job, plan);
     if ('reason' in cut) {
       log.info({ id: job.id, camera: plan.cameraId, reason: cut.reason }, 'exact cut: re-encoding the whole range');
-      return this.concat(job, plan, out, true, onMs);
+      return this.concat(job, plan, area, out, true, onMs);
     }
     try {
-      await this.cutEdges(job, plan, cut, out, onMs);
+      await this.cutEdges(job, plan, cut, area, out, onMs);
     } catch (err) {
       if (!(err instanceof ExportError) || job.abort.signal.aborted) throw err;
       log.warn({ id: job.id, camera: plan.cameraId, error: err.message }, 'exact cut at the edges failed, re-encoding the whole range');
-      await this.concat(job, plan, out, true, onMs);
+      await this.concat(job, plan, area, out, true, onMs);
     }
   }
 
@@ -563,33 +547,34 @@ export class ExportManager {
   }
 
   /** Re-encodes the edge pieces next to the output, joins them with the copied segments (and the audio), removes them. */
-  private async cutEdges(job: JobState, plan: CameraPlan, cut: ExactCut, out: string, onMs: (ms: number) => void): Promise<void> {
-    const tmp = await mkdtemp(join(this.deps.tmpDir ?? tmpdir(), 'porchlight-export-'));
+  private async cutEdges(job: JobState, plan: CameraPlan, cut: ExactCut, area: ExportArea, out: string, onMs: (ms: number) => void): Promise<void> {
+    const scratch = this.deps.media.scratch('export');
     const partial = `${out}.partial`;
     const temps: string[] = [];
     try {
-      const pieceFile = (i: number): string => `${out}.piece${i}.partial`;
-      const encodes = cut.pieces.flatMap((p, i) => (p.kind === 'encode' ? [{ piece: p, file: pieceFile(i) }] : []));
+      const pieceName = (i: number): string => `${out}.piece${i}.partial`;
+      const pieceFile = (i: number): string => area.ffmpegPath(pieceName(i));
+      const encodes = cut.pieces.flatMap((p, i) => (p.kind === 'encode' ? [{ piece: p, file: pieceFile(i), name: pieceName(i) }] : []));
       const copies = cut.pieces.filter((p): p is CopyPiece => p.kind === 'copy');
       const editedMs = encodes.reduce((n, e) => n + e.piece.duration * 1000, 0);
       const copiedMs = Math.max(0, plan.coveredMs - editedMs);
-      const middle = !cut.inline && copies.length ? `${out}.middle.partial` : undefined;
+      const middleName = `${out}.middle.partial`;
+      const middle = !cut.inline && copies.length ? area.ffmpegPath(middleName) : undefined;
       // the bar moves in proportion to each step's expected time, so it runs 0 to 1 once across all of them
       const total = editedMs * ENCODE_COST + (middle ? copiedMs : 0) + plan.coveredMs;
       let done = 0;
       const step = (weight: number) => (f: number) => onMs(((done + weight * f) / total) * plan.coveredMs);
 
       for (const e of encodes) {
-        temps.push(e.file);
+        temps.push(e.name);
         const weight = e.piece.duration * 1000 * ENCODE_COST;
         await this.ffmpegStep(job, plan, edgeArgs(e.piece, e.file, cut), e.piece.duration * 1000, step(weight));
         done += weight;
       }
       let entries: ListEntry[] = cut.pieces.map((p, i) => (p.kind === 'copy' ? p : { file: pieceFile(i), duration: p.duration }));
       if (middle) {
-        temps.push(middle);
-        const list = join(tmp, 'middle.ffconcat');
-        await writeFile(list, piecesList(copies));
+        temps.push(middleName);
+        const list = scratch.writeText('middle.ffconcat', piecesList(copies));
         await this.ffmpegStep(job, plan, middleArgs(list, middle), copiedMs, step(copiedMs));
         done += copiedMs;
         // the copied segments (consecutive, between head and tail) are one file now
@@ -598,28 +583,26 @@ export class ExportManager {
       }
       // each piece but the last is placed by its duration; the last one's is whatever it holds
       const joined = entries.map((e, i) => (i === entries.length - 1 ? { ...e, duration: undefined } : e));
-      const list = join(tmp, 'pieces.ffconcat');
-      await writeFile(list, piecesList(joined));
-      const audioList = join(tmp, 'audio.ffconcat');
-      if (cut.audio) await writeFile(audioList, concatList(plan, true));
-      await this.ffmpegStep(job, plan, joinArgs(list, partial, plan, cut, cut.audio ? audioList : undefined), plan.coveredMs, step(plan.coveredMs));
-      await rename(partial, out);
+      const list = scratch.writeText('pieces.ffconcat', piecesList(joined));
+      const audioList = cut.audio ? scratch.writeText('audio.ffconcat', concatList(plan, true)) : undefined;
+      await this.ffmpegStep(job, plan, joinArgs(list, area.ffmpegPath(partial), plan, cut, audioList), plan.coveredMs, step(plan.coveredMs));
+      await area.rename(partial, out);
       log.info(
         { id: job.id, camera: plan.cameraId, reencodedS: Math.round(editedMs) / 1000, copiedS: Math.round(copiedMs) / 1000, viaTs: Boolean(middle) },
         'exact cut: edges re-encoded, the rest copied',
       );
     } finally {
-      for (const f of [...temps, partial]) await this.deps.media.remove(f);
-      await rm(tmp, { recursive: true, force: true });
+      for (const f of [...temps, partial]) await area.remove(f);
+      scratch.dispose();
     }
   }
 
-  private async describeFile(job: JobState, abs: string, rel: string, media = true): Promise<ManifestFile> {
+  private async describeFile(job: JobState, area: ExportArea, name: string, media = true): Promise<ManifestFile> {
     this.throwIfCancelled(job);
-    const digest = await digestFile(abs, (p) => this.deps.media.openRead(p));
-    const duration = media ? await probeDuration(this.bins().ffprobe, abs, job.abort.signal) : null;
+    const digest = await digestFile(name, (n) => area.openRead(n));
+    const duration = media ? await probeDuration(this.bins().ffprobe, area.ffmpegPath(name), job.abort.signal) : null;
     this.throwIfCancelled(job);
-    return { path: rel, sha256: digest.sha256, bytes: digest.bytes, duration };
+    return { path: name, sha256: digest.sha256, bytes: digest.bytes, duration };
   }
 
   private manifest(job: JobState, files: ManifestFile[], plans: CameraPlan[], gaps: ExportGap[], clips?: ManifestClip[]): Manifest {
@@ -642,34 +625,21 @@ export class ExportManager {
     };
   }
 
-  private async writeJson(path: string, value: unknown): Promise<void> {
-    await writeFile(`${path}.partial`, `${JSON.stringify(value, null, 2)}\n`, { flag: 'w' });
-    await rename(`${path}.partial`, path);
+  private async writeJson(area: ExportArea, name: string, value: unknown): Promise<void> {
+    await area.writeText(name, `${JSON.stringify(value, null, 2)}\n`);
   }
 
-  /** Files go through the media store; the emptied folders are removed after (two levels: the job and its .work). */
   private async removeJobDir(id: string): Promise<void> {
-    const dir = join(this.root, id);
-    for (const sub of [join(dir, '.work'), dir]) {
-      let names: string[];
-      try {
-        names = await readdir(sub);
-      } catch {
-        continue;
-      }
-      for (const n of names) if (n !== '.work') await this.deps.media.remove(join(sub, n));
-      await rmdir(sub).catch(() => undefined);
-    }
-    await rm(dir, { recursive: true, force: true });
+    await this.area(id).removeAll();
   }
 
   private readManifest(row: ExportRow): Manifest | null {
     if (row.status !== 'done' || !row.path) return null;
     if (this.manifests.has(row.id)) return this.manifests.get(row.id) ?? null;
     let m: Manifest | null = null;
-    const abs = this.deps.media.resolve('exports', row.path);
+    const text = this.deps.media.readText('exports', row.path);
     try {
-      if (abs) m = Manifest.parse(JSON.parse(readFileSync(abs, 'utf8')));
+      if (text !== null) m = Manifest.parse(JSON.parse(text));
     } catch {
       m = null;
     }

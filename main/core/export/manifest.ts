@@ -1,12 +1,11 @@
 // The export manifest (what was exported, from which segments, by whom, with each output's sha256) and its verification.
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative } from 'node:path';
 import type { Readable } from 'node:stream';
 import { crc32 } from 'node:zlib';
 import { z } from 'zod';
 import type { ExportVerifyResult } from '../../common/contract/exports.js';
+import { localFiles, type FileReader } from '../media/index.js';
 
 export const MANIFEST_FORMAT = 'porchlight-export/1';
 
@@ -68,7 +67,7 @@ export interface FileDigest {
 }
 
 /** sha256, size and CRC-32 (for a zip entry) in one read. */
-export async function digestFile(path: string, open: (p: string) => Readable = (p) => createReadStream(p, { highWaterMark: 1 << 20 })): Promise<FileDigest> {
+export async function digestFile(path: string, open: (p: string) => Readable = localFiles.open): Promise<FileDigest> {
   const hash = createHash('sha256');
   let crc = 0;
   let bytes = 0;
@@ -81,42 +80,45 @@ export async function digestFile(path: string, open: (p: string) => Readable = (
   return { sha256: hash.digest('hex'), bytes, crc32: crc };
 }
 
-async function sha256OrNull(path: string): Promise<string | null> {
+async function sha256OrNull(path: string, files: FileReader): Promise<string | null> {
   try {
-    return (await digestFile(path)).sha256;
+    return (await digestFile(path, files.open)).sha256;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw err;
   }
 }
 
-/** Recomputes every listed file's sha256; a file listed outside the manifest's folder is refused, not read. */
-export async function verifyExport(manifestPath: string): Promise<ExportVerifyResult> {
+/**
+ * Recomputes every listed file's sha256; a file listed outside the manifest's folder is refused, not read. Files are
+ * read through `files`: a folder the user points at by default, the media store's export area for the engine's own.
+ */
+export async function verifyExport(manifestPath: string, files: FileReader = localFiles): Promise<ExportVerifyResult> {
   let manifest: Manifest;
   try {
-    manifest = Manifest.parse(JSON.parse(await readFile(manifestPath, 'utf8')));
+    manifest = Manifest.parse(JSON.parse(await files.readText(manifestPath)));
   } catch (err) {
     const why = err instanceof z.ZodError ? 'it is not a Porchlight export manifest' : (err as Error).message;
     return { ok: false, files: [], problem: `The manifest could not be read: ${why}` };
   }
-  const dir = dirname(resolve(manifestPath));
-  const files: ExportVerifyResult['files'] = [];
+  const dir = dirname(manifestPath);
+  const results: ExportVerifyResult['files'] = [];
   for (const f of manifest.files) {
-    const abs = resolve(dir, f.path);
-    const rel = relative(dir, abs);
-    if (rel.startsWith('..') || isAbsolute(rel)) {
-      files.push({ path: f.path, ok: false, expected: f.sha256, actual: null });
+    const target = join(dir, f.path);
+    const rel = relative(dir, target);
+    if (isAbsolute(f.path) || rel.startsWith('..') || isAbsolute(rel)) {
+      results.push({ path: f.path, ok: false, expected: f.sha256, actual: null });
       continue;
     }
-    const actual = await sha256OrNull(abs);
-    files.push({ path: f.path, ok: actual === f.sha256, expected: f.sha256, actual });
+    const actual = await sha256OrNull(target, files);
+    results.push({ path: f.path, ok: actual === f.sha256, expected: f.sha256, actual });
   }
-  const bad = files.filter((f) => !f.ok);
+  const bad = results.filter((f) => !f.ok);
   const problem =
-    files.length === 0
+    results.length === 0
       ? 'The manifest lists no files'
       : bad.length
         ? bad.map((f) => (f.actual === null ? `${f.path} is missing` : `${f.path} does not match its sha256`)).join('; ')
         : null;
-  return { ok: problem === null, files, problem };
+  return { ok: problem === null, files: results, problem };
 }

@@ -78,7 +78,9 @@ export function concatList(plan: CameraPlan, whole: boolean): string {
 }
 
 const RUN = ['-hide_banner', '-nostdin', '-v', 'error', '-nostats', '-progress', 'pipe:1'];
-const concatInput = (listFile: string): string[] => ['-f', 'concat', '-safe', '0', '-i', listFile];
+/** What the lists may open: local files, and the media store's loopback reader for encrypted segments (nothing else). */
+const INPUT_PROTOCOLS = ['-protocol_whitelist', 'file,http,tcp'];
+const concatInput = (listFile: string): string[] => [...INPUT_PROTOCOLS, '-f', 'concat', '-safe', '0', '-i', listFile];
 
 /** Stream copy with keyframe cuts, or (the whole-range fallback of the exact cut) a re-encode trimmed after decoding. */
 export function ffmpegArgs(listFile: string, output: string, plan: CameraPlan, exact: boolean): string[] {
@@ -382,7 +384,7 @@ export function edgeArgs(piece: EncodePiece, output: string, cut: ExactCut): str
   return [
     ...RUN,
     // -ss is the file's own timestamp, as the keyframe times are, not an offset from its start time
-    '-seek_timestamp', '1', '-ss', ss, '-i', piece.file,
+    '-seek_timestamp', '1', '-ss', ss, ...INPUT_PROTOCOLS, '-i', piece.file,
     '-map', '0:v:0', '-an', '-sn', '-dn',
     // every frame before `to`, none from it: the copied part starts with the keyframe at `to`
     '-vf', `trim=end=${(piece.to - Number(ss) - FRAME_MARGIN_S).toFixed(6)},setpts=PTS-STARTPTS`,

@@ -1,11 +1,11 @@
 // The ZIP writer: entries read back through the central directory, CRC and ZIP64 records checked by unzip when present.
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../../../test/helpers/tmp.js';
-import { crc32File, readZipDirectory, ZipWriter } from './zip.js';
+import { crc32Stream, readZipDirectory, ZipWriter } from './zip.js';
 
 let tmp: ReturnType<typeof makeTempDir>;
 beforeEach(() => {
@@ -19,9 +19,9 @@ async function build(forceZip64: boolean): Promise<{ path: string; data: Buffer 
   const src = join(tmp.dir, 'clip.bin');
   writeFileSync(src, data);
   const path = join(tmp.dir, forceZip64 ? 'z64.zip' : 'plain.zip');
-  const zip = new ZipWriter(path, forceZip64);
-  const facts = await crc32File(src);
-  await zip.addFile({ name: 'clips/ünïcode clip.mp4', ...facts }, src);
+  const zip = new ZipWriter(createWriteStream(path, { flags: 'wx' }), forceZip64);
+  const facts = await crc32Stream(createReadStream(src));
+  await zip.addFile({ name: 'clips/ünïcode clip.mp4', ...facts }, createReadStream(src));
   await zip.addBuffer('manifest.json', Buffer.from('{"a":1}\n'));
   await zip.finish();
   return { path, data };
@@ -49,8 +49,8 @@ describe('ZipWriter', () => {
   it('refuses a source that changed after its CRC was taken', async () => {
     const src = join(tmp.dir, 'a.bin');
     writeFileSync(src, 'one');
-    const zip = new ZipWriter(join(tmp.dir, 'x.zip'));
-    await expect(zip.addFile({ name: 'a', size: 3, crc32: 123 }, src)).rejects.toThrow(/changed/);
+    const zip = new ZipWriter(createWriteStream(join(tmp.dir, 'x.zip'), { flags: 'wx' }));
+    await expect(zip.addFile({ name: 'a', size: 3, crc32: 123 }, createReadStream(src))).rejects.toThrow(/changed/);
     await zip.abort();
   });
 });

@@ -1,6 +1,6 @@
 // A small streaming ZIP writer: STORE method only (video does not compress), CRC-32, ZIP64 past 4 GB or 65,535 entries.
 import { once } from 'node:events';
-import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import type { Readable, Writable } from 'node:stream';
 import { crc32 } from 'node:zlib';
 
 const U32_MAX = 0xffffffff;
@@ -39,11 +39,11 @@ function dosDateTime(d: Date): { dosTime: number; dosDate: number } {
   };
 }
 
-/** CRC-32 and size of a file in one read (callers usually hash it in the same pass, see hashFile). */
-export async function crc32File(path: string): Promise<{ crc32: number; size: number }> {
+/** CRC-32 and size of a stream in one read (callers usually hash it in the same pass, see digestFile). */
+export async function crc32Stream(source: Readable): Promise<{ crc32: number; size: number }> {
   let crc = 0;
   let size = 0;
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
+  for await (const chunk of source) {
     crc = crc32(chunk as Buffer, crc);
     size += (chunk as Buffer).length;
   }
@@ -51,17 +51,18 @@ export async function crc32File(path: string): Promise<{ crc32: number; size: nu
 }
 
 export class ZipWriter {
-  private readonly out: WriteStream;
+  private readonly out: Writable;
   private offset = 0;
   private readonly entries: CentralEntry[] = [];
   private finished = false;
 
   /** @param forceZip64 writes ZIP64 records even for small archives (tests exercise that path with it). */
+  /** @param out where the archive goes (the media store opens it); finish() ends it, abort() destroys it. */
   constructor(
-    readonly path: string,
+    out: Writable,
     private readonly forceZip64 = false,
   ) {
-    this.out = createWriteStream(path, { flags: 'wx' });
+    this.out = out;
   }
 
   private async write(buf: Buffer): Promise<void> {
@@ -100,12 +101,15 @@ export class ZipWriter {
   }
 
   /** Adds a file whose size and CRC are already known; fails if the file changed since they were taken. */
-  async addFile(facts: ZipEntryFacts, source: string, signal?: AbortSignal): Promise<void> {
-    if (this.finished) throw new Error('zip already finished');
+  async addFile(facts: ZipEntryFacts, source: Readable): Promise<void> {
+    if (this.finished) {
+      source.destroy();
+      throw new Error('zip already finished');
+    }
     const entry = await this.header(facts);
     let crc = 0;
     let size = 0;
-    for await (const chunk of createReadStream(source, { highWaterMark: 1 << 20, signal })) {
+    for await (const chunk of source) {
       const buf = chunk as Buffer;
       crc = crc32(buf, crc);
       size += buf.length;

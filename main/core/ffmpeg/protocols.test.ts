@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { buildIngestArgs } from '../ingest/args.js';
 import { ffprobeJson } from './ffprobe.js';
 import { protocolWhitelist } from './protocols.js';
+import { folderSink } from '../media/index.js';
 
 describe('protocol whitelist', () => {
   it('lists only the transports a scheme needs', () => {
@@ -15,7 +16,7 @@ describe('protocol whitelist', () => {
 
   it('goes before the input of every camera connection', () => {
     const args = buildIngestArgs(
-      { cameraId: 'c', url: 'rtsp://cam/x', recordingsDir: '/tmp/r', record: true, detect: { enabled: false, width: 640, height: 360, fps: 5 }, live: false },
+      { cameraId: 'c', url: 'rtsp://cam/x', recording: folderSink('/tmp/r'), record: true, detect: { enabled: false, width: 640, height: 360, fps: 5 }, live: false },
       { socketArgs: [], liveOn: false },
     );
     const at = args.indexOf('-protocol_whitelist');

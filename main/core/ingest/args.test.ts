@@ -3,8 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { buildIngestArgs, recordableAudio, usesWallclock } from './args.js';
 import { detectSize } from './probe-input.js';
 import type { IngestConfig } from './types.js';
+import { folderSink } from '../media/index.js';
 
-const base: IngestConfig = { cameraId: 'c', url: 'rtsp://127.0.0.1:8554/x', recordingsDir: '/rec/c', record: true, detect: { enabled: true, width: 640, height: 360, fps: 5 }, live: true };
+const base: IngestConfig = { cameraId: 'c', url: 'rtsp://127.0.0.1:8554/x', recording: folderSink('/rec/c'), record: true, detect: { enabled: true, width: 640, height: 360, fps: 5 }, live: true };
 const around = (args: string[], flag: string): string | undefined => args[args.indexOf(flag) + 1];
 
 describe('buildIngestArgs', () => {

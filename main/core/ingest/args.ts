@@ -56,7 +56,7 @@ export function buildIngestArgs(cfg: IngestConfig, opts: { socketArgs: string[];
       '-strftime', '1',
       '-segment_list', `pipe:${FD.segmentList}`,
       '-segment_list_type', 'csv',
-      segmentTemplate(cfg.recordingsDir),
+      segmentTemplate(cfg.recording.dir),
     );
   }
   if (opts.liveOn) {

@@ -1,5 +1,4 @@
 // CameraIngest: one camera's ffmpeg connection with its watchdog, stepped backoff, segment reports, frames and live fMP4.
-import { statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { classifyStderr, probeMessage } from '../cameras/probe.js';
 import type { Frame } from '../detect/frame.js';
@@ -11,7 +10,7 @@ import { buildIngestArgs, defaultBackoffMs, EXTRA_PIPES, FD, needsConnection, re
 import { Fmp4Splitter } from './fmp4.js';
 import { LiveHub } from './live-hub.js';
 import { detectSize, probeShape, type StreamShape } from './probe-input.js';
-import { ensureDayDirs, parseListLine, resolveSegmentPath, type SegmentInfo } from './segments.js';
+import { parseListLine, type SegmentInfo } from './segments.js';
 import type {
   FrameSource,
   IngestCallbacks,
@@ -93,6 +92,8 @@ export class CameraIngest implements FrameSource {
   private stopping: Promise<void> | undefined;
   private stateNow: IngestState;
   private counters = { framesIn: 0, framesDelivered: 0, bytesRecorded: 0, bytesLive: 0, bytesFrames: 0, segments: 0, restarts: 0 };
+  /** Finished segments being handed to the store, one after another. */
+  private finishing: Promise<void> = Promise.resolve();
   private fpsWindow: { t: number; frames: number }[] = [];
   private lastDataAt: number | undefined;
   private lastWarned: string | undefined;
@@ -175,6 +176,8 @@ export class CameraIngest implements FrameSource {
     const proc = this.proc;
     this.stopping = (async () => {
       if (proc) await proc.stop(5000);
+      // the list lines ffmpeg printed on its way out are stored before stop resolves
+      await this.finishing;
       this.setState('offline', 'Stopped');
     })();
     return this.stopping;
@@ -216,7 +219,7 @@ export class CameraIngest implements FrameSource {
 
   private prepareDirs(): void {
     try {
-      ensureDayDirs(this.cfg.recordingsDir);
+      this.cfg.recording.prepare();
     } catch (e) {
       log.error({ cameraId: this.cameraId, err: e }, 'cannot create the recordings folder');
     }
@@ -446,20 +449,25 @@ export class CameraIngest implements FrameSource {
     const end = Date.now();
     const durationMs = Math.round((entry.endS - entry.startS) * 1000);
     const start = end - durationMs;
-    const path = resolveSegmentPath(this.cfg.recordingsDir, entry.name, start);
-    if (!path) {
-      log.warn({ cameraId: this.cameraId, name: entry.name }, 'a finished segment is missing from disk');
+    // the store takes the closed file (moved or encrypted out of staging); reports keep ffmpeg's order
+    this.finishing = this.finishing.then(() => this.finishSegment(entry.name, start, end, durationMs));
+  }
+
+  private async finishSegment(name: string, start: number, end: number, durationMs: number): Promise<void> {
+    let done: { path: string; bytes: number } | undefined;
+    try {
+      done = await this.cfg.recording.finish(name, start);
+    } catch (e) {
+      log.error({ cameraId: this.cameraId, name, err: e }, 'a finished segment could not be stored');
       return;
     }
-    let bytes = 0;
-    try {
-      bytes = statSync(path).size;
-    } catch {
-      // Deleted between the list line and now: report what we know.
+    if (!done) {
+      log.warn({ cameraId: this.cameraId, name }, 'a finished segment is missing from disk');
+      return;
     }
     this.counters.segments++;
-    this.counters.bytesRecorded += bytes;
-    const seg: SegmentInfo = { cameraId: this.cameraId, path, start, end, durationMs, bytes };
+    this.counters.bytesRecorded += done.bytes;
+    const seg: SegmentInfo = { cameraId: this.cameraId, path: done.path, start, end, durationMs, bytes: done.bytes };
     try {
       this.cb.onSegment?.(seg);
     } catch (e) {

@@ -7,6 +7,7 @@ import { makeTempDir } from '../../../test/helpers/tmp.js';
 import { waitUntil } from '../../../test/helpers/wait.js';
 import { ffprobeJson } from '../ffmpeg/ffprobe.js';
 import { CameraIngest, type IngestConfig, type SegmentInfo } from './index.js';
+import { folderSink } from '../media/index.js';
 
 let cam: RtspCamera;
 const tmp = makeTempDir('porchlight-clock-');
@@ -26,7 +27,7 @@ function config(id: string, path: string, over: Partial<IngestConfig> = {}): Ing
   return {
     cameraId: id,
     url: cam.url(path),
-    recordingsDir: join(tmp.dir, id),
+    recording: folderSink(join(tmp.dir, id)),
     record: true,
     detect: { enabled: true, width: 320, height: 180, fps: 2 },
     live: false,

@@ -3,7 +3,7 @@ export { CameraIngest, type CameraIngestOptions } from './camera.js';
 export { CameraFeed, type FeedUpstream } from './feed.js';
 export { TranscodedLive, type TranscodeOptions } from './transcode.js';
 export { IngestSupervisor, type IngestSupervisorOptions } from './supervisor.js';
-export { scanUnindexedSegments, ensureDayDirs, startFromPath, type ScanResult, type SegmentInfo } from './segments.js';
+export { startFromPath, utcDay, type SegmentInfo } from './segments.js';
 export { defaultBackoffMs } from './args.js';
 export { connectionId } from './types.js';
 export type {
@@ -17,4 +17,5 @@ export type {
   IngestTuning,
   LiveChunk,
   LiveSource,
+  SegmentSink,
 } from './types.js';

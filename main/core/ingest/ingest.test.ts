@@ -1,13 +1,14 @@
 // CameraIngest against the real RTSP test camera: 30 s of recording, detect frames, live fMP4, isolation, crash repair.
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { join, sep } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startRtspCamera, type RtspCamera } from '../../../test/fixtures/rtsp-camera.js';
 import { makeTempDir } from '../../../test/helpers/tmp.js';
 import { i420Size, type Frame } from '../detect/frame.js';
 import { ffprobeJson } from '../ffmpeg/ffprobe.js';
-import { CameraIngest, IngestSupervisor, scanUnindexedSegments, startFromPath, type IngestConfig, type IngestState, type LiveChunk, type SegmentInfo } from './index.js';
+import { CameraIngest, IngestSupervisor, startFromPath, type IngestConfig, type IngestState, type LiveChunk, type SegmentInfo } from './index.js';
 import { waitUntil } from '../../../test/helpers/wait.js';
+import { folderSink, MediaStore } from '../media/index.js';
 
 let cam: RtspCamera;
 const tmp = makeTempDir('porchlight-ingest-');
@@ -27,7 +28,7 @@ function config(id: string, url: string, over: Partial<IngestConfig> = {}): Inge
   return {
     cameraId: id,
     url,
-    recordingsDir: join(tmp.dir, id),
+    recording: folderSink(join(tmp.dir, id)),
     record: true,
     detect: { enabled: true, width: 640, height: 360, fps: 5 },
     live: true,
@@ -156,7 +157,9 @@ describe('CameraIngest on /pattern', () => {
 
   it('repairs after a crash: a segment cut off by SIGKILL is deleted, unindexed playable ones are found', async () => {
     const segments: SegmentInfo[] = [];
-    const cfg = config('crash', cam.url('/pattern'), { detect: { enabled: false, width: 640, height: 360, fps: 5 }, live: false });
+    // recorded through the media store: ffmpeg writes into its staging area, closed segments move into the recordings
+    const store = new MediaStore(join(tmp.dir, 'crash-data'));
+    const cfg = config('crash', cam.url('/pattern'), { detect: { enabled: false, width: 640, height: 360, fps: 5 }, live: false, recording: store.segmentSink('crash') });
     const ingest = new CameraIngest({ config: cfg, onSegment: (s) => segments.push(s) });
     ingests.push(ingest);
     ingest.start();
@@ -167,20 +170,21 @@ describe('CameraIngest on /pattern', () => {
     process.kill(pid!, 'SIGKILL');
     await ingest.stop();
 
-    // One finished segment, known; one playable file the index missed; one truncated file.
+    // One finished segment, known; one playable file the index missed; one truncated file left in staging.
     const known = segments.map((s) => s.path);
-    const dayDir = join(cfg.recordingsDir, '2020-01-02');
+    const recordings = store.root('recordings');
+    const staged = readdirSync(cfg.recording.dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.mp4'));
+    expect(staged).toHaveLength(1);
+    const dayDir = join(recordings, 'crash', '2020-01-02');
     mkdirSync(dayDir, { recursive: true });
-    const orphan = join(dayDir, '03-04-05.mp4');
-    copyFileSync(segments[0]!.path, orphan);
-    const res = await scanUnindexedSegments(cfg.recordingsDir, known, { cameraId: 'crash' });
-    expect(res.deleted.length).toBe(1);
-    expect(existsSync(res.deleted[0]!.path)).toBe(false);
-    expect(known).not.toContain(res.deleted[0]!.path);
+    copyFileSync(join(recordings, segments[0]!.path), join(dayDir, '03-04-05.mp4'));
+    const res = await store.repairSegments('crash', new Set(known));
+    expect(res.deleted.map((d) => d.path)).toEqual([`crash/${staged[0]!.split(sep).join('/')}`]);
+    expect(existsSync(join(cfg.recording.dir, staged[0]!))).toBe(false);
     expect(res.found).toHaveLength(1);
-    expect(res.found[0]).toMatchObject({ cameraId: 'crash', path: orphan, start: Date.UTC(2020, 0, 2, 3, 4, 5) });
+    expect(res.found[0]).toMatchObject({ cameraId: 'crash', path: 'crash/2020-01-02/03-04-05.mp4', start: Date.UTC(2020, 0, 2, 3, 4, 5) });
     expect(res.found[0]!.durationMs).toBeGreaterThan(9000);
-    for (const p of known) expect(existsSync(p)).toBe(true);
+    for (const p of known) expect(existsSync(join(recordings, p))).toBe(true);
   }, 60_000);
 
   it('opens a live-only camera only while someone watches', async () => {

@@ -5,6 +5,7 @@ import { startRtspCamera, type RtspCamera } from '../../../test/fixtures/rtsp-ca
 import { makeTempDir } from '../../../test/helpers/tmp.js';
 import { ffprobeJson } from '../ffmpeg/ffprobe.js';
 import { CameraIngest, type IngestState, type SegmentInfo } from './index.js';
+import { folderSink } from '../media/index.js';
 
 const tmp = makeTempDir('porchlight-outage-');
 let cam: RtspCamera | undefined;
@@ -44,7 +45,7 @@ describe('camera outage', () => {
       config: {
         cameraId: 'porch',
         url: cam.url('/pattern'),
-        recordingsDir: join(tmp.dir, 'porch'),
+        recording: folderSink(join(tmp.dir, 'porch')),
         record: true,
         detect: { enabled: true, width: 320, height: 180, fps: 5 },
         live: false,
@@ -97,7 +98,7 @@ describe('camera outage', () => {
     const frozen = await startRtspCamera({ vtest: false, hevc: false });
     const states: IngestState[] = [];
     const stalled = new CameraIngest({
-      config: { cameraId: 'stall', url: frozen.url('/static'), recordingsDir: join(tmp.dir, 'stall'), record: false, detect: { enabled: true, width: 320, height: 180, fps: 5 }, live: false },
+      config: { cameraId: 'stall', url: frozen.url('/static'), recording: folderSink(join(tmp.dir, 'stall')), record: false, detect: { enabled: true, width: 320, height: 180, fps: 5 }, live: false },
       onState: (s) => states.push(s),
       watchdogMs: 3000,
       // ffmpeg's own socket timeout is longer, so the watchdog is what notices.

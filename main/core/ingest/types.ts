@@ -20,12 +20,25 @@ export interface DetectOutput {
   keyframesOnly?: boolean;
 }
 
+/**
+ * A camera's segment output, owned by the media store: ffmpeg writes `<dir>/<YYYY-MM-DD>/<HH-MM-SS>.mp4` (UTC) and
+ * hands each closed file over by name; the store moves (or encrypts) it into the recordings and says where it went.
+ */
+export interface SegmentSink {
+  /** The folder ffmpeg writes into (a staging area, never the recordings themselves). */
+  readonly dir: string;
+  /** Creates today's and tomorrow's day folders (the segment muxer cannot). */
+  prepare(now?: number): void;
+  /** Takes a closed segment named by ffmpeg's list; undefined when it is not there. */
+  finish(name: string, approxStart: number): Promise<{ path: string; bytes: number } | undefined>;
+}
+
 export interface IngestConfig {
   cameraId: string;
   /** rtsp://, rtsps://, http(s)://; may hold credentials (never logged: the logger scrubs them). */
   url: string;
-  /** Segments go to <recordingsDir>/<YYYY-MM-DD>/<HH-MM-SS>.mp4 (UTC); usually <data>/recordings/<camera>. */
-  recordingsDir: string;
+  /** Where ffmpeg writes segments and who takes each finished one: the media store's staging area for this camera. */
+  recording: SegmentSink;
   record: boolean;
   detect: DetectOutput;
   live: boolean;

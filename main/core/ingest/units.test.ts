@@ -7,6 +7,7 @@ import { locateFfmpeg } from '../ffmpeg/locate.js';
 import { buildIngestArgs, defaultBackoffMs } from './args.js';
 import { Fmp4Splitter } from './fmp4.js';
 import { parseListLine, segmentTemplate, startFromPath } from './segments.js';
+import { folderSink } from '../media/index.js';
 
 describe('Fmp4Splitter', () => {
   it.skipIf(!existsSync(vtestClip()))('splits ffmpeg fMP4 into init + one fragment per frame, in any chunking', () => {
@@ -46,7 +47,7 @@ describe('segment helpers', () => {
 });
 
 describe('buildIngestArgs', () => {
-  const base = { cameraId: 'c', url: 'rtsp://u:p@127.0.0.1:554/s; rm -rf /', recordingsDir: '/r/c', record: true, detect: { enabled: true, width: 640, height: 360, fps: 5 }, live: true };
+  const base = { cameraId: 'c', url: 'rtsp://u:p@127.0.0.1:554/s; rm -rf /', recording: folderSink('/r/c'), record: true, detect: { enabled: true, width: 640, height: 360, fps: 5 }, live: true };
   it('keeps the URL one argument after -i and uses TCP for RTSP', () => {
     const a = buildIngestArgs(base, { socketArgs: ['-timeout', '10000000'], liveOn: true });
     expect(a[a.indexOf('-i') + 1]).toBe(base.url);

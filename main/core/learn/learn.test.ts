@@ -1,5 +1,4 @@
 // Teach your camera, end to end on a real clip: a still stone the model calls a dog alerts until the owner has said "false alarm" three times; undo brings it back.
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Camera, EventDto, LearnedList } from '../../common/contract/index.js';
 import type { Alert } from '../../common/contract/rules.js';
@@ -7,7 +6,7 @@ import { createDetector, type Detector } from '../detect/detector.js';
 import { i420Size, type Frame } from '../detect/frame.js';
 import { decodeVideo } from '../detect/media.js';
 import { FramePipeline, type ObjectEvent } from '../detect/pipeline.js';
-import { writeSnapshot } from '../events/snapshot.js';
+import { encodeSnapshot } from '../events/snapshot.js';
 import { ADMIN, VIEWER, withEngine } from '../../../test/helpers/engine.js';
 import { MODELS_DIR, video } from '../../../test/helpers/test-data.js';
 import { calibrate } from './examples.js';
@@ -56,7 +55,8 @@ describe('learned false alarms (real model, real clip, real database)', () => {
       const id = ids.get(e.objectId) ?? `${e.objectId}-ev`;
       ids.set(e.objectId, id);
       const rel = `${camera.id}/${id}.jpg`;
-      const bytes = await writeSnapshot(e.bestFrame.frame, join(h.engine.media.root('snapshots'), rel));
+      const { full, thumb } = await encodeSnapshot(e.bestFrame.frame);
+      const bytes = await h.engine.media.writeSnapshot(rel, full, thumb);
       const { width: w, height: hh } = e.bestFrame.frame;
       const b = e.bestFrame.box;
       h.engine.events.upsert({ id, cameraId: camera.id, label: e.label, start: e.start, end: ended ? (e.end ?? e.lastSeen) : null, topScore: e.topScore, box: [b[0] / w, b[1] / hh, b[2] / w, b[3] / hh], zones: [], lastSeen: e.lastSeen, snapshot: rel, snapshotBytes: bytes, quiet: e.quiet });

@@ -17,8 +17,8 @@ export interface AlertNotice {
   camera: { id: string; name: string };
   /** Relative to the snapshots folder, as the media URLs name it. */
   snapshot: string | null;
-  /** The snapshot on disk, for the desktop notification's image. */
-  snapshotFile: string | null;
+  /** The snapshot's JPEG bytes, read through the media store when a sink wants them (the desktop notification's image). */
+  snapshotJpeg: () => Promise<Buffer | null>;
   /** A notification the user asked for with sinks.test. */
   test?: boolean;
 }
@@ -30,7 +30,7 @@ export interface DesktopNotice {
   alertId: number;
   eventId: string | null;
   cameraId: string;
-  snapshotFile: string | null;
+  snapshotJpeg: Buffer | null;
 }
 export type DesktopNotifier = (n: DesktopNotice) => void | Promise<void>;
 
@@ -333,7 +333,7 @@ export class Notifier {
       event: null,
       camera: { id: 'test', name: 'Test' },
       snapshot: null,
-      snapshotFile: null,
+      snapshotJpeg: () => Promise.resolve(null),
       test: true,
     };
     const r = await this.attempt(a, notice);

@@ -83,7 +83,7 @@ function notice(id: number): AlertNotice {
     event: { id: `ev-${id}`, cameraId: 'front', label: 'person', start: time, end: null, topScore: 0.9, box: [0, 0, 1, 1], zones: ['porch'], currentZones: ['porch'], hasSnapshot: false, falsePositive: false, keep: false },
     camera: { id: 'front', name: 'Front door' },
     snapshot: null,
-    snapshotFile: null,
+    snapshotJpeg: () => Promise.resolve(null),
   };
 }
 

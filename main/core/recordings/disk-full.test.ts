@@ -83,7 +83,8 @@ describe.skipIf(!mounted)(`a full disk${skipReason ? ` (skipped: ${skipReason})`
     const res = await e.router.dispatch(ADMIN, 'cameras.upsert', { name: 'Porch', streams: [{ name: 'main', url: cam!.url('pattern'), roles: ['record'] }], detect: { enabled: false } });
     if (!res.ok) throw new Error(res.error.message);
     const id = (res.value as { id: string }).id;
-    const rows = () => e.db.all<{ path: string }>(sql`SELECT path FROM segments WHERE camera_id = ${id} ORDER BY start`);
+    // the index keeps paths relative to the recordings root
+    const rows = () => e.db.all<{ path: string }>(sql`SELECT path FROM segments WHERE camera_id = ${id} ORDER BY start`).map((r) => ({ path: join(e.media.root('recordings'), r.path) }));
     await until('two recorded segments', () => rows().length >= 2);
     await e.retention.idle();
     const history = rows().map((r) => r.path);
@@ -107,7 +108,7 @@ describe.skipIf(!mounted)(`a full disk${skipReason ? ` (skipped: ${skipReason})`
     expect(survived.length).toBeGreaterThanOrEqual(history.length - 1);
     // every row has its file, and every finished file on disk has its row (indexed or deleted, never orphaned)
     for (const p of after) expect(existsSync(p), p).toBe(true);
-    await until('no recording file the index does not know', () => onDisk(e.media.cameraRecordingsDir(id)).every((p) => after.has(p) || rows().some((r) => r.path === p)), 20_000);
+    await until('no recording file the index does not know', () => onDisk(join(e.media.root('recordings'), id)).every((p) => after.has(p) || rows().some((r) => r.path === p)), 20_000);
 
     // space comes back: recording resumes on its own
     rmSync(filler);

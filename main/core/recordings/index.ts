@@ -5,7 +5,7 @@ import type { SegmentInfo } from '../ingest/segments.js';
 import { createLogger } from '../log/index.js';
 import type { Database } from '../storage/database.js';
 import { sql } from '../storage/sql.js';
-import type { MediaStore } from './media-store.js';
+import type { MediaStore } from '../media/index.js';
 
 const log = createLogger('recordings');
 
@@ -80,7 +80,7 @@ export class SegmentIndex {
       const message = (err as Error).message;
       log.error({ camera: s.cameraId, path: s.path, err }, 'segment could not be indexed; its file is deleted');
       try {
-        await this.store.remove(s.path);
+        await this.store.remove('recordings', s.path);
       } catch (rmErr) {
         log.error({ camera: s.cameraId, path: s.path, err: rmErr }, 'unindexed segment could not be deleted either');
       }
@@ -94,7 +94,7 @@ export class SegmentIndex {
 
   /** Removes a segment's row and file; the caller has decided it may go. */
   async remove(row: { id: number; path: string; bytes: number }): Promise<void> {
-    await this.store.remove(row.path);
+    await this.store.remove('recordings', row.path);
     if (this.db.transaction(() => this.deleteRow(row.id))) this.usedBytes -= row.bytes;
   }
 
@@ -116,7 +116,7 @@ export class SegmentIndex {
       if (rows.length === 0) break;
       after = rows.at(-1)!.id;
       // a batch of stats, then the loop breathes: start-up never blocks on 30 days of files
-      const missing = rows.filter((r) => this.store.size(r.path) === 0);
+      const missing = rows.filter((r) => this.store.size('recordings', r.path) === 0);
       await new Promise((r) => setImmediate(r));
       if (missing.length === 0 || !present()) continue;
       this.db.transaction(() => {
@@ -233,7 +233,7 @@ export class SegmentIndex {
       end: r.end,
       bytes: r.bytes,
       keep: r.keep === 1,
-      url: this.store.relativePath('recordings', r.path),
+      url: r.path,
     }));
   }
 

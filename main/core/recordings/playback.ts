@@ -1,11 +1,9 @@
 // Recorded playback: a camera's segments from a given time, stitched by ffmpeg (stream copy) into one fragmented MP4.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { SegmentDto } from '../../common/contract/index.js';
 import { buildPlayMap, type PlayPiece } from '../../common/play-map.js';
 import { spawnFfmpeg, type FfmpegProcess } from '../ffmpeg/process.js';
+import type { Scratch } from '../media/index.js';
 
 export interface PlaybackStream {
   stream: Readable;
@@ -28,13 +26,22 @@ export function playbackPlan(segments: readonly SegmentDto[], from: number, to: 
   return segments.filter((s) => s.end > from && s.start < to).sort((a, b) => a.start - b.start);
 }
 
+/** One segment to play: what ffmpeg opens for it (from the media store) and its wall times. */
+export interface PlayFile {
+  path: string;
+  start: number;
+  end: number;
+}
+
 /**
  * Plays `files` from a cut in the first one: `inpointS` (its timestamp) at a keyframe, `skipS` seconds into the file,
- * so the stream starts exactly there (stream copy cannot start between keyframes) and the map is exact.
+ * so the stream starts exactly there (stream copy cannot start between keyframes) and the map is exact. The concat
+ * list goes into `scratch` (the media store's), removed with ffmpeg; `protocols` are those the store's inputs need.
  */
 export function startPlayback(
   ffmpeg: string,
-  files: { path: string; start: number; end: number }[],
+  files: PlayFile[],
+  io: { scratch: Scratch; protocols: string },
   cut?: { inpointS: number; skipS: number },
   /** Called once ffmpeg has exited (a request slot is released with it). */
   onExit?: () => void,
@@ -44,15 +51,13 @@ export function startPlayback(
   const offset = cut ? Math.max(0, Math.min((first.end - first.start) / 1000, cut.skipS)) : 0;
   // half a millisecond past the printed keyframe time: a rounded-down value must not seek to the keyframe before it
   const inpoint = (cut?.inpointS ?? 0) + 0.0005;
-  const dir = mkdtempSync(join(tmpdir(), 'porchlight-play-'));
-  const list = join(dir, 'list.txt');
   const lines = files.map((f, i) => (i === 0 && offset > 0 ? `${concatLine(f.path)}\ninpoint ${inpoint.toFixed(6)}` : concatLine(f.path)));
-  writeFileSync(list, `ffconcat version 1.0\n${lines.join('\n')}\n`);
+  const list = io.scratch.writeText('list.txt', `ffconcat version 1.0\n${lines.join('\n')}\n`);
   const args = [
     '-hide_banner',
     '-loglevel', 'error',
-    // the list and the segments are local files: no other protocol may be opened through them
-    '-protocol_whitelist', 'file',
+    // the list is a local file and the segments what the store hands out: no other protocol may be opened through them
+    '-protocol_whitelist', io.protocols,
     '-f', 'concat',
     '-safe', '0',
     '-i', list,
@@ -65,7 +70,7 @@ export function startPlayback(
   ];
   const proc: FfmpegProcess = spawnFfmpeg(ffmpeg, args, { label: 'playback' });
   const cleanup = (): void => {
-    rmSync(dir, { recursive: true, force: true });
+    io.scratch.dispose();
     onExit?.();
   };
   void proc.exited.then(cleanup, cleanup);

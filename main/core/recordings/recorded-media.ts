@@ -7,8 +7,8 @@ import { locateFfmpeg } from '../ffmpeg/locate.js';
 import { runFfmpeg, spawnFfmpeg } from '../ffmpeg/process.js';
 import { requestSlots } from '../ffmpeg/slots.js';
 import type { SegmentIndex } from './index.js';
-import type { MediaStore } from './media-store.js';
-import { playbackPlan, startPlayback, type PlaybackStream } from './playback.js';
+import type { MediaStore } from '../media/index.js';
+import { playbackPlan, startPlayback, type PlaybackStream, type PlayFile } from './playback.js';
 
 export interface RecordedMediaDeps {
   segments: SegmentIndex;
@@ -47,10 +47,10 @@ function ffprobeOf(settings: SettingsStore): string {
  * The last keyframe at or before `offsetS` seconds into a segment. Stream copy starts there whatever the inpoint
  * says, so the stream begins at that keyframe: cutting there makes the map exact instead of up to a GOP early.
  */
-async function keyframeAtOrBefore(ffprobe: string, path: string, offsetS: number): Promise<{ pts: number; offset: number }> {
+async function keyframeAtOrBefore(ffprobe: string, path: string, protocols: string, offsetS: number): Promise<{ pts: number; offset: number }> {
   const none = { pts: 0, offset: 0 };
   if (offsetS <= 0) return none;
-  const args = ['-hide_banner', '-v', 'error', '-protocol_whitelist', 'file', '-select_streams', 'v:0', '-show_entries', 'packet=pts_time,flags', '-of', 'csv=p=0', '-read_intervals', `%+${(offsetS + 1).toFixed(3)}`, path];
+  const args = ['-hide_banner', '-v', 'error', '-protocol_whitelist', protocols, '-select_streams', 'v:0', '-show_entries', 'packet=pts_time,flags', '-of', 'csv=p=0', '-read_intervals', `%+${(offsetS + 1).toFixed(3)}`, path];
   const r = await runFfmpeg(ffprobe, args, { timeoutMs: 5000, maxBytes: 4 * 1024 * 1024 });
   if (r.timedOut || r.exit.code !== 0) return none;
   const packets = r.stdout
@@ -69,9 +69,9 @@ async function keyframeAtOrBefore(ffprobe: string, path: string, offsetS: number
 }
 
 /** Where a playback from `start` really begins: the keyframe before it in the first file (its timestamp, and seconds into the file). */
-async function cutPoint(deps: RecordedMediaDeps, first: { path: string; start: number; end: number }, start: number): Promise<{ inpointS: number; skipS: number }> {
+async function cutPoint(deps: RecordedMediaDeps, first: PlayFile, protocols: string, start: number): Promise<{ inpointS: number; skipS: number }> {
   const offset = Math.max(0, Math.min(first.end - first.start, start - first.start)) / 1000;
-  const key = await keyframeAtOrBefore(ffprobeOf(deps.settings), first.path, offset);
+  const key = await keyframeAtOrBefore(ffprobeOf(deps.settings), first.path, protocols, offset);
   return { inpointS: key.pts, skipS: key.offset };
 }
 
@@ -86,7 +86,7 @@ export async function openPlayback(
   const id = CameraId.safeParse(camera);
   const q = PlayQuery.safeParse(query);
   if (!id.success || !q.success) return refuse(400, 'use /media/play/<camera>?start=<epoch ms>[&end=<epoch ms>]');
-  const { end, files } = planFiles(deps, id.data, q.data.start, q.data.end);
+  const { end, files, protocols } = planFiles(deps, id.data, q.data.start, q.data.end);
   const first = files[0];
   if (!first) return refuse(404, 'Nothing was recorded at that time');
   if (signal?.aborted) return refuse(400, 'The request was cancelled');
@@ -95,12 +95,12 @@ export async function openPlayback(
   if (!release) return BUSY;
   let play: PlaybackStream;
   try {
-    const cut = await cutPoint(deps, first, q.data.start);
+    const cut = await cutPoint(deps, first, protocols, q.data.start);
     if (signal?.aborted) {
       release();
       return refuse(400, 'The request was cancelled');
     }
-    play = startPlayback(ffmpegOf(deps.settings), files, cut, release);
+    play = startPlayback(ffmpegOf(deps.settings), files, { scratch: deps.media.scratch('play'), protocols }, cut, release);
   } catch (err) {
     release();
     throw err;
@@ -110,22 +110,25 @@ export async function openPlayback(
 }
 
 /** The files a playback from `start` plays: the same plan for the stream and for its map. */
-function planFiles(deps: RecordedMediaDeps, cameraId: string, start: number, until?: number): { end: number; files: { path: string; start: number; end: number }[] } {
+function planFiles(deps: RecordedMediaDeps, cameraId: string, start: number, until?: number): { end: number; files: PlayFile[]; protocols: string } {
   const end = Math.min(until ?? start + MAX_PLAY_MS, start + MAX_PLAY_MS);
+  const protocols = new Set(['file']);
   const files = playbackPlan(deps.segments.segments(cameraId, start, end), start, end).flatMap((s) => {
-    const path = deps.media.resolve('recordings', s.url);
-    return path ? [{ path, start: s.start, end: s.end }] : [];
+    const input = deps.media.ffmpegInput('recordings', s.url);
+    if (!input) return [];
+    for (const p of input.protocols.split(',')) protocols.add(p);
+    return [{ path: input.url, start: s.start, end: s.end }];
   });
-  return { end, files };
+  return { end, files, protocols: [...protocols].join(',') };
 }
 
 /** The map of the stream `/media/play/<camera>?start=…` sends, without starting it (the player asks for it beside the video). */
 export async function playbackMap(deps: RecordedMediaDeps, cameraId: string, start: number, end?: number): Promise<PlayPiece[]> {
-  const { files } = planFiles(deps, cameraId, start, end);
+  const { files, protocols } = planFiles(deps, cameraId, start, end);
   const first = files[0];
   if (!first) return [];
   // cut where openPlayback cuts the first file
-  return buildPlayMap(files, (await cutPoint(deps, first, start)).skipS);
+  return buildPlayMap(files, (await cutPoint(deps, first, protocols, start)).skipS);
 }
 
 /** `/media/frame/<camera>?t=<ms>`: one small JPEG from the recording at that moment (timeline hover). */
@@ -134,13 +137,13 @@ export async function recordedFrame(deps: RecordedMediaDeps, camera: string, que
   const q = FrameQuery.safeParse(query);
   if (!id.success || !q.success) return refuse(400, 'use /media/frame/<camera>?t=<epoch ms>');
   const seg = deps.segments.segments(id.data, q.data.t, q.data.t + 1)[0];
-  const path = seg ? deps.media.resolve('recordings', seg.url) : null;
-  if (!seg || !path) return refuse(404, 'Nothing was recorded at that time');
+  const input = seg ? deps.media.ffmpegInput('recordings', seg.url) : null;
+  if (!seg || !input) return refuse(404, 'Nothing was recorded at that time');
   if (signal?.aborted) return refuse(400, 'The request was cancelled');
   const release = requestSlots.tryTake();
   if (!release) return BUSY;
   try {
-    const jpeg = await grabFrame(ffmpegOf(deps.settings), path, Math.max(0, (q.data.t - seg.start) / 1000).toFixed(2), signal);
+    const jpeg = await grabFrame(ffmpegOf(deps.settings), input.url, input.protocols, Math.max(0, (q.data.t - seg.start) / 1000).toFixed(2), signal);
     return jpeg ? { ok: true, jpeg } : refuse(404, 'No picture at that time');
   } finally {
     release();
@@ -150,8 +153,8 @@ export async function recordedFrame(deps: RecordedMediaDeps, camera: string, que
 /** A recorded moment never changes. */
 export const FRAME_CACHE = 'private, max-age=86400, immutable';
 
-async function grabFrame(ffmpeg: string, path: string, offset: string, signal?: AbortSignal): Promise<Buffer | null> {
-  const args = ['-hide_banner', '-loglevel', 'error', '-protocol_whitelist', 'file', '-ss', offset, '-i', path, '-frames:v', '1', '-vf', 'scale=240:-2', '-f', 'mjpeg', 'pipe:1'];
+async function grabFrame(ffmpeg: string, path: string, protocols: string, offset: string, signal?: AbortSignal): Promise<Buffer | null> {
+  const args = ['-hide_banner', '-loglevel', 'error', '-protocol_whitelist', protocols, '-ss', offset, '-i', path, '-frames:v', '1', '-vf', 'scale=240:-2', '-f', 'mjpeg', 'pipe:1'];
   const proc = spawnFfmpeg(ffmpeg, args, { label: 'frame' });
   const stop = (): void => void proc.stop(500);
   signal?.addEventListener('abort', stop, { once: true });

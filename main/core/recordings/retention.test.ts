@@ -1,6 +1,6 @@
 // Retention on a real SQLite file and real files: age, per camera, events-only, expiry, quota, floor, keep flags.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RecordMode } from '../../common/contract/index.js';
 import { StorageSettings } from '../../common/settings/index.js';
@@ -10,7 +10,7 @@ import { EventRepository, MAX_EVENT_MS } from '../events/repository.js';
 import { Database } from '../storage/database.js';
 import { sql } from '../storage/sql.js';
 import { SegmentIndex } from './index.js';
-import { MediaStore } from './media-store.js';
+import { MediaStore } from '../media/index.js';
 import { Retention } from './retention.js';
 
 const DAY = 86_400_000;
@@ -36,14 +36,17 @@ afterEach(() => {
   tmp.cleanup();
 });
 
+/** A segment file and its row (the index keeps the path relative to the recordings root); returns the file's absolute path. */
 function addSegment(cameraId: string, start: number, bytes = 1000): string {
-  const dir = join(store.cameraRecordingsDir(cameraId), new Date(start).toISOString().slice(0, 10));
-  mkdirSync(dir, { recursive: true });
-  const path = join(dir, `${start}.mp4`);
+  const rel = `${cameraId}/${new Date(start).toISOString().slice(0, 10)}/${start}.mp4`;
+  const path = join(store.root('recordings'), rel);
+  mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, Buffer.alloc(bytes));
-  index.add({ cameraId, path, start, end: start + 10_000, durationMs: 10_000, bytes });
+  index.add({ cameraId, path: rel, start, end: start + 10_000, durationMs: 10_000, bytes });
   return path;
 }
+
+const relOf = (abs: string): string => relative(store.root('recordings'), abs);
 
 /** An event with a real snapshot and thumbnail on disk; returns the snapshot's absolute path. */
 function addEvent(id: string, cameraId: string, start: number, end: number | null, opts: { seenAt?: number; snapshotBytes?: number } = {}): string {
@@ -86,7 +89,7 @@ describe('retention', () => {
     const old2 = addSegment('a', NOW - 9 * DAY);
     const oldKept = addSegment('a', NOW - 9 * DAY + 20_000);
     const recent = addSegment('a', NOW - DAY);
-    db.run(sql`UPDATE segments SET keep = 1 WHERE path = ${oldKept}`);
+    db.run(sql`UPDATE segments SET keep = 1 WHERE path = ${relOf(oldKept)}`);
     addEvent('e1', 'a', NOW - 9 * DAY + 3000, NOW - 9 * DAY + 6000);
 
     const res = await retention({ continuousDays: 7, eventDays: 30 }).run(NOW);
@@ -192,7 +195,7 @@ describe('retention', () => {
   it('enforces the quota oldest first across cameras; usage ends within quota; keep survives', async () => {
     const paths: string[] = [];
     for (let i = 0; i < 20; i++) paths.push(addSegment(i % 2 ? 'a' : 'b', NOW - (20 - i) * 10_000, 100_000));
-    db.run(sql`UPDATE segments SET keep = 1 WHERE path = ${paths[0]!}`);
+    db.run(sql`UPDATE segments SET keep = 1 WHERE path = ${relOf(paths[0]!)}`);
     const quotaGb = 550_000 / 1024 ** 3;
     const res = await retention({ quotaGb }).run(NOW);
     expect(index.totalBytes).toBeLessThanOrEqual(550_000);

@@ -1,5 +1,4 @@
 // Retention: per-camera age limits, events and snapshots expiring with their footage, a quota and a free-space floor.
-import { statfs } from 'node:fs/promises';
 import type { SettingsOf } from '../../common/settings/index.js';
 import type { CameraPolicy } from '../cameras/repository.js';
 import { eventReach, type EventRepository, type EventSpan } from '../events/repository.js';
@@ -7,7 +6,7 @@ import { createLogger } from '../log/index.js';
 import type { Database } from '../storage/database.js';
 import { sql } from '../storage/sql.js';
 import type { SegmentIndex } from './index.js';
-import type { MediaStore } from './media-store.js';
+import type { MediaStore } from '../media/index.js';
 
 const log = createLogger('retention');
 const DAY = 86_400_000;
@@ -290,7 +289,7 @@ export class Retention {
     const quota = cfg.quotaGb * GB;
     const minFree = cfg.minFreeGb * GB;
     const pad = { pre: cfg.eventPrePaddingS * 1000, post: cfg.eventPostPaddingS * 1000 };
-    const disk = await (this.deps.diskFree ?? defaultDiskFree)(this.deps.dataDir ?? '.');
+    const disk = await (this.deps.diskFree ?? (() => this.deps.media.diskSpace()))(this.deps.dataDir ?? '.');
     const floorCredit = Math.max(0, this.deps.index.addedBytes - this.addedAtLastPass);
     // once over, free down to QUOTA_TARGET of it, so each of the next few segments does not start a pass of its own
     const overQuota = this.usedBytes > quota ? this.usedBytes - quota * QUOTA_TARGET : 0;
@@ -364,9 +363,4 @@ export class Retention {
     }
     return result;
   }
-}
-
-async function defaultDiskFree(path: string): Promise<{ free: number; total: number }> {
-  const s = await statfs(path);
-  return { free: s.bavail * s.bsize, total: s.blocks * s.bsize };
 }

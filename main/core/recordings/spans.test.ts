@@ -7,7 +7,7 @@ import { Database } from '../storage/database.js';
 import { MIGRATIONS } from '../storage/migrations/index.js';
 import { sql } from '../storage/sql.js';
 import { SegmentIndex } from './index.js';
-import type { MediaStore } from './media-store.js';
+import type { MediaStore } from '../media/index.js';
 import { prng } from '../../../test/helpers/prng.js';
 
 const GAP = 2_000;
@@ -23,10 +23,9 @@ let present: Set<string>;
 let index: SegmentIndex;
 
 function fakeStore(): MediaStore {
-  const store: Pick<MediaStore, 'size' | 'remove' | 'relativePath'> = {
-    size: (p) => (present.has(p) ? 1 : 0),
-    remove: (p) => Promise.resolve(present.delete(p)),
-    relativePath: (_kind, p) => p,
+  const store: Pick<MediaStore, 'size' | 'remove'> = {
+    size: (_kind, p) => (present.has(p) ? 1 : 0),
+    remove: (_kind, p) => Promise.resolve(present.delete(p)),
   };
   return store as MediaStore;
 }

@@ -1,7 +1,7 @@
 // The engine over storage trouble: camera delete frees media, injected database errors, background repair, a missing folder.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startEngine, type Engine } from '../app.js';
 import { CameraRuntime } from '../cameras/runtime.js';
@@ -37,12 +37,17 @@ async function addCamera(engine: Engine, name: string): Promise<string> {
 /** A segment file (bytes of zeros: the index does not read it) named as the ingest names them, and its row. */
 function addSegment(engine: Engine, cameraId: string, start: number, bytes = 1000, index = true): string {
   const d = new Date(start);
-  const dir = join(engine.media.cameraRecordingsDir(cameraId), utcDay(start));
+  const dir = join(join(engine.media.root('recordings'), cameraId), utcDay(start));
   mkdirSync(dir, { recursive: true });
   const path = join(dir, `${String(d.getUTCHours()).padStart(2, '0')}-${String(d.getUTCMinutes()).padStart(2, '0')}-${String(d.getUTCSeconds()).padStart(2, '0')}.mp4`);
   writeFileSync(path, Buffer.alloc(bytes));
-  if (index) engine.segments.add({ cameraId, path, start, end: start + 10_000, durationMs: 10_000, bytes });
+  if (index) engine.segments.add({ cameraId, path: relOf(engine, path), start, end: start + 10_000, durationMs: 10_000, bytes });
   return path;
+}
+
+/** The path the index keeps for a file: relative to the recordings root. */
+function relOf(engine: Engine, abs: string): string {
+  return relative(engine.media.root('recordings'), abs);
 }
 
 function addEventWithSnapshot(engine: Engine, cameraId: string, id: string, start: number): string {
@@ -80,7 +85,7 @@ describe('deleting a camera', () => {
     expect(res).toEqual({ ok: true, value: { deleted: true, freedBytes: 10_500 } });
     expect(files.some(existsSync)).toBe(false);
     expect([existsSync(snap), existsSync(snap.replace('.jpg', '.thumb.jpg'))]).toEqual([false, false]);
-    expect(existsSync(engine.media.cameraRecordingsDir(gone))).toBe(false);
+    expect(existsSync(join(engine.media.root('recordings'), gone))).toBe(false);
     expect(existsSync(kept)).toBe(true);
     // the quota sees 7,000 bytes now, not the deleted camera's stale 10,500 as well
     expect(engine.retention.usedBytes).toBe(7000);
@@ -115,12 +120,12 @@ describe('database errors on the segment and event paths', () => {
       if (q.text.includes('INSERT INTO segments')) throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
       return run(q);
     }) as typeof engine.db.run;
-    const r1 = await engine.segments.addOrDiscard({ cameraId: id, path: refused, start: t, end: t + 10_000, durationMs: 10_000, bytes: 1000 });
+    const r1 = await engine.segments.addOrDiscard({ cameraId: id, path: relOf(engine, refused), start: t, end: t + 10_000, durationMs: 10_000, bytes: 1000 });
     expect(r1).toEqual({ ok: false, message: 'database or disk is full' });
     expect(existsSync(refused)).toBe(false);
     engine.db.run = run;
     const fine = addSegment(engine, id, t + 10_000, 1000, false);
-    expect(await engine.segments.addOrDiscard({ cameraId: id, path: fine, start: t + 10_000, end: t + 20_000, durationMs: 10_000, bytes: 1000 })).toEqual({ ok: true });
+    expect(await engine.segments.addOrDiscard({ cameraId: id, path: relOf(engine, fine), start: t + 10_000, end: t + 20_000, durationMs: 10_000, bytes: 1000 })).toEqual({ ok: true });
     expect(segmentRows(engine, id)).toBe(1);
   });
 
@@ -170,10 +175,10 @@ describe('start-up repair', () => {
     const t0 = Date.now() - 2 * 86_400_000;
     for (let i = 0; i < 1200; i++) addSegment(first, id, t0 + i * 10_000, 100);
     // their files vanish (deleted by hand)
-    rmSync(first.media.cameraRecordingsDir(id), { recursive: true });
+    rmSync(join(first.media.root('recordings'), id), { recursive: true });
     // and ffmpeg finished one file the index never heard of (a crash): a real, playable MP4, old enough
     const lost = new Date(t0 + 86_400_000);
-    const lostDir = join(first.media.cameraRecordingsDir(id), utcDay(lost.getTime()));
+    const lostDir = join(join(first.media.root('recordings'), id), utcDay(lost.getTime()));
     mkdirSync(lostDir, { recursive: true });
     const lostFile = join(lostDir, '12-00-00.mp4');
     execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=160x120:rate=5', '-t', '2', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', lostFile]);
@@ -184,7 +189,7 @@ describe('start-up repair', () => {
     // the engine is up and its cameras started before the repair has dropped anything
     expect(segmentRows(engine, id)).toBe(1200);
     await engine.runtime.repaired();
-    expect(engine.db.all<{ path: string }>(sql`SELECT path FROM segments WHERE camera_id = ${id}`).map((r) => r.path)).toEqual([lostFile]);
+    expect(engine.db.all<{ path: string }>(sql`SELECT path FROM segments WHERE camera_id = ${id}`).map((r) => r.path)).toEqual([relOf(engine, lostFile)]);
   }, 60_000);
 });
 

@@ -1,15 +1,18 @@
 // Watches the data folder: a full disk or a missing (unmounted) recordings folder stops recording with a clear state.
-import { existsSync, unlinkSync, writeFileSync } from 'node:fs';
-import { statfs } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { CameraState } from '../../common/contract/index.js';
 import { createLogger } from '../log/index.js';
-import type { MediaStore } from './media-store.js';
+import type { MediaStore } from '../media/index.js';
+import type { Vault } from '../vault/index.js';
 
 const log = createLogger('storage-guard');
 const MB = 1024 ** 2;
 
-export type StorageProblem = { code: 'disk_full'; message: string } | { code: 'media_missing'; message: string };
+export type StorageProblem = { code: 'disk_full'; message: string } | { code: 'media_missing'; message: string } | { code: 'vault_locked'; message: string };
+
+/** Problems during which nothing may be deleted or repaired: the media is not there, or cannot be read. */
+export function blocksMedia(p: StorageProblem | null): boolean {
+  return p?.code === 'media_missing' || p?.code === 'vault_locked';
+}
 
 export interface StorageGuardOptions {
   /** Recording stops when less than this is free (a few segments of every camera). */
@@ -34,6 +37,8 @@ export interface StorageGuardDeps {
   /** Whether the camera records (its state then says why it does not). */
   records: (cameraId: string) => boolean;
   diskFree?: (path: string) => Promise<{ free: number; total: number }>;
+  /** Encryption at rest: a locked vault stops recording; a key file put back is found by the next check. */
+  vault?: Vault;
   options?: Partial<StorageGuardOptions>;
 }
 
@@ -43,11 +48,9 @@ export class StorageGuard {
   private timer: NodeJS.Timeout | undefined;
   private checking: Promise<StorageProblem | null> | undefined;
   private readonly opts: StorageGuardOptions;
-  private readonly reservePath: string;
 
   constructor(private readonly deps: StorageGuardDeps) {
     this.opts = { ...DEFAULT_GUARD, ...deps.options };
-    this.reservePath = join(deps.dataDir, '.porchlight-reserve');
   }
 
   problem(): StorageProblem | null {
@@ -87,7 +90,12 @@ export class StorageGuard {
 
   private async checkNow(): Promise<StorageProblem | null> {
     let next: StorageProblem | null = null;
-    if (!this.deps.media.mediaPresent(this.deps.indexHasSegments())) {
+    const vault = this.deps.vault;
+    // a key file or keychain may come back by itself: ask again on every check while locked
+    if (vault?.status().state === 'locked' && vault.source.kind !== 'passphrase') await vault.tryUnlock();
+    if (vault?.status().state === 'locked') {
+      next = { code: 'vault_locked', message: `Recording stopped: ${vault.status().message ?? 'the vault is locked'}. Nothing is written or deleted until it is unlocked.` };
+    } else if (!this.deps.media.mediaPresent(this.deps.indexHasSegments())) {
       next = {
         code: 'media_missing',
         message: `Recording stopped: the recordings folder (${this.deps.media.root('recordings')}) is missing or empty; is its disk mounted? Recordings already made are kept in the index.`,
@@ -117,7 +125,7 @@ export class StorageGuard {
 
   private async free(): Promise<number | undefined> {
     try {
-      return (await (this.deps.diskFree ?? defaultDiskFree)(this.deps.dataDir)).free;
+      return (await (this.deps.diskFree ?? (() => this.deps.media.diskSpace()))(this.deps.dataDir)).free;
     } catch (err) {
       log.warn({ err }, 'free space unknown');
       return undefined;
@@ -127,25 +135,12 @@ export class StorageGuard {
   /** Keeps the reserve file while there is room, gives it back to the disk when there is none. */
   private reserve(want: boolean): void {
     try {
-      const has = existsSync(this.reservePath);
-      if (want && !has) writeFileSync(this.reservePath, Buffer.alloc(this.opts.reserveBytes));
-      else if (!want && has) {
-        unlinkSync(this.reservePath);
+      if (this.deps.media.reserve(want, this.opts.reserveBytes) === 'released') {
         log.warn({ mb: Math.round(this.opts.reserveBytes / MB) }, 'disk full: released the reserve so the database can still write');
       }
     } catch (err) {
       // a reserve we cannot write means the disk is fuller than we thought: the next check says so
-      try {
-        unlinkSync(this.reservePath);
-      } catch {
-        // not there
-      }
       log.debug({ err }, 'reserve file not written');
     }
   }
-}
-
-async function defaultDiskFree(path: string): Promise<{ free: number; total: number }> {
-  const s = await statfs(path);
-  return { free: s.bavail * s.bsize, total: s.blocks * s.bsize };
 }

@@ -28,8 +28,8 @@ export interface RuleEngineDeps {
   /** The home/away switch: settings `general.homeMode`. */
   homeMode: () => 'home' | 'away';
   notifier?: Notifier;
-  /** Where a snapshot (relative to the snapshots folder) is on disk, for the desktop notification. */
-  snapshotFile?: (relative: string) => string | null;
+  /** A snapshot's JPEG (relative to the snapshots folder) from the media store, for the desktop notification. */
+  snapshotJpeg?: (relative: string) => Promise<Buffer | null>;
   now?: () => number;
 }
 
@@ -242,8 +242,9 @@ export class RuleEngine {
     log.info({ camera: event.cameraId, rule: rule.id, label: event.label, alert: id }, 'alert');
     this.bus.publish('alert.new', { ...alert, snapshot, cameraName });
     if (this.deps.notifier && rule.sinks.length > 0) {
-      const snapshotFile = snapshot && this.deps.snapshotFile ? this.deps.snapshotFile(snapshot) : null;
-      this.deps.notifier.notify(rule.sinks, { alert, event, camera: { id: event.cameraId, name: cameraName }, snapshot, snapshotFile });
+      const read = this.deps.snapshotJpeg;
+      const snapshotJpeg = (): Promise<Buffer | null> => (snapshot && read ? read(snapshot) : Promise.resolve(null));
+      this.deps.notifier.notify(rule.sinks, { alert, event, camera: { id: event.cameraId, name: cameraName }, snapshot, snapshotJpeg });
       if (event.end === null) this.alertedSinks.set(event.id, new Set([...(this.alertedSinks.get(event.id) ?? []), ...rule.sinks]));
       else this.deps.notifier.eventEnded(event, rule.sinks);
     }

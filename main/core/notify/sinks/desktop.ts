@@ -10,7 +10,7 @@ registerSinkKind({
     send: async (n) => {
       const show = ctx.desktop();
       if (!show) return;
-      await show({ ...noticeText(n), alertId: n.alert.id, eventId: n.alert.eventId, cameraId: n.camera.id, snapshotFile: n.snapshotFile });
+      await show({ ...noticeText(n), alertId: n.alert.id, eventId: n.alert.eventId, cameraId: n.camera.id, snapshotJpeg: await n.snapshotJpeg() });
     },
     close: () => Promise.resolve(),
   }),

@@ -1,0 +1,428 @@
+// The one door for media: recordings, snapshots, thumbnails and exports are written, read, listed and removed here alone.
+import { createHash } from 'node:crypto';
+import { closeSync, createReadStream, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { copyFile, mkdir, readdir, readFile, rename, rm, stat, statfs, unlink, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, normalize, sep } from 'node:path';
+import type { Readable } from 'node:stream';
+import { ffprobeJson } from '../ffmpeg/ffprobe.js';
+import { startFromPath, utcDay } from '../ingest/segments.js';
+import type { SegmentInfo, SegmentSink } from '../ingest/types.js';
+import { createLogger } from '../log/index.js';
+import type { Vault } from '../vault/vault.js';
+import { encryptBytes, encryptFile, openDecrypted, plainSizeOf, readDecrypted } from './encrypted-files.js';
+import { ExportArea } from './export-area.js';
+import { resolveInside } from './safe-path.js';
+import { ensureDayDirs, findDayFile, listMp4 } from './segment-files.js';
+import { MediaTap } from './tap.js';
+
+const log = createLogger('media');
+
+export type MediaKind = 'recordings' | 'snapshots' | 'exports';
+
+const DAY_MS = 86_400_000;
+/** Written into the recordings folder once media lives there: without it, an unmounted disk looks like a folder nobody filled. */
+const MARKER = '.porchlight-media';
+const RESERVE = '.porchlight-reserve';
+
+export interface MediaStoreOptions {
+  /**
+   * Where ffmpeg writes what it makes (segments being recorded, scratch lists). Default `<data>/.staging` for plain
+   * media; with encryption on, outside the data folder (0700 under $XDG_RUNTIME_DIR or the OS temp folder), so no
+   * plain byte of footage is ever written under it.
+   */
+  stagingDir?: string;
+  /** Encryption at rest: when the vault is enabled every file is written encrypted and read back decrypted. */
+  vault?: Vault;
+}
+
+/** The staging folder of an encrypted store: per data folder, outside it, on a RAM disk where the OS has one. */
+export function defaultEncryptedStaging(dataDir: string): string {
+  const base = process.env.XDG_RUNTIME_DIR && existsSync(process.env.XDG_RUNTIME_DIR) ? process.env.XDG_RUNTIME_DIR : tmpdir();
+  return join(base, `porchlight-staging-${createHash('sha256').update(dataDir).digest('hex').slice(0, 16)}`);
+}
+
+/** Whether a stored file starts with the vault header. */
+function encryptedSync(file: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r');
+    const buf = Buffer.alloc(8);
+    return readSync(fd, buf, 0, 8, 0) === 8 && buf.toString('ascii') === 'PLVAULT1';
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** What ffmpeg or ffprobe opens to read one stored file, and the protocols that takes. */
+export interface FfmpegInput {
+  url: string;
+  protocols: string;
+}
+
+/** A folder of throwaway files (concat lists, pieces) in the store's staging area; dispose removes it. */
+export interface Scratch {
+  readonly dir: string;
+  path(name: string): string;
+  writeText(name: string, text: string): string;
+  dispose(): void;
+}
+
+export interface RepairResult {
+  /** Playable files nobody has indexed yet (paths relative to the recordings root): index them. */
+  found: SegmentInfo[];
+  /** Unplayable files (cut off by a crash before the moov was written) that were deleted. */
+  deleted: { path: string; reason: string }[];
+}
+
+/** A relative media path as the database and URLs keep it: forward slashes, no `..`, no leading slash. */
+function cleanRel(rel: string): string | null {
+  if (!rel || rel.includes('\0') || rel.includes('\\') || rel.startsWith('/') || /^[a-zA-Z]:/.test(rel)) return null;
+  const n = normalize(rel);
+  if (n === '..' || n.startsWith(`..${sep}`) || n === '.') return null;
+  return n.split(sep).join('/');
+}
+
+export class MediaStore {
+  readonly stagingDir: string;
+  private readonly vault: Vault | undefined;
+  private readonly tap = new MediaTap();
+
+  constructor(
+    readonly dataDir: string,
+    opts: MediaStoreOptions = {},
+  ) {
+    for (const kind of ['recordings', 'snapshots', 'exports'] as const) mkdirSync(this.root(kind), { recursive: true });
+    this.vault = opts.vault;
+    this.stagingDir = opts.stagingDir ?? (this.vault?.enabled ? defaultEncryptedStaging(dataDir) : join(dataDir, '.staging'));
+    mkdirSync(this.stagingDir, { recursive: true, mode: 0o700 });
+  }
+
+  /** Starts the tap ffmpeg reads encrypted files through; call before handing out ffmpeg inputs. */
+  async start(): Promise<void> {
+    await this.tap.listen();
+  }
+
+  async stop(): Promise<void> {
+    await this.tap.close();
+  }
+
+  /** Whether new media is written encrypted. */
+  get encrypted(): boolean {
+    return this.vault?.enabled ?? false;
+  }
+
+  /** The data key of the camera a stored path belongs to (its first folder); the exports share one of their own. */
+  private keyFor(kind: MediaKind, rel: string): { id: Buffer; key: Buffer } {
+    if (!this.vault) throw new Error('no vault');
+    return this.vault.dataKey(kind === 'exports' ? '~exports' : (rel.split('/')[0] ?? ''));
+  }
+
+  private readonly lookup = (keyId: Buffer): Buffer | null => (this.vault ? this.vault.lookup(keyId) : null);
+
+  /** The folder a kind lives in (messages and the data-directory listing; files are reached through the methods). */
+  root(kind: MediaKind): string {
+    return join(this.dataDir, kind);
+  }
+
+  /** An existing stored file, or null when the path leaves the root or names nothing. */
+  private existing(kind: MediaKind, rel: string): string | null {
+    return resolveInside(this.root(kind), rel);
+  }
+
+  /** Where a new file goes (it need not exist yet); null for a path outside the root. */
+  private target(kind: MediaKind, rel: string): string | null {
+    const clean = cleanRel(rel);
+    return clean ? join(this.root(kind), ...clean.split('/')) : null;
+  }
+
+  /** Whether a client-supplied relative path names a stored file. */
+  has(kind: MediaKind, rel: string): boolean {
+    return this.existing(kind, rel) !== null;
+  }
+
+  /** Bytes of a stored file; 0 when it is not there. */
+  size(kind: MediaKind, rel: string): number {
+    const file = this.existing(kind, rel);
+    if (!file) return 0;
+    try {
+      const stored = statSync(file).size;
+      return encryptedSync(file) ? plainSizeOf(stored) : stored;
+    } catch {
+      return 0;
+    }
+  }
+
+  /** Bytes the file takes on disk (what the quota counts). */
+  storedSize(kind: MediaKind, rel: string): number {
+    const file = this.existing(kind, rel);
+    try {
+      return file ? statSync(file).size : 0;
+    } catch {
+      return 0;
+    }
+  }
+
+  /** The stored bytes of a file, whole or one inclusive byte range; null when it is not there. */
+  openRead(kind: MediaKind, rel: string, range?: { start: number; end: number }): Readable | null {
+    const file = this.existing(kind, rel);
+    if (!file) return null;
+    return encryptedSync(file) ? openDecrypted(file, this.lookup, range) : createReadStream(file, { ...range, highWaterMark: 1 << 20 });
+  }
+
+  /** A stored file's bytes whole (a snapshot for a notification or a crop); null when missing. */
+  async readBytes(kind: MediaKind, rel: string): Promise<Buffer | null> {
+    const file = this.existing(kind, rel);
+    if (!file) return null;
+    try {
+      return encryptedSync(file) ? await readDecrypted(file, this.lookup) : await readFile(file);
+    } catch {
+      return null;
+    }
+  }
+
+  /** A small plain stored text file (an export's manifest); null when missing or encrypted (use readBytes). */
+  readText(kind: MediaKind, rel: string): string | null {
+    const file = this.existing(kind, rel);
+    if (!file || encryptedSync(file)) return null;
+    try {
+      return readFileSync(file, 'utf8');
+    } catch {
+      return null;
+    }
+  }
+
+  /** What ffmpeg opens to read a stored file; null when it is not there. */
+  ffmpegInput(kind: MediaKind, rel: string): FfmpegInput | null {
+    const file = this.existing(kind, rel);
+    if (!file) return null;
+    if (!encryptedSync(file)) return { url: file, protocols: 'file' };
+    const url = this.tap.url({ size: () => plainSizeOf(statSync(file).size), open: (range) => openDecrypted(file, this.lookup, range) }, basename(file));
+    return { url, protocols: 'file,http,tcp' };
+  }
+
+  /** Removes one stored file; false when it was not there. */
+  async remove(kind: MediaKind, rel: string): Promise<boolean> {
+    const file = this.target(kind, rel);
+    if (!file) return false;
+    try {
+      await unlink(file);
+      return true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw err;
+    }
+  }
+
+  /** Removes every recording, snapshot and thumbnail of one camera (the camera was deleted with its media). */
+  async removeCamera(cameraId: string): Promise<void> {
+    // the key first: from this moment whatever is left of its footage, here or in a backup, cannot be read
+    await this.vault?.destroyKey(cameraId);
+    for (const kind of ['recordings', 'snapshots'] as const) {
+      const dir = this.target(kind, cameraId);
+      if (dir) await rm(dir, { recursive: true, force: true });
+    }
+    await rm(join(this.stagingDir, 'recordings', cameraId), { recursive: true, force: true });
+  }
+
+  /** Writes an event's snapshot and its thumbnail (`<x>.jpg` and `<x>.thumb.jpg`) atomically; returns their bytes. */
+  async writeSnapshot(rel: string, full: Buffer, thumb: Buffer): Promise<number> {
+    const file = this.target('snapshots', rel);
+    if (!file || !file.endsWith('.jpg')) throw new Error(`not a snapshot path: ${rel}`);
+    await mkdir(dirname(file), { recursive: true });
+    const thumbFile = file.replace(/\.jpg$/, '.thumb.jpg');
+    if (this.encrypted) {
+      const key = this.keyFor('snapshots', rel);
+      return (await encryptBytes(full, file, key)) + (await encryptBytes(thumb, thumbFile, key));
+    }
+    await writeFile(`${file}.tmp`, full);
+    await writeFile(`${thumbFile}.tmp`, thumb);
+    await rename(`${file}.tmp`, file);
+    await rename(`${thumbFile}.tmp`, thumbFile);
+    return full.length + thumb.length;
+  }
+
+  /** Removes an event's snapshot and its thumbnail (paths relative to the snapshots folder, as events store them). */
+  async removeSnapshot(rel: string): Promise<void> {
+    for (const r of [rel, rel.replace(/\.jpg$/, '.thumb.jpg')]) await this.remove('snapshots', r);
+  }
+
+  /** A camera's segment output: ffmpeg writes into staging, each closed file moves into `recordings/<camera>/<day>/`. */
+  segmentSink(cameraId: string): SegmentSink {
+    const dir = join(this.stagingDir, 'recordings', cameraId);
+    return {
+      dir,
+      prepare: (now = Date.now()) => {
+        ensureDayDirs(dir, now);
+        ensureDayDirs(join(this.root('recordings'), cameraId), now);
+      },
+      finish: async (name, approxStart) => {
+        const staged = findDayFile(dir, name, approxStart);
+        if (!staged) return undefined;
+        const rel = `${cameraId}/${basename(dirname(staged))}/${basename(staged)}`;
+        return { path: rel, bytes: await this.adopt(staged, rel) };
+      },
+    };
+  }
+
+  /** Moves a closed staged segment into the recordings; returns its stored bytes. */
+  private async adopt(staged: string, rel: string): Promise<number> {
+    const file = this.target('recordings', rel);
+    if (!file) throw new Error(`not a recording path: ${rel}`);
+    await mkdir(dirname(file), { recursive: true });
+    if (this.encrypted) {
+      // a locked vault throws here: the segment stays in staging, and start-up repair takes it once unlocked
+      const bytes = await encryptFile(staged, file, this.keyFor('recordings', rel));
+      await unlink(staged);
+      return bytes;
+    }
+    try {
+      await rename(staged, file);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
+      // staging on another file system: copy, then drop the staged file
+      await copyFile(staged, file);
+      await unlink(staged);
+    }
+    return (await stat(file)).size;
+  }
+
+  /**
+   * After a crash: segments ffmpeg closed that nobody indexed (left in staging or in the recordings) are taken when
+   * playable and deleted when not (no moov, no sample table). Run before the camera's ingest starts, or with minAgeMs
+   * so a file being written is left alone.
+   */
+  async repairSegments(cameraId: string, known: ReadonlySet<string>, opts: { minAgeMs?: number; now?: number } = {}): Promise<RepairResult> {
+    const now = opts.now ?? Date.now();
+    const result: RepairResult = { found: [], deleted: [] };
+    const stagedDir = join(this.stagingDir, 'recordings', cameraId);
+    const staged = (await listMp4(stagedDir)).sort().map((r) => ({ file: join(stagedDir, r), rel: `${cameraId}/${r}`, staged: true }));
+    const stored = (await listMp4(join(this.root('recordings'), cameraId))).sort().map((r) => ({ file: join(this.root('recordings'), cameraId, r), rel: `${cameraId}/${r}`, staged: false }));
+    for (const f of [...staged, ...stored]) {
+      if (!f.staged && known.has(f.rel)) continue;
+      let st;
+      try {
+        st = statSync(f.file);
+      } catch {
+        continue;
+      }
+      if (opts.minAgeMs && now - st.mtimeMs < opts.minAgeMs) continue;
+      const input = f.staged ? f.file : this.ffmpegInput('recordings', f.rel)?.url;
+      if (!input) continue;
+      const probe = await ffprobeJson(input, { timeoutMs: 15_000 });
+      const video = probe.ok ? probe.data.streams?.find((s) => s.codec_type === 'video') : undefined;
+      const duration = probe.ok ? Number(probe.data.format?.duration ?? video?.duration ?? 0) : 0;
+      if (probe.ok && video && duration > 0 && !(f.staged && known.has(f.rel))) {
+        const durationMs = Math.round(duration * 1000);
+        // the name holds the start; without the pattern, the file's last write is its end
+        const start = startFromPath(f.rel) ?? Math.round(st.mtimeMs) - durationMs;
+        const bytes = f.staged ? await this.adopt(f.file, f.rel) : st.size;
+        result.found.push({ cameraId, path: f.rel, start, end: start + durationMs, durationMs, bytes });
+        continue;
+      }
+      const reason = !probe.ok ? `unreadable: ${probe.message}` : video && duration > 0 ? 'already stored' : 'no playable video in the file';
+      try {
+        await unlink(f.file);
+        result.deleted.push({ path: f.rel, reason });
+        log.warn({ cameraId, path: f.rel, reason }, 'deleted an unplayable recording segment');
+      } catch (e) {
+        log.warn({ cameraId, path: f.rel, err: e }, 'could not delete an unplayable recording segment');
+      }
+    }
+    return result;
+  }
+
+  /** Removes a camera's empty day folders older than today (left behind by retention). */
+  async pruneEmptyDays(cameraId: string, now = Date.now()): Promise<void> {
+    const dir = join(this.root('recordings'), cameraId);
+    const keep = new Set([utcDay(now), utcDay(now + DAY_MS)]);
+    let days: string[];
+    try {
+      days = await readdir(dir);
+    } catch {
+      return;
+    }
+    for (const day of days) {
+      if (keep.has(day)) continue;
+      const p = join(dir, day);
+      try {
+        if ((await stat(p)).isDirectory() && (await readdir(p)).length === 0) await rm(p, { recursive: true });
+      } catch {
+        // raced with a writer or already gone: nothing to do
+      }
+    }
+  }
+
+  /** One export job's folder (`exports/<id>/`): what ffmpeg writes there and every file read or removed in it. */
+  exportArea(id: string): ExportArea {
+    const dir = this.target('exports', id);
+    if (!dir || id.includes('/')) throw new Error(`not an export id: ${id}`);
+    return new ExportArea(dir, id);
+  }
+
+  /** A fresh scratch folder in staging (concat lists for ffmpeg). */
+  scratch(prefix: string): Scratch {
+    const base = join(this.stagingDir, 'scratch');
+    mkdirSync(base, { recursive: true, mode: 0o700 });
+    const dir = mkdtempSync(join(base, `${prefix}-`));
+    return {
+      dir,
+      path: (name) => join(dir, basename(name)),
+      writeText: (name, text) => {
+        const p = join(dir, basename(name));
+        writeFileSync(p, text, { mode: 0o600 });
+        return p;
+      },
+      dispose: () => rmSync(dir, { recursive: true, force: true }),
+    };
+  }
+
+  /** Free and total bytes of the disk the data lives on. */
+  async diskSpace(): Promise<{ free: number; total: number }> {
+    const s = await statfs(this.dataDir);
+    return { free: s.bavail * s.bsize, total: s.blocks * s.bsize };
+  }
+
+  /** Keeps (want) or releases a reserve file of `bytes` beside the media, so the database can still write on a full disk. */
+  reserve(want: boolean, bytes: number): 'kept' | 'released' | 'unchanged' {
+    const path = join(this.dataDir, RESERVE);
+    const has = existsSync(path);
+    try {
+      if (want && !has) writeFileSync(path, Buffer.alloc(bytes));
+      else if (!want && has) {
+        rmSync(path, { force: true });
+        return 'released';
+      }
+    } catch (err) {
+      // a reserve we cannot write means the disk is fuller than we thought: the next check says so
+      rmSync(path, { force: true });
+      throw err;
+    }
+    return want && !has ? 'kept' : 'unchanged';
+  }
+
+  /**
+   * Whether the recordings folder is the one the index describes. It is when it carries our marker, or (first start of
+   * this version, or a fresh install) when it already holds footage or the index holds none; then the marker is written.
+   * False means the folder is missing or empty while the index lists recordings: an unmounted disk, never "all deleted".
+   */
+  mediaPresent(indexHasSegments: boolean): boolean {
+    const root = this.root('recordings');
+    if (existsSync(join(root, MARKER))) return true;
+    let entries: string[];
+    try {
+      entries = readdirSync(root).filter((n) => n !== MARKER);
+    } catch {
+      return false;
+    }
+    if (entries.length === 0 && indexHasSegments) return false;
+    try {
+      writeFileSync(join(root, MARKER), 'Porchlight recordings live here; retention and repair act only while this file is present\n');
+    } catch {
+      return false;
+    }
+    return true;
+  }
+}

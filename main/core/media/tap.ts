@@ -1,0 +1,97 @@
+// The store's tap for ffmpeg: encrypted files served decrypted on 127.0.0.1 with Range, each under a random token.
+// ffmpeg and ffprobe must seek (an MP4's moov is at its end), which a pipe cannot do; its http reader can.
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
+import { createLogger } from '../log/index.js';
+import { parseRange } from './safe-path.js';
+
+const log = createLogger('media');
+
+/** A token unused this long is forgotten (a playback reads more often than this while it runs). */
+const IDLE_MS = 120_000;
+
+export interface TapSource {
+  size(): number;
+  open(range?: { start: number; end: number }): Readable;
+}
+
+export class MediaTap {
+  private server: Server | undefined;
+  private port = 0;
+  private readonly tokens = new Map<string, { source: TapSource; used: number }>();
+  private sweeper: NodeJS.Timeout | undefined;
+
+  /** Listens on 127.0.0.1 (a free port); the store starts it with the engine. */
+  async listen(): Promise<void> {
+    if (this.server) return;
+    const server = createServer((req, res) => void this.serve(req, res));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => resolve());
+    });
+    server.unref();
+    this.server = server;
+    this.port = (server.address() as AddressInfo).port;
+    this.sweeper = setInterval(() => {
+      const now = Date.now();
+      for (const [t, e] of this.tokens) if (now - e.used > IDLE_MS) this.tokens.delete(t);
+    }, 30_000);
+    this.sweeper.unref();
+  }
+
+  /** A URL ffmpeg can open (with `http,tcp` in its protocol whitelist) that reads `source` decrypted. */
+  url(source: TapSource, name: string): string {
+    if (!this.server) throw new Error('the media tap is not listening');
+    const token = randomBytes(24).toString('base64url');
+    this.tokens.set(token, { source, used: Date.now() });
+    return `http://127.0.0.1:${this.port}/${token}/${encodeURIComponent(name)}`;
+  }
+
+  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const token = /^\/([A-Za-z0-9_-]{32})\//.exec(req.url ?? '')?.[1];
+    const entry = token ? this.tokens.get(token) : undefined;
+    if (!entry || (req.method !== 'GET' && req.method !== 'HEAD') || req.socket.remoteAddress?.replace('::ffff:', '') !== '127.0.0.1') {
+      res.writeHead(404).end();
+      return;
+    }
+    entry.used = Date.now();
+    let size: number;
+    try {
+      size = entry.source.size();
+    } catch {
+      res.writeHead(404).end();
+      return;
+    }
+    const range = parseRange(req.headers.range, size);
+    if (range === 'invalid') {
+      res.writeHead(416, { 'content-range': `bytes */${size}` }).end();
+      return;
+    }
+    const { start, end } = range ?? { start: 0, end: size - 1 };
+    const headers: Record<string, string | number> = { 'content-type': 'video/mp4', 'accept-ranges': 'bytes', 'content-length': size === 0 ? 0 : end - start + 1 };
+    if (range) headers['content-range'] = `bytes ${start}-${end}/${size}`;
+    res.writeHead(range ? 206 : 200, headers);
+    if (req.method === 'HEAD' || size === 0) {
+      res.end();
+      return;
+    }
+    try {
+      await pipeline(entry.source.open({ start, end }), res);
+    } catch (err) {
+      // ffmpeg closes the connection when it seeks: only a failure to decrypt is worth a line
+      if ((err as Error).name === 'VaultFormatError') log.error({ err }, 'a stored file could not be decrypted for ffmpeg');
+      res.destroy();
+    }
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.sweeper);
+    this.tokens.clear();
+    const s = this.server;
+    this.server = undefined;
+    if (s) await new Promise<void>((resolve) => s.close(() => resolve()));
+  }
+}
