@@ -14,7 +14,7 @@ import { SettingsStore } from './config/index.js';
 import { CameraRuntime } from './cameras/runtime.js';
 import { MotionActivity } from './motion/activity.js';
 import { EventRepository } from './events/repository.js';
-import { ExportManager } from './export/index.js';
+import { ExportManager, loadSigner } from './export/index.js';
 import { Notifier } from './notify/index.js';
 import { RuleEngine } from './rules/index.js';
 import { locateFfmpeg } from './ffmpeg/locate.js';
@@ -143,6 +143,8 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
     events,
     audit,
     publish: (topic, payload) => bus.publish(topic, payload),
+    // every manifest signed with the install's Ed25519 key (made on the first start, private half sealed by the secret key)
+    signer: loadSigner(db, secrets),
     ffmpeg: () => {
       const cfg = settings.get('ffmpeg');
       return locateFfmpeg({ ffmpeg: cfg.ffmpegPath || undefined, ffprobe: cfg.ffprobePath || undefined });

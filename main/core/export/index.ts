@@ -7,6 +7,7 @@ import type { ExportManager } from './manager.js';
 export { ExportManager, type Actor, type ExportManagerDeps } from './manager.js';
 export { verifyExport, digestFile, Manifest } from './manifest.js';
 export { ZipWriter, readZipDirectory } from './zip.js';
+export { ExportSigner, loadSigner, readPublicKey, parsePublicKey, checkSignature, formatFingerprint, type SigningKeyInfo } from './sign.js';
 
 type Specs = typeof exportMethodSpecs;
 export type ExportImplementation = {
@@ -24,5 +25,6 @@ export function exportApi(manager: ExportManager): ExportImplementation {
     'exports.cancel': ({ id }) => manager.cancel(id),
     'exports.delete': ({ id }) => manager.delete(id),
     'exports.verify': ({ id }) => manager.verify(id),
+    'exports.signingKey': () => manager.signingKey(),
   };
 }

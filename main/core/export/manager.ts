@@ -41,6 +41,7 @@ import {
   type SourceSegment,
 } from './plan.js';
 import { listEncoders, probeDuration, probeFrames, runFfmpeg } from './run.js';
+import type { ExportSigner, SigningKeyInfo } from './sign.js';
 import { ZipWriter } from './zip.js';
 
 const log = createLogger('export');
@@ -75,6 +76,8 @@ export interface ExportManagerDeps {
   ffmpeg: { ffmpeg: string; ffprobe: string } | (() => { ffmpeg: string; ffprobe: string });
   /** Where concat lists are written; the OS temp dir by default. */
   tmpDir?: string;
+  /** Signs every manifest (the install's Ed25519 key); without it manifests are unsigned. */
+  signer?: ExportSigner;
 }
 
 interface ClipSpec {
@@ -257,7 +260,12 @@ export class ExportManager {
   async verify(id: string): Promise<ExportVerifyResult> {
     const path = this.manifestPath(id);
     if (!path) throw new ApiFailure('not_found', `Export ${id} has no manifest (it did not finish)`);
-    return verifyExport(path);
+    return verifyExport(path, { trustedKey: this.deps.signer?.key });
+  }
+
+  /** The public half of the key manifests are signed with, for Settings; null when this engine does not sign. */
+  signingKey(): SigningKeyInfo | null {
+    return this.deps.signer?.info ?? null;
   }
 
   /** The sidecar manifest's absolute path, for the verify command and the media route. */
@@ -430,7 +438,7 @@ export class ExportManager {
     }
     const files: ManifestFile[] = [];
     for (const out of outputs) files.push(await this.describeFile(job, out, basename(out)));
-    const manifest = this.manifest(job, files, usable, gaps);
+    const manifest = this.seal(this.manifest(job, files, usable, gaps));
     const manifestName = files.length === 1 ? `${files[0]?.path}.manifest.json` : `${job.id}.manifest.json`;
     await this.writeJson(join(dir, manifestName), manifest);
     return { manifest, manifestName };
@@ -462,13 +470,13 @@ export class ExportManager {
       entries.push({ name, path: out, crc32: digest.crc32, bytes: digest.bytes });
     }
     // the manifest inside the zip lists the clips beside it, so an unpacked zip verifies on its own
-    const inner = this.manifest(
+    const inner = this.seal(this.manifest(
       job,
       clips.flatMap((c) => (c.entry && c.sha256 && c.bytes !== null ? [{ path: c.entry, sha256: c.sha256, bytes: c.bytes, duration: c.duration }] : [])),
       plans,
       gaps,
       clips,
-    );
+    ));
     const zipName = `events_${fileStamp(job.start)}.zip`;
     const zipPath = join(dir, zipName);
     const zip = new ZipWriter(`${zipPath}.partial`);
@@ -486,7 +494,7 @@ export class ExportManager {
     await rename(`${zipPath}.partial`, zipPath);
     await rm(work, { recursive: true, force: true });
     const file = await this.describeFile(job, zipPath, zipName, false);
-    const manifest: Manifest = { ...inner, files: [file] };
+    const manifest: Manifest = this.seal({ ...inner, files: [file] });
     const manifestName = `${zipName}.manifest.json`;
     await this.writeJson(join(dir, manifestName), manifest);
     return { manifest, manifestName };
@@ -640,6 +648,11 @@ export class ExportManager {
       exportedBy: job.actor.name,
       exportedAt: new Date().toISOString(),
     };
+  }
+
+  /** Signed last, once nothing in it changes. */
+  private seal(m: Manifest): Manifest {
+    return this.deps.signer ? this.deps.signer.sign(m) : m;
   }
 
   private async writeJson(path: string, value: unknown): Promise<void> {

@@ -1,5 +1,5 @@
 // The export manifest (what was exported, from which segments, by whom, with each output's sha256) and its verification.
-import { createHash } from 'node:crypto';
+import { createHash, type KeyObject } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
@@ -7,6 +7,7 @@ import type { Readable } from 'node:stream';
 import { crc32 } from 'node:zlib';
 import { z } from 'zod';
 import type { ExportVerifyResult } from '../../common/contract/exports.js';
+import { checkSignature, ManifestSignature } from './sign.js';
 
 export const MANIFEST_FORMAT = 'porchlight-export/1';
 
@@ -56,6 +57,8 @@ export const Manifest = z.object({
   clips: z.array(ManifestClip).optional(),
   exportedBy: z.string(),
   exportedAt: z.string(),
+  /** Absent in exports made before signing (and by an engine without a key). */
+  signature: ManifestSignature.optional(),
 });
 export type Manifest = z.infer<typeof Manifest>;
 export type ManifestFile = z.infer<typeof ManifestFile>;
@@ -90,15 +93,28 @@ async function sha256OrNull(path: string): Promise<string | null> {
   }
 }
 
-/** Recomputes every listed file's sha256; a file listed outside the manifest's folder is refused, not read. */
-export async function verifyExport(manifestPath: string): Promise<ExportVerifyResult> {
+export interface VerifyOptions {
+  /** The signature must be by this key (the recorder's own, or one the reader was handed). */
+  trustedKey?: KeyObject;
+  /** An unsigned manifest fails (the command line asks for this unless told otherwise). */
+  requireSignature?: boolean;
+}
+
+/**
+ * Checks the manifest's signature, then recomputes every listed file's sha256; a file listed outside the manifest's folder
+ * is refused, not read. `ok` only when every file matches and the signature is valid (or absent and not required).
+ */
+export async function verifyExport(manifestPath: string, opts: VerifyOptions = {}): Promise<ExportVerifyResult> {
+  let raw: unknown;
   let manifest: Manifest;
   try {
-    manifest = Manifest.parse(JSON.parse(await readFile(manifestPath, 'utf8')));
+    raw = JSON.parse(await readFile(manifestPath, 'utf8'));
+    manifest = Manifest.parse(raw);
   } catch (err) {
     const why = err instanceof z.ZodError ? 'it is not a Porchlight export manifest' : (err as Error).message;
     return { ok: false, files: [], problem: `The manifest could not be read: ${why}` };
   }
+  const signature = checkSignature(raw, opts.trustedKey);
   const dir = dirname(resolve(manifestPath));
   const files: ExportVerifyResult['files'] = [];
   for (const f of manifest.files) {
@@ -112,11 +128,12 @@ export async function verifyExport(manifestPath: string): Promise<ExportVerifyRe
     files.push({ path: f.path, ok: actual === f.sha256, expected: f.sha256, actual });
   }
   const bad = files.filter((f) => !f.ok);
-  const problem =
-    files.length === 0
-      ? 'The manifest lists no files'
-      : bad.length
-        ? bad.map((f) => (f.actual === null ? `${f.path} is missing` : `${f.path} does not match its sha256`)).join('; ')
-        : null;
-  return { ok: problem === null, files, problem };
+  const problems: string[] = [];
+  if (signature.status === 'invalid' || signature.status === 'other_key' || (signature.status === 'unsigned' && opts.requireSignature)) {
+    problems.push(`Signature: ${signature.problem ?? signature.status}`);
+  }
+  if (files.length === 0) problems.push('The manifest lists no files');
+  for (const f of bad) problems.push(f.actual === null ? `${f.path} is missing` : `${f.path} does not match its sha256`);
+  const problem = problems.length ? problems.join('; ') : null;
+  return { ok: problem === null, files, problem, signature };
 }
