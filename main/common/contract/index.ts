@@ -20,3 +20,4 @@ export * from './demo.js';
 export * from './review.js';
 export * from './motion.js';
 export * from './learned.js';
+export * from './evidence.js';

@@ -10,6 +10,7 @@ import { EventDto, EventPage, EventQuery } from './events.js';
 import { motionMethodSpecs } from './motion.js';
 import { reviewMethodSpecs } from './review.js';
 import { CameraStill } from './zones.js';
+import { evidenceMethodSpecs } from './evidence.js';
 import { exportMethodSpecs } from './exports.js';
 import { learnedMethodSpecs } from './learned.js';
 import { liveMethodSpecs } from './live.js';
@@ -119,6 +120,7 @@ export const methods = {
   // each feature module owns its part of the contract
   ...onvifMethodSpecs,
   ...exportMethodSpecs,
+  ...evidenceMethodSpecs,
   ...rulesMethodSpecs,
   ...modelMethodSpecs,
   ...demoMethodSpecs,
