@@ -15,7 +15,8 @@ import { CameraRuntime } from './cameras/runtime.js';
 import { MotionActivity } from './motion/activity.js';
 import { EventRepository } from './events/repository.js';
 import { EvidenceHolds } from './evidence/index.js';
-import { ExportManager, loadSigner } from './export/index.js';
+import { createDetector } from './detect/detector.js';
+import { ExportManager, loadSigner, REDACT_MIN_SCORE } from './export/index.js';
 import { Notifier } from './notify/index.js';
 import { RuleEngine } from './rules/index.js';
 import { locateFfmpeg } from './ffmpeg/locate.js';
@@ -152,6 +153,9 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
     publish: (topic, payload) => bus.publish(topic, payload),
     // every manifest signed with the install's Ed25519 key (made on the first start, private half sealed by the secret key)
     signer: loadSigner(db, secrets),
+    // redacted exports: a detector of the configured model for each job's detection pass
+    detector: () =>
+      createDetector({ model: settings.get('detection').model, modelsDir: opts.modelsDir ?? process.env.PORCHLIGHT_MODELS_DIR, dataDir: opts.dataDir, workers: 1, scoreThreshold: REDACT_MIN_SCORE }),
     ffmpeg: () => {
       const cfg = settings.get('ffmpeg');
       return locateFfmpeg({ ffmpeg: cfg.ffmpegPath || undefined, ffprobe: cfg.ffprobePath || undefined });

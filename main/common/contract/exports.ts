@@ -18,6 +18,17 @@ export const ExportRequest = z
     exact: z.boolean().optional(),
     /** Export what exists when recording is missing; the gaps are listed in the manifest. */
     allowGaps: z.boolean().optional(),
+    /**
+     * Every person blurred (or filled) but those of the picked events, found by a detection pass over the range; the
+     * recording itself is untouched. Implies an exact cut (the clip is re-encoded anyway).
+     */
+    redact: z
+      .object({
+        keepEvents: z.array(z.string().max(100)).max(50).default([]).describe('events whose person stays visible'),
+        method: z.enum(['blur', 'fill']).default('blur'),
+      })
+      .strict()
+      .optional(),
   })
   .strict()
   .refine((r) => r.end > r.start, { message: 'end must be after start', path: ['end'] })

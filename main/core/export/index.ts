@@ -7,6 +7,7 @@ import type { ExportManager } from './manager.js';
 export { ExportManager, type Actor, type ExportManagerDeps } from './manager.js';
 export { verifyExport, digestFile, Manifest } from './manifest.js';
 export { ZipWriter, readZipDirectory } from './zip.js';
+export { redactClip, redactBox, enlargeBox, REDACT_MIN_SCORE, REDACT_ENLARGE, REDACT_HOLD_FRAMES, type KeepSpec, type RedactReport } from './redact.js';
 export { ExportSigner, loadSigner, readPublicKey, parsePublicKey, checkSignature, formatFingerprint, type SigningKeyInfo } from './sign.js';
 
 type Specs = typeof exportMethodSpecs;

@@ -42,6 +42,8 @@ import {
 } from './plan.js';
 import { listEncoders, probeDuration, probeFrames, runFfmpeg } from './run.js';
 import type { ExportSigner, SigningKeyInfo } from './sign.js';
+import { redactExport, type RedactRequest, type RedactDetector } from './redact-job.js';
+import type { ManifestRedaction } from './manifest.js';
 import { ZipWriter } from './zip.js';
 
 const log = createLogger('export');
@@ -78,6 +80,8 @@ export interface ExportManagerDeps {
   tmpDir?: string;
   /** Signs every manifest (the install's Ed25519 key); without it manifests are unsigned. */
   signer?: ExportSigner;
+  /** Starts a detector for a redacted export's detection pass (closed after the job); redaction is refused without it. */
+  detector?: RedactDetector;
 }
 
 interface ClipSpec {
@@ -97,6 +101,7 @@ interface JobState {
   exact: boolean;
   allowGaps: boolean;
   clips: ClipSpec[];
+  redact?: RedactRequest;
   actor: Actor;
   status: ExportStatus;
   progress: number;
@@ -193,7 +198,10 @@ export class ExportManager {
 
   create(input: ExportRequest, actor: Actor): ExportJob {
     const req = ExportRequest.parse(input);
-    return this.enqueue({ kind: 'range', cameras: req.cameras, start: req.start, end: req.end, exact: req.exact ?? false, allowGaps: req.allowGaps ?? false, clips: [] }, actor);
+    if (req.redact && !this.deps.detector) throw new ApiFailure('unavailable', 'Redacted exports need the detection model, which this engine does not have');
+    // a redacted clip is re-encoded anyway: cut exactly, so event times line up with its frames
+    const exact = (req.exact ?? false) || Boolean(req.redact);
+    return this.enqueue({ kind: 'range', cameras: req.cameras, start: req.start, end: req.end, exact, allowGaps: req.allowGaps ?? false, clips: [], redact: req.redact }, actor);
   }
 
   /** The events are chosen now, so the zip holds what the query matched when it was asked. */
@@ -278,7 +286,7 @@ export class ExportManager {
     return this.deps.db.get<ExportRow>(sql`SELECT * FROM exports WHERE id = ${id}`);
   }
 
-  private enqueue(spec: Pick<JobState, 'kind' | 'cameras' | 'start' | 'end' | 'exact' | 'allowGaps' | 'clips'>, actor: Actor): ExportJob {
+  private enqueue(spec: Pick<JobState, 'kind' | 'cameras' | 'start' | 'end' | 'exact' | 'allowGaps' | 'clips' | 'redact'>, actor: Actor): ExportJob {
     if (this.stopped) throw new ApiFailure('unavailable', 'The engine is stopping');
     const now = Date.now();
     const id = newId(now);
@@ -428,17 +436,21 @@ export class ExportManager {
     const totalMs = usable.reduce((n, p) => n + p.coveredMs, 0);
     let doneMs = 0;
     const outputs: string[] = [];
+    const redactions: ManifestRedaction[] = [];
     for (const plan of usable) {
       const out = join(dir, `${plan.cameraId}_${fileStamp(job.start)}.mp4`);
-      const onMs = (ms: number): void => this.progress(job, ((doneMs + ms) / totalMs) * ENCODE_SHARE);
+      // a redacted export gives the cut half the bar and the two detection/redaction passes the other half
+      const share = job.redact ? 0.5 : 1;
+      const onMs = (ms: number): void => this.progress(job, ((doneMs + ms * share) / totalMs) * ENCODE_SHARE);
       if (job.exact) await this.exactCut(job, plan, out, onMs);
       else await this.concat(job, plan, out, false, onMs);
+      if (job.redact) redactions.push(await this.redact(job, plan, out, (f) => onMs(plan.coveredMs * (1 + f))));
       doneMs += plan.coveredMs;
       outputs.push(out);
     }
     const files: ManifestFile[] = [];
     for (const out of outputs) files.push(await this.describeFile(job, out, basename(out)));
-    const manifest = this.seal(this.manifest(job, files, usable, gaps));
+    const manifest = this.seal({ ...this.manifest(job, files, usable, gaps), ...(job.redact ? { redactions } : {}) });
     const manifestName = files.length === 1 ? `${files[0]?.path}.manifest.json` : `${job.id}.manifest.json`;
     await this.writeJson(join(dir, manifestName), manifest);
     return { manifest, manifestName };
@@ -648,6 +660,28 @@ export class ExportManager {
       exportedBy: job.actor.name,
       exportedAt: new Date().toISOString(),
     };
+  }
+
+  /** The cut clip redacted in place (the recording is untouched); a failure fails the job, never leaves the clip unredacted. */
+  private async redact(job: JobState, plan: CameraPlan, out: string, onFraction: (f: number) => void): Promise<ManifestRedaction> {
+    this.throwIfCancelled(job);
+    try {
+      return await redactExport({
+        ...this.bins(),
+        detector: this.deps.detector!,
+        events: this.deps.events,
+        media: this.deps.media,
+        request: job.redact!,
+        cameraId: plan.cameraId,
+        clipStart: Math.max(job.start, plan.segments[0]?.start ?? job.start),
+        file: out,
+        signal: job.abort.signal,
+        onFraction,
+      });
+    } catch (err) {
+      if (job.abort.signal.aborted) throw new Cancelled();
+      throw new ExportError(`The redaction of ${plan.cameraId} failed: ${(err as Error).message}`);
+    }
   }
 
   /** Signed last, once nothing in it changes. */

@@ -43,6 +43,23 @@ export const ManifestClip = z.object({
   duration: z.number().nullable(),
 });
 
+/** What a redacted export hid and how (one per output file). */
+export const ManifestRedaction = z.object({
+  file: z.string(),
+  method: z.enum(['blur', 'fill']),
+  /** The detector model of the pass over the range. */
+  model: z.string(),
+  minScore: z.number(),
+  enlarge: z.number(),
+  holdFrames: z.number().int(),
+  frames: z.number().int(),
+  keptEvents: z.array(z.string()),
+  /** Picked events nobody was found at: nobody was left visible for them. */
+  unmatched: z.array(z.string()),
+  tracks: z.array(z.object({ id: z.string(), frames: z.number().int(), first: z.number(), last: z.number(), kept: z.boolean(), eventId: z.string().optional() })),
+});
+export type ManifestRedaction = z.infer<typeof ManifestRedaction>;
+
 export const Manifest = z.object({
   format: z.literal(MANIFEST_FORMAT),
   porchlight: z.string(),
@@ -57,6 +74,8 @@ export const Manifest = z.object({
   clips: z.array(ManifestClip).optional(),
   exportedBy: z.string(),
   exportedAt: z.string(),
+  /** Present when people were redacted; the recording it was cut from is untouched. */
+  redactions: z.array(ManifestRedaction).optional(),
   /** Absent in exports made before signing (and by an engine without a key). */
   signature: ManifestSignature.optional(),
 });

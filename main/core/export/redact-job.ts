@@ -1,0 +1,72 @@
+// A redacted export's step: the picked events as people to keep, the detector started for the pass, the clip replaced by its redaction.
+import { rename } from 'node:fs/promises';
+import type { Detector } from '../detect/detector.js';
+import type { EventRepository } from '../events/repository.js';
+import type { MediaStore } from '../recordings/media-store.js';
+import type { ManifestRedaction } from './manifest.js';
+import { redactClip, type KeepSpec, type RedactMethod } from './redact.js';
+
+export interface RedactRequest {
+  keepEvents: string[];
+  method: RedactMethod;
+}
+
+/** Starts a detector for one job; the job closes it. */
+export type RedactDetector = () => Promise<Detector>;
+
+export interface RedactExportOptions {
+  ffmpeg: string;
+  ffprobe: string;
+  detector: RedactDetector;
+  events: Pick<EventRepository, 'get'>;
+  media: Pick<MediaStore, 'remove'>;
+  request: RedactRequest;
+  cameraId: string;
+  /** Epoch ms of the clip's first frame (the exact cut starts there). */
+  clipStart: number;
+  /** The cut clip; replaced by its redaction. */
+  file: string;
+  signal?: AbortSignal;
+  onFraction?: (f: number) => void;
+}
+
+/** The picked events of this camera, as times from the clip's start and their best box. */
+export function keepSpecs(events: Pick<EventRepository, 'get'>, ids: readonly string[], cameraId: string, clipStart: number): KeepSpec[] {
+  return ids.flatMap((id) => {
+    const e = events.get(id);
+    if (!e || e.cameraId !== cameraId) return [];
+    return [{ eventId: id, start: e.start - clipStart, end: (e.end ?? e.start) - clipStart, box: e.box }];
+  });
+}
+
+/**
+ * The clip is moved aside, redacted into its own name, and the unredacted copy removed: only the redaction leaves this
+ * step, also when it fails (then nothing does). The footage in the recordings folder is not touched.
+ */
+export async function redactExport(o: RedactExportOptions): Promise<ManifestRedaction> {
+  const plain = `${o.file}.plain.partial`;
+  const partial = `${o.file}.partial`;
+  await rename(o.file, plain);
+  const detector = await o.detector();
+  try {
+    const report = await redactClip({
+      ffmpeg: o.ffmpeg,
+      ffprobe: o.ffprobe,
+      detector,
+      input: plain,
+      output: partial,
+      keep: keepSpecs(o.events, o.request.keepEvents, o.cameraId, o.clipStart),
+      method: o.request.method,
+      signal: o.signal,
+      onFrame: (done, total) => o.onFraction?.(total > 0 ? Math.min(1, done / total) : 0),
+    });
+    await rename(partial, o.file);
+    const name = o.file.split(/[\\/]/).pop() ?? o.file;
+    const keptEvents = report.tracks.flatMap((t) => (t.kept && t.eventId ? [t.eventId] : []));
+    return { file: name, method: report.method, model: report.model, minScore: report.minScore, enlarge: report.enlarge, holdFrames: report.holdFrames, frames: report.frames, keptEvents, unmatched: report.unmatched, tracks: report.tracks };
+  } finally {
+    await detector.close();
+    await o.media.remove(plain);
+    await o.media.remove(partial);
+  }
+}
