@@ -153,6 +153,8 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
     publish: (topic, payload) => bus.publish(topic, payload),
     // every manifest signed with the install's Ed25519 key (made on the first start, private half sealed by the secret key)
     signer: loadSigner(db, secrets),
+    // privacy masks burned into exports unless lifted
+    privacyMasks: (id) => cameras.get(id)?.masks.privacy ?? [],
     // redacted exports: a detector of the configured model for each job's detection pass
     detector: () =>
       createDetector({ model: settings.get('detection').model, modelsDir: opts.modelsDir ?? process.env.PORCHLIGHT_MODELS_DIR, dataDir: opts.dataDir, workers: 1, scoreThreshold: REDACT_MIN_SCORE }),

@@ -29,6 +29,8 @@ export const ExportRequest = z
       })
       .strict()
       .optional(),
+    /** Export without the cameras' privacy masks: only for callers who may lift them (admins for now); audited. */
+    liftMasks: z.boolean().optional(),
   })
   .strict()
   .refine((r) => r.end > r.start, { message: 'end must be after start', path: ['end'] })

@@ -2,6 +2,8 @@
 import type { z } from 'zod';
 import type { exportMethodSpecs } from '../../common/contract/exports.js';
 import type { CallContext } from '../api/router.js';
+import { ApiFailure } from '../../common/contract/index.js';
+import { mayLiftMasks } from '../privacy/index.js';
 import type { ExportManager } from './manager.js';
 
 export { ExportManager, type Actor, type ExportManagerDeps } from './manager.js';
@@ -19,7 +21,10 @@ export type ExportImplementation = {
 export function exportApi(manager: ExportManager): ExportImplementation {
   const actor = (ctx: CallContext) => ({ name: ctx.user.name, origin: ctx.origin });
   return {
-    'exports.create': (input, ctx) => manager.create(input, actor(ctx)),
+    'exports.create': (input, ctx) => {
+      if (input.liftMasks && !input.cameras.every((c) => mayLiftMasks(ctx.user, c))) throw new ApiFailure('forbidden', 'Lifting privacy masks needs the permission to lift them');
+      return manager.create(input, actor(ctx));
+    },
     'exports.createFromEvents': (input, ctx) => manager.createFromEvents(input, actor(ctx)),
     'exports.list': ({ limit }) => manager.list(limit),
     'exports.get': ({ id }) => manager.get(id),

@@ -13,7 +13,7 @@ import {
   type ExportStatus,
   type ExportVerifyResult,
 } from '../../common/contract/exports.js';
-import { ApiFailure } from '../../common/contract/index.js';
+import { ApiFailure, type Polygon } from '../../common/contract/index.js';
 import type { AuditRecord } from '../audit/index.js';
 import type { EventRepository } from '../events/repository.js';
 import { createLogger } from '../log/index.js';
@@ -82,6 +82,8 @@ export interface ExportManagerDeps {
   signer?: ExportSigner;
   /** Starts a detector for a redacted export's detection pass (closed after the job); redaction is refused without it. */
   detector?: RedactDetector;
+  /** A camera's privacy masks, burned into its exports unless the request lifts them. */
+  privacyMasks?: (cameraId: string) => Polygon[];
 }
 
 interface ClipSpec {
@@ -102,6 +104,8 @@ interface JobState {
   allowGaps: boolean;
   clips: ClipSpec[];
   redact?: RedactRequest;
+  /** The requester may see behind the privacy masks and asked to (checked and audited before the job is queued). */
+  liftMasks: boolean;
   actor: Actor;
   status: ExportStatus;
   progress: number;
@@ -201,7 +205,10 @@ export class ExportManager {
     if (req.redact && !this.deps.detector) throw new ApiFailure('unavailable', 'Redacted exports need the detection model, which this engine does not have');
     // a redacted clip is re-encoded anyway: cut exactly, so event times line up with its frames
     const exact = (req.exact ?? false) || Boolean(req.redact);
-    return this.enqueue({ kind: 'range', cameras: req.cameras, start: req.start, end: req.end, exact, allowGaps: req.allowGaps ?? false, clips: [], redact: req.redact }, actor);
+    const liftMasks = req.liftMasks ?? false;
+    const job = this.enqueue({ kind: 'range', cameras: req.cameras, start: req.start, end: req.end, exact, allowGaps: req.allowGaps ?? false, clips: [], redact: req.redact, liftMasks }, actor);
+    if (liftMasks) this.deps.audit?.record({ actor: actor.name, action: 'privacy.liftMasks', target: job.id, origin: actor.origin, ok: true, details: { cameras: req.cameras, start: req.start, end: req.end } });
+    return job;
   }
 
   /** The events are chosen now, so the zip holds what the query matched when it was asked. */
@@ -221,7 +228,10 @@ export class ExportManager {
     const cameras = [...new Set(clips.map((c) => c.cameraId))].sort();
     const start = Math.min(...clips.map((c) => c.start));
     const end = Math.max(...clips.map((c) => c.end));
-    return this.enqueue({ kind: 'events', cameras, start, end, exact: false, allowGaps: allowGaps ?? false, clips }, actor);
+    // the event clips are stream copies: a camera with privacy masks is refused here rather than exported unmasked
+    const masked = cameras.filter((c) => (this.deps.privacyMasks?.(c) ?? []).length > 0);
+    if (masked.length) throw new ApiFailure('conflict', `${masked.join(', ')} ${masked.length === 1 ? 'has' : 'have'} privacy masks: export its events as a range, which burns the masks in`);
+    return this.enqueue({ kind: 'events', cameras, start, end, exact: false, allowGaps: allowGaps ?? false, clips, liftMasks: false }, actor);
   }
 
   list(limit = 100): ExportJob[] {
@@ -286,7 +296,7 @@ export class ExportManager {
     return this.deps.db.get<ExportRow>(sql`SELECT * FROM exports WHERE id = ${id}`);
   }
 
-  private enqueue(spec: Pick<JobState, 'kind' | 'cameras' | 'start' | 'end' | 'exact' | 'allowGaps' | 'clips' | 'redact'>, actor: Actor): ExportJob {
+  private enqueue(spec: Pick<JobState, 'kind' | 'cameras' | 'start' | 'end' | 'exact' | 'allowGaps' | 'clips' | 'redact' | 'liftMasks'>, actor: Actor): ExportJob {
     if (this.stopped) throw new ApiFailure('unavailable', 'The engine is stopping');
     const now = Date.now();
     const id = newId(now);
@@ -437,20 +447,31 @@ export class ExportManager {
     let doneMs = 0;
     const outputs: string[] = [];
     const redactions: ManifestRedaction[] = [];
+    const burned: { file: string; polygons: Polygon[] }[] = [];
     for (const plan of usable) {
       const out = join(dir, `${plan.cameraId}_${fileStamp(job.start)}.mp4`);
       // a redacted export gives the cut half the bar and the two detection/redaction passes the other half
-      const share = job.redact ? 0.5 : 1;
+      const masks = job.liftMasks ? [] : (this.deps.privacyMasks?.(plan.cameraId) ?? []);
+      const share = job.redact || masks.length ? 0.5 : 1;
       const onMs = (ms: number): void => this.progress(job, ((doneMs + ms * share) / totalMs) * ENCODE_SHARE);
       if (job.exact) await this.exactCut(job, plan, out, onMs);
       else await this.concat(job, plan, out, false, onMs);
-      if (job.redact) redactions.push(await this.redact(job, plan, out, (f) => onMs(plan.coveredMs * (1 + f))));
+      if (job.redact || masks.length) {
+        const r = await this.redact(job, plan, out, masks, (f) => onMs(plan.coveredMs * (1 + f)));
+        if (r) redactions.push(r);
+        if (masks.length) burned.push({ file: basename(out), polygons: masks });
+      }
       doneMs += plan.coveredMs;
       outputs.push(out);
     }
     const files: ManifestFile[] = [];
     for (const out of outputs) files.push(await this.describeFile(job, out, basename(out)));
-    const manifest = this.seal({ ...this.manifest(job, files, usable, gaps), ...(job.redact ? { redactions } : {}) });
+    const manifest = this.seal({
+      ...this.manifest(job, files, usable, gaps),
+      ...(job.redact ? { redactions } : {}),
+      ...(burned.length ? { privacyMasks: burned } : {}),
+      ...(job.liftMasks ? { privacyMasksLifted: true } : {}),
+    });
     const manifestName = files.length === 1 ? `${files[0]?.path}.manifest.json` : `${job.id}.manifest.json`;
     await this.writeJson(join(dir, manifestName), manifest);
     return { manifest, manifestName };
@@ -663,7 +684,7 @@ export class ExportManager {
   }
 
   /** The cut clip redacted in place (the recording is untouched); a failure fails the job, never leaves the clip unredacted. */
-  private async redact(job: JobState, plan: CameraPlan, out: string, onFraction: (f: number) => void): Promise<ManifestRedaction> {
+  private async redact(job: JobState, plan: CameraPlan, out: string, masks: Polygon[], onFraction: (f: number) => void): Promise<ManifestRedaction | null> {
     this.throwIfCancelled(job);
     try {
       return await redactExport({
@@ -671,7 +692,8 @@ export class ExportManager {
         detector: this.deps.detector!,
         events: this.deps.events,
         media: this.deps.media,
-        request: job.redact!,
+        request: job.redact,
+        masks,
         cameraId: plan.cameraId,
         clipStart: Math.max(job.start, plan.segments[0]?.start ?? job.start),
         file: out,

@@ -76,6 +76,10 @@ export const Manifest = z.object({
   exportedAt: z.string(),
   /** Present when people were redacted; the recording it was cut from is untouched. */
   redactions: z.array(ManifestRedaction).optional(),
+  /** Privacy masks blacked out of each file (normalised polygons, as the camera had them). */
+  privacyMasks: z.array(z.object({ file: z.string(), polygons: z.array(z.array(z.tuple([z.number(), z.number()]))) })).optional(),
+  /** The requester may see behind the masks and exported without them (audited as privacy.liftMasks). */
+  privacyMasksLifted: z.boolean().optional(),
   /** Absent in exports made before signing (and by an engine without a key). */
   signature: ManifestSignature.optional(),
 });

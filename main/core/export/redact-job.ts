@@ -3,6 +3,7 @@ import { rename } from 'node:fs/promises';
 import type { Detector } from '../detect/detector.js';
 import type { EventRepository } from '../events/repository.js';
 import type { MediaStore } from '../recordings/media-store.js';
+import type { Polygon } from '../../common/contract/index.js';
 import type { ManifestRedaction } from './manifest.js';
 import { redactClip, type KeepSpec, type RedactMethod } from './redact.js';
 
@@ -20,7 +21,10 @@ export interface RedactExportOptions {
   detector: RedactDetector;
   events: Pick<EventRepository, 'get'>;
   media: Pick<MediaStore, 'remove'>;
-  request: RedactRequest;
+  /** People to hide; absent when only the privacy masks are burned in. */
+  request?: RedactRequest;
+  /** The camera's privacy masks, blacked out of every frame (empty when lifted). */
+  masks: readonly Polygon[];
   cameraId: string;
   /** Epoch ms of the clip's first frame (the exact cut starts there). */
   clipStart: number;
@@ -43,29 +47,31 @@ export function keepSpecs(events: Pick<EventRepository, 'get'>, ids: readonly st
  * The clip is moved aside, redacted into its own name, and the unredacted copy removed: only the redaction leaves this
  * step, also when it fails (then nothing does). The footage in the recordings folder is not touched.
  */
-export async function redactExport(o: RedactExportOptions): Promise<ManifestRedaction> {
+export async function redactExport(o: RedactExportOptions): Promise<ManifestRedaction | null> {
   const plain = `${o.file}.plain.partial`;
   const partial = `${o.file}.partial`;
   await rename(o.file, plain);
-  const detector = await o.detector();
+  const detector = o.request ? await o.detector() : undefined;
   try {
     const report = await redactClip({
       ffmpeg: o.ffmpeg,
       ffprobe: o.ffprobe,
       detector,
+      masks: o.masks,
       input: plain,
       output: partial,
-      keep: keepSpecs(o.events, o.request.keepEvents, o.cameraId, o.clipStart),
-      method: o.request.method,
+      keep: o.request ? keepSpecs(o.events, o.request.keepEvents, o.cameraId, o.clipStart) : [],
+      method: o.request?.method ?? 'blur',
       signal: o.signal,
       onFrame: (done, total) => o.onFraction?.(total > 0 ? Math.min(1, done / total) : 0),
     });
     await rename(partial, o.file);
+    if (!o.request) return null;
     const name = o.file.split(/[\\/]/).pop() ?? o.file;
     const keptEvents = report.tracks.flatMap((t) => (t.kept && t.eventId ? [t.eventId] : []));
     return { file: name, method: report.method, model: report.model, minScore: report.minScore, enlarge: report.enlarge, holdFrames: report.holdFrames, frames: report.frames, keptEvents, unmatched: report.unmatched, tracks: report.tracks };
   } finally {
-    await detector.close();
+    await detector?.close();
     await o.media.remove(plain);
     await o.media.remove(partial);
   }

@@ -4,6 +4,8 @@ import type { Detector } from '../detect/detector.js';
 import { iou, type Box, type Frame } from '../detect/frame.js';
 import { fullFrame } from '../detect/regions.js';
 import { spawnFfmpeg, type FfmpegProcess } from '../ffmpeg/process.js';
+import type { Polygon } from '../../common/contract/index.js';
+import { applyMask, maskBitmap } from '../privacy/index.js';
 import { Tracker } from '../track/index.js';
 import { runFfmpeg } from './run.js';
 
@@ -55,7 +57,10 @@ export interface RedactReport {
 export interface RedactOptions {
   ffmpeg: string;
   ffprobe: string;
-  detector: Detector;
+  /** Absent: no one is looked for (a pass that only burns the privacy masks in). */
+  detector?: Detector;
+  /** Privacy masks blacked out of every frame, after the people. */
+  masks?: readonly Polygon[];
   input: string;
   output: string;
   keep: readonly KeepSpec[];
@@ -130,7 +135,7 @@ interface FrameBoxes {
 }
 
 /** Pass 1: every frame through the detector and a tracker; per frame, each person's box and track (held across misses). */
-async function findPeople(opts: RedactOptions, info: ClipInfo): Promise<FrameBoxes[]> {
+async function findPeople(opts: RedactOptions & { detector: Detector }, info: ClipInfo): Promise<FrameBoxes[]> {
   const tracker = new Tracker({ minHits: 1, maxMissedFrames: REDACT_HOLD_FRAMES, maxMissedMs: 600_000, stationaryFrames: 1000, stationaryInterval: 1 }, 'r');
   const out: FrameBoxes[] = [];
   let n = 0;
@@ -238,9 +243,11 @@ async function write(proc: FfmpegProcess, data: Uint8Array): Promise<void> {
  */
 export async function redactClip(opts: RedactOptions): Promise<RedactReport> {
   const info = await probeClip(opts.ffprobe, opts.input, opts.signal);
-  const frames = await findPeople(opts, info);
+  const detector = opts.detector;
+  const frames = detector ? await findPeople({ ...opts, detector }, info) : [];
   const width = info.width & ~1;
   const height = info.height & ~1;
+  const masked = maskBitmap(opts.masks ?? [], width, height);
   const { kept, unmatched } = chooseKept(frames, opts.keep, width, height);
 
   const enc = spawnFfmpeg(
@@ -258,8 +265,8 @@ export async function redactClip(opts: RedactOptions): Promise<RedactReport> {
   const onAbort = (): void => void enc.stop(1000);
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   const tracks = new Map<string, RedactTrack>();
+  let i = 0;
   try {
-    let i = 0;
     for await (const frame of decodeFrames(opts.ffmpeg, opts.input, info, opts.signal)) {
       const boxes = frames[i]?.boxes ?? [];
       for (const b of boxes) {
@@ -274,10 +281,11 @@ export async function redactClip(opts: RedactOptions): Promise<RedactReport> {
       for (const b of boxes) if (b.held && !kept.has(b.track)) redactBox(frame, b.box, opts.method);
       if (original) for (const box of visible) restoreBox(frame, original, box);
       for (const b of boxes) if (!b.held && !kept.has(b.track)) redactBox(frame, b.box, opts.method);
+      if (masked) applyMask(frame, masked);
       if (!enc.running()) break;
       await write(enc, frame.data);
       i++;
-      opts.onFrame?.(frames.length + i, frames.length * 2);
+      opts.onFrame?.(frames.length + i, frames.length + info.frames);
     }
     enc.stdin?.end();
   } finally {
@@ -288,11 +296,11 @@ export async function redactClip(opts: RedactOptions): Promise<RedactReport> {
   if (exit.code !== 0) throw new Error(`ffmpeg could not encode the redacted clip: ${enc.stderrTail().at(-1) ?? `exit ${exit.code}`}`);
   return {
     method: opts.method,
-    model: opts.detector.model.name,
+    model: detector?.model.name ?? '',
     minScore: REDACT_MIN_SCORE,
     enlarge: REDACT_ENLARGE,
     holdFrames: REDACT_HOLD_FRAMES,
-    frames: frames.length,
+    frames: i,
     width,
     height,
     tracks: [...tracks.values()],
