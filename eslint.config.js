@@ -1,6 +1,7 @@
 // Lint: TypeScript rules plus the layer rules that say where code may run.
 import js from '@eslint/js';
 import globals from 'globals';
+import i18next from 'eslint-plugin-i18next';
 import tseslint from 'typescript-eslint';
 
 const NODE_BUILTINS = ['node:*', 'fs', 'fs/*', 'path', 'os', 'child_process', 'crypto', 'net', 'http', 'https', 'stream', 'worker_threads', 'url', 'util', 'events', 'zlib', 'dgram', 'tls'];
@@ -46,6 +47,43 @@ export const layerRules = [
   },
 ];
 
+/** Screens whose every word goes through the i18n layer (renderer/src/i18n): literal text in their JSX is an error. */
+export const translatedFiles = [
+  'renderer/src/App.tsx',
+  'renderer/src/Auth.tsx',
+  'renderer/src/components/AlertHistory.tsx',
+  'renderer/src/components/DemoOffer.tsx',
+  'renderer/src/components/ModelBanner.tsx',
+  'renderer/src/components/PageErrorBoundary.tsx',
+  'renderer/src/components/StateBadge.tsx',
+  'renderer/src/components/Toasts.tsx',
+  'renderer/src/pages/OnvifDiscovery.tsx',
+  'renderer/src/pages/Rules.tsx',
+  'renderer/src/pages/System.tsx',
+  'renderer/src/pages/settings/Appearance.tsx',
+  'renderer/src/pages/settings/Models.tsx',
+  'renderer/src/pages/settings/Notifications.tsx',
+  'renderer/src/pages/settings/Performance.tsx',
+];
+
+/** No literal words in JSX (text, expressions, templates, and the attributes people read); punctuation and numbers may stay. */
+const PUNCTUATION_NUMBERS_ACRONYMS = ['[\\s0-9!-/:-@[-`{-~·×–—…→%]+', '[A-Z_-]+'];
+const noLiteralString = (dataWords = []) => ['error', {
+  mode: 'jsx-only',
+  'should-validate-template': true,
+  // punctuation (ASCII and the typographic marks the UI uses), numbers, all-caps acronyms such as CPU or HTTP, and the product's name
+  words: { exclude: [...PUNCTUATION_NUMBERS_ACRONYMS, 'Porchlight', ...dataWords] },
+  // attributes that hold data, not text (routes, ids, form values, modes); aria-label, title, placeholder and alt are checked
+  'jsx-attributes': { exclude: ['className', 'style', 'type', 'key', 'id', 'width', 'height', 'to', 'href', 'src', 'path', 'name', 'value', 'mode', 'lang', 'role', 'data-testid', 'aria-labelledby', 'aria-describedby', 'autoComplete'] },
+  // t() takes keys; a render prop such as children(...) gets data
+  callees: { exclude: ['t', 'tr', 'i18n(ext)?', 'children', 'require', 'addEventListener', 'removeEventListener', 'includes', 'indexOf', 'endsWith', 'startsWith'] },
+}];
+const i18nRules = [
+  { files: translatedFiles, plugins: { i18next }, rules: { 'i18next/no-literal-string': noLiteralString() } },
+  // the header maps over the home-mode values themselves
+  { files: ['renderer/src/App.tsx'], rules: { 'i18next/no-literal-string': noLiteralString(['home', 'away']) } },
+];
+
 export default tseslint.config(
   { ignores: ['dist/**', 'release/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'e2e/artifacts/**', 'coverage/**'] },
   js.configs.recommended,
@@ -61,4 +99,5 @@ export default tseslint.config(
   { files: ['renderer/**/*.{ts,tsx}'], languageOptions: { globals: { ...globals.browser } } },
   { files: ['bench/**', 'scripts/**', 'models/**', 'build/**', 'e2e/**', 'test/**', '**/*.test.ts'], rules: { 'no-console': 'off' } },
   ...layerRules,
+  ...i18nRules,
 );

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import LongestFirstSequencer from './scripts/longest-first.js';
 
 // Unit and integration tests: real SQLite files, real ffmpeg, the real RTSP server and model.
 export default defineConfig({
@@ -16,6 +17,8 @@ export default defineConfig({
     // Two cores: run files two at a time so media-heavy tests do not starve each other (three at a time was 4.5 min
     // faster here, but starved the live RTSP encoder of the clock test once in two runs).
     maxWorkers: 2,
+    // longest files first, from the recorded wall times in test/durations.json (re-record: PORCHLIGHT_RECORD_DURATIONS=1)
+    sequence: { sequencer: LongestFirstSequencer },
     reporters: ['default', './scripts/summary-reporter.ts'],
   },
 });

@@ -74,4 +74,19 @@ test('menu, pages that fit, home/away, and both themes on a phone', async ({ pag
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
   await page.getByRole('radio', { name: 'Like the system' }).tap();
   await expect(page.locator('html')).not.toHaveAttribute('data-theme', /./);
+
+  // the language: German switches the UI at once, stays across a reload, and goes back to the browser's (English here)
+  await page.getByLabel('Language on this device').selectOption('de');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'de');
+  await expect(page.getByRole('heading', { name: 'Darstellung' })).toBeVisible();
+  await page.reload();
+  const menuDe = page.getByRole('navigation', { name: 'Hauptmenü' }).getByRole('button', { name: 'Menü' });
+  await menuDe.tap();
+  await expect(page.getByRole('link', { name: 'Einstellungen' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Sichten' })).toBeVisible();
+  await axe(page, 'settings, German');
+  await menuDe.tap();
+  await page.getByLabel('Sprache auf diesem Gerät').selectOption('system');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  await expect(page.getByRole('heading', { name: 'Appearance' })).toBeVisible();
 });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { CameraState } from '../common/contract/index.js';
 import type { HealthSource } from './api/health.js';
 import { createApi } from './api/index.js';
+import { learnedBackupPart } from './learn/backup.js';
 import { LearnedExamples } from './learn/examples.js';
 import { Router } from './api/router.js';
 import { AuditLog } from './audit/index.js';
@@ -114,6 +115,8 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
   const events = new EventRepository(db);
   // what the owner taught each camera (false alarms, confirmations): examples in the database, never leaving it
   const learned = new LearnedExamples(db);
+  // they go with the settings backup (and come back with it), never anywhere else
+  settings.registerBackupPart(learnedBackupPart(learned));
   // the data folder's health: a full disk or an unmounted recordings folder stops recording, never the engine
   const storage = new StorageGuard({
     dataDir: opts.dataDir,

@@ -1,5 +1,6 @@
 // The desktop shell's life cycle with the electron module faked (no Electron binary here): the real startDesktop, a real
 // engine on a temporary data directory, and the app events a user causes (launch again, dock click, close, quit).
+import type * as Electron from 'electron';
 import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
 import YAML from 'yaml';
@@ -7,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../../test/helpers/tmp.js';
 import { waitUntil } from '../../test/helpers/wait.js';
 import { APP_USER_MODEL_ID, startDesktop } from './desktop.js';
+import { DESKTOP_CONTEXT } from './ipc.js';
 import { APP_ORIGIN } from './security.js';
 
 class FakeWindow extends EventEmitter {
@@ -60,8 +62,30 @@ class FakeWindow extends EventEmitter {
   }
 }
 
+class FakeTray {
+  static made: FakeTray[] = [];
+  tooltip = '';
+  title = '';
+  menu: Electron.MenuItemConstructorOptions[] = [];
+  constructor() {
+    FakeTray.made.push(this);
+  }
+  setToolTip(text: string): void {
+    this.tooltip = text;
+  }
+  setTitle(text: string): void {
+    this.title = text;
+  }
+  setContextMenu(menu: { template: Electron.MenuItemConstructorOptions[] }): void {
+    this.menu = menu.template;
+  }
+  on(): void {}
+  destroy(): void {}
+}
+
 class FakeApp extends EventEmitter {
   calls: string[] = [];
+  badge = 0;
   userModelId: string | undefined;
   exitCode: number | undefined;
   constructor(
@@ -91,6 +115,10 @@ class FakeApp extends EventEmitter {
     this.userModelId = id;
   }
   setLoginItemSettings(): void {}
+  setBadgeCount(n: number): boolean {
+    this.badge = n;
+    return true;
+  }
   get isPackaged(): boolean {
     return false;
   }
@@ -106,13 +134,8 @@ function fakeElectron(app: FakeApp) {
     session: { defaultSession: { setPermissionRequestHandler: () => undefined, setPermissionCheckHandler: () => undefined } },
     shell: { openExternal: () => Promise.resolve() },
     screen: { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] },
-    Tray: class {
-      setToolTip(): void {}
-      setContextMenu(): void {}
-      on(): void {}
-      destroy(): void {}
-    },
-    Menu: { buildFromTemplate: () => ({}) },
+    Tray: FakeTray,
+    Menu: { buildFromTemplate: (template: Electron.MenuItemConstructorOptions[]) => ({ template }) },
     nativeImage: { createFromDataURL: () => ({}), createFromPath: () => ({}) },
     Notification: Object.assign(class {}, { isSupported: () => false }),
     safeStorage: { isEncryptionAvailable: () => false },
@@ -124,6 +147,7 @@ const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
   FakeWindow.made = [];
+  FakeTray.made = [];
 });
 
 async function launch(platform: NodeJS.Platform = 'linux') {
@@ -131,7 +155,7 @@ async function launch(platform: NodeJS.Platform = 'linux') {
   const app = new FakeApp(tmp.dir);
   const { electron, handlers } = fakeElectron(app);
   const uiDir = makeTempDir();
-  await startDesktop(electron as never, { uiDir: uiDir.dir, preload: '/app/preload.cjs', platform });
+  const engine = await startDesktop(electron as never, { uiDir: uiDir.dir, preload: '/app/preload.cjs', platform });
   cleanups.push(async () => {
     if (app.exitCode === undefined) {
       app.quit();
@@ -140,7 +164,7 @@ async function launch(platform: NodeJS.Platform = 'linux') {
     uiDir.cleanup();
     tmp.cleanup();
   });
-  return { app, handlers };
+  return { app, handlers, engine: engine! };
 }
 
 describe('desktop life cycle', () => {
@@ -215,5 +239,39 @@ describe('desktop life cycle', () => {
     app.quit();
     await waitUntil(() => app.exitCode !== undefined, 30_000, 'the engine to stop');
     expect(app.exitCode).toBe(0);
+  });
+
+  it('the tray counts what waits to be reviewed, as events arrive and as they are reviewed, and opens the Review page', async () => {
+    const { app, engine } = await launch('darwin');
+    const tray = FakeTray.made[0]!;
+    await waitUntil(() => tray.tooltip !== '', 10_000, 'the tray to show its state');
+    expect(tray.tooltip).toBe('Porchlight: No cameras yet');
+    expect(tray.menu.find((m) => m.label === 'Nothing to review')?.enabled).toBe(false);
+    expect(app.badge).toBe(0);
+
+    engine.cameras.upsert({ id: 'porch', name: 'Porch', streams: [{ name: 'main', url: 'rtsp://127.0.0.1:1/porch', roles: ['record', 'detect', 'live'] }] });
+    const now = Date.now();
+    for (const [id, label, ago] of [['e1', 'person', 600_000], ['e2', 'car', 60_000]] as const) {
+      engine.events.upsert({ id, cameraId: 'porch', label, start: now - ago, end: now - ago + 5000, topScore: 0.8, box: [0.1, 0.1, 0.2, 0.4], zones: [], snapshot: null });
+      // what the event maintainer announces for each event it stores
+      engine.bus.publish('event.changed', { id } as never);
+    }
+    await waitUntil(() => tray.title === '2', 10_000, 'the tray to count two events');
+    expect(tray.tooltip).toMatch(/^Porchlight: .+ · 2 to review$/);
+    expect(app.badge).toBe(2);
+    const item = tray.menu.find((m) => m.label === '2 to review')!;
+    expect(item.enabled).toBe(true);
+
+    // the count's menu item opens the window on the Review page
+    FakeWindow.made[0]!.userCloses();
+    item.click!({} as never, undefined, {} as never);
+    expect(FakeWindow.made.at(-1)!.loaded.at(-1)).toBe(`${APP_ORIGIN}/index.html#/review`);
+
+    // reviewing everything (here, mark all) clears it
+    const res = await engine.router.dispatch(DESKTOP_CONTEXT, 'review.markAll', {});
+    expect(res.ok).toBe(true);
+    await waitUntil(() => tray.title === '', 10_000, 'the tray count to clear once everything is reviewed');
+    expect(tray.tooltip).not.toContain('to review');
+    expect(app.badge).toBe(0);
   });
 });

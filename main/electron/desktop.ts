@@ -7,7 +7,7 @@ import { startEngine, type Engine } from '../core/app.js';
 import { createLogger } from '../core/log/index.js';
 import { wrappedKeyBox } from '../core/secrets/index.js';
 import { APP_ROOT } from '../core/version.js';
-import { bridgeIpc } from './ipc.js';
+import { bridgeIpc, DESKTOP_CONTEXT } from './ipc.js';
 import { createAppProtocolHandler } from './protocol.js';
 import {
   APP_ORIGIN,
@@ -16,7 +16,7 @@ import {
   installPermissionHandlers,
   webPreferences,
 } from './security.js';
-import { TRAY_ICON_PNG, trayMenu, trayStatus } from './tray.js';
+import { TRAY_ICON_PNG, trayMenu, trayStatus, trayTooltip } from './tray.js';
 import { loadWindowState, saveWindowState } from './window-state.js';
 
 const log = createLogger('desktop');
@@ -64,14 +64,16 @@ export function createMainWindow(electron: ElectronModule, preload: string, stat
   return win;
 }
 
-export async function startDesktop(electron: ElectronModule, opts: DesktopOptions = {}): Promise<void> {
+/** Starts the shell; resolves to its engine, or undefined when another instance already runs. */
+export async function startDesktop(electron: ElectronModule, opts: DesktopOptions = {}): Promise<Engine | undefined> {
   const { app } = electron;
   if (!app.requestSingleInstanceLock()) {
     app.quit();
-    return;
+    return undefined;
   }
   registerAppScheme(electron);
-  if ((opts.platform ?? process.platform) === 'win32') app.setAppUserModelId(APP_USER_MODEL_ID);
+  const platform = opts.platform ?? process.platform;
+  if (platform === 'win32') app.setAppUserModelId(APP_USER_MODEL_ID);
   let win: Electron.BrowserWindow | undefined;
   // a relaunch or a dock click before the window can exist is remembered and honoured once it can
   let showWanted = false;
@@ -131,23 +133,60 @@ export async function startDesktop(electron: ElectronModule, opts: DesktopOption
 
   // The tray keeps recording visible while the window is closed: Porchlight runs until Quit.
   const tray = new electron.Tray(electron.nativeImage.createFromDataURL(TRAY_ICON_PNG));
+  // what waits to be reviewed: the same count, through the same method, as the window's badge and title
+  let unreviewed = 0;
   const refreshTray = (): void => {
     const paused = engine.settings.get('general').recordingPaused;
     const status = trayStatus([...engine.states.values()], paused);
-    tray.setToolTip(`Porchlight: ${status.text}`);
+    tray.setToolTip(trayTooltip(status, unreviewed));
+    if (platform === 'darwin') tray.setTitle(unreviewed > 0 ? String(unreviewed) : '');
+    app.setBadgeCount(unreviewed);
     tray.setContextMenu(
       electron.Menu.buildFromTemplate(
-        trayMenu(status, paused, {
-          open: () => showWindow(),
-          setPaused: (p) => engine.settings.set('general', { recordingPaused: p }),
-          quit: () => app.quit(),
-        }),
+        trayMenu(
+          status,
+          paused,
+          {
+            open: (route) => showWindow(route),
+            setPaused: (p) => engine.settings.set('general', { recordingPaused: p }),
+            quit: () => app.quit(),
+          },
+          unreviewed,
+        ),
       ),
     );
   };
+  const countUnreviewed = async (): Promise<void> => {
+    const res = await engine.router.dispatch(DESKTOP_CONTEXT, 'review.counts', {});
+    if (res.ok) unreviewed = (res.value as { total: number }).total;
+    refreshTray();
+  };
+  // events come in bursts: count at most once a second, and once more after the last of a burst
+  let countTimer: NodeJS.Timeout | undefined;
+  let countAgain = false;
+  const scheduleCount = (): void => {
+    if (countTimer) {
+      countAgain = true;
+      return;
+    }
+    countTimer = setTimeout(() => {
+      countTimer = undefined;
+      void countUnreviewed().finally(() => {
+        if (countAgain) {
+          countAgain = false;
+          scheduleCount();
+        }
+      });
+    }, 1000);
+  };
   refreshTray();
+  void countUnreviewed();
   const offState = engine.bus.subscribe('camera.state', refreshTray);
   const offSettings = engine.bus.subscribe('settings.changed', refreshTray);
+  const offReview = engine.bus.subscribe('review.changed', scheduleCount);
+  const offEvents = engine.bus.subscribe('event.changed', scheduleCount);
+  // the count covers the last 24 hours: items age out of it without any event
+  const recount = setInterval(scheduleCount, 60_000);
   tray.on('click', () => showWindow());
   app.on('window-all-closed', () => {
     // stay in the tray; recording goes on
@@ -174,6 +213,10 @@ export async function startDesktop(electron: ElectronModule, opts: DesktopOption
     void (async () => {
       offState();
       offSettings();
+      offReview();
+      offEvents();
+      clearInterval(recount);
+      clearTimeout(countTimer);
       tray.destroy();
       disposeIpc();
       await engine.stop().catch((err: unknown) => log.error({ err }, 'engine stop failed'));
@@ -181,4 +224,5 @@ export async function startDesktop(electron: ElectronModule, opts: DesktopOption
     })();
   });
   log.info({ dataDir }, 'desktop started');
+  return engine;
 }

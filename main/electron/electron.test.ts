@@ -11,7 +11,7 @@ import { makeTempDir } from '../../test/helpers/tmp.js';
 import { encodeSegments, indexSegments } from '../core/export/fixtures.js';
 import { locateFfmpeg } from '../core/ffmpeg/locate.js';
 import { createMainWindow } from './desktop.js';
-import { TRAY_ICON_PNG, trayMenu, trayStatus } from './tray.js';
+import { TRAY_ICON_PNG, trayMenu, trayStatus, trayTooltip } from './tray.js';
 import { bridgeIpc } from './ipc.js';
 import { createAppProtocolHandler } from './protocol.js';
 import { CONTENT_SECURITY_POLICY, META_CONTENT_SECURITY_POLICY, withCspMeta } from '../common/csp.js';
@@ -393,17 +393,25 @@ describe('tray', () => {
     expect(trayStatus([], false).text).toBe('No cameras yet');
   });
 
-  it('offers open, pause or resume, and quit', () => {
+  it('offers what waits to be reviewed, open, pause or resume, and quit', () => {
     const calls: string[] = [];
-    const menu = trayMenu({ level: 'ok', text: 'All 1 camera recording' }, false, {
-      open: () => calls.push('open'),
-      setPaused: (p) => calls.push(`paused:${p}`),
-      quit: () => calls.push('quit'),
-    });
+    const menu = trayMenu(
+      { level: 'ok', text: 'All 1 camera recording' },
+      false,
+      {
+        open: (route) => calls.push(`open:${route ?? ''}`),
+        setPaused: (p) => calls.push(`paused:${p}`),
+        quit: () => calls.push('quit'),
+      },
+      3,
+    );
     const labels = menu.map((m) => m.label).filter(Boolean);
-    expect(labels).toEqual(['All 1 camera recording', 'Open Porchlight', 'Pause recording', 'Quit Porchlight']);
+    expect(labels).toEqual(['All 1 camera recording', '3 to review', 'Open Porchlight', 'Pause recording', 'Quit Porchlight']);
     for (const m of menu) (m.click as (() => void) | undefined)?.();
-    expect(calls).toEqual(['open', 'paused:true', 'quit']);
+    expect(calls).toEqual(['open:/review', 'open:', 'paused:true', 'quit']);
+    expect(trayMenu({ level: 'ok', text: 'x' }, false, { open() {}, setPaused() {}, quit() {} }).find((m) => m.label === 'Nothing to review')?.enabled).toBe(false);
+    expect(trayTooltip({ level: 'ok', text: 'All 1 camera recording' }, 0)).toBe('Porchlight: All 1 camera recording');
+    expect(trayTooltip({ level: 'warning', text: '1 of 2 cameras offline' }, 4)).toBe('Porchlight: 1 of 2 cameras offline · 4 to review');
     expect(trayMenu({ level: 'paused', text: 'x' }, true, { open() {}, setPaused() {}, quit() {} }).map((m) => m.label)).toContain('Resume recording');
     expect(TRAY_ICON_PNG).toMatch(/^data:image\/png;base64,/);
   });

@@ -9,7 +9,7 @@ import { isTrustedSender } from './security.js';
 const log = createLogger('ipc');
 
 /** The desktop user owns the machine: every call is the local admin. */
-const DESKTOP_CONTEXT = { user: { name: 'desktop', role: 'admin' as const }, origin: 'desktop' };
+export const DESKTOP_CONTEXT = { user: { name: 'desktop', role: 'admin' as const }, origin: 'desktop' };
 
 export function bridgeIpc(ipcMain: IpcMain, engine: Engine, getWindow: () => BrowserWindow | undefined): () => void {
   const wanted = new Set<TopicName>();

@@ -17,14 +17,26 @@ export function trayStatus(states: readonly CameraState[], recordingPaused: bool
 }
 
 export interface TrayActions {
-  open(): void;
+  /** Opens the window, on a page when one is given (a hash route such as `/review`). */
+  open(route?: string): void;
   setPaused(paused: boolean): void;
   quit(): void;
 }
 
-export function trayMenu(status: TrayStatus, paused: boolean, actions: TrayActions): Electron.MenuItemConstructorOptions[] {
+/** What waits to be reviewed (the same count as the navigation badge and the window title), as the tray says it. */
+export function unreviewedText(count: number): string {
+  return count === 0 ? 'Nothing to review' : `${count} to review`;
+}
+
+/** The tooltip: the recording state, then what waits to be reviewed when anything does. */
+export function trayTooltip(status: TrayStatus, unreviewed: number): string {
+  return `Porchlight: ${status.text}${unreviewed > 0 ? ` · ${unreviewedText(unreviewed)}` : ''}`;
+}
+
+export function trayMenu(status: TrayStatus, paused: boolean, actions: TrayActions, unreviewed = 0): Electron.MenuItemConstructorOptions[] {
   return [
     { label: status.text, enabled: false },
+    { label: unreviewedText(unreviewed), enabled: unreviewed > 0, click: () => actions.open('/review') },
     { type: 'separator' },
     { label: 'Open Porchlight', click: () => actions.open() },
     { label: paused ? 'Resume recording' : 'Pause recording', click: () => actions.setPaused(!paused) },

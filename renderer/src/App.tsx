@@ -2,6 +2,7 @@
 import { useEffect, useState, type ReactElement } from 'react';
 import { NavLink, Navigate, Route, Routes, useLocation } from 'react-router';
 import { AuthGate, signOut } from './Auth.js';
+import { useTranslation } from './i18n/index.js';
 import { Placeholder } from './pages/Placeholder.js';
 import { CamerasPage } from './pages/Cameras.js';
 import { EventsPage } from './pages/Events.js';
@@ -19,16 +20,17 @@ import { TimelinePage } from './pages/Timeline.js';
 import { SettingsPage } from './pages/Settings.js';
 import { SystemPage } from './pages/System.js';
 
+/** The screens in the navigation; `key` names their label (nav.*) and empty-state hint (hints.*). */
 const SCREENS = [
-  { path: 'live', label: 'Live', hint: 'Add a camera to see it here.' },
-  { path: 'review', label: 'Review', hint: 'What happened, to work through.' },
-  { path: 'timeline', label: 'Timeline', hint: 'Recorded spans and events will appear here once a camera records.' },
-  { path: 'events', label: 'Events', hint: 'People, cars and animals your cameras see will be listed here.' },
-  { path: 'rules', label: 'Rules', hint: 'Create a rule to be alerted when a person is seen.' },
-  { path: 'motion-search', label: 'Motion search', hint: 'Find where something moved.' },
-  { path: 'exports', label: 'Exports', hint: 'Exported clips with their checksums.' },
-  { path: 'cameras', label: 'Cameras', hint: 'Add a camera by its RTSP address or discover it with ONVIF.' },
-  { path: 'settings', label: 'Settings', hint: 'Storage, detection model and remote access.' },
+  { path: 'live', key: 'live' },
+  { path: 'review', key: 'review' },
+  { path: 'timeline', key: 'timeline' },
+  { path: 'events', key: 'events' },
+  { path: 'rules', key: 'rules' },
+  { path: 'motion-search', key: 'motionSearch' },
+  { path: 'exports', key: 'exports' },
+  { path: 'cameras', key: 'cameras' },
+  { path: 'settings', key: 'settings' },
 ] as const;
 
 /** Screens built so far; the rest show their empty state. */
@@ -52,22 +54,25 @@ export function App() {
 
 /** The unreviewed count in the window title, as mail clients do: "(3) Porchlight". */
 function useTitleCount(count: number | undefined): void {
+  const { t } = useTranslation();
+  const title = count ? t('app.titleWithCount', { count }) : t('app.title');
   useEffect(() => {
-    document.title = count ? `(${count}) Porchlight` : 'Porchlight';
-  }, [count]);
+    document.title = title;
+  }, [title]);
 }
 
 /** Home or away, for rules that fire only when away: one tap, for admins; others see which it is. */
 function HomeAway({ admin }: { admin: boolean }) {
+  const { t } = useTranslation();
   const settings = useCall('settings.get', {});
   const set = useAction('settings.set', ['settings.get']);
   const mode = settings.data?.general.homeMode;
   if (!mode) return null;
   return (
-    <div className="home-away" role="group" aria-label="Home or away">
+    <div className="home-away" role="group" aria-label={t('app.homeOrAway')}>
       {(['home', 'away'] as const).map((m) => (
         <button key={m} type="button" aria-pressed={mode === m} className={mode === m ? 'selected' : ''} disabled={!admin || set.isPending} onClick={() => set.mutate({ section: 'general', value: { homeMode: m } })}>
-          {m === 'home' ? 'Home' : 'Away'}
+          {t(`app.${m}`)}
         </button>
       ))}
     </div>
@@ -84,6 +89,7 @@ function useThemeChoice(): void {
 }
 
 function Shell({ user }: { user: { username: string; role: string } | null }) {
+  const { t } = useTranslation();
   const unreviewed = useUnreviewedCount();
   useTitleCount(unreviewed);
   useThemeChoice();
@@ -94,14 +100,14 @@ function Shell({ user }: { user: { username: string; role: string } | null }) {
   const admin = !user || user.role === 'admin';
   return (
     <div className="shell">
-      <nav className={`sidebar ${menuOpen ? 'open' : ''}`} aria-label="Main">
+      <nav className={`sidebar ${menuOpen ? 'open' : ''}`} aria-label={t('app.mainNav')}>
         <div className="shell-top">
           <div className="brand">
             <span className="brand-dot" aria-hidden="true" /> Porchlight
             {unreviewed ? <span className="nav-badge" aria-hidden="true">{unreviewed}</span> : null}
           </div>
           <button type="button" className="menu-toggle" aria-expanded={menuOpen} aria-controls="main-nav" onClick={() => setMenuOpen((o) => !o)}>
-            Menu
+            {t('app.menu')}
           </button>
         </div>
         <div className="brand" aria-label="Porchlight">
@@ -112,9 +118,9 @@ function Shell({ user }: { user: { username: string; role: string } | null }) {
           {SCREENS.map((s) => (
             <li key={s.path}>
               <NavLink to={`/${s.path}`}>
-                {s.label}
+                {t(`nav.${s.key}`)}
                 {s.path === 'review' && unreviewed ? (
-                  <span className="nav-badge" data-testid="unreviewed-count" aria-label={`${unreviewed} to review`}>
+                  <span className="nav-badge" data-testid="unreviewed-count" aria-label={t('app.toReview', { count: unreviewed })}>
                     {unreviewed}
                   </span>
                 ) : null}
@@ -122,7 +128,7 @@ function Shell({ user }: { user: { username: string; role: string } | null }) {
             </li>
           ))}
           <li>
-            <NavLink to="/system">System</NavLink>
+            <NavLink to="/system">{t('nav.system')}</NavLink>
           </li>
         </ul>
         <HomeAway admin={admin} />
@@ -132,7 +138,7 @@ function Shell({ user }: { user: { username: string; role: string } | null }) {
               {user.username} <span className="muted">({user.role})</span>
             </span>
             <button type="button" className="link" onClick={() => void signOut()}>
-              Sign out
+              {t('app.signOut')}
             </button>
           </div>
         )}
@@ -144,13 +150,13 @@ function Shell({ user }: { user: { username: string; role: string } | null }) {
         <Routes>
           <Route path="/" element={<Navigate to="/live" replace />} />
           {SCREENS.filter((s) => !Object.hasOwn(PAGES, s.path)).map((s) => (
-            <Route key={s.path} path={`/${s.path}`} element={<Placeholder title={s.label} hint={s.hint} />} />
+            <Route key={s.path} path={`/${s.path}`} element={<Placeholder title={t(`nav.${s.key}`)} hint={t(`hints.${s.key}`)} />} />
           ))}
           {Object.entries(PAGES).map(([path, element]) => (
             <Route key={path} path={`/${path}`} element={element} />
           ))}
           <Route path="/system" element={<SystemPage />} />
-          <Route path="*" element={<Placeholder title="Not found" hint="This page does not exist." />} />
+          <Route path="*" element={<Placeholder title={t('app.notFound')} hint={t('app.notFoundHint')} />} />
         </Routes>
         </PageErrorBoundary>
       </main>

@@ -2,6 +2,7 @@
 import { AUTH_ROUTES, type AuthStatus } from '@common/contract/index.js';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent, type ReactNode } from 'react';
+import { useTranslation } from './i18n/index.js';
 import { useClient } from './lib/api.js';
 
 async function postJson(path: string, body: unknown): Promise<{ ok: boolean; error?: { message: string } }> {
@@ -15,6 +16,7 @@ async function postJson(path: string, body: unknown): Promise<{ ok: boolean; err
 }
 
 export function AuthGate({ children }: { children: (status: AuthStatus) => ReactNode }) {
+  const { t } = useTranslation();
   const client = useClient();
   const status = useQuery<AuthStatus>({
     queryKey: ['auth.status'],
@@ -22,14 +24,15 @@ export function AuthGate({ children }: { children: (status: AuthStatus) => React
     queryFn: async () => (await (await fetch(new URL(AUTH_ROUTES.status.slice(1), document.baseURI), { credentials: 'same-origin' })).json()) as AuthStatus,
   });
   if (client.transport === 'ipc') return <>{children({ needsSetup: false, user: { username: 'desktop', role: 'admin' } })}</>;
-  if (status.isPending) return <p role="status" className="center">Connecting to Porchlight…</p>;
-  if (status.error || !status.data) return <p role="alert" className="center error">Porchlight is not reachable. Is the server running?</p>;
+  if (status.isPending) return <p role="status" className="center">{t('auth.connecting')}</p>;
+  if (status.error || !status.data) return <p role="alert" className="center error">{t('auth.unreachable')}</p>;
   if (status.data.needsSetup) return <AccountForm mode="setup" />;
   if (!status.data.user) return <AccountForm mode="login" />;
   return <>{children(status.data)}</>;
 }
 
 function AccountForm({ mode }: { mode: 'setup' | 'login' }) {
+  const { t } = useTranslation();
   const qc = useQueryClient();
   const [username, setUsername] = useState(mode === 'setup' ? 'admin' : '');
   const [password, setPassword] = useState('');
@@ -43,10 +46,10 @@ function AccountForm({ mode }: { mode: 'setup' | 'login' }) {
     setError(null);
     try {
       const res = await postJson(mode === 'setup' ? AUTH_ROUTES.setup : AUTH_ROUTES.login, mode === 'setup' ? { username, password, setupCode } : { username, password });
-      if (!res.ok) setError(res.error?.message ?? 'That did not work');
+      if (!res.ok) setError(res.error?.message ?? t('auth.failed'));
       else await qc.invalidateQueries();
     } catch {
-      setError('Porchlight is not reachable. Is the server running?');
+      setError(t('auth.unreachable'));
     } finally {
       setBusy(false);
     }
@@ -58,12 +61,12 @@ function AccountForm({ mode }: { mode: 'setup' | 'login' }) {
         <div className="brand">
           <span className="brand-dot" aria-hidden="true" /> Porchlight
         </div>
-        <h1 id="auth-title">{mode === 'setup' ? 'Create the admin account' : 'Sign in'}</h1>
-        {mode === 'setup' && <p className="muted">This account manages cameras, users and recordings. Everything stays on this machine.</p>}
+        <h1 id="auth-title">{mode === 'setup' ? t('auth.setupTitle') : t('auth.signIn')}</h1>
+        {mode === 'setup' && <p className="muted">{t('auth.setupIntro')}</p>}
         {mode === 'setup' && (
           <>
             <label>
-              Setup code
+              {t('auth.setupCode')}
               <input
                 name="setupCode"
                 autoComplete="one-time-code"
@@ -75,16 +78,16 @@ function AccountForm({ mode }: { mode: 'setup' | 'login' }) {
               />
             </label>
             <p id="setup-code-hint" className="muted small">
-              Porchlight printed it where it was started (its console or service log): only someone at that machine can make the first admin.
+              {t('auth.setupCodeHint')}
             </p>
           </>
         )}
         <label>
-          User name
+          {t('auth.username')}
           <input name="username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} required />
         </label>
         <label>
-          Password
+          {t('auth.password')}
           <input
             name="password"
             type="password"
@@ -95,14 +98,14 @@ function AccountForm({ mode }: { mode: 'setup' | 'login' }) {
             required
           />
         </label>
-        {mode === 'setup' && <p className="muted small">At least 10 characters. A short sentence is easy to remember and hard to guess.</p>}
+        {mode === 'setup' && <p className="muted small">{t('auth.passwordHint')}</p>}
         {error && (
           <p role="alert" className="error">
             {error}
           </p>
         )}
         <button type="submit" className="primary" disabled={busy}>
-          {mode === 'setup' ? 'Create account' : 'Sign in'}
+          {mode === 'setup' ? t('auth.createAccount') : t('auth.signIn')}
         </button>
       </form>
     </main>

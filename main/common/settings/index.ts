@@ -63,6 +63,19 @@ export const DesktopSettings = z
   })
   .strict();
 
+const NormBox = z.tuple([z.number().min(0).max(1), z.number().min(0).max(1), z.number().min(0).max(1), z.number().min(0).max(1)]);
+
+/** What the owner decided about what the cameras learned (kept with the settings, so a backup carries it). */
+export const LearningSettings = z
+  .object({
+    dismissedMasks: z
+      .array(z.object({ cameraId: z.string().min(1).max(64), box: NormBox }).strict())
+      .max(1000)
+      .default([])
+      .describe('Object masks suggested from repeated false alarms that the owner turned down, per camera'),
+  })
+  .strict();
+
 export const SETTINGS_SECTIONS = {
   general: GeneralSettings,
   storage: StorageSettings,
@@ -70,6 +83,7 @@ export const SETTINGS_SECTIONS = {
   detection: DetectionSettings,
   desktop: DesktopSettings,
   audit: AuditSettings,
+  learning: LearningSettings,
 } as const;
 
 export type SettingsSection = keyof typeof SETTINGS_SECTIONS;
@@ -82,6 +96,7 @@ export const AllSettings = z.object({
   detection: DetectionSettings.prefault({}),
   desktop: DesktopSettings.prefault({}),
   audit: AuditSettings.prefault({}),
+  learning: LearningSettings.prefault({}),
 });
 export type AllSettings = z.infer<typeof AllSettings>;
 export type SettingsOf<S extends SettingsSection> = z.infer<(typeof SETTINGS_SECTIONS)[S]>;

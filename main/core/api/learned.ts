@@ -4,10 +4,13 @@ import { ApiFailure } from '../../common/contract/index.js';
 import type { Box } from '../../common/contract/events.js';
 import { embed, rgbReader } from '../learn/appearance.js';
 import type { LearnedExamples } from '../learn/examples.js';
+import { boxPolygon } from '../learn/masks.js';
 import type { ApiDeps } from './index.js';
 import type { Implementation } from './router.js';
 
-type LearnedMethods = Pick<Implementation, 'events.feedback' | 'learned.list' | 'learned.undo'>;
+type LearnedMethods = Pick<Implementation, 'events.feedback' | 'learned.list' | 'learned.undo' | 'learned.crop' | 'learned.maskSuggestions' | 'learned.acceptMask' | 'learned.dismissMask'>;
+
+const sameBox = (a: readonly number[], b: readonly number[]): boolean => a.every((v, i) => Math.abs(v - (b[i] as number)) < 1e-6);
 
 /** The box's pixels in the snapshot: its appearance vector and a small JPEG of the crop, both kept on this machine. */
 async function cropOf(file: string, box: Box): Promise<{ embedding: Float32Array; crop: Buffer }> {
@@ -21,7 +24,15 @@ async function cropOf(file: string, box: Box): Promise<{ embedding: Float32Array
   return { embedding, crop };
 }
 
-export function learnedApi(deps: Pick<ApiDeps, 'events' | 'media'> & { learned: LearnedExamples }): LearnedMethods {
+export function learnedApi(deps: Pick<ApiDeps, 'events' | 'media' | 'cameras' | 'settings' | 'bus'> & { learned: LearnedExamples }): LearnedMethods {
+  const dismissed = (cameraId: string): Box[] => deps.settings.get('learning').dismissedMasks.filter((d) => d.cameraId === cameraId).map((d) => d.box);
+  const suggestions = (cameraId: string) => deps.learned.maskSuggestions(cameraId, deps.cameras.require(cameraId).masks.objects, dismissed(cameraId));
+  /** Only a box the engine offers now may be accepted or dismissed: the input never writes a mask of its own choosing. */
+  const offered = (cameraId: string, box: readonly number[]) => {
+    const s = suggestions(cameraId).find((x) => sameBox(x.box, box));
+    if (!s) throw new ApiFailure('not_found', 'That mask is not suggested for this camera (any more)');
+    return s;
+  };
   return {
     'events.feedback': async ({ id, verdict }) => {
       const event = deps.events.get(id);
@@ -37,5 +48,25 @@ export function learnedApi(deps: Pick<ApiDeps, 'events' | 'media'> & { learned: 
     },
     'learned.list': (q) => deps.learned.list(q),
     'learned.undo': ({ id }) => deps.learned.undo(id),
+    'learned.crop': ({ id }) => {
+      const jpeg = deps.learned.crop(id);
+      return { id, jpeg: jpeg ? jpeg.toString('base64') : null };
+    },
+    'learned.maskSuggestions': ({ cameraId }) => suggestions(cameraId),
+    'learned.acceptMask': ({ cameraId, box }) => {
+      const s = offered(cameraId, box);
+      const cam = deps.cameras.require(cameraId);
+      const objects = [...cam.masks.objects, boxPolygon(s.box)];
+      deps.cameras.upsert({ id: cam.id, name: cam.name, streams: cam.streams, masks: { ...cam.masks, objects } });
+      // the running pipeline picks the new mask up like any camera edit
+      deps.bus.publish('camera.changed', { id: cam.id, deleted: false });
+      return { objectMasks: objects.length };
+    },
+    'learned.dismissMask': ({ cameraId, box }) => {
+      const s = offered(cameraId, box);
+      const list = deps.settings.get('learning').dismissedMasks;
+      deps.settings.set('learning', { dismissedMasks: [...list, { cameraId, box: s.box }].slice(-1000) });
+      return { ok: true as const };
+    },
   };
 }

@@ -6,7 +6,7 @@ import type { Box } from '../../common/contract/events.js';
 import type { Bus } from '../bus/index.js';
 import type { SettingsStore } from '../config/index.js';
 import { createDetector, type Detector } from '../detect/detector.js';
-import { DetectError } from '../detect/frame.js';
+import { DetectError, type Frame } from '../detect/frame.js';
 import { FramePipeline, type ObjectEvent, type Teacher } from '../detect/pipeline.js';
 import type { CameraDetectSettingsInput } from '../detect/settings.js';
 import type { EventRepository } from '../events/repository.js';
@@ -238,6 +238,9 @@ export class CameraRuntime {
       if (serves.length === 0) continue;
       const clip = demoClipFor(stream.url, this.deps.dataDir);
       const detect = serves.includes('detect');
+      // the main stream of a camera that detects on another, where it is received anyway (recorded): its keyframes at
+      // full size, for a closer look at small things; a camera that does not record is not pulled in full for it
+      const closer = !detect && record && serves.includes('record') && closerLookFrom(cam, roles) === stream.name && this.detector !== undefined;
       configs.push({
         cameraId: cam.id,
         ...(stream.name === 'main' ? {} : { stream: stream.name }),
@@ -246,13 +249,15 @@ export class CameraRuntime {
         recordingsDir: this.deps.media.cameraRecordingsDir(cam.id),
         record: record && serves.includes('record'),
         // an events-only camera needs frames for motion events even with detection off
-        detect: {
-          enabled: detect && needsFrames(cam),
-          width: even(cam.detect.width),
-          height: even(cam.detect.height),
-          fps: cam.detect.fps,
-          ...(cam.detect.autoSize ? { autoSize: true } : {}),
-        },
+        detect: closer
+          ? { enabled: true, width: CLOSER_LOOK_WIDTH, height: even((CLOSER_LOOK_WIDTH * 9) / 16), fps: cam.detect.fps, autoSize: true, keyframesOnly: true }
+          : {
+              enabled: detect && needsFrames(cam),
+              width: even(cam.detect.width),
+              height: even(cam.detect.height),
+              fps: cam.detect.fps,
+              ...(cam.detect.autoSize ? { autoSize: true } : {}),
+            },
         live: serves.includes('live-grid') || serves.includes('live-full'),
         // sound where it is recorded and heard (full screen); grid tiles are muted, a grid-only stream goes without
         ...(cam.audio.record && (serves.includes('record') || serves.includes('live-full')) ? { audio: true } : {}),
@@ -364,7 +369,18 @@ export class CameraRuntime {
         },
       });
       // the camera's feed, not one process: restarts, edits and pauses swap ffmpeg underneath and keep this
-      const unsubscribe = this.supervisor.feed(source).subscribe((frame) => pipeline.push(frame));
+      const mainStream = detector ? closerLookFrom(cam, this.roles.get(cam.id) ?? resolveRoles(cam.streams)) : undefined;
+      let latestMain: Frame | undefined;
+      const offMain = mainStream ? this.supervisor.feed(connectionId(cam.id, mainStream)).subscribe((f) => (latestMain = f)) : undefined;
+      const offDetect = this.supervisor.feed(source).subscribe((frame) => {
+        // the main stream's latest keyframe rides along while it is recent: the pipeline looks there at small things
+        const main = latestMain && Math.abs(frame.time - latestMain.time) <= CLOSER_LOOK_MAX_AGE_MS ? latestMain : undefined;
+        pipeline.push(main ? { ...frame, source: main } : frame);
+      });
+      const unsubscribe = (): void => {
+        offDetect();
+        offMain?.();
+      };
       this.pipelines.set(cam.id, { pipeline, unsubscribe, detector, source });
     }
   }
@@ -542,6 +558,18 @@ export class CameraRuntime {
     await this.supervisor?.stop();
     await this.detector?.close();
   }
+}
+
+/** Width of the main-stream pictures kept for the closer look (at most the stream's own). */
+const CLOSER_LOOK_WIDTH = 1920;
+/** A main-stream keyframe older than this is not the same moment any more (GOPs of 1-2 s are usual). */
+const CLOSER_LOOK_MAX_AGE_MS = 2500;
+
+/** The stream whose keyframes give the closer look: main, when detection runs on another stream; undefined otherwise. */
+export function closerLookFrom(cam: Camera, roles: Record<ServedRole, StreamName>): 'main' | undefined {
+  if (!cam.enabled || !cam.detect.enabled || roles.detect === 'main') return undefined;
+  const main = cam.streams.find((s) => s.name === 'main');
+  return main && SERVED_ROLES.some((r) => roles[r] === 'main') ? 'main' : undefined;
 }
 
 /** The detection settings a camera's row carries: rate, zones, masks, tracked labels, score and area filters, motion sensitivity. */

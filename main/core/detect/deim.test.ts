@@ -1,6 +1,6 @@
 // DEIMv2 (DETR family, NMS-free) on the real Femto model: right objects in source pixels; the adapter is shared by the 640 members.
 import { describe, expect, it } from 'vitest';
-import { deimAdapter } from './adapters/deim.js';
+import { deimAdapter, dropGroupQueries } from './adapters/deim.js';
 import { getAdapter } from './adapters/index.js';
 import { iou, type Box, type Detection } from './frame.js';
 import { loadManifest, parseManifest } from './manifest.js';
@@ -74,5 +74,19 @@ describe('deim adapter', () => {
     deimAdapter.decode(outputs, { inputSize: 416, numClasses: 80, threshold: 0.3, transform: { scaleX: 200 / 416, scaleY: 100 / 416, offsetX: 100, offsetY: 50, maxX: 300, maxY: 150 } }, out);
     expect(out).toHaveLength(1);
     expect(out[0]).toMatchObject({ cls: 0, score: expect.closeTo(0.9, 5) as number, x1: 100, y1: 50, x2: 200, y2: 150 });
+  });
+
+  it('drops a worse same-label query around a better box (a rider and horse as one person), keeps a better group box', () => {
+    const c = (cls: number, score: number, x1: number, y1: number, x2: number, y2: number): Candidate => ({ cls, score, x1, y1, x2, y2 });
+    // coco8 000000000049: the rider 0.33, the rider and horse 0.30
+    const rider = c(0, 0.33, 130, 262, 173, 318);
+    const riderAndHorse = c(0, 0.3, 120, 261, 177, 399);
+    // the same picture: one box round both horses scores better than the left horse's own
+    const bothHorses = c(17, 0.7, 80, 247, 291, 412);
+    const leftHorse = c(17, 0.58, 80, 249, 176, 399);
+    // a horse box holding the rider: another label, not a group
+    const horseUnderRider = c(17, 0.5, 120, 261, 177, 399);
+    const kept = dropGroupQueries([riderAndHorse, rider, leftHorse, bothHorses, horseUnderRider]);
+    expect(kept).toEqual([bothHorses, leftHorse, horseUnderRider, rider]);
   });
 });

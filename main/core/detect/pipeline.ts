@@ -7,6 +7,7 @@ import { Tracker, type TrackedObject } from '../track/index.js';
 import type { Detector } from './detector.js';
 import { boxArea, DetectError, type Box, type Detection, type Frame, type Region } from './frame.js';
 import { MOTION_LABEL, MotionEvents, type MotionStretch } from './motion-events.js';
+import { closerLook, type CloserDetection } from './closer-look.js';
 import { needsSecondLook, secondLook } from './second-look.js';
 import { buildRegions } from './regions.js';
 import { CameraDetectSettings, filterFor, type CameraDetectSettingsInput } from './settings.js';
@@ -67,6 +68,8 @@ export interface FrameResult {
   detections: Detection[];
   /** True when the frame went to the model. */
   toModel: boolean;
+  /** Regions of the main-stream picture (frame.source) looked at for small candidates. */
+  closerRegions: Region[];
   dropped: boolean;
 }
 
@@ -148,6 +151,8 @@ export class FramePipeline {
   private readonly teacher: Teacher | undefined;
   private readonly looker: Detector | undefined;
   private readonly motionEvents: MotionEvents;
+  /** Closer-look answers per main-stream picture (dropped with the picture). */
+  private readonly closerCache = new WeakMap<Frame, Map<string, Detection[]>>();
   private motionAlive = 0;
   private frameSize = '';
   private readonly processedAt: number[] = [];
@@ -245,7 +250,7 @@ export class FramePipeline {
     if (s.motion.enabled && motionBoxes.length > 0) this.callbacks.onMotion?.(frame.time, motionBoxes, W, H);
     if (!this.detector) {
       this.motionStep(frame, s.motion.enabled ? motionBoxes : []);
-      return { motion: motionBoxes, regions: [], detections: [], toModel: false, dropped: false };
+      return { motion: motionBoxes, regions: [], detections: [], toModel: false, dropped: false, closerRegions: [] };
     }
 
     // Moving objects are always looked at; stationary ones only every stationaryInterval frames.
@@ -254,7 +259,7 @@ export class FramePipeline {
     const boxes = [...motionBoxes, ...due.map((o) => o.box)];
     const regions = buildRegions(boxes, W, H, { modelSize: this.detector.inputSize, ...s.regions });
     for (const o of this.tracker.all()) this.alive(o, frame.time);
-    const result: FrameResult = { motion: motionBoxes, regions, detections: [], toModel: false, dropped: false };
+    const result: FrameResult = { motion: motionBoxes, regions, detections: [], toModel: false, dropped: false, closerRegions: [] };
     if (regions.length === 0) return result;
 
     let raw: Detection[];
@@ -273,7 +278,20 @@ export class FramePipeline {
       throw err;
     }
 
-    const detections = this.filter(regions.length > 1 ? mergeAcrossRegions(raw) : raw, W, H);
+    let seen: (Detection | CloserDetection)[] = regions.length > 1 ? mergeAcrossRegions(raw) : raw;
+    if (frame.source) {
+      // small things: what the main stream's picture shows in their place, at its own size
+      const closer = await closerLook(this.detector, frame, seen, {
+        minScoreFor: (label) => filterFor(s, label).minScore,
+        tracked: this.tracker.all().map((o) => o.box),
+        motion: s.motion.enabled ? motionBoxes : [],
+        cache: this.closerCache,
+      });
+      seen = closer.detections;
+      result.closerRegions = closer.regions;
+      this.counters.regionsToModel += closer.regions.length;
+    }
+    const detections = this.filter(seen, W, H, frame.source);
     result.detections = detections;
     for (const o of due) {
       const st = this.state.get(o.id);
@@ -328,9 +346,10 @@ export class FramePipeline {
   }
 
   /** Per-detection false-positive filters: allow-list, min score, area, masks. */
-  private filter(dets: Detection[], W: number, H: number): Detection[] {
+  private filter(dets: (Detection | CloserDetection)[], W: number, H: number, source?: Frame): Detection[] {
     const s = this.settings;
     const frameArea = W * H;
+    const sourceArea = source ? source.width * source.height : frameArea;
     // minArea is a share of a frame up to the classic 640x360 detect size and that many pixels beyond it: at a stream's
     // native 1080p a person far away is a tiny share of the frame yet as many pixels as a near one at 360p
     const minAreaBase = Math.min(frameArea, REFERENCE_AREA);
@@ -339,12 +358,17 @@ export class FramePipeline {
       if (!s.labels.includes(d.label)) continue;
       const f = filterFor(s, d.label);
       if (d.score < f.minScore) continue;
-      const area = boxArea(d.box);
-      if (area < f.minArea * minAreaBase || area / frameArea > f.maxArea) continue;
+      // a detection made on the main picture is measured in its pixels: a person far away has there the pixels a near one has here
+      if ('sourceArea' in d) {
+        if (d.sourceArea < f.minArea * Math.min(sourceArea, REFERENCE_AREA) || d.sourceArea / sourceArea > f.maxArea) continue;
+      } else {
+        const area = boxArea(d.box);
+        if (area < f.minArea * minAreaBase || area / frameArea > f.maxArea) continue;
+      }
       const bx = (d.box[0] + d.box[2]) / 2 / W;
       const by = d.box[3] / H;
       if (inAny(bx, by, s.objectMask) || inAny(bx, by, f.mask)) continue;
-      out.push(d);
+      out.push({ label: d.label, score: d.score, box: d.box });
     }
     return out;
   }

@@ -37,7 +37,9 @@ export function buildIngestArgs(cfg: IngestConfig, opts: { socketArgs: string[];
   if (isRtsp(cfg.url)) args.push('-rtsp_transport', cfg.transport ?? 'tcp');
   if (resolved.wallclock) args.push('-use_wallclock_as_timestamps', '1');
   // decoding is for detect frames only; the recording and live outputs are copies
-  if (cfg.hwaccel && cfg.detect.enabled) args.push('-hwaccel', cfg.hwaccel);
+  if (cfg.hwaccel && cfg.detect.enabled && !cfg.detect.keyframesOnly) args.push('-hwaccel', cfg.hwaccel);
+  // the closer-look picture: the decoder skips everything but keyframes (the copies are not decoded at all)
+  if (cfg.detect.enabled && cfg.detect.keyframesOnly) args.push('-skip_frame', 'nokey');
   args.push(...protocolArgs(cfg.url));
   if (cfg.loopFile) args.push('-re', '-stream_loop', '-1', '-i', cfg.url);
   else args.push(...opts.socketArgs, '-i', cfg.url);
@@ -76,7 +78,7 @@ export function buildIngestArgs(cfg: IngestConfig, opts: { socketArgs: string[];
     const { width, height } = resolved.detect;
     args.push(
       '-map', '0:v:0', '-an',
-      '-vf', `fps=${fps},scale=${width}:${height}`,
+      ...(cfg.detect.keyframesOnly ? ['-fps_mode', 'passthrough', '-vf', `scale=${width}:${height}`] : ['-vf', `fps=${fps},scale=${width}:${height}`]),
       '-pix_fmt', 'yuv420p',
       '-f', 'rawvideo',
       'pipe:1',

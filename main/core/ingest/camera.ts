@@ -200,7 +200,8 @@ export class CameraIngest implements FrameSource {
       ...this.counters,
       pid: this.proc?.pid,
       lastDataAt: this.lastDataAt,
-      detectSize: this.cfg.detect.enabled ? { ...this.resolved.detect } : undefined,
+      // the closer-look keyframes are not what detection runs on
+      detectSize: this.cfg.detect.enabled && !this.cfg.detect.keyframesOnly ? { ...this.resolved.detect } : undefined,
       audio: this.shape?.audio,
       wallclock: this.resolved.wallclock,
       clockJumped: this.clockBroken,

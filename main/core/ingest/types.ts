@@ -13,6 +13,11 @@ export interface DetectOutput {
   fps: number;
   /** width is the target and the height follows the stream's shape (probed before connecting); default false. */
   autoSize?: boolean;
+  /**
+   * Decode only the stream's keyframes and emit each one (no fps filter): the main stream's picture for a closer look at
+   * small things the detect stream shows, at a fraction of a full decode's cost.
+   */
+  keyframesOnly?: boolean;
 }
 
 export interface IngestConfig {

@@ -1,12 +1,15 @@
 // The owner's verdicts as labelled examples in SQLite, and what a camera does with them: quiet look-alikes, calibrated thresholds.
 import { ApiFailure } from '../../common/contract/errors.js';
 import type { Box } from '../../common/contract/events.js';
-import type { LearnedExample, LearnedList, LearnedThreshold, Verdict } from '../../common/contract/learned.js';
+import type { LearnedExample, LearnedList, LearnedThreshold, MaskSuggestion, Verdict } from '../../common/contract/learned.js';
+import type { Polygon } from '../../common/contract/zones.js';
 import { iou, type Frame } from '../detect/frame.js';
 import type { Database } from '../storage/database.js';
 import { sql } from '../storage/sql.js';
 import { sameGroup } from '../track/groups.js';
 import { embedFrameBox, similarity } from './appearance.js';
+import type { LearnedBackupItem, LearnedImport } from './backup.js';
+import { suggestMasks } from './masks.js';
 
 /** Agreeing false-alarm examples before a look-alike at the same place is kept quiet: one click is a verdict, three are a pattern. */
 export const REPEATS = 3;
@@ -26,6 +29,7 @@ interface Row {
   score: number;
   box: string;
   embedding: Buffer;
+  crop: Buffer | null;
   time: number;
   created_at: number;
   undone_at: number | null;
@@ -123,6 +127,69 @@ export class LearnedExamples {
     });
     this.cache.delete(e.cameraId);
     return toDto(this.byId(id));
+  }
+
+  /** The JPEG an example keeps of its crop (null when it has none). */
+  crop(id: number): Buffer | null {
+    return this.byId(id).crop;
+  }
+
+  /** Object masks to offer the owner for this camera (see suggestMasks). */
+  maskSuggestions(cameraId: string, objectMasks: readonly Polygon[], dismissed: readonly Box[]): MaskSuggestion[] {
+    return suggestMasks(cameraId, this.active(cameraId), objectMasks, dismissed);
+  }
+
+  /** Every example, undone ones too, for a backup (the crops and vectors as base64). */
+  exportBackup(): LearnedBackupItem[] {
+    return this.db.all<Row>(sql`SELECT * FROM learned_examples ORDER BY id`).map((r) => ({
+      cameraId: r.camera_id,
+      eventId: r.event_id,
+      verdict: r.verdict,
+      label: r.label,
+      score: r.score,
+      box: JSON.parse(r.box) as Box,
+      embedding: r.embedding.toString('base64'),
+      crop: r.crop ? r.crop.toString('base64') : null,
+      time: r.time,
+      createdAt: r.created_at,
+      undoneAt: r.undone_at,
+    }));
+  }
+
+  /**
+   * Adds a backup's examples (validated by the caller) in one transaction: those already here are left alone, those of
+   * cameras this installation lacks are counted and left out, an event that has aged out becomes a null event id.
+   */
+  importBackup(items: readonly LearnedBackupItem[]): LearnedImport {
+    const result: LearnedImport = { added: 0, present: 0, skippedCameras: {} };
+    const cameras = new Set(this.db.all<{ id: string }>(sql`SELECT id FROM cameras`).map((r) => r.id));
+    this.db.transaction(() => {
+      for (const e of items) {
+        if (!cameras.has(e.cameraId)) {
+          result.skippedCameras[e.cameraId] = (result.skippedCameras[e.cameraId] ?? 0) + 1;
+          continue;
+        }
+        const box = JSON.stringify(e.box);
+        const same = this.db.get<{ id: number }>(sql`
+          SELECT id FROM learned_examples WHERE camera_id = ${e.cameraId} AND verdict = ${e.verdict} AND label = ${e.label}
+            AND time = ${e.time} AND created_at = ${e.createdAt} AND box = ${box}`);
+        if (same) {
+          result.present++;
+          continue;
+        }
+        let eventId = e.eventId;
+        if (eventId !== null && !this.db.get(sql`SELECT 1 AS x FROM events WHERE id = ${eventId}`)) eventId = null;
+        // one verdict in force per event: an imported one never displaces the verdict given here
+        if (eventId !== null && e.undoneAt === null && this.db.get(sql`SELECT 1 AS x FROM learned_examples WHERE event_id = ${eventId} AND undone_at IS NULL`)) eventId = null;
+        this.db.run(sql`
+          INSERT INTO learned_examples (camera_id, event_id, verdict, label, score, box, embedding, crop, time, created_at, undone_at)
+          VALUES (${e.cameraId}, ${eventId}, ${e.verdict}, ${e.label}, ${e.score}, ${box}, ${Buffer.from(e.embedding, 'base64')},
+            ${e.crop === null ? null : Buffer.from(e.crop, 'base64')}, ${e.time}, ${e.createdAt}, ${e.undoneAt})`);
+        result.added++;
+      }
+    });
+    this.cache.clear();
+    return result;
   }
 
   undo(id: number): LearnedExample {

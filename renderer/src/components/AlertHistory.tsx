@@ -2,11 +2,13 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useMemo } from 'react';
 import { Link } from 'react-router';
+import { useTranslation } from '../i18n/index.js';
 import { useAction, useCall, useTopic } from '../lib/api.js';
 import { ago, clock } from '../lib/format.js';
 import { ErrorText } from './ErrorText.js';
 
 export function AlertHistory() {
+  const { t } = useTranslation();
   const qc = useQueryClient();
   const alerts = useCall('alerts.list', { limit: 50 });
   const cameras = useCall('cameras.list', {});
@@ -18,21 +20,21 @@ export function AlertHistory() {
   return (
     <div className="card section" aria-labelledby="alert-history-title">
       <div className="row" style={{ justifyContent: 'space-between' }}>
-        <h2 id="alert-history-title">Recent alerts</h2>
+        <h2 id="alert-history-title">{t('alerts.title')}</h2>
         <button type="button" onClick={() => seen.mutate({})} disabled={seen.isPending || items.every((a) => a.seen)}>
-          Mark all seen
+          {t('alerts.markAllSeen')}
         </button>
       </div>
       <ErrorText error={alerts.error ?? seen.error} />
-      {alerts.isSuccess && items.length === 0 && <p className="muted">No alert has fired yet.</p>}
-      <ul className="alert-history" aria-label="Recent alerts">
+      {alerts.isSuccess && items.length === 0 && <p className="muted">{t('alerts.none')}</p>}
+      <ul className="alert-history" aria-label={t('alerts.list')}>
         {items.map((a) => (
           <li key={a.id} className={a.seen ? 'seen' : 'unseen'} data-testid="alert-row">
-            <strong>{a.ruleName}</strong>: {a.label} on {names.get(a.cameraId) ?? a.cameraId} · {clock(a.time)} ({ago(a.time)})
+            <strong>{a.ruleName}</strong>: {t('alerts.row', { label: a.label, camera: names.get(a.cameraId) ?? a.cameraId, time: clock(a.time), ago: ago(a.time) })}
             {a.eventId && (
               <>
                 {' '}
-                <Link to={`/events/${a.eventId}`}>Open</Link>
+                <Link to={`/events/${a.eventId}`}>{t('common.open')}</Link>
               </>
             )}
           </li>

@@ -4,18 +4,13 @@ import type { DemoProgress } from '@common/contract/index.js';
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useState } from 'react';
 import { useNavigate } from 'react-router';
+import { useTranslation } from '../i18n/index.js';
 import { useAction, useCall, useTopic } from '../lib/api.js';
 import { formatBytes } from '../lib/format.js';
 import { ErrorText } from './ErrorText.js';
 
-const STAGE_TEXT: Record<DemoProgress['stage'], string> = {
-  downloading: 'Downloading the clip',
-  preparing: 'Preparing the clip for the camera',
-  done: 'Ready',
-  failed: 'The download failed',
-};
-
 export function DemoOffer({ children }: { children?: React.ReactNode }) {
+  const { t } = useTranslation();
   const qc = useQueryClient();
   const navigate = useNavigate();
   const info = useCall('demo.info', {});
@@ -43,7 +38,7 @@ export function DemoOffer({ children }: { children?: React.ReactNode }) {
       <div className="row" style={{ justifyContent: 'center' }}>
         {children}
         <button type="button" onClick={() => pattern.mutate({ kind: 'pattern' })} disabled={pattern.isPending}>
-          Try the demo camera
+          {t('demo.tryPattern')}
         </button>
         {clip && (
           <button
@@ -52,27 +47,22 @@ export function DemoOffer({ children }: { children?: React.ReactNode }) {
             disabled={busy || people.isPending}
             onClick={() => (clip.ready ? people.mutate({ kind: 'people' }) : fetchClip.mutate({}))}
           >
-            Watch a demo with people
+            {t('demo.watchPeople')}
           </button>
         )}
       </div>
-      <p className="small">
-        The demo camera plays a generated picture, offline. The demo with people plays a recorded street scene through the same recorder and detector as a
-        real camera, so you see a person detected, its event and an alert within a minute.
-      </p>
+      <p className="small">{t('demo.intro')}</p>
       {clip && !clip.ready && (
         <p className="small" data-testid="demo-source">
-          It downloads {formatBytes(clip.sizeBytes)} from {host} once: {clip.name}, {clip.license}. Credit: {clip.credit}. Nothing is sent.
+          {t('demo.source', { size: formatBytes(clip.sizeBytes), host, name: clip.name, license: clip.license, credit: clip.credit })}
         </p>
       )}
       {progress && progress.stage !== 'done' && (
         <div className="demo-progress" role="status" aria-live="polite">
-          <span>{STAGE_TEXT[progress.stage]}</span>
-          {busy && <progress max={progress.total || 1} value={progress.received} aria-label="Demo clip download" />}
+          <span>{t(`demo.${progress.stage}`)}</span>
+          {busy && <progress max={progress.total || 1} value={progress.received} aria-label={t('demo.progress')} />}
           {progress.stage === 'downloading' && (
-            <span className="small">
-              {formatBytes(progress.received)} of {formatBytes(progress.total)}
-            </span>
+            <span className="small">{t('common.ofTotal', { received: formatBytes(progress.received), total: formatBytes(progress.total) })}</span>
           )}
           {progress.stage === 'failed' && <span className="error">{progress.error}</span>}
         </div>

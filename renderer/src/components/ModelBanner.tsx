@@ -1,10 +1,12 @@
 // First run: detection needs its model, which Porchlight never fetches on its own. One click downloads it, with progress.
+import { useTranslation } from '../i18n/index.js';
 import { useAction, useCall } from '../lib/api.js';
 import { formatBytes } from '../lib/format.js';
 import { useModelDownloads } from '../lib/models.js';
 import { ErrorText } from './ErrorText.js';
 
 export function ModelBanner({ admin }: { admin: boolean }) {
+  const { t } = useTranslation();
   const models = useCall('models.list', {}, { enabled: admin });
   const { progress, download } = useModelDownloads();
   const dismiss = useAction('settings.set', ['models.list', 'system.health']);
@@ -18,36 +20,30 @@ export function ModelBanner({ admin }: { admin: boolean }) {
   if (!admin || !active || !detectionOn || (active.installed && !starting)) return null;
   return (
     <section className="banner card" aria-labelledby="model-banner-title" data-testid="model-banner">
-      <h2 id="model-banner-title">Download the detection model</h2>
-      <p>
-        Porchlight tells people from pets, cars and swaying trees with a small model ({active.name}, {formatBytes(active.sizeBytes)}, {active.license}) that runs on this
-        machine. Until it is here, recording works and only motion is detected. It is fetched from its public address once, checked against its SHA-256, and nothing is sent
-        anywhere.
-      </p>
+      <h2 id="model-banner-title">{t('modelBanner.title')}</h2>
+      <p>{t('modelBanner.body', { name: active.name, size: formatBytes(active.sizeBytes), license: active.license })}</p>
       {p?.status === 'downloading' ? (
         <div className="row">
-          <progress max={p.total || 1} value={p.received} aria-label={`Downloading ${active.name}`} />
-          <span className="small muted">
-            {formatBytes(p.received)} of {formatBytes(p.total)}
-          </span>
+          <progress max={p.total || 1} value={p.received} aria-label={t('modelBanner.downloading', { name: active.name })} />
+          <span className="small muted">{t('common.ofTotal', { received: formatBytes(p.received), total: formatBytes(p.total) })}</span>
         </div>
       ) : p?.status === 'done' ? (
         <p role="status" className="ok">
-          Downloaded: detection is starting.
+          {t('modelBanner.done')}
         </p>
       ) : (
         <div className="row">
           <button type="button" className="primary" onClick={() => download.mutate({ name: active.name })} disabled={download.isPending}>
-            Download {formatBytes(active.sizeBytes)}
+            {t('modelBanner.download', { size: formatBytes(active.sizeBytes) })}
           </button>
           <button type="button" onClick={() => dismiss.mutate({ section: 'detection', value: { enabled: false } })}>
-            Motion only, no model
+            {t('modelBanner.motionOnly')}
           </button>
         </div>
       )}
       {p?.status === 'failed' && (
         <p role="alert" className="error">
-          The download failed: {p.error}. Check the internet connection and try again.
+          {t('modelBanner.failed', { error: p.error })}
         </p>
       )}
       <ErrorText error={download.error ?? dismiss.error} />

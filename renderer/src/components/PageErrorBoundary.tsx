@@ -1,5 +1,6 @@
 // One page failing does not take the app with it: a plain message, what went wrong, and a way to try again.
 import { Component, type ErrorInfo, type ReactNode } from 'react';
+import { Translation } from 'react-i18next';
 
 interface State {
   error: Error | null;
@@ -20,13 +21,19 @@ export class PageErrorBoundary extends Component<{ children: ReactNode }, State>
     const { error } = this.state;
     if (!error) return this.props.children;
     return (
-      <div className="page-error" role="alert">
-        <h2>This page ran into a problem</h2>
-        <p>Recording and detection go on; only this screen stopped. {error.message}</p>
-        <button type="button" className="primary" onClick={() => this.setState({ error: null })}>
-          Try again
-        </button>
-      </div>
+      <Translation>
+        {(t) => (
+          <div className="page-error" role="alert">
+            <h2>{t('pageError.title')}</h2>
+            <p>
+              {t('pageError.body')} {error.message}
+            </p>
+            <button type="button" className="primary" onClick={() => this.setState({ error: null })}>
+              {t('pageError.retry')}
+            </button>
+          </div>
+        )}
+      </Translation>
     );
   }
 }

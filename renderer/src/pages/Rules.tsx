@@ -1,8 +1,10 @@
 // Rules: when an event should alert someone; an editor with cameras, labels, zones, a weekly grid, score, cooldown, sinks, and a 24 h preview.
 import { WEEKDAYS, type Rule, type RuleInput } from '@common/contract/index.js';
 import { useState, type FormEvent } from 'react';
+import { Trans } from 'react-i18next';
 import { AlertHistory } from '../components/AlertHistory.js';
 import { ErrorText } from '../components/ErrorText.js';
+import { useTranslation } from '../i18n/index.js';
 import { useAction, useCall } from '../lib/api.js';
 import { clock } from '../lib/format.js';
 import { eventSnapshot } from '../lib/media.js';
@@ -10,47 +12,48 @@ import { fromGrid, preset, toGrid, toggle, type HourGrid } from '../lib/schedule
 import { zoneNames } from '../lib/zones.js';
 
 const LABELS = ['person', 'car', 'truck', 'bus', 'motorcycle', 'bicycle', 'dog', 'cat', 'bird'];
-const DAY_NAMES = { sun: 'Sun', mon: 'Mon', tue: 'Tue', wed: 'Wed', thu: 'Thu', fri: 'Fri', sat: 'Sat' } as const;
 
 export function RulesPage() {
+  const { t } = useTranslation();
   const rules = useCall('rules.list', {});
   const [editing, setEditing] = useState<Rule | 'new' | null>(null);
   const snooze = useAction('rules.snooze', ['rules.list']);
   return (
     <section aria-labelledby="page-title">
       <header className="page-header">
-        <h1 id="page-title">Rules</h1>
+        <h1 id="page-title">{t('rules.title')}</h1>
         <button type="button" className="primary" onClick={() => setEditing('new')}>
-          New rule
+          {t('rules.newRule')}
         </button>
       </header>
       <ErrorText error={rules.error ?? snooze.error} />
       {editing && <RuleEditor rule={editing === 'new' ? undefined : editing} onDone={() => setEditing(null)} />}
       {rules.data?.length === 0 && !editing && (
         <div className="empty-state">
-          <p>No rules yet. A rule decides when an event alerts you, for example “a person at the front door at night”.</p>
+          <p>{t('rules.empty')}</p>
           <button type="button" className="primary" onClick={() => setEditing('new')}>
-            Create a rule for people
+            {t('rules.createForPeople')}
           </button>
         </div>
       )}
-      <ul className="camera-list" aria-label="Rules">
+      <ul className="camera-list" aria-label={t('rules.list')}>
         {rules.data?.map((r) => (
           <li key={r.id} className="card camera-row">
             <div>
               <strong>{r.name}</strong>
               <div className="muted small">
-                {r.labels.length ? r.labels.join(', ') : 'anything'} · {r.cameras.length ? `${r.cameras.length} camera(s)` : 'all cameras'} · cooldown {r.cooldownSeconds} s
-                {r.snoozedUntil && r.snoozedUntil > Date.now() ? ` · snoozed until ${clock(r.snoozedUntil)}` : ''}
-                {!r.enabled ? ' · off' : ''}
+                {r.labels.length ? r.labels.join(', ') : t('rules.anything')} ·{' '}
+                {r.cameras.length ? t('rules.cameraCount', { count: r.cameras.length }) : t('rules.allCameras')} · {t('rules.cooldownSummary', { seconds: r.cooldownSeconds })}
+                {r.snoozedUntil && r.snoozedUntil > Date.now() ? ` · ${t('rules.snoozedUntil', { time: clock(r.snoozedUntil) })}` : ''}
+                {!r.enabled ? ` · ${t('rules.off')}` : ''}
               </div>
             </div>
             <button type="button" onClick={() => snooze.mutate({ id: r.id, minutes: r.snoozedUntil && r.snoozedUntil > Date.now() ? null : 60 })}>
-              {r.snoozedUntil && r.snoozedUntil > Date.now() ? 'Wake' : 'Snooze 1 h'}
+              {r.snoozedUntil && r.snoozedUntil > Date.now() ? t('rules.wake') : t('rules.snooze')}
             </button>
             <span />
-            <button type="button" onClick={() => setEditing(r)} aria-label={`Edit ${r.name}`}>
-              Edit
+            <button type="button" onClick={() => setEditing(r)} aria-label={t('rules.editName', { name: r.name })}>
+              {t('common.edit')}
             </button>
           </li>
         ))}
@@ -61,9 +64,10 @@ export function RulesPage() {
 }
 
 export function RuleEditor({ rule, onDone }: { rule?: Rule; onDone: () => void }) {
+  const { t } = useTranslation();
   const cameras = useCall('cameras.list', {});
   const sinks = useCall('sinks.list', {}, { retry: false });
-  const [name, setName] = useState(rule?.name ?? 'Person detected');
+  const [name, setName] = useState(() => rule?.name ?? t('rules.defaultName'));
   const [labels, setLabels] = useState<string[]>(rule?.labels ?? ['person']);
   const [cams, setCams] = useState<string[]>(rule?.cameras ?? []);
   const [zones, setZones] = useState((rule?.zones.names ?? []).join(', '));
@@ -100,20 +104,20 @@ export function RuleEditor({ rule, onDone }: { rule?: Rule; onDone: () => void }
   };
   const toggleIn = (list: string[], v: string) => (list.includes(v) ? list.filter((x) => x !== v) : [...list, v]);
   const allSinks = [
-    { id: 'toast', name: 'In-app notice' },
-    { id: 'desktop', name: 'Desktop notification' },
+    { id: 'toast', name: t('rules.sinkToast') },
+    { id: 'desktop', name: t('rules.sinkDesktop') },
     ...(sinks.data ?? []).map((s) => ({ id: s.sink.id, name: s.sink.name })),
   ];
 
   return (
-    <form className="card form rule-form" onSubmit={submit} aria-label={rule ? `Edit ${rule.name}` : 'New rule'}>
-      <h2>{rule ? `Edit ${rule.name}` : 'New rule'}</h2>
+    <form className="card form rule-form" onSubmit={submit} aria-label={rule ? t('rules.editName', { name: rule.name }) : t('rules.newRule')}>
+      <h2>{rule ? t('rules.editName', { name: rule.name }) : t('rules.newRule')}</h2>
       <label>
-        Name
+        {t('rules.name')}
         <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={200} />
       </label>
       <fieldset>
-        <legend>What</legend>
+        <legend>{t('rules.what')}</legend>
         <div className="row">
           {LABELS.map((l) => (
             <label key={l} className="checkbox">
@@ -123,7 +127,7 @@ export function RuleEditor({ rule, onDone }: { rule?: Rule; onDone: () => void }
         </div>
       </fieldset>
       <fieldset>
-        <legend>Cameras (none ticked: all)</legend>
+        <legend>{t('rules.cameras')}</legend>
         <div className="row">
           {(cameras.data ?? []).map((c) => (
             <label key={c.id} className="checkbox">
@@ -134,34 +138,34 @@ export function RuleEditor({ rule, onDone }: { rule?: Rule; onDone: () => void }
       </fieldset>
       <div className="row">
         <label>
-          Zones (comma separated; empty: anywhere)
-          <input value={zones} onChange={(e) => setZones(e.target.value)} placeholder="driveway, porch" aria-describedby="known-zones" />
+          {t('rules.zones')}
+          <input value={zones} onChange={(e) => setZones(e.target.value)} placeholder={t('rules.zonesPlaceholder')} aria-describedby="known-zones" />
         </label>
         <p id="known-zones" className="muted small">
-          {knownZones.length > 0 ? `Zones on your cameras: ${knownZones.join(', ')}` : 'Draw zones in Cameras → Zones and masks.'}
+          {knownZones.length > 0 ? t('rules.knownZones', { zones: knownZones.join(', ') }) : t('rules.drawZones')}
         </p>
         <label>
-          Inside a zone for at least (s)
+          {t('rules.minSeconds')}
           <input type="number" min={0} value={minSeconds} onChange={(e) => setMinSeconds(Number(e.target.value))} />
         </label>
       </div>
       <fieldset>
-        <legend>When</legend>
+        <legend>{t('rules.when')}</legend>
         <div className="row">
           <button type="button" onClick={() => setGrid(preset('always'))}>
-            Always
+            {t('rules.always')}
           </button>
           <button type="button" onClick={() => setGrid(preset('nights'))}>
-            Nights
+            {t('rules.nights')}
           </button>
           <button type="button" onClick={() => setGrid(preset('workdays'))}>
-            Working hours
+            {t('rules.workdays')}
           </button>
           <label className="checkbox">
-            <input type="checkbox" checked={away} onChange={(e) => setAway(e.target.checked)} /> Only when I am away
+            <input type="checkbox" checked={away} onChange={(e) => setAway(e.target.checked)} /> {t('rules.onlyAway')}
           </label>
         </div>
-        <table className="schedule" aria-label="Weekly schedule: each cell is one hour">
+        <table className="schedule" aria-label={t('rules.schedule')}>
           <thead>
             <tr>
               <th />
@@ -175,14 +179,14 @@ export function RuleEditor({ rule, onDone }: { rule?: Rule; onDone: () => void }
           <tbody>
             {WEEKDAYS.map((d, di) => (
               <tr key={d}>
-                <th scope="row">{DAY_NAMES[d]}</th>
+                <th scope="row">{t(`rules.${d}`)}</th>
                 {Array.from({ length: 24 }, (_, h) => (
                   <td key={h}>
                     <button
                       type="button"
                       className={grid[di]?.[h] ? 'on' : ''}
                       aria-pressed={grid[di]?.[h] ?? false}
-                      aria-label={`${DAY_NAMES[d]} ${h}:00`}
+                      aria-label={t('rules.hourCell', { day: t(`rules.${d}`), hour: h })}
                       onClick={() => setGrid(toggle(grid, di, h))}
                     />
                   </td>
@@ -194,16 +198,16 @@ export function RuleEditor({ rule, onDone }: { rule?: Rule; onDone: () => void }
       </fieldset>
       <div className="row">
         <label>
-          Minimum score
+          {t('rules.minScore')}
           <input type="number" min={0} max={1} step={0.05} value={minScore} onChange={(e) => setMinScore(Number(e.target.value))} />
         </label>
         <label>
-          Cooldown per camera (s)
+          {t('rules.cooldown')}
           <input type="number" min={0} value={cooldown} onChange={(e) => setCooldown(Number(e.target.value))} />
         </label>
       </div>
       <fieldset>
-        <legend>Notify</legend>
+        <legend>{t('rules.notify')}</legend>
         <div className="row">
           {allSinks.map((s) => (
             <span key={s.id} className="row">
@@ -212,40 +216,40 @@ export function RuleEditor({ rule, onDone }: { rule?: Rule; onDone: () => void }
               </label>
               {s.id !== 'toast' && s.id !== 'desktop' && (
                 <button type="button" className="link" onClick={() => test.mutate({ id: s.id })}>
-                  test
+                  {t('rules.test')}
                 </button>
               )}
             </span>
           ))}
         </div>
-        {test.data && <p role="status">{test.data.ok ? 'Test notification delivered' : `Test failed: ${test.data.message ?? 'unknown error'}`}</p>}
+        {test.data && <p role="status">{test.data.ok ? t('rules.testDelivered') : t('rules.testFailed', { message: test.data.message ?? t('rules.unknownError') })}</p>}
       </fieldset>
       <ErrorText error={save.error ?? remove.error ?? preview.error ?? test.error} />
       <div className="row">
         <button type="submit" className="primary" disabled={save.isPending}>
-          Save rule
+          {t('rules.save')}
         </button>
         <button type="button" onClick={() => preview.mutate({ rule: input(), hours: 24 })}>
-          Preview last 24 h
+          {t('rules.preview')}
         </button>
         <button type="button" onClick={onDone}>
-          Cancel
+          {t('common.cancel')}
         </button>
         {rule && (
           <button type="button" className="danger" onClick={() => remove.mutate({ id: rule.id }, { onSuccess: onDone })}>
-            Delete rule
+            {t('rules.delete')}
           </button>
         )}
       </div>
       {preview.data && (
         <div aria-live="polite">
           <p>
-            This rule would have fired <strong>{preview.data.count}</strong> time{preview.data.count === 1 ? '' : 's'} in the last 24 hours.
+            <Trans t={t} i18nKey="rules.previewCount" count={preview.data.count} components={{ strong: <strong /> }} />
           </p>
           <div className="preview-strip">
             {preview.data.events.slice(0, 12).map((e) => (
               <figure key={e.id}>
-                {e.hasSnapshot ? <img src={eventSnapshot(e, true)} alt={`${e.label} at ${clock(e.start)}`} /> : <div className="no-snapshot" />}
+                {e.hasSnapshot ? <img src={eventSnapshot(e, true)} alt={t('rules.snapshotAlt', { label: e.label, time: clock(e.start) })} /> : <div className="no-snapshot" />}
                 <figcaption>{clock(e.start)}</figcaption>
               </figure>
             ))}

@@ -2,9 +2,11 @@
 import { useCall, useClient, callOrThrow } from '../lib/api.js';
 import { formatBytes } from '../lib/format.js';
 import { ErrorText } from '../components/ErrorText.js';
+import { useTranslation } from '../i18n/index.js';
 import { useState } from 'react';
 
 export function SystemPage() {
+  const { t } = useTranslation();
   const client = useClient();
   const info = useCall('system.info', {});
   const health = useCall('system.health', {}, { refetchInterval: 5000 });
@@ -22,42 +24,38 @@ export function SystemPage() {
     a.download = `porchlight-audit-${new Date().toISOString().slice(0, 10)}.csv`;
     a.click();
     URL.revokeObjectURL(url);
-    setAuditMessage(verify.ok ? `Audit log intact (${verify.entries} entries) and exported.` : `Warning: ${verify.problem}`);
+    setAuditMessage(verify.ok ? t('system.auditIntact', { count: verify.entries }) : t('system.auditWarning', { problem: verify.problem }));
   };
 
   return (
     <section aria-labelledby="page-title">
-      <h1 id="page-title">System</h1>
+      <h1 id="page-title">{t('system.title')}</h1>
       <ErrorText error={info.error} />
       {info.data && (
         <dl className="facts" data-testid="system-info">
-          <dt>Version</dt>
+          <dt>{t('system.version')}</dt>
           <dd data-testid="version">{info.data.version}</dd>
-          <dt>Data directory</dt>
+          <dt>{t('system.dataDir')}</dt>
           <dd data-testid="data-dir">{info.data.dataDir}</dd>
-          <dt>Running as</dt>
+          <dt>{t('system.runningAs')}</dt>
           <dd>
-            {info.data.host === 'desktop' ? 'Desktop app' : 'Server'} ({client.transport === 'ipc' ? 'IPC' : 'HTTP'})
+            {info.data.host === 'desktop' ? t('system.hostDesktop') : t('system.hostServer')} ({client.transport === 'ipc' ? 'IPC' : 'HTTP'})
           </dd>
-          <dt>Platform</dt>
-          <dd>
-            {info.data.platform}, Node {info.data.node}
-          </dd>
-          <dt>Database schema</dt>
+          <dt>{t('system.platform')}</dt>
+          <dd>{t('system.platformValue', { platform: info.data.platform, node: info.data.node })}</dd>
+          <dt>{t('system.schema')}</dt>
           <dd>{info.data.schemaVersion}</dd>
-          <dt>ffmpeg</dt>
-          <dd>{info.data.ffmpeg ? `${info.data.ffmpeg.path} (${info.data.ffmpeg.source})` : 'Not found: set its path in Settings'}</dd>
-          <dt>Started</dt>
+          <dt>{t('system.ffmpeg')}</dt>
+          <dd>{info.data.ffmpeg ? `${info.data.ffmpeg.path} (${info.data.ffmpeg.source})` : t('system.ffmpegMissing')}</dd>
+          <dt>{t('system.started')}</dt>
           <dd>{new Date(info.data.startedAt).toLocaleString()}</dd>
           {health.data && (
             <>
-              <dt>Engine</dt>
-              <dd data-testid="engine-health">
-                CPU {health.data.cpuPercent}% · memory {formatBytes(health.data.rssBytes)}
-              </dd>
-              <dt>Detection</dt>
+              <dt>{t('system.engine')}</dt>
+              <dd data-testid="engine-health">{t('system.engineValue', { cpu: health.data.cpuPercent, memory: formatBytes(health.data.rssBytes) })}</dd>
+              <dt>{t('system.detection')}</dt>
               <dd>
-                {health.data.detector.model ?? 'No model'} · {health.data.detector.status}
+                {health.data.detector.model ?? t('system.noModel')} · {t(`detectorStatus.${health.data.detector.status}`)}
                 {health.data.detector.message ? ` · ${health.data.detector.message}` : ''}
               </dd>
             </>
@@ -65,21 +63,21 @@ export function SystemPage() {
         </dl>
       )}
 
-      <h2>Cameras</h2>
-      {health.data && health.data.cameras.length === 0 && <p className="muted">No camera is running.</p>}
+      <h2>{t('system.cameras')}</h2>
+      {health.data && health.data.cameras.length === 0 && <p className="muted">{t('system.noCamera')}</p>}
       {health.data && health.data.cameras.length > 0 && (
-        <table className="table" aria-label="Camera health">
+        <table className="table" aria-label={t('system.cameraHealth')}>
           <thead>
             <tr>
-              <th>Camera</th>
-              <th>fps in</th>
-              <th>detect fps</th>
-              <th>frames to model</th>
-              <th>dropped</th>
-              <th>detector ms</th>
-              <th>restarts</th>
-              <th>live viewers</th>
-              <th>streams</th>
+              <th>{t('system.colCamera')}</th>
+              <th>{t('system.colFpsIn')}</th>
+              <th>{t('system.colFpsDetect')}</th>
+              <th>{t('system.colFramesToModel')}</th>
+              <th>{t('system.colDropped')}</th>
+              <th>{t('system.colDetectorMs')}</th>
+              <th>{t('system.colRestarts')}</th>
+              <th>{t('system.colLiveViewers')}</th>
+              <th>{t('system.colStreams')}</th>
             </tr>
           </thead>
           <tbody>
@@ -91,9 +89,9 @@ export function SystemPage() {
                 <td>
                   {c.framesToModel} / {c.framesTotal}
                 </td>
-                <td title="Of these, frames the detector queue could not take">
+                <td title={t('system.droppedHint')}>
                   {c.dropped}
-                  {c.queueDropped > 0 ? ` (${c.queueDropped} queue)` : ''}
+                  {c.queueDropped > 0 ? ` (${t('system.queueDropped', { dropped: c.queueDropped })})` : ''}
                 </td>
                 <td>{c.detectorMs === null ? '–' : c.detectorMs.toFixed(1)}</td>
                 <td>{c.restarts}</td>
@@ -102,8 +100,8 @@ export function SystemPage() {
                   {(c.streams ?? []).map((s) => (
                     <div key={s.stream} className="small">
                       {s.stream}: {s.roles.join(', ')}
-                      {s.detectSize ? ` · detect ${s.detectSize.width}×${s.detectSize.height}` : ''}
-                      {s.audio ? ` · sound ${s.audio}` : ''}
+                      {s.detectSize ? ` · ${t('system.streamDetect', { width: s.detectSize.width, height: s.detectSize.height })}` : ''}
+                      {s.audio ? ` · ${t('system.streamSound', { codec: s.audio })}` : ''}
                       {s.hwaccel ? ` · ${s.hwaccel}` : ''}
                     </div>
                   ))}
@@ -115,24 +113,24 @@ export function SystemPage() {
         </table>
       )}
 
-      <h2>Audit log</h2>
+      <h2>{t('system.audit')}</h2>
       <div className="row">
         <button type="button" onClick={() => void exportAudit().catch((e: Error) => setAuditMessage(e.message))}>
-          Verify and export audit log
+          {t('system.auditExport')}
         </button>
         {auditMessage && <span role="status">{auditMessage}</span>}
       </div>
 
-      <h2>Recent log</h2>
+      <h2>{t('system.log')}</h2>
       {logs.error ? (
-        <p className="muted">Only admins can read the log.</p>
+        <p className="muted">{t('system.logAdminsOnly')}</p>
       ) : (
-        <pre className="logs" aria-label="Recent log lines" tabIndex={0}>
+        <pre className="logs" aria-label={t('system.logLines')} tabIndex={0}>
           {(logs.data ?? [])
             .slice()
             .reverse()
             .map((l) => `${new Date(l.time).toLocaleTimeString()} ${l.level.padEnd(5)} [${l.module}] ${l.msg}`)
-            .join('\n') || 'Nothing logged yet.'}
+            .join('\n') || t('system.logEmpty')}
         </pre>
       )}
     </section>

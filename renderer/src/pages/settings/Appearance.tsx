@@ -1,21 +1,24 @@
-// Appearance: light, dark or the system's, chosen for this device.
+// Appearance: light, dark or the system's, and the language, chosen for this device.
 import { useState } from 'react';
+import { browserLocale, chooseLocale, LOCALES, storedLocale, useTranslation, type LocaleChoice } from '../../i18n/index.js';
 import { chooseTheme, storedTheme, type Theme } from '../../lib/theme.js';
 
-const CHOICES: Array<{ value: Theme; label: string }> = [
-  { value: 'system', label: 'Like the system' },
-  { value: 'light', label: 'Light' },
-  { value: 'dark', label: 'Dark' },
-];
+const THEMES = [
+  { value: 'system', label: 'appearance.themeSystem' },
+  { value: 'light', label: 'appearance.themeLight' },
+  { value: 'dark', label: 'appearance.themeDark' },
+] as const satisfies ReadonlyArray<{ value: Theme; label: string }>;
 
 export function AppearanceSection({ fallback }: { fallback: Theme }) {
+  const { t } = useTranslation();
   const [theme, setTheme] = useState<Theme>(() => storedTheme() ?? fallback);
+  const [locale, setLocale] = useState<LocaleChoice>(storedLocale);
   return (
     <div className="card section" aria-labelledby="appearance-title">
-      <h2 id="appearance-title">Appearance</h2>
+      <h2 id="appearance-title">{t('appearance.title')}</h2>
       <fieldset className="row">
-        <legend>Theme on this device</legend>
-        {CHOICES.map((c) => (
+        <legend>{t('appearance.theme')}</legend>
+        {THEMES.map((c) => (
           <label key={c.value} className="check">
             <input
               type="radio"
@@ -27,10 +30,29 @@ export function AppearanceSection({ fallback }: { fallback: Theme }) {
                 chooseTheme(c.value);
               }}
             />
-            {c.label}
+            {t(c.label)}
           </label>
         ))}
       </fieldset>
+      <label>
+        {t('appearance.language')}
+        <select
+          name="locale"
+          value={locale}
+          onChange={(e) => {
+            const choice = e.target.value as LocaleChoice;
+            setLocale(choice);
+            chooseLocale(choice);
+          }}
+        >
+          <option value="system">{t('appearance.languageSystem', { language: LOCALES[browserLocale()] })}</option>
+          {Object.entries(LOCALES).map(([value, name]) => (
+            <option key={value} value={value} lang={value}>
+              {name}
+            </option>
+          ))}
+        </select>
+      </label>
     </div>
   );
 }

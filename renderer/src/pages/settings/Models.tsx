@@ -1,11 +1,13 @@
 // Detection models: which are installed, which one runs, download with progress, and how fast each is on this machine.
 import { useState } from 'react';
 import { ErrorText } from '../../components/ErrorText.js';
+import { useTranslation } from '../../i18n/index.js';
 import { useAction, useCall } from '../../lib/api.js';
 import { useModelDownloads } from '../../lib/models.js';
 import { formatBytes } from '../../lib/format.js';
 
 export function ModelsSection() {
+  const { t } = useTranslation();
   const models = useCall('models.list', {});
   const health = useCall('system.health', {});
   const choose = useAction('settings.set', ['models.list', 'settings.get']);
@@ -16,21 +18,21 @@ export function ModelsSection() {
 
   return (
     <div className="card section" aria-labelledby="models-title">
-      <h2 id="models-title">Detection model</h2>
+      <h2 id="models-title">{t('models.title')}</h2>
       {detector && (
         <p className={detector.status === 'ready' ? 'ok' : 'error'} role="status">
-          {detector.status === 'ready' ? `Running ${detector.model} on this machine.` : (detector.message ?? 'Detection is not running: motion only.')}
+          {detector.status === 'ready' ? t('models.running', { model: detector.model }) : (detector.message ?? t('models.notRunning'))}
         </p>
       )}
       <ErrorText error={models.error ?? choose.error ?? download.error ?? speed.error} />
-      <table className="table" aria-label="Models">
+      <table className="table" aria-label={t('models.table')}>
         <thead>
           <tr>
-            <th>Model</th>
-            <th>Input</th>
-            <th>Size</th>
-            <th>Status</th>
-            <th>Speed here</th>
+            <th>{t('models.colModel')}</th>
+            <th>{t('models.colInput')}</th>
+            <th>{t('models.colSize')}</th>
+            <th>{t('models.colStatus')}</th>
+            <th>{t('models.colSpeed')}</th>
             <th />
           </tr>
         </thead>
@@ -40,38 +42,38 @@ export function ModelsSection() {
             return (
               <tr key={m.name}>
                 <td>
-                  {m.name} {m.default && <span className="muted">(recommended)</span>}
+                  {m.name} {m.default && <span className="muted">{t('models.recommended')}</span>}
                 </td>
-                <td>{m.inputSize}px</td>
+                <td>{t('models.inputSize', { size: m.inputSize })}</td>
                 <td>{formatBytes(m.sizeBytes)}</td>
                 <td>
                   {p?.status === 'downloading' ? (
-                    <progress max={p.total || 1} value={p.received} aria-label={`Downloading ${m.name}`} />
+                    <progress max={p.total || 1} value={p.received} aria-label={t('models.downloading', { name: m.name })} />
                   ) : p?.status === 'failed' ? (
                     <span className="error">{p.error}</span>
                   ) : m.active ? (
-                    'In use'
+                    t('models.inUse')
                   ) : m.installed ? (
-                    'Installed'
+                    t('models.installed')
                   ) : (
-                    'Not downloaded'
+                    t('models.notDownloaded')
                   )}
                 </td>
-                <td>{speeds[m.name] !== undefined ? `${speeds[m.name]} ms` : '–'}</td>
+                <td>{speeds[m.name] !== undefined ? t('models.milliseconds', { ms: speeds[m.name] }) : '–'}</td>
                 <td className="row">
                   {!m.installed && (
                     <button type="button" onClick={() => download.mutate({ name: m.name })} disabled={p?.status === 'downloading'}>
-                      Download
+                      {t('models.download')}
                     </button>
                   )}
                   {m.installed && !m.active && (
                     <button type="button" onClick={() => choose.mutate({ section: 'detection', value: { model: m.name } })}>
-                      Use
+                      {t('models.use')}
                     </button>
                   )}
                   {m.installed && (
                     <button type="button" onClick={() => speed.mutate({ name: m.name }, { onSuccess: (r) => setSpeeds((s) => ({ ...s, [r.name]: r.medianMs })) })}>
-                      Measure speed
+                      {t('models.measure')}
                     </button>
                   )}
                 </td>
@@ -80,7 +82,7 @@ export function ModelsSection() {
           })}
         </tbody>
       </table>
-      <p className="muted small">Models are downloaded only when you ask, from the address in the model list, and checked against their SHA-256 before use.</p>
+      <p className="muted small">{t('models.note')}</p>
       <StationaryLimit />
     </div>
   );
@@ -88,6 +90,7 @@ export function ModelsSection() {
 
 /** How long a parked object's event lasts: after that it ends and stops holding recordings. */
 function StationaryLimit() {
+  const { t } = useTranslation();
   const settings = useCall('settings.get', {});
   const save = useAction('settings.set', ['settings.get']);
   const current = settings.data?.detection.stationaryMaxMinutes;
@@ -102,11 +105,11 @@ function StationaryLimit() {
       }}
     >
       <label>
-        End the event of an object that stands still (a parked car) after, in minutes
+        {t('models.stationary')}
         <input type="number" name="stationaryMaxMinutes" min={1} max={1440} step={1} value={value ?? String(current)} onChange={(e) => setValue(e.target.value)} />
       </label>
       <button type="submit" disabled={save.isPending}>
-        Save
+        {t('common.save')}
       </button>
       <ErrorText error={save.error} />
     </form>

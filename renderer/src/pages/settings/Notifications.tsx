@@ -4,6 +4,7 @@ import type { DeliveryResult, SinkInput, SinkView } from '@common/contract/index
 import { SECRET_MASK } from '@common/contract/index.js';
 import { useState, type FormEvent } from 'react';
 import { ErrorText } from '../../components/ErrorText.js';
+import { useTranslation } from '../../i18n/index.js';
 import { useAction, useCall } from '../../lib/api.js';
 import { ago } from '../../lib/format.js';
 
@@ -15,6 +16,7 @@ function newSecret(): string {
 }
 
 export function NotificationsSection() {
+  const { t } = useTranslation();
   const sinks = useCall('sinks.list', {}, { retry: false });
   const remove = useAction('sinks.delete', ['sinks.list']);
   const test = useAction('sinks.test', ['sinks.list']);
@@ -24,19 +26,19 @@ export function NotificationsSection() {
 
   return (
     <div className="card section" aria-labelledby="notify-title">
-      <h2 id="notify-title">Notifications</h2>
-      <p className="small muted">Alerts always show in the app and as desktop notifications. They can also go to a webhook (signed with its secret) or to an MQTT broker, which Home Assistant finds by itself.</p>
+      <h2 id="notify-title">{t('notifications.title')}</h2>
+      <p className="small muted">{t('notifications.intro')}</p>
       <ErrorText error={sinks.error ?? remove.error ?? test.error} />
       {own.length > 0 && (
-        <table className="table" aria-label="Notification targets">
+        <table className="table" aria-label={t('notifications.table')}>
           <thead>
             <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Kind</th>
-              <th scope="col">Address</th>
-              <th scope="col">Last delivery</th>
+              <th scope="col">{t('notifications.colName')}</th>
+              <th scope="col">{t('notifications.colKind')}</th>
+              <th scope="col">{t('notifications.colAddress')}</th>
+              <th scope="col">{t('notifications.colLastDelivery')}</th>
               <th scope="col">
-                <span className="sr-only">Actions</span>
+                <span className="sr-only">{t('notifications.colActions')}</span>
               </th>
             </tr>
           </thead>
@@ -47,36 +49,34 @@ export function NotificationsSection() {
                 <tr key={sink.id} data-testid="sink-row">
                   <td>
                     {sink.name}
-                    {!sink.enabled && <span className="muted"> (off)</span>}
+                    {!sink.enabled && <span className="muted"> {t('notifications.off')}</span>}
                   </td>
-                  <td>{sink.kind === 'webhook' ? 'Webhook' : 'MQTT'}</td>
+                  <td>{sink.kind === 'webhook' ? t('notifications.webhook') : t('notifications.mqtt')}</td>
                   <td className="mono">{sink.url}</td>
                   <td>
                     {status.lastError && (!status.lastOk || status.lastError.time > status.lastOk) ? (
-                      <span className="error">
-                        failed {ago(status.lastError.time)}: {status.lastError.message}
-                      </span>
+                      <span className="error">{t('notifications.failedAgo', { ago: ago(status.lastError.time), message: status.lastError.message })}</span>
                     ) : status.lastOk ? (
-                      `delivered ${ago(status.lastOk)}`
+                      t('notifications.deliveredAgo', { ago: ago(status.lastOk) })
                     ) : (
-                      'nothing sent yet'
+                      t('notifications.nothingSent')
                     )}
                     {result && (
                       <span className={result.ok ? 'ok' : 'error'} data-testid="sink-test-result">
                         {' '}
-                        · test {result.ok ? `delivered in ${result.durationMs} ms` : `failed: ${result.message ?? 'no answer'}`}
+                        · {result.ok ? t('notifications.testDelivered', { ms: result.durationMs }) : t('notifications.testFailed', { message: result.message ?? t('notifications.noAnswer') })}
                       </span>
                     )}
                   </td>
                   <td className="row">
                     <button type="button" onClick={() => test.mutate({ id: sink.id }, { onSuccess: (r) => setResults((all) => ({ ...all, [sink.id]: r })) })} disabled={test.isPending}>
-                      Send a test
+                      {t('notifications.sendTest')}
                     </button>
                     <button type="button" onClick={() => setEditing(sink)}>
-                      Edit
+                      {t('common.edit')}
                     </button>
-                    <button type="button" className="danger" onClick={() => remove.mutate({ id: sink.id })} aria-label={`Remove ${sink.name}`}>
-                      Remove
+                    <button type="button" className="danger" onClick={() => remove.mutate({ id: sink.id })} aria-label={t('notifications.removeName', { name: sink.name })}>
+                      {t('notifications.remove')}
                     </button>
                   </td>
                 </tr>
@@ -90,10 +90,10 @@ export function NotificationsSection() {
       ) : (
         <div className="row">
           <button type="button" onClick={() => setEditing('webhook')}>
-            Add a webhook
+            {t('notifications.addWebhook')}
           </button>
           <button type="button" onClick={() => setEditing('mqtt')}>
-            Add an MQTT broker
+            {t('notifications.addMqtt')}
           </button>
         </div>
       )}
@@ -102,8 +102,9 @@ export function NotificationsSection() {
 }
 
 function SinkForm({ sink, kind, onDone }: { sink?: EditableSink; kind: 'webhook' | 'mqtt'; onDone: () => void }) {
+  const { t } = useTranslation();
   const save = useAction('sinks.upsert', ['sinks.list']);
-  const [name, setName] = useState(sink?.name ?? (kind === 'webhook' ? 'Webhook' : 'Home Assistant'));
+  const [name, setName] = useState(() => sink?.name ?? (kind === 'webhook' ? t('notifications.webhook') : t('notifications.defaultMqttName')));
   const [url, setUrl] = useState(sink?.url ?? (kind === 'webhook' ? 'https://' : 'mqtt://'));
   const [secret, setSecret] = useState(sink?.kind === 'webhook' ? SECRET_MASK : newSecret());
   const [username, setUsername] = useState(sink?.kind === 'mqtt' ? (sink.username ?? '') : '');
@@ -122,58 +123,58 @@ function SinkForm({ sink, kind, onDone }: { sink?: EditableSink; kind: 'webhook'
   };
 
   return (
-    <form className="form" onSubmit={submit} aria-label={kind === 'webhook' ? 'Webhook' : 'MQTT broker'}>
+    <form className="form" onSubmit={submit} aria-label={kind === 'webhook' ? t('notifications.webhook') : t('notifications.mqttBroker')}>
       <label>
-        Name
+        {t('notifications.name')}
         <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={200} />
       </label>
       <label>
-        {kind === 'webhook' ? 'Address (http:// or https://)' : 'Broker (mqtt://host:1883 or mqtts://host:8883)'}
+        {kind === 'webhook' ? t('notifications.webhookUrl') : t('notifications.brokerUrl')}
         <input value={url} onChange={(e) => setUrl(e.target.value)} required className="mono" />
       </label>
       {kind === 'webhook' ? (
         <label>
-          Signing secret (the receiver checks each request's HMAC-SHA256 with it)
+          {t('notifications.secret')}
           <span className="row">
             <input value={secret} onChange={(e) => setSecret(e.target.value)} className="mono" minLength={16} aria-describedby="secret-hint" />
             <button type="button" onClick={() => setSecret(newSecret())}>
-              New secret
+              {t('notifications.newSecret')}
             </button>
           </span>
           <span id="secret-hint" className="small muted">
-            {secret === SECRET_MASK ? 'The stored secret is kept.' : 'Copy it to the receiver now: it is not shown again.'}
+            {secret === SECRET_MASK ? t('notifications.secretKept') : t('notifications.secretCopy')}
           </span>
         </label>
       ) : (
         <>
           <label>
-            User name (optional)
+            {t('notifications.username')}
             <input value={username} onChange={(e) => setUsername(e.target.value)} autoComplete="off" />
           </label>
           <label>
-            Password (optional{password === SECRET_MASK ? '; the stored one is kept' : ''})
+            {password === SECRET_MASK ? t('notifications.passwordKept') : t('notifications.password')}
             <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" />
           </label>
           <label>
-            Topic prefix
+            {t('notifications.topicPrefix')}
             <input value={topicPrefix} onChange={(e) => setTopicPrefix(e.target.value)} />
           </label>
           <label>
-            Home Assistant discovery prefix
+            {t('notifications.discoveryPrefix')}
             <input value={discoveryPrefix} onChange={(e) => setDiscoveryPrefix(e.target.value)} />
           </label>
         </>
       )}
       <label className="check">
-        <input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.target.checked)} /> On
+        <input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.target.checked)} /> {t('notifications.on')}
       </label>
       <ErrorText error={save.error} />
       <div className="row">
         <button type="submit" className="primary" disabled={save.isPending}>
-          Save
+          {t('common.save')}
         </button>
         <button type="button" onClick={onDone}>
-          Cancel
+          {t('common.cancel')}
         </button>
       </div>
     </form>

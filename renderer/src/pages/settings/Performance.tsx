@@ -2,6 +2,7 @@
 import type { AllSettings } from '@common/settings/index.js';
 import { useState } from 'react';
 import { ErrorText } from '../../components/ErrorText.js';
+import { useTranslation } from '../../i18n/index.js';
 import { useAction, useCall } from '../../lib/api.js';
 import { HwaccelOptions } from '../CameraOptions.js';
 
@@ -9,6 +10,7 @@ type Detection = AllSettings['detection'];
 type Hw = AllSettings['ffmpeg']['hwaccel'];
 
 export function PerformanceSection() {
+  const { t } = useTranslation();
   const settings = useCall('settings.get', {});
   const health = useCall('system.health', {});
   const save = useAction('settings.set', ['settings.get']);
@@ -20,7 +22,7 @@ export function PerformanceSection() {
   const notice = health.data?.detector.message;
   return (
     <section className="card" aria-labelledby="performance-title">
-      <h2 id="performance-title">Performance</h2>
+      <h2 id="performance-title">{t('performance.title')}</h2>
       <form
         className="row"
         onSubmit={(e) => {
@@ -29,32 +31,32 @@ export function PerformanceSection() {
         }}
       >
         <label>
-          Inference workers (0: half the cores)
+          {t('performance.workers')}
           <input name="workers" type="number" min={0} max={8} value={det.workers} onChange={(e) => setDraft({ ...draft, workers: Number(e.target.value) })} />
         </label>
         <label>
-          Threads per worker
+          {t('performance.threads')}
           <input name="threads" type="number" min={1} max={8} value={det.threads} onChange={(e) => setDraft({ ...draft, threads: Number(e.target.value) })} />
         </label>
         <label>
-          Run the model on
+          {t('performance.runOn')}
           <select name="executionProvider" value={det.executionProvider} onChange={(e) => setDraft({ ...draft, executionProvider: e.target.value as Detection['executionProvider'] })}>
-            <option value="cpu">CPU</option>
-            <option value="cuda">CUDA (NVIDIA, Linux and Windows)</option>
-            <option value="coreml">CoreML (macOS)</option>
-            <option value="directml">DirectML (Windows)</option>
+            <option value="cpu">{t('performance.cpu')}</option>
+            <option value="cuda">{t('performance.cuda')}</option>
+            <option value="coreml">{t('performance.coreml')}</option>
+            <option value="directml">{t('performance.directml')}</option>
           </select>
         </label>
         <button type="submit" disabled={save.isPending}>
-          Save
+          {t('common.save')}
         </button>
         <ErrorText error={save.error} />
       </form>
       {notice && <p className="muted small">{notice}</p>}
       <label>
-        Hardware decoding for cameras that follow the default
+        {t('performance.hwaccel')}
         <select name="hwaccel" value={data.ffmpeg.hwaccel} onChange={(e) => saveHw.mutate({ section: 'ffmpeg', value: { hwaccel: e.target.value as Hw } })}>
-          <option value="off">Off (software)</option>
+          <option value="off">{t('performance.hwaccelOff')}</option>
           <HwaccelOptions />
         </select>
       </label>
