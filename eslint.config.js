@@ -107,6 +107,7 @@ export const FS_ALLOWED = {
   'main/electron/desktop.ts': 'the bundled models folder',
   'main/electron/ui-files.ts': 'the built renderer',
   'main/electron/window-state.ts': 'the window-state file',
+  'main/server/cli.ts': 'the public key file export-verify is handed',
   'main/server/data-dir.ts': 'creating and checking the data folder',
   'main/server/server.ts': 'the built renderer',
   'main/server/tls.ts': 'the TLS certificate files',

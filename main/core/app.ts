@@ -15,7 +15,9 @@ import { SettingsStore } from './config/index.js';
 import { CameraRuntime } from './cameras/runtime.js';
 import { MotionActivity } from './motion/activity.js';
 import { EventRepository } from './events/repository.js';
-import { ExportManager } from './export/index.js';
+import { EvidenceHolds } from './evidence/index.js';
+import { createDetector } from './detect/detector.js';
+import { ExportManager, loadSigner, REDACT_MIN_SCORE } from './export/index.js';
 import { Notifier } from './notify/index.js';
 import { RuleEngine } from './rules/index.js';
 import { locateFfmpeg } from './ffmpeg/locate.js';
@@ -82,6 +84,7 @@ export interface Engine {
   readonly events: EventRepository;
   readonly runtime: CameraRuntime;
   readonly exports: ExportManager;
+  readonly holds: EvidenceHolds;
   readonly rules: RuleEngine;
   /** The owner's verdicts on events, as examples the cameras learn from. */
   readonly learned: LearnedExamples;
@@ -149,8 +152,11 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
   });
   await storage.start();
   stoppers.push(() => storage.stop());
+  // evidence holds: events and ranges retention and the disk floor never delete
+  const holds = new EvidenceHolds(db);
   // retention: a debounced pass after new footage and one a minute, never on the segment path itself
   const retention = new Retention({
+    holds,
     db,
     index: segments,
     events,
@@ -164,6 +170,8 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
   });
   retention.start();
   stoppers.push(() => retention.stop());
+  // a released hold's footage lies behind retention's marks: the next pass looks at it again
+  stoppers.push(holds.onRelease((cameraId, from) => retention.revisit(cameraId, from)));
   // clip exports: one job at a time, never touched by retention
   const exportsManager = new ExportManager({
     db,
@@ -172,6 +180,13 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
     events,
     audit,
     publish: (topic, payload) => bus.publish(topic, payload),
+    // every manifest signed with the install's Ed25519 key (made on the first start, private half sealed by the secret key)
+    signer: loadSigner(db, secrets),
+    // privacy masks burned into exports unless lifted
+    privacyMasks: (id) => cameras.get(id)?.masks.privacy ?? [],
+    // redacted exports: a detector of the configured model for each job's detection pass
+    detector: () =>
+      createDetector({ model: settings.get('detection').model, modelsDir: opts.modelsDir ?? process.env.PORCHLIGHT_MODELS_DIR, dataDir: opts.dataDir, workers: 1, scoreThreshold: REDACT_MIN_SCORE }),
     ffmpeg: () => {
       const cfg = settings.get('ffmpeg');
       return locateFfmpeg({ ffmpeg: cfg.ffmpegPath || undefined, ffprobe: cfg.ffprobePath || undefined });
@@ -219,7 +234,7 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
   }
   const health: HealthSource = runtime.health();
   // api last: it only wires what exists
-  const router = new Router(createApi({ dataDir: opts.dataDir, vault, onVaultUnlocked: () => void storage.check(), host: opts.host, startedAt, db, bus, settings, cameras, states, accounts, audit, media, segments, retention, storage, events, learned, health, exports: exportsManager, rules, notifier, modelsDir: opts.modelsDir ?? process.env.PORCHLIGHT_MODELS_DIR, live: (id, view) => runtime.live(id, view), frames: (id) => runtime.frames(id), quiesce: (id) => runtime.quiesce(id), motionActivity }), audit);
+  const router = new Router(createApi({ dataDir: opts.dataDir, vault, onVaultUnlocked: () => void storage.check(), host: opts.host, startedAt, db, bus, settings, cameras, states, accounts, audit, media, segments, retention, storage, events, learned, health, exports: exportsManager, holds, rules, notifier, modelsDir: opts.modelsDir ?? process.env.PORCHLIGHT_MODELS_DIR, live: (id, view) => runtime.live(id, view), frames: (id) => runtime.frames(id), quiesce: (id) => runtime.quiesce(id), motionActivity }), audit);
 
   let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> => {
@@ -237,5 +252,5 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
   };
 
   log.info({ dataDir: opts.dataDir, host: opts.host, schema: db.schemaVersion }, 'engine started');
-  return { dataDir: opts.dataDir, db, bus, settings, cameras, router, states, accounts, audit, vault, media, segments, retention, storage, events, runtime, exports: exportsManager, rules, learned, notifier, stop };
+  return { dataDir: opts.dataDir, db, bus, settings, cameras, router, states, accounts, audit, vault, media, segments, retention, storage, events, runtime, exports: exportsManager, holds, rules, learned, notifier, stop };
 }

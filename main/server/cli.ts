@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The `porchlight` command: run the headless server, and tools that use the same engine.
 import { Command, InvalidArgumentError } from 'commander';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { startEngine } from '../core/app.js';
 import { createLogger } from '../core/log/index.js';
@@ -11,14 +12,15 @@ import { analyzeFile, formatTable } from '../core/detect/analyze.js';
 import { createDetector } from '../core/detect/detector.js';
 import { evaluate, formatEval } from '../core/detect/eval.js';
 import { DetectError } from '../core/detect/frame.js';
-import { verifyExport } from '../core/export/index.js';
+import { formatFingerprint, parsePublicKey, readPublicKey, verifyExport } from '../core/export/index.js';
+import { Database } from '../core/storage/database.js';
 import { FfmpegSettings } from '../common/settings/index.js';
 import { describeIssues } from '../common/zod-errors.js';
 import { AUDIT_HEAD_FILE } from '../core/app.js';
 import { registerDbCommand } from './cli-db.js';
 import { registerUsersCommand } from './cli-users.js';
 import { addVaultOptions, registerVaultCommand, vaultSource, type VaultFlags } from './cli-vault.js';
-import { requireDataDir, withDataDir } from './data-dir.js';
+import { DB_FILE, requireDataDir, withDataDir } from './data-dir.js';
 import { createServer } from './server.js';
 import { isLoopback, loadTls, selfSignedTls, type TlsMaterial } from './tls.js';
 
@@ -160,16 +162,64 @@ program
 
 program
   .command('export-verify')
-  .description('Check an exported clip (or zip) against its manifest: exit code 1 if any byte changed')
+  .description("Check an exported clip (or zip) against its signed manifest: exit code 0 when the signature and every file's sha256 check out, 1 otherwise")
   .argument('<manifest>', 'the .manifest.json written next to the export')
-  .action(async (manifest: string) => {
-    const result = await verifyExport(resolve(manifest));
+  .option('-k, --public-key <file>', "the recorder's public key (PEM, from Settings or `porchlight export-key`): the manifest must be signed by it")
+  .option('--allow-unsigned', 'accept a manifest without a signature (exports made before signing) when its files match')
+  .action(async (manifest: string, opts: { publicKey?: string; allowUnsigned?: boolean }) => {
+    let trustedKey;
+    if (opts.publicKey) {
+      try {
+        trustedKey = parsePublicKey(readFileSync(resolve(opts.publicKey), 'utf8'));
+      } catch (err) {
+        process.stderr.write(`porchlight export-verify: ${opts.publicKey}: ${(err as Error).message}\n`);
+        process.exitCode = 1;
+        return;
+      }
+    }
+    const result = await verifyExport(resolve(manifest), { trustedKey, requireSignature: !opts.allowUnsigned });
+    const sig = result.signature;
+    if (sig) {
+      const by = sig.fingerprint ? ` key ${formatFingerprint(sig.fingerprint)}` : '';
+      const line = { valid: `ok       signature by${by}${trustedKey ? ' (the given public key)' : ''}`, invalid: `BAD      signature: ${sig.problem}`, unsigned: 'UNSIGNED the manifest carries no signature', other_key: `BAD      signature: ${sig.problem}` }[sig.status];
+      process.stdout.write(`${line}\n`);
+    }
     for (const f of result.files) process.stdout.write(`${f.ok ? 'ok      ' : 'CHANGED '} ${f.path}\n`);
-    if (result.ok) process.stdout.write('export intact: every file matches its manifest\n');
-    else {
-      process.stdout.write(`export NOT intact${result.problem ? `: ${result.problem}` : ''}\n`);
+    if (result.ok) {
+      const signed = sig?.status === 'valid';
+      process.stdout.write(`VERIFIED: ${signed ? 'the signature is valid and ' : ''}every file matches its manifest${signed && !trustedKey ? "; compare the key's fingerprint with the one in the recorder's Settings" : ''}\n`);
+    } else {
+      process.stdout.write(`NOT VERIFIED${result.problem ? `: ${result.problem}` : ''}\n`);
       process.exitCode = 1;
     }
+  });
+
+program
+  .command('export-key')
+  .description('Print the public key export manifests are signed with (PEM) and its fingerprint, to hand out with exports')
+  .option('-d, --data <dir>', 'data directory', defaultDataDir())
+  .action((opts: { data: string }) => {
+    const dataDir = resolve(opts.data);
+    let info;
+    try {
+      requireDataDir(dataDir);
+      const db = Database.open(join(dataDir, DB_FILE));
+      try {
+        info = readPublicKey(db);
+      } finally {
+        db.close();
+      }
+    } catch (err) {
+      process.stderr.write(`porchlight export-key: ${(err as Error).message}\n`);
+      process.exitCode = 1;
+      return;
+    }
+    if (!info) {
+      process.stderr.write('porchlight export-key: this data directory has no signing key yet (it is made when the engine first starts)\n');
+      process.exitCode = 1;
+      return;
+    }
+    process.stdout.write(`${info.publicKeyPem.trimEnd()}\nFingerprint (SHA-256): ${formatFingerprint(info.fingerprint)}\n`);
   });
 
 program

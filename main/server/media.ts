@@ -3,6 +3,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Engine } from '../core/app.js';
 import { contentType, parseRange, type MediaKind, type MediaStore } from '../core/media/index.js';
 import { FRAME_CACHE, openPlayback, playbackHeaders, recordedFrame } from '../core/recordings/recorded-media.js';
+import { locateFfmpeg } from '../core/ffmpeg/locate.js';
+import { maskJpeg, mayLiftMasks } from '../core/privacy/index.js';
+import type { Polygon } from '../common/contract/index.js';
 import { requireCaller } from './gate.js';
 
 const CACHE: Record<MediaKind, string> = {
@@ -39,15 +42,38 @@ function refusal(reply: FastifyReply, r: { status: number; code: string; message
   return reply.status(r.status).send({ ok: false, error: { code: r.code, message: r.message } });
 }
 
+/** A camera's privacy masks when this caller may not lift them; [] when there are none or they may (a lift is then noted). */
+function masksFor(engine: Engine, caller: { role: 'admin' | 'viewer' }, cameraId: string): { masks: Polygon[]; lifted: boolean } {
+  const masks = engine.cameras.get(cameraId)?.masks.privacy ?? [];
+  if (masks.length === 0) return { masks: [], lifted: false };
+  return mayLiftMasks(caller, cameraId) ? { masks: [], lifted: true } : { masks, lifted: false };
+}
+
+function ffmpegBin(engine: Engine): string {
+  const cfg = engine.settings.get('ffmpeg');
+  return locateFfmpeg({ ffmpeg: cfg.ffmpegPath || undefined, ffprobe: cfg.ffprobePath || undefined }).ffmpeg;
+}
+
+/** A snapshot or thumbnail with the camera's privacy masks blacked out: read whole through the store, never cached by the browser. */
+async function sendMasked(reply: FastifyReply, engine: Engine, kind: MediaKind, rel: string, masks: Polygon[]) {
+  const bytes = await engine.media.readBytes(kind, rel);
+  if (!bytes) return refusal(reply, { status: 404, code: 'not_found', message: 'No such file' });
+  const jpeg = await maskJpeg(ffmpegBin(engine), bytes, masks);
+  return reply.header('content-type', 'image/jpeg').header('cache-control', 'private, no-store').send(jpeg);
+}
+
 export function registerMediaRoutes(app: FastifyInstance, engine: Engine): void {
   const store = engine.media;
   for (const kind of ['recordings', 'snapshots', 'exports'] as const) {
-    app.get<{ Params: { '*': string } }>(`/media/${kind}/*`, { config: { access: 'viewer' } }, (req, reply) => {
+    app.get<{ Params: { '*': string } }>(`/media/${kind}/*`, { config: { access: 'viewer' } }, async (req, reply) => {
       const caller = requireCaller(req, reply);
       if (!caller) return reply;
       const rel = req.params['*'];
       if (!store.has(kind, rel)) return refusal(reply, { status: 404, code: 'not_found', message: 'No such file' });
-      engine.audit.recordRead({ actor: caller.name, action: READ_ACTION[kind], target: rel, origin: req.ip });
+      // snapshots live under <camera>/: its privacy masks apply to whoever may not lift them
+      const privacy = kind === 'snapshots' ? masksFor(engine, caller, rel.split('/')[0] ?? '') : { masks: [], lifted: false };
+      engine.audit.recordRead({ actor: caller.name, action: READ_ACTION[kind], target: rel, origin: req.ip, ...(privacy.lifted ? { details: { privacyMasksLifted: true } } : {}) });
+      if (privacy.masks.length) return sendMasked(reply, engine, kind, rel, privacy.masks);
       return sendFile(req, reply, kind, rel, store, CACHE[kind]);
     });
   }
@@ -77,7 +103,9 @@ export function registerFrameRoute(app: FastifyInstance, engine: Engine): void {
     reply.raw.once('close', () => cancel.abort());
     const r = await recordedFrame(engine, req.params.cameraId, req.query, cancel.signal);
     if (!r.ok) return refusal(reply, r);
-    engine.audit.recordRead({ actor: caller.name, action: 'recordings.frame', target: req.params.cameraId, origin: req.ip });
+    const privacy = masksFor(engine, caller, req.params.cameraId);
+    engine.audit.recordRead({ actor: caller.name, action: 'recordings.frame', target: req.params.cameraId, origin: req.ip, ...(privacy.lifted ? { details: { privacyMasksLifted: true } } : {}) });
+    if (privacy.masks.length) return reply.header('content-type', 'image/jpeg').header('cache-control', 'private, no-store').send(await maskJpeg(ffmpegBin(engine), r.jpeg, privacy.masks));
     return reply.header('content-type', 'image/jpeg').header('cache-control', FRAME_CACHE).send(r.jpeg);
   });
 }

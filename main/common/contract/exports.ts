@@ -18,6 +18,19 @@ export const ExportRequest = z
     exact: z.boolean().optional(),
     /** Export what exists when recording is missing; the gaps are listed in the manifest. */
     allowGaps: z.boolean().optional(),
+    /**
+     * Every person blurred (or filled) but those of the picked events, found by a detection pass over the range; the
+     * recording itself is untouched. Implies an exact cut (the clip is re-encoded anyway).
+     */
+    redact: z
+      .object({
+        keepEvents: z.array(z.string().max(100)).max(50).default([]).describe('events whose person stays visible'),
+        method: z.enum(['blur', 'fill']).default('blur'),
+      })
+      .strict()
+      .optional(),
+    /** Export without the cameras' privacy masks: only for callers who may lift them (admins for now); audited. */
+    liftMasks: z.boolean().optional(),
   })
   .strict()
   .refine((r) => r.end > r.start, { message: 'end must be after start', path: ['end'] })
@@ -85,8 +98,25 @@ export const ExportVerifyResult = z.object({
     }),
   ),
   problem: z.string().nullable(),
+  /** The manifest's Ed25519 signature: valid (by this recorder's key, when the engine checks), invalid, unsigned, or another key's. */
+  signature: z
+    .object({
+      status: z.enum(['valid', 'invalid', 'unsigned', 'other_key']),
+      fingerprint: z.string().nullable(),
+      problem: z.string().nullable(),
+    })
+    .optional(),
 });
 export type ExportVerifyResult = z.infer<typeof ExportVerifyResult>;
+
+export const SigningKey = z.object({
+  algorithm: z.literal('ed25519'),
+  publicKeyPem: z.string(),
+  /** sha256 of the public key (DER), hex. */
+  fingerprint: z.string(),
+  createdAt: z.number().int(),
+});
+export type SigningKey = z.infer<typeof SigningKey>;
 
 export const ExportProgress = z.object({ id: z.string(), status: ExportStatus, progress: z.number().min(0).max(1) });
 export type ExportProgress = z.infer<typeof ExportProgress>;
@@ -107,6 +137,8 @@ export const exportMethodSpecs = {
   'exports.cancel': method({ input: byExportId, output: ExportJob, role: 'admin', audit: true }),
   'exports.delete': method({ input: byExportId, output: z.object({ deleted: z.boolean() }), role: 'admin', audit: true }),
   'exports.verify': method({ input: byExportId, output: ExportVerifyResult, role: 'viewer' }),
+  /** The public key export manifests are signed with, and its fingerprint (null when this engine does not sign). */
+  'exports.signingKey': method({ input: z.object({}).strict(), output: SigningKey.nullable(), role: 'viewer' }),
 } as const;
 
 /** Spread into `topics` (topics.ts). */

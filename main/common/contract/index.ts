@@ -21,3 +21,4 @@ export * from './review.js';
 export * from './motion.js';
 export * from './learned.js';
 export * from './vault.js';
+export * from './evidence.js';

@@ -10,6 +10,7 @@ import { EventDto, EventPage, EventQuery } from './events.js';
 import { motionMethodSpecs } from './motion.js';
 import { reviewMethodSpecs } from './review.js';
 import { CameraStill } from './zones.js';
+import { evidenceMethodSpecs } from './evidence.js';
 import { exportMethodSpecs } from './exports.js';
 import { learnedMethodSpecs } from './learned.js';
 import { vaultMethodSpecs } from './vault.js';
@@ -120,6 +121,7 @@ export const methods = {
   // each feature module owns its part of the contract
   ...onvifMethodSpecs,
   ...exportMethodSpecs,
+  ...evidenceMethodSpecs,
   ...rulesMethodSpecs,
   ...modelMethodSpecs,
   ...demoMethodSpecs,

@@ -37,11 +37,16 @@ export const CameraMasks = z
     motion: z.array(Polygon).max(50).default([]),
     /** Objects whose feet are here are ignored: a parked car, a poster of a person. */
     objects: z.array(Polygon).max(50).default([]),
+    /**
+     * Privacy masks (a neighbour's window, the street): blacked out in exports, snapshots and thumbnails for everyone who
+     * may not lift them; detection still sees the whole picture.
+     */
+    privacy: z.array(Polygon).max(50).default([]),
   })
   .strict();
 export type CameraMasks = z.infer<typeof CameraMasks>;
 
-export const NO_MASKS: CameraMasks = { motion: [], objects: [] };
+export const NO_MASKS: CameraMasks = { motion: [], objects: [], privacy: [] };
 
 /** One picture from a camera's detection stream, for drawing zones on. */
 export const CameraStill = z.object({

@@ -11,6 +11,7 @@ import type { CameraRepository } from '../cameras/repository.js';
 import type { SettingsStore } from '../config/index.js';
 import { locateFfmpeg } from '../ffmpeg/locate.js';
 import type { EventRepository } from '../events/repository.js';
+import { evidenceApi, type EvidenceHolds } from '../evidence/index.js';
 import { exportApi, type ExportManager } from '../export/index.js';
 import type { Notifier } from '../notify/index.js';
 import { rulesApi, type RuleEngine } from '../rules/index.js';
@@ -62,6 +63,7 @@ export interface ApiDeps {
   learned: LearnedExamples;
   health: HealthSource;
   exports: ExportManager;
+  holds: EvidenceHolds;
   rules: RuleEngine;
   notifier: Notifier;
   modelsDir?: string;
@@ -139,7 +141,13 @@ export function createApi(deps: ApiDeps): Implementation {
       bus.publish('camera.changed', { id: cam.id, deleted: false });
       return publicCamera(cam);
     },
-    'cameras.delete': ({ id, keepRecordings }) => deleteCamera(deps, id, { keepRecordings }),
+    'cameras.delete': ({ id, keepRecordings }) => {
+      // held evidence outlives the camera only when its recordings are kept (retention then never touches what is held)
+      if (!keepRecordings && deps.holds.cameraHolds(id)) {
+        throw new ApiFailure('conflict', 'This camera has footage held as evidence: release the holds first, or delete the camera keeping its recordings');
+      }
+      return deleteCamera(deps, id, { keepRecordings });
+    },
     'cameras.probe': async ({ url, cameraId }) => {
       const demo = demoKindOf(url);
       if (demo) {
@@ -160,6 +168,7 @@ export function createApi(deps: ApiDeps): Implementation {
     'events.keep': ({ id, keep }) => deps.events.setFlags(id, { keep }),
     'events.markFalsePositive': ({ id, falsePositive }) => deps.events.setFlags(id, { falsePositive }),
     'events.delete': async ({ id }) => {
+      if (deps.holds.eventHeld(id)) throw new ApiFailure('conflict', 'This event is held as evidence: release the hold before deleting it');
       const { deleted, snapshot } = deps.events.delete(id);
       if (snapshot) await deps.media.removeSnapshot(snapshot);
       return { deleted };
@@ -197,6 +206,7 @@ export function createApi(deps: ApiDeps): Implementation {
 
     ...onvifApi(deps, publicCamera),
     ...exportApi(deps.exports),
+    ...evidenceApi(deps.holds),
     ...rulesApi({ rules: deps.rules, notifier: deps.notifier }),
     ...modelsApi(deps),
     ...demoApi(deps, publicCamera),

@@ -9,7 +9,7 @@ import {
   type ExportStatus,
   type ExportVerifyResult,
 } from '../../common/contract/exports.js';
-import { ApiFailure } from '../../common/contract/index.js';
+import { ApiFailure, type Polygon } from '../../common/contract/index.js';
 import type { AuditRecord } from '../audit/index.js';
 import type { EventRepository } from '../events/repository.js';
 import { createLogger } from '../log/index.js';
@@ -37,6 +37,9 @@ import {
   type SourceSegment,
 } from './plan.js';
 import { listEncoders, probeDuration, probeFrames, runFfmpeg } from './run.js';
+import type { ExportSigner, SigningKeyInfo } from './sign.js';
+import { redactExport, type RedactRequest, type RedactDetector } from './redact-job.js';
+import type { ManifestRedaction } from './manifest.js';
 import { ZipWriter } from './zip.js';
 
 const log = createLogger('export');
@@ -69,6 +72,12 @@ export interface ExportManagerDeps {
   audit?: { record(entry: AuditRecord): void };
   /** Binaries, or a function so a changed setting applies to the next job. */
   ffmpeg: { ffmpeg: string; ffprobe: string } | (() => { ffmpeg: string; ffprobe: string });
+  /** Signs every manifest (the install's Ed25519 key); without it manifests are unsigned. */
+  signer?: ExportSigner;
+  /** Starts a detector for a redacted export's detection pass (closed after the job); redaction is refused without it. */
+  detector?: RedactDetector;
+  /** A camera's privacy masks, burned into its exports unless the request lifts them. */
+  privacyMasks?: (cameraId: string) => Polygon[];
 }
 
 interface ClipSpec {
@@ -88,6 +97,9 @@ interface JobState {
   exact: boolean;
   allowGaps: boolean;
   clips: ClipSpec[];
+  redact?: RedactRequest;
+  /** The requester may see behind the privacy masks and asked to (checked and audited before the job is queued). */
+  liftMasks: boolean;
   actor: Actor;
   status: ExportStatus;
   progress: number;
@@ -182,7 +194,13 @@ export class ExportManager {
 
   create(input: ExportRequest, actor: Actor): ExportJob {
     const req = ExportRequest.parse(input);
-    return this.enqueue({ kind: 'range', cameras: req.cameras, start: req.start, end: req.end, exact: req.exact ?? false, allowGaps: req.allowGaps ?? false, clips: [] }, actor);
+    if (req.redact && !this.deps.detector) throw new ApiFailure('unavailable', 'Redacted exports need the detection model, which this engine does not have');
+    // a redacted clip is re-encoded anyway: cut exactly, so event times line up with its frames
+    const exact = (req.exact ?? false) || Boolean(req.redact);
+    const liftMasks = req.liftMasks ?? false;
+    const job = this.enqueue({ kind: 'range', cameras: req.cameras, start: req.start, end: req.end, exact, allowGaps: req.allowGaps ?? false, clips: [], redact: req.redact, liftMasks }, actor);
+    if (liftMasks) this.deps.audit?.record({ actor: actor.name, action: 'privacy.liftMasks', target: job.id, origin: actor.origin, ok: true, details: { cameras: req.cameras, start: req.start, end: req.end } });
+    return job;
   }
 
   /** The events are chosen now, so the zip holds what the query matched when it was asked. */
@@ -202,7 +220,10 @@ export class ExportManager {
     const cameras = [...new Set(clips.map((c) => c.cameraId))].sort();
     const start = Math.min(...clips.map((c) => c.start));
     const end = Math.max(...clips.map((c) => c.end));
-    return this.enqueue({ kind: 'events', cameras, start, end, exact: false, allowGaps: allowGaps ?? false, clips }, actor);
+    // the event clips are stream copies: a camera with privacy masks is refused here rather than exported unmasked
+    const masked = cameras.filter((c) => (this.deps.privacyMasks?.(c) ?? []).length > 0);
+    if (masked.length) throw new ApiFailure('conflict', `${masked.join(', ')} ${masked.length === 1 ? 'has' : 'have'} privacy masks: export its events as a range, which burns the masks in`);
+    return this.enqueue({ kind: 'events', cameras, start, end, exact: false, allowGaps: allowGaps ?? false, clips, liftMasks: false }, actor);
   }
 
   list(limit = 100): ExportJob[] {
@@ -250,14 +271,25 @@ export class ExportManager {
     const rel = this.row(id)?.path;
     if (!rel) throw new ApiFailure('not_found', `Export ${id} has no manifest (it did not finish)`);
     // the manifest is `<id>/<name>`; it and its files are read inside the job's area of the store
-    return verifyExport(rel.slice(id.length + 1), this.area(id).reader());
+    return verifyExport(rel.slice(id.length + 1), { files: this.area(id).reader(), trustedKey: this.deps.signer?.key });
+  }
+
+  /** The public half of the key manifests are signed with, for Settings; null when this engine does not sign. */
+  signingKey(): SigningKeyInfo | null {
+    return this.deps.signer?.info ?? null;
+  }
+
+  /** The sidecar manifest's path on disk, for the verify command a user runs on it. */
+  manifestPath(id: string): string | null {
+    const rel = this.row(id)?.path;
+    return rel ? this.area(id).ffmpegPath(rel.slice(id.length + 1)) : null;
   }
 
   private row(id: string): ExportRow | undefined {
     return this.deps.db.get<ExportRow>(sql`SELECT * FROM exports WHERE id = ${id}`);
   }
 
-  private enqueue(spec: Pick<JobState, 'kind' | 'cameras' | 'start' | 'end' | 'exact' | 'allowGaps' | 'clips'>, actor: Actor): ExportJob {
+  private enqueue(spec: Pick<JobState, 'kind' | 'cameras' | 'start' | 'end' | 'exact' | 'allowGaps' | 'clips' | 'redact' | 'liftMasks'>, actor: Actor): ExportJob {
     if (this.stopped) throw new ApiFailure('unavailable', 'The engine is stopping');
     const now = Date.now();
     const id = newId(now);
@@ -407,17 +439,32 @@ export class ExportManager {
     const totalMs = usable.reduce((n, p) => n + p.coveredMs, 0);
     let doneMs = 0;
     const outputs: string[] = [];
+    const redactions: ManifestRedaction[] = [];
+    const burned: { file: string; polygons: Polygon[] }[] = [];
     for (const plan of usable) {
       const out = `${plan.cameraId}_${fileStamp(job.start)}.mp4`;
-      const onMs = (ms: number): void => this.progress(job, ((doneMs + ms) / totalMs) * ENCODE_SHARE);
+      // a redacted export gives the cut half the bar and the two detection/redaction passes the other half
+      const masks = job.liftMasks ? [] : (this.deps.privacyMasks?.(plan.cameraId) ?? []);
+      const share = job.redact || masks.length ? 0.5 : 1;
+      const onMs = (ms: number): void => this.progress(job, ((doneMs + ms * share) / totalMs) * ENCODE_SHARE);
       if (job.exact) await this.exactCut(job, plan, area, out, onMs);
       else await this.concat(job, plan, area, out, false, onMs);
+      if (job.redact || masks.length) {
+        const r = await this.redact(job, plan, area, out, masks, (f) => onMs(plan.coveredMs * (1 + f)));
+        if (r) redactions.push(r);
+        if (masks.length) burned.push({ file: out, polygons: masks });
+      }
       doneMs += plan.coveredMs;
       outputs.push(out);
     }
     const files: ManifestFile[] = [];
     for (const out of outputs) files.push(await this.describeFile(job, area, out));
-    const manifest = this.manifest(job, files, usable, gaps);
+    const manifest = this.seal({
+      ...this.manifest(job, files, usable, gaps),
+      ...(job.redact ? { redactions } : {}),
+      ...(burned.length ? { privacyMasks: burned } : {}),
+      ...(job.liftMasks ? { privacyMasksLifted: true } : {}),
+    });
     const manifestName = files.length === 1 ? `${files[0]?.path}.manifest.json` : `${job.id}.manifest.json`;
     await this.writeJson(area, manifestName, manifest);
     return { manifest, manifestName };
@@ -448,13 +495,13 @@ export class ExportManager {
       entries.push({ name, file: out, crc32: digest.crc32, bytes: digest.bytes });
     }
     // the manifest inside the zip lists the clips beside it, so an unpacked zip verifies on its own
-    const inner = this.manifest(
+    const inner = this.seal(this.manifest(
       job,
       clips.flatMap((c) => (c.entry && c.sha256 && c.bytes !== null ? [{ path: c.entry, sha256: c.sha256, bytes: c.bytes, duration: c.duration }] : [])),
       plans,
       gaps,
       clips,
-    );
+    ));
     const zipName = `events_${fileStamp(job.start)}.zip`;
     const zip = new ZipWriter(area.openWrite(`${zipName}.partial`));
     try {
@@ -471,7 +518,7 @@ export class ExportManager {
     await area.rename(`${zipName}.partial`, zipName);
     await area.removeDir('.work');
     const file = await this.describeFile(job, area, zipName, false);
-    const manifest: Manifest = { ...inner, files: [file] };
+    const manifest: Manifest = this.seal({ ...inner, files: [file] });
     const manifestName = `${zipName}.manifest.json`;
     await this.writeJson(area, manifestName, manifest);
     return { manifest, manifestName };
@@ -627,6 +674,34 @@ export class ExportManager {
 
   private async writeJson(area: ExportArea, name: string, value: unknown): Promise<void> {
     await area.writeText(name, `${JSON.stringify(value, null, 2)}\n`);
+  }
+
+  /** The cut clip redacted in place (the recording is untouched); a failure fails the job, never leaves the clip unredacted. */
+  private async redact(job: JobState, plan: CameraPlan, area: ExportArea, out: string, masks: Polygon[], onFraction: (f: number) => void): Promise<ManifestRedaction | null> {
+    this.throwIfCancelled(job);
+    try {
+      return await redactExport({
+        ...this.bins(),
+        detector: this.deps.detector!,
+        events: this.deps.events,
+        area,
+        request: job.redact,
+        masks,
+        cameraId: plan.cameraId,
+        clipStart: Math.max(job.start, plan.segments[0]?.start ?? job.start),
+        file: out,
+        signal: job.abort.signal,
+        onFraction,
+      });
+    } catch (err) {
+      if (job.abort.signal.aborted) throw new Cancelled();
+      throw new ExportError(`The redaction of ${plan.cameraId} failed: ${(err as Error).message}`);
+    }
+  }
+
+  /** Signed last, once nothing in it changes. */
+  private seal(m: Manifest): Manifest {
+    return this.deps.signer ? this.deps.signer.sign(m) : m;
   }
 
   private async removeJobDir(id: string): Promise<void> {

@@ -1,11 +1,12 @@
 // The export manifest (what was exported, from which segments, by whom, with each output's sha256) and its verification.
-import { createHash } from 'node:crypto';
+import { createHash, type KeyObject } from 'node:crypto';
 import { dirname, isAbsolute, join, relative } from 'node:path';
 import type { Readable } from 'node:stream';
 import { crc32 } from 'node:zlib';
 import { z } from 'zod';
 import type { ExportVerifyResult } from '../../common/contract/exports.js';
 import { localFiles, type FileReader } from '../media/index.js';
+import { checkSignature, ManifestSignature } from './sign.js';
 
 export const MANIFEST_FORMAT = 'porchlight-export/1';
 
@@ -41,6 +42,23 @@ export const ManifestClip = z.object({
   duration: z.number().nullable(),
 });
 
+/** What a redacted export hid and how (one per output file). */
+export const ManifestRedaction = z.object({
+  file: z.string(),
+  method: z.enum(['blur', 'fill']),
+  /** The detector model of the pass over the range. */
+  model: z.string(),
+  minScore: z.number(),
+  enlarge: z.number(),
+  holdFrames: z.number().int(),
+  frames: z.number().int(),
+  keptEvents: z.array(z.string()),
+  /** Picked events nobody was found at: nobody was left visible for them. */
+  unmatched: z.array(z.string()),
+  tracks: z.array(z.object({ id: z.string(), frames: z.number().int(), first: z.number(), last: z.number(), kept: z.boolean(), eventId: z.string().optional() })),
+});
+export type ManifestRedaction = z.infer<typeof ManifestRedaction>;
+
 export const Manifest = z.object({
   format: z.literal(MANIFEST_FORMAT),
   porchlight: z.string(),
@@ -55,6 +73,14 @@ export const Manifest = z.object({
   clips: z.array(ManifestClip).optional(),
   exportedBy: z.string(),
   exportedAt: z.string(),
+  /** Present when people were redacted; the recording it was cut from is untouched. */
+  redactions: z.array(ManifestRedaction).optional(),
+  /** Privacy masks blacked out of each file (normalised polygons, as the camera had them). */
+  privacyMasks: z.array(z.object({ file: z.string(), polygons: z.array(z.array(z.tuple([z.number(), z.number()]))) })).optional(),
+  /** The requester may see behind the masks and exported without them (audited as privacy.liftMasks). */
+  privacyMasksLifted: z.boolean().optional(),
+  /** Absent in exports made before signing (and by an engine without a key). */
+  signature: ManifestSignature.optional(),
 });
 export type Manifest = z.infer<typeof Manifest>;
 export type ManifestFile = z.infer<typeof ManifestFile>;
@@ -89,18 +115,31 @@ async function sha256OrNull(path: string, files: FileReader): Promise<string | n
   }
 }
 
+export interface VerifyOptions {
+  /** The signature must be by this key (the recorder's own, or one the reader was handed). */
+  trustedKey?: KeyObject;
+  /** An unsigned manifest fails (the command line asks for this unless told otherwise). */
+  requireSignature?: boolean;
+  /** Where the files are read: a folder the user points at by default, the media store's export area for the engine's own. */
+  files?: FileReader;
+}
+
 /**
- * Recomputes every listed file's sha256; a file listed outside the manifest's folder is refused, not read. Files are
- * read through `files`: a folder the user points at by default, the media store's export area for the engine's own.
+ * Checks the manifest's signature, then recomputes every listed file's sha256; a file listed outside the manifest's folder
+ * is refused, not read. `ok` only when every file matches and the signature is valid (or absent and not required).
  */
-export async function verifyExport(manifestPath: string, files: FileReader = localFiles): Promise<ExportVerifyResult> {
+export async function verifyExport(manifestPath: string, opts: VerifyOptions = {}): Promise<ExportVerifyResult> {
+  const files = opts.files ?? localFiles;
+  let raw: unknown;
   let manifest: Manifest;
   try {
-    manifest = Manifest.parse(JSON.parse(await files.readText(manifestPath)));
+    raw = JSON.parse(await files.readText(manifestPath));
+    manifest = Manifest.parse(raw);
   } catch (err) {
     const why = err instanceof z.ZodError ? 'it is not a Porchlight export manifest' : (err as Error).message;
     return { ok: false, files: [], problem: `The manifest could not be read: ${why}` };
   }
+  const signature = checkSignature(raw, opts.trustedKey);
   const dir = dirname(manifestPath);
   const results: ExportVerifyResult['files'] = [];
   for (const f of manifest.files) {
@@ -114,11 +153,12 @@ export async function verifyExport(manifestPath: string, files: FileReader = loc
     results.push({ path: f.path, ok: actual === f.sha256, expected: f.sha256, actual });
   }
   const bad = results.filter((f) => !f.ok);
-  const problem =
-    results.length === 0
-      ? 'The manifest lists no files'
-      : bad.length
-        ? bad.map((f) => (f.actual === null ? `${f.path} is missing` : `${f.path} does not match its sha256`)).join('; ')
-        : null;
-  return { ok: problem === null, files: results, problem };
+  const problems: string[] = [];
+  if (signature.status === 'invalid' || signature.status === 'other_key' || (signature.status === 'unsigned' && opts.requireSignature)) {
+    problems.push(`Signature: ${signature.problem ?? signature.status}`);
+  }
+  if (results.length === 0) problems.push('The manifest lists no files');
+  for (const f of bad) problems.push(f.actual === null ? `${f.path} is missing` : `${f.path} does not match its sha256`);
+  const problem = problems.length ? problems.join('; ') : null;
+  return { ok: problem === null, files: results, problem, signature };
 }

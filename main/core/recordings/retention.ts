@@ -2,6 +2,7 @@
 import type { SettingsOf } from '../../common/settings/index.js';
 import type { CameraPolicy } from '../cameras/repository.js';
 import { eventReach, type EventRepository, type EventSpan } from '../events/repository.js';
+import { isHeld, type HeldWindow, type HoldSource } from '../evidence/index.js';
 import { createLogger } from '../log/index.js';
 import type { Database } from '../storage/database.js';
 import { sql } from '../storage/sql.js';
@@ -62,6 +63,8 @@ export interface RetentionDeps {
   dataDir?: string;
   /** Whether the recordings folder is really there (not unmounted): retention never acts on a folder that is not. */
   mediaPresent?: () => boolean;
+  /** Evidence holds: footage, events and snapshots they cover are never deleted, whatever the age, quota or disk. */
+  holds?: HoldSource;
   /** Called after each pass with the cameras whose last footage and events are gone (retired cameras leave then). */
   afterPass?: () => void;
 }
@@ -90,6 +93,8 @@ export class Retention {
   private stopped = false;
   /** SegmentIndex.addedBytes at the last pass: what the floor may reclaim is what we wrote since. */
   private addedAtLastPass: number;
+  /** The evidence holds, read once at the start of each pass. */
+  private held = new Map<string, HeldWindow[]>();
   deletedTotal = 0;
   expiredEventsTotal = 0;
 
@@ -210,8 +215,9 @@ export class Retention {
       const last = rows.at(-1)!;
       cursor = { start: last.start, id: last.id };
       const windows = events.windowsNear(cam, rows[0]!.start, Math.max(...rows.map((r) => r.end)), pad, protectFrom);
+      const held = this.held.get(cam);
       await this.deleteRows(
-        rows.filter((r) => !covered(r, windows, pad)),
+        rows.filter((r) => !covered(r, windows, pad) && !isHeld(r, held)),
         reason,
         result,
       );
@@ -220,14 +226,15 @@ export class Retention {
     }
   }
 
-  /** Deletes events with their snapshots and alerts; kept ones never (expire() refuses them too). */
-  private async expireEvents(rows: readonly EventSpan[], result: RetentionResult): Promise<void> {
-    const unkept = rows.filter((e) => e.keep === 0);
-    if (unkept.length === 0) return;
+  /** Deletes events with their snapshots and alerts; kept and held ones never (expire() refuses kept ones too). Returns how many went. */
+  private async expireEvents(rows: readonly EventSpan[], result: RetentionResult): Promise<number> {
+    const unkept = rows.filter((e) => e.keep === 0 && !isHeld({ start: e.start, end: eventReach(e) }, this.held.get(e.camera_id)));
+    if (unkept.length === 0) return 0;
     const n = this.deps.events.expire(unkept);
     result.expiredEvents += n;
     this.expiredEventsTotal += n;
     for (const e of unkept) if (e.snapshot) await this.deps.media.removeSnapshot(e.snapshot);
+    return unkept.length;
   }
 
   /**
@@ -241,7 +248,8 @@ export class Retention {
     for (;;) {
       const old = this.deps.events.unkeptBefore(cam.cameraId, cutoff, BATCH);
       if (old.length === 0) return cutoff;
-      await this.expireEvents(old, result);
+      // a batch of held events only would come back the same on the next read: the rest waits for the next pass
+      if ((await this.expireEvents(old, result)) === 0) return cutoff;
       // the footage around them is older than the camera's own limit: free it now unless another event holds it
       const lo = old[0]!.start - pad.pre;
       const hi = Math.min(footageCutoff, Math.max(...old.map((e) => eventReach(e))) + pad.post + 1);
@@ -315,7 +323,7 @@ export class Retention {
       for (const row of rows) {
         cursor = { start: row.start, id: row.id };
         if (need <= 0) break;
-        if (covered(row, kept.get(row.camera_id) ?? [], pad)) continue;
+        if (covered(row, kept.get(row.camera_id) ?? [], pad) || isHeld(row, this.held.get(row.camera_id))) continue;
         batch.push(row);
         need -= row.bytes;
         frontier.set(row.camera_id, Math.max(frontier.get(row.camera_id) ?? 0, row.end));
@@ -328,9 +336,9 @@ export class Retention {
       for (;;) {
         const rows = this.deps.events.unkeptBefore(cam, upTo, BATCH);
         const before = rows.filter((e) => eventReach(e) + pad.post <= upTo);
-        await this.expireEvents(before, result);
-        // the rest straddle the frontier: they keep footage and stay
-        if (rows.length < BATCH || before.length === 0) break;
+        const gone = await this.expireEvents(before, result);
+        // the rest straddle the frontier (or are held): they keep footage and stay
+        if (rows.length < BATCH || gone === 0) break;
       }
     }
   }
@@ -344,6 +352,7 @@ export class Retention {
     }
     const cfg = this.deps.storage();
     const pad = { pre: cfg.eventPrePaddingS * 1000, post: cfg.eventPostPaddingS * 1000 };
+    this.held = this.deps.holds?.windows(pad) ?? new Map();
     for (const cam of this.deps.cameras()) {
       await this.perCamera(cam, now, pad, result);
       await yieldToLoop();

@@ -5,11 +5,13 @@ import { useAction, useCall, useTopic } from '../lib/api.js';
 import { mediaUrl } from '../lib/media.js';
 import type { Interval } from '../lib/timeline.js';
 import { ErrorText } from './ErrorText.js';
+import { RedactOptions, type RedactChoice } from './RedactOptions.js';
 
 export function ExportPanel({ cameraIds, range, onClear }: { cameraIds: string[]; range: Interval; onClear: () => void }) {
   const [jobId, setJobId] = useState<string | null>(null);
   const [allowGaps, setAllowGaps] = useState(false);
   const [exact, setExact] = useState(false);
+  const [redact, setRedact] = useState<RedactChoice | null>(null);
   const [live, setLive] = useState<ExportProgress | null>(null);
   const create = useAction('exports.create');
   const cancel = useAction('exports.cancel');
@@ -46,7 +48,7 @@ export function ExportPanel({ cameraIds, range, onClear }: { cameraIds: string[]
           disabled={create.isPending || status === 'running' || status === 'queued'}
           onClick={() =>
             create.mutate(
-              { cameras: cameraIds, start: Math.round(range.start), end: Math.round(range.end), exact, allowGaps },
+              { cameras: cameraIds, start: Math.round(range.start), end: Math.round(range.end), exact, allowGaps, ...(redact ? { redact } : {}) },
               { onSuccess: (j) => (setJobId(j.id), setLive(null)) },
             )
           }
@@ -57,6 +59,7 @@ export function ExportPanel({ cameraIds, range, onClear }: { cameraIds: string[]
           Clear selection
         </button>
       </div>
+      <RedactOptions cameraIds={cameraIds} range={range} value={redact} onChange={setRedact} />
       <ErrorText error={create.error ?? cancel.error} />
       {jobId && status && (
         <div className="row">

@@ -21,7 +21,7 @@ const CAMERA: Camera = {
   input: { transport: 'tcp', clock: 'auto', hwaccel: 'default', preset: null },
   onvif: null,
   zones: [],
-  masks: { motion: [[[0, 0], [0.3, 0], [0.3, 0.1]]], objects: [] },
+  masks: { motion: [[[0, 0], [0.3, 0], [0.3, 0.1]]], objects: [], privacy: [] },
   retention: { continuousDays: null, eventDays: null },
   createdAt: 0,
   updatedAt: 0,

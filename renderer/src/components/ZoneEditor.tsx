@@ -6,7 +6,7 @@ import { LABEL_COLORS } from '../lib/media.js';
 import { arrowDelta, insertNearest, keyStep, labelAnchor, movePoint, nudgePoint, removePoint, splitEdge, starterRect, toNormalised } from '../lib/polygon.js';
 import { ErrorText } from './ErrorText.js';
 
-export type ShapeKind = 'zone' | 'motion' | 'objects';
+export type ShapeKind = 'zone' | 'motion' | 'objects' | 'privacy';
 
 export interface Shape {
   kind: ShapeKind;
@@ -19,6 +19,7 @@ const KIND_TEXT: Record<ShapeKind, { add: string; title: string }> = {
   zone: { add: 'Add zone', title: 'Zone' },
   motion: { add: 'Add motion mask', title: 'Motion mask' },
   objects: { add: 'Add object mask', title: 'Object mask' },
+  privacy: { add: 'Add privacy mask', title: 'Privacy mask' },
 };
 
 const LABELS = Object.keys(LABEL_COLORS);
@@ -28,6 +29,7 @@ export function shapesOf(camera: Pick<Camera, 'zones' | 'masks'>): Shape[] {
     ...camera.zones.map((z): Shape => ({ kind: 'zone', name: z.name, labels: [...z.labels], polygon: z.polygon })),
     ...camera.masks.motion.map((polygon): Shape => ({ kind: 'motion', name: '', labels: [], polygon })),
     ...camera.masks.objects.map((polygon): Shape => ({ kind: 'objects', name: '', labels: [], polygon })),
+    ...camera.masks.privacy.map((polygon): Shape => ({ kind: 'privacy', name: '', labels: [], polygon })),
   ];
 }
 
@@ -40,7 +42,11 @@ export function toCameraShapes(shapes: readonly Shape[]): { zones: CameraZone[];
   if (dup) return { problem: `Two zones are called "${dup}": give each its own name.` };
   return {
     zones: zones.map((z) => ({ name: z.name.trim(), labels: z.labels, polygon: z.polygon })),
-    masks: { motion: shapes.filter((s) => s.kind === 'motion').map((s) => s.polygon), objects: shapes.filter((s) => s.kind === 'objects').map((s) => s.polygon) },
+    masks: {
+      motion: shapes.filter((s) => s.kind === 'motion').map((s) => s.polygon),
+      objects: shapes.filter((s) => s.kind === 'objects').map((s) => s.polygon),
+      privacy: shapes.filter((s) => s.kind === 'privacy').map((s) => s.polygon),
+    },
   };
 }
 
@@ -118,7 +124,7 @@ export function ZoneEditor({ camera, onDone }: { camera: Camera; onDone: () => v
       <h2 id="zone-editor-title">Zones and masks: {camera.name}</h2>
       <p className="muted small">
         Someone is in a zone when their feet (the bottom middle of their box) are inside it; alert rules and event filters use zone names. A motion mask hides moving trees or the
-        clock overlay from motion detection. An object mask ignores whatever stands in it, such as a parked car or a poster.
+        clock overlay from motion detection. An object mask ignores whatever stands in it, such as a parked car or a poster. A privacy mask (a neighbour’s window, the street) is blacked out in exports, event pictures and thumbnails for everyone who may not lift it.
       </p>
       <div className="row" role="toolbar" aria-label="Add a shape">
         {(Object.keys(KIND_TEXT) as ShapeKind[]).map((k) => (

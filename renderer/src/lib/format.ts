@@ -20,3 +20,8 @@ export function ago(t: number): string {
 export function clock(t: number): string {
   return new Date(t).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 }
+
+/** A hex fingerprint in groups of four, as people compare it. */
+export function formatFingerprint(hex: string): string {
+  return hex.match(/.{1,4}/g)?.join(' ') ?? hex;
+}

@@ -55,7 +55,7 @@ export function CamerasPage() {
             <StateBadge state={states.get(c.id)} />
             <span className="muted small">{MODES.find((m) => m.value === c.recordMode)?.label}</span>
             <button type="button" onClick={() => setZoning(c)} aria-label={`Zones and masks of ${c.name}`}>
-              Zones and masks{c.zones.length + c.masks.motion.length + c.masks.objects.length > 0 ? ` (${c.zones.length + c.masks.motion.length + c.masks.objects.length})` : ''}
+              Zones and masks{c.zones.length + c.masks.motion.length + c.masks.objects.length + c.masks.privacy.length > 0 ? ` (${c.zones.length + c.masks.motion.length + c.masks.objects.length + c.masks.privacy.length})` : ''}
             </button>
             <button type="button" onClick={() => setEditing(c)} aria-label={`Edit ${c.name}`}>
               Edit

@@ -5,6 +5,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useCallback, useMemo, useRef, useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { ErrorText } from '../components/ErrorText.js';
+import { EvidenceHoldControl } from '../components/EvidenceHold.js';
 import { RecordedPlayer } from '../components/RecordedPlayer.js';
 import { callOrThrow, useAction, useCall, useClient, useTopic, type CallError } from '../lib/api.js';
 import { ago, clock } from '../lib/format.js';
@@ -235,6 +236,7 @@ function EventDetail({ id, names }: { id: string; names: Map<string, string> }) 
               Delete
             </button>
           </div>
+          <EvidenceHoldControl target={{ eventId: e.id }} />
         </>
       )}
     </aside>

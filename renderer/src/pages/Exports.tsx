@@ -56,7 +56,7 @@ export function ExportsPage() {
                     {result && (
                       <span className={result.ok ? 'ok' : 'error'} data-testid="export-verified">
                         {' '}
-                        {result.ok ? `verified: ${result.files.length === 1 ? '1 file matches' : `${result.files.length} files match`} the manifest` : `does not verify: ${result.problem ?? result.files.filter((f) => !f.ok).map((f) => f.path).join(', ')}`}
+                        {result.ok ? `verified: ${result.signature?.status === 'valid' ? "signed by this recorder's key, " : 'not signed, '}${result.files.length === 1 ? '1 file matches' : `${result.files.length} files match`} the manifest` : `does not verify: ${result.problem ?? result.files.filter((f) => !f.ok).map((f) => f.path).join(', ')}`}
                       </span>
                     )}
                   </td>

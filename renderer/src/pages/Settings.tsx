@@ -5,6 +5,7 @@ import { ErrorText } from '../components/ErrorText.js';
 import { useAction, useCall } from '../lib/api.js';
 import { formatBytes } from '../lib/format.js';
 import { AppearanceSection } from './settings/Appearance.js';
+import { EvidenceSection } from './settings/Evidence.js';
 import { ModelsSection } from './settings/Models.js';
 import { NotificationsSection } from './settings/Notifications.js';
 import { PerformanceSection } from './settings/Performance.js';
@@ -21,6 +22,7 @@ export function SettingsPage() {
       <NotificationsSection />
       <PerformanceSection />
       {settings.data && <AppearanceSection fallback={settings.data.general.theme} />}
+      <EvidenceSection />
       <UsersSection />
     </section>
   );

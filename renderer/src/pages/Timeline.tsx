@@ -5,6 +5,7 @@ import { keepPreviousData } from '@tanstack/react-query';
 import { memo, useCallback, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent, type WheelEvent } from 'react';
 import { useSearchParams } from 'react-router';
 import { ErrorText } from '../components/ErrorText.js';
+import { EvidenceHoldControl } from '../components/EvidenceHold.js';
 import { ExportPanel } from '../components/ExportPanel.js';
 import { RecordedPlayer } from '../components/RecordedPlayer.js';
 import { callOrThrow, CallError, useCall, useClient, useTopic } from '../lib/api.js';
@@ -322,6 +323,11 @@ export function TimelinePage() {
         )}
       </div>
       {range && cameraId && <ExportPanel cameraIds={[cameraId]} range={range} onClear={() => setRange(null)} />}
+      {range && cameraId && (
+        <div className="card">
+          <EvidenceHoldControl target={{ cameraId, range }} />
+        </div>
+      )}
     </section>
   );
 }
