@@ -1,7 +1,7 @@
 // Live view over a WebSocket: fragmented MP4 from the camera's one connection, or JPEG frames where the browser cannot decode it.
 import type { FastifyInstance } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
-import { CameraId, LiveView } from '../common/contract/index.js';
+import { CameraId, canSeeCamera, LiveView } from '../common/contract/index.js';
 import type { Engine } from '../core/app.js';
 import { frameToJpeg } from '../core/events/snapshot.js';
 import type { LiveChunk } from '../core/ingest/index.js';
@@ -30,12 +30,13 @@ function parseLiveMessage(raw: RawData, isBinary: boolean): boolean {
 }
 
 export function registerLiveRoute(app: FastifyInstance, engine: Engine, sockets: SocketRegistry): void {
-  app.get<{ Params: { cameraId: string } }>('/api/live/:cameraId', { websocket: true, config: { access: 'viewer' } }, (socket: WebSocket, req) => {
+  app.get<{ Params: { cameraId: string } }>('/api/live/:cameraId', { websocket: true, config: { access: 'viewer', needs: 'live' } }, (socket: WebSocket, req) => {
     socket.on('error', (err) => log.debug({ err }, 'live socket error'));
     const user = requireCaller(req, undefined);
     if (!user || !req.sessionHash) return socket.close(4401, 'sign in first');
     const id = CameraId.safeParse(req.params.cameraId);
-    const camera = id.success ? engine.cameras.get(id.data) : undefined;
+    // another camera is, to this caller, no camera at all
+    const camera = id.success && canSeeCamera(user, id.data) ? engine.cameras.get(id.data) : undefined;
     if (!camera) return socket.close(4404, 'no such camera');
     // ?view=grid plays the camera's grid stream (its sub stream by default), ?view=compat that stream as H.264; else main
     const asked = LiveView.safeParse((req.query as { view?: unknown } | undefined)?.view);

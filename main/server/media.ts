@@ -1,10 +1,14 @@
 // Media over HTTP: recordings, snapshots and exports with Range and caching; recorded playback and frames; every read audited.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { realpathSync } from 'node:fs';
+import { relative, sep } from 'node:path';
+import { canSeeCamera, seesAllCameras, type Permission } from '../common/contract/index.js';
 import type { Engine } from '../core/app.js';
+import { mayAccessExport } from '../core/export/index.js';
 import { parseRange, contentType } from '../core/media/safe-path.js';
 import type { MediaKind, MediaStore } from '../core/recordings/media-store.js';
 import { FRAME_CACHE, openPlayback, playbackHeaders, recordedFrame } from '../core/recordings/recorded-media.js';
-import { requireCaller } from './gate.js';
+import { requireCaller, type Caller } from './gate.js';
 
 const CACHE: Record<MediaKind, string> = {
   // a segment never changes once written; snapshots neither (new events get new files)
@@ -12,6 +16,37 @@ const CACHE: Record<MediaKind, string> = {
   snapshots: 'private, max-age=86400, immutable',
   exports: 'private, no-cache',
 };
+
+/** The permission a viewer needs to read each kind of media (thumbnails are snapshots). */
+const NEEDS: Record<MediaKind, Permission> = {
+  recordings: 'recordings',
+  snapshots: 'recordings',
+  exports: 'export',
+};
+
+/**
+ * Whether the caller may read a resolved media file, decided from the file that would be served: recordings and
+ * snapshots live under their camera's folder, exports under their job's (whose cameras must all be the caller's).
+ * Anything else (a file at a root) is only for those who see every camera.
+ */
+export function mayReadMedia(engine: Engine, caller: Caller, kind: MediaKind, file: string): boolean {
+  // whoever sees every camera may read every file, as before cameras could be granted one by one
+  if (seesAllCameras(caller)) return true;
+  let parts: string[];
+  try {
+    parts = relative(realpathSync(engine.media.root(kind)), file).split(sep);
+  } catch {
+    return false;
+  }
+  const owner = parts[0];
+  if (parts.length < 2 || !owner || owner === '..') return false;
+  if (kind !== 'exports') return canSeeCamera(caller, owner);
+  try {
+    return mayAccessExport(caller, engine.exports.get(owner));
+  } catch {
+    return false;
+  }
+}
 
 /** The audit action for a read of each kind of media. */
 const READ_ACTION: Record<MediaKind, string> = {
@@ -33,6 +68,9 @@ export function sendFile(req: FastifyRequest, reply: FastifyReply, file: string,
     .send(store.openRead(file, range));
 }
 
+/** What a camera out of scope answers: the same as a camera with nothing recorded. */
+const NOTHING_RECORDED = { status: 404, code: 'not_found', message: 'Nothing was recorded at that time' };
+
 function refusal(reply: FastifyReply, r: { status: number; code: string; message: string }) {
   return reply.status(r.status).send({ ok: false, error: { code: r.code, message: r.message } });
 }
@@ -40,11 +78,12 @@ function refusal(reply: FastifyReply, r: { status: number; code: string; message
 export function registerMediaRoutes(app: FastifyInstance, engine: Engine): void {
   const store = engine.media;
   for (const kind of ['recordings', 'snapshots', 'exports'] as const) {
-    app.get<{ Params: { '*': string } }>(`/media/${kind}/*`, { config: { access: 'viewer' } }, (req, reply) => {
+    app.get<{ Params: { '*': string } }>(`/media/${kind}/*`, { config: { access: 'viewer', needs: NEEDS[kind] } }, (req, reply) => {
       const caller = requireCaller(req, reply);
       if (!caller) return reply;
       const file = store.resolve(kind, req.params['*']);
-      if (!file) return refusal(reply, { status: 404, code: 'not_found', message: 'No such file' });
+      // another camera's file is, to this caller, no file at all
+      if (!file || !mayReadMedia(engine, caller, kind, file)) return refusal(reply, { status: 404, code: 'not_found', message: 'No such file' });
       engine.audit.recordRead({ actor: caller.name, action: READ_ACTION[kind], target: req.params['*'], origin: req.ip });
       return sendFile(req, reply, file, store, CACHE[kind]);
     });
@@ -53,9 +92,10 @@ export function registerMediaRoutes(app: FastifyInstance, engine: Engine): void 
 
 /** GET /media/play/:cameraId?start=ms[&end=ms]: recorded video across segment boundaries, as one stream. */
 export function registerPlaybackRoute(app: FastifyInstance, engine: Engine): void {
-  app.get<{ Params: { cameraId: string }; Querystring: Record<string, string> }>('/media/play/:cameraId', { config: { access: 'viewer' } }, async (req, reply) => {
+  app.get<{ Params: { cameraId: string }; Querystring: Record<string, string> }>('/media/play/:cameraId', { config: { access: 'viewer', needs: 'recordings' } }, async (req, reply) => {
     const caller = requireCaller(req, reply);
     if (!caller) return reply;
+    if (!canSeeCamera(caller, req.params.cameraId)) return refusal(reply, NOTHING_RECORDED);
     // the stop is wired before ffmpeg is spawned, so a client that already left never leaves a process behind
     const cancel = new AbortController();
     reply.raw.once('close', () => cancel.abort());
@@ -68,9 +108,10 @@ export function registerPlaybackRoute(app: FastifyInstance, engine: Engine): voi
 
 /** GET /media/frame/:cameraId?t=ms: one small JPEG from the recording at that moment (timeline hover). */
 export function registerFrameRoute(app: FastifyInstance, engine: Engine): void {
-  app.get<{ Params: { cameraId: string }; Querystring: Record<string, string> }>('/media/frame/:cameraId', { config: { access: 'viewer' } }, async (req, reply) => {
+  app.get<{ Params: { cameraId: string }; Querystring: Record<string, string> }>('/media/frame/:cameraId', { config: { access: 'viewer', needs: 'recordings' } }, async (req, reply) => {
     const caller = requireCaller(req, reply);
     if (!caller) return reply;
+    if (!canSeeCamera(caller, req.params.cameraId)) return refusal(reply, NOTHING_RECORDED);
     const cancel = new AbortController();
     reply.raw.once('close', () => cancel.abort());
     const r = await recordedFrame(engine, req.params.cameraId, req.query, cancel.signal);

@@ -36,6 +36,6 @@ export const learnedMethodSpecs = {
   /** "False alarm" or "correct" on an event: kept as an example (look, place, camera, time); a second verdict replaces the first. */
   'events.feedback': method({ input: z.object({ id: z.string().max(100), verdict: Verdict }).strict(), output: LearnedExample, role: 'admin', audit: true }),
   /** What the cameras learned from the owner: examples in force (and undone ones), and calibrated thresholds. */
-  'learned.list': method({ input: z.object({ cameraId: CameraId.optional(), includeUndone: z.boolean().default(false) }).strict(), output: LearnedList, role: 'viewer' }),
+  'learned.list': method({ input: z.object({ cameraId: CameraId.optional(), includeUndone: z.boolean().default(false) }).strict(), output: LearnedList, role: 'viewer', viewer: { needs: 'recordings', cameras: 'filtered' } }),
   'learned.undo': method({ input: z.object({ id: z.number().int().positive() }).strict(), output: LearnedExample, role: 'admin', audit: true }),
 } as const;

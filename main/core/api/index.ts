@@ -1,5 +1,5 @@
 // The contract's implementation: each method delegates to the module that owns the work.
-import { ApiFailure, type Camera, type CameraState } from '../../common/contract/index.js';
+import { ApiFailure, canSeeCamera, type Camera, type CameraState } from '../../common/contract/index.js';
 import { CredentialsNeeded, maskPassword, restorePassword } from '../../common/urls.js';
 import { demoKindOf, ensureDemoClip, probeDemo } from '../cameras/demo.js';
 import { deleteCamera } from '../cameras/delete.js';
@@ -123,7 +123,7 @@ export function createApi(deps: ApiDeps): Implementation {
       ffmpeg: ffmpegInfo(deps),
     }),
 
-    'cameras.list': () => cameras.list().map(publicCamera),
+    'cameras.list': (_input, ctx) => cameras.list().filter((c) => canSeeCamera(ctx.user, c.id)).map(publicCamera),
     'cameras.get': ({ id }) => publicCamera(cameras.require(id)),
     'cameras.upsert': (input) => {
       if (input.id && !cameras.get(input.id) && cameras.list().length >= 64) {
@@ -146,11 +146,15 @@ export function createApi(deps: ApiDeps): Implementation {
       return probeStream(full, { timeoutMs: 10_000, ffprobe: cfg.ffprobePath || undefined });
     },
     'cameras.still': ({ id }) => cameraStill(deps.frames(id), cameras.require(id).name),
-    'cameras.states': () =>
-      cameras.list().map((c) => deps.states.get(c.id) ?? { cameraId: c.id, state: c.enabled ? 'connecting' : 'disabled', since: deps.startedAt }),
+    'cameras.states': (_input, ctx) =>
+      cameras.list().filter((c) => canSeeCamera(ctx.user, c.id)).map((c) => deps.states.get(c.id) ?? { cameraId: c.id, state: c.enabled ? 'connecting' : 'disabled', since: deps.startedAt }),
 
     'events.query': (q) => deps.events.query(q),
-    'events.get': ({ id }) => requireEvent(deps.events.get(id), id),
+    'events.get': ({ id }, ctx) => {
+      const event = deps.events.get(id);
+      // another camera's event is, to this caller, no event at all
+      return requireEvent(event && canSeeCamera(ctx.user, event.cameraId) ? event : undefined, id);
+    },
     'events.keep': ({ id, keep }) => deps.events.setFlags(id, { keep }),
     'events.markFalsePositive': ({ id, falsePositive }) => deps.events.setFlags(id, { falsePositive }),
     'events.delete': async ({ id }) => {
@@ -162,8 +166,11 @@ export function createApi(deps: ApiDeps): Implementation {
     'recordings.spans': ({ cameras: ids, after, before }) => deps.segments.spans(ids ?? cameras.list().map((c) => c.id), after, before),
     'recordings.segments': ({ cameraId, after, before }) => deps.segments.segments(cameraId, after, before),
     'recordings.playMap': ({ cameraId, start, end }) => playbackMap({ segments: deps.segments, media: deps.media, settings: deps.settings }, cameraId, start, end),
-    'system.storage': () => storageStats(deps),
-    'system.health': () => systemHealth(deps.health),
+    'system.storage': (_input, ctx) => storageStats(deps, ctx.user),
+    'system.health': (_input, ctx) => {
+      const health = systemHealth(deps.health);
+      return { ...health, cameras: health.cameras.filter((c) => canSeeCamera(ctx.user, c.cameraId)) };
+    },
     'system.logs': ({ limit }) => recentLogs(limit),
 
     'settings.get': () => settings.all(),
@@ -177,7 +184,8 @@ export function createApi(deps: ApiDeps): Implementation {
     },
 
     'users.list': () => deps.accounts.list(),
-    'users.create': ({ username, password, role }) => deps.accounts.create(username, password, role),
+    'users.create': ({ username, password, role, permissions, cameras: scope }) => deps.accounts.create(username, password, role, { permissions, cameras: scope }),
+    'users.setAccess': ({ id, permissions, cameras: scope }) => deps.accounts.setAccess(id, { permissions, cameras: scope }),
     'users.delete': ({ id }) => ({ deleted: deps.accounts.delete(id) }),
     'users.setRole': ({ id, role }) => deps.accounts.setRole(id, role),
     'users.setPassword': async ({ id, password }) => {
@@ -191,7 +199,7 @@ export function createApi(deps: ApiDeps): Implementation {
 
     ...onvifApi(deps, publicCamera),
     ...exportApi(deps.exports),
-    ...rulesApi({ rules: deps.rules, notifier: deps.notifier }),
+    ...rulesApi({ rules: deps.rules, notifier: deps.notifier, cameraIds: () => cameras.list().map((c) => c.id) }),
     ...modelsApi(deps),
     ...demoApi(deps, publicCamera),
     ...reviewApi(deps),

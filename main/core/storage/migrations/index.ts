@@ -14,6 +14,7 @@ import { up as m11 } from './0011-event-reviews.js';
 import { up as m12 } from './0012-motion-activity.js';
 import { up as m13 } from './0013-learned-examples.js';
 import { up as m14 } from './0014-camera-streams-audio-input.js';
+import { up as m16 } from './0016-user-permissions.js';
 
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: '0001-cameras-recordings-settings', up: m1 },
@@ -30,4 +31,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 12, name: '0012-motion-activity', up: m12 },
   { version: 13, name: '0013-learned-examples', up: m13 },
   { version: 14, name: '0014-camera-streams-audio-input', up: m14 },
+  // 15 belongs to another branch; this stand-in keeps the numbering whole until they merge (the integrator replaces it)
+  { version: 15, name: '0015-reserved', up: () => undefined },
+  { version: 16, name: '0016-user-permissions', up: m16 },
 ];
