@@ -6,7 +6,7 @@ import type { HealthSource } from './api/health.js';
 import { createApi } from './api/index.js';
 import { LearnedExamples } from './learn/examples.js';
 import { Router } from './api/router.js';
-import { AuditLog } from './audit/index.js';
+import { AuditLog, ViewLog } from './audit/index.js';
 import { Accounts, type LockoutPolicy } from './auth/users.js';
 import { Bus } from './bus/index.js';
 import { CameraRepository } from './cameras/repository.js';
@@ -58,6 +58,8 @@ export interface Engine {
   readonly router: Router;
   readonly accounts: Accounts;
   readonly audit: AuditLog;
+  /** Who watched what: viewing sessions, coalesced, into the audit log. */
+  readonly views: ViewLog;
   readonly media: MediaStore;
   readonly segments: SegmentIndex;
   readonly retention: Retention;
@@ -98,6 +100,9 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
   const auditTimer = setInterval(pruneAudit, 6 * 3600_000);
   auditTimer.unref();
   stoppers.push(() => clearInterval(auditTimer));
+  const views = new ViewLog(audit, db);
+  // open sessions are written before the database closes
+  stoppers.push(() => views.flush());
   // accounts and sessions (the server host's login; the desktop user is the local admin)
   const accounts = new Accounts(db, opts.lockout);
   accounts.pruneSessions();
@@ -190,7 +195,7 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
   }
   const health: HealthSource = runtime.health();
   // api last: it only wires what exists
-  const router = new Router(createApi({ dataDir: opts.dataDir, host: opts.host, startedAt, db, bus, settings, cameras, states, accounts, audit, media, segments, retention, storage, events, learned, health, exports: exportsManager, rules, notifier, modelsDir: opts.modelsDir ?? process.env.PORCHLIGHT_MODELS_DIR, live: (id, view) => runtime.live(id, view), frames: (id) => runtime.frames(id), quiesce: (id) => runtime.quiesce(id), motionActivity }), audit, () => cameras.list().map((c) => c.id));
+  const router = new Router(createApi({ dataDir: opts.dataDir, host: opts.host, startedAt, db, bus, settings, cameras, states, accounts, audit, views, media, segments, retention, storage, events, learned, health, exports: exportsManager, rules, notifier, modelsDir: opts.modelsDir ?? process.env.PORCHLIGHT_MODELS_DIR, live: (id, view) => runtime.live(id, view), frames: (id) => runtime.frames(id), quiesce: (id) => runtime.quiesce(id), motionActivity }), audit, () => cameras.list().map((c) => c.id));
 
   let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> => {
@@ -208,5 +213,5 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
   };
 
   log.info({ dataDir: opts.dataDir, host: opts.host, schema: db.schemaVersion }, 'engine started');
-  return { dataDir: opts.dataDir, db, bus, settings, cameras, router, states, accounts, audit, media, segments, retention, storage, events, runtime, exports: exportsManager, rules, learned, notifier, stop };
+  return { dataDir: opts.dataDir, db, bus, settings, cameras, router, states, accounts, audit, views, media, segments, retention, storage, events, runtime, exports: exportsManager, rules, learned, notifier, stop };
 }

@@ -367,6 +367,26 @@ describe('who may see what: routes and sockets', () => {
     expect(await liveOutcome(A.cam, cookies['no-live']!)).toBe(403);
   }, 60_000);
 
+  it("logs each viewing session of the viewer of A (camera, range, user, address) once, not per request, for the admin only", async () => {
+    // the media test above read A's segment, snapshot, export, playback and frames, the live test watched A
+    t.h.engine.views.flush();
+    const res = await call('audit.views', { user: 'viewer-of-a' }, t.adminCookie);
+    expect(res.json.ok).toBe(true);
+    const views = res.json.value as { kind: string; cameraId: string; origin: string; start: number; end: number }[];
+    for (const kind of ['recording', 'snapshot', 'export', 'live']) {
+      const of = views.filter((v) => v.kind === kind && v.cameraId === A.cam);
+      // one session per kind from this address, however many requests and Range reads it made
+      expect(of, kind).toHaveLength(1);
+      expect(of[0]!.origin).toBe('127.0.0.1');
+    }
+    // the recording session spans the segment and the played and hovered moments
+    const rec = views.find((v) => v.kind === 'recording')!;
+    expect(rec.start).toBe(t0);
+    expect(rec.end).toBeGreaterThanOrEqual(t0 + 2000);
+    expect(views.some((v) => v.cameraId === B.cam)).toBe(false);
+    expect((await call('audit.views', {}, cookies.viewerA!)).json.error?.code).toBe('forbidden');
+  });
+
   it('sends every topic of A to the viewer of A and of B to an admin, and none of B to that viewer', async () => {
     const { engine } = t.h;
     const eventOf = (s: Side): EventDto => engine.events.get(s.event)!;

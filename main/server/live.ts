@@ -43,7 +43,9 @@ export function registerLiveRoute(app: FastifyInstance, engine: Engine, sockets:
     const view = asked.success ? asked.data : 'full';
     const source = engine.runtime.live(camera.id, view);
     if (!source) return socket.close(4503, 'camera is not running');
-    engine.audit.record({ actor: user.name, action: 'live.start', target: camera.id, origin: req.ip, ok: true, details: { view } });
+    // one viewing session from the socket's open to its close (written when it starts, and with its end when it closes)
+    const now = Date.now();
+    const endView = engine.views.view({ actor: user.name, origin: req.ip, kind: 'live', cameraId: camera.id, start: now, end: now });
     const unregister = sockets.add(user.id, req.sessionHash, (code, reason) => socket.close(code, reason));
 
     let waitingForKeyframe = false;
@@ -87,6 +89,7 @@ export function registerLiveRoute(app: FastifyInstance, engine: Engine, sockets:
       });
     });
     socket.on('close', () => {
+      endView();
       unregister();
       unsubscribe();
       stopFrames?.();

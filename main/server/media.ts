@@ -1,8 +1,9 @@
 // Media over HTTP: recordings, snapshots and exports with Range and caching; recorded playback and frames; every read audited.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { realpathSync } from 'node:fs';
-import { relative, sep } from 'node:path';
-import { canSeeCamera, seesAllCameras, type Permission } from '../common/contract/index.js';
+import { join, relative, sep } from 'node:path';
+import { canSeeCamera, seesAllCameras, type Permission, type ViewKind } from '../common/contract/index.js';
+import { sql } from '../core/storage/sql.js';
 import type { Engine } from '../core/app.js';
 import { mayAccessExport } from '../core/export/index.js';
 import { parseRange, contentType } from '../core/media/safe-path.js';
@@ -48,6 +49,34 @@ export function mayReadMedia(engine: Engine, caller: Caller, kind: MediaKind, fi
   }
 }
 
+/** A resolved (real) media path as the index stores it: under the data directory as configured. */
+function storedPath(engine: Engine, kind: MediaKind, file: string): string {
+  return join(engine.media.root(kind), relative(realpathSync(engine.media.root(kind)), file));
+}
+
+/**
+ * What a media file shows, for the audit of views: the camera and time range of a segment or a snapshot's event, or
+ * each camera of an export over its range. Empty for a file that belongs to none (it is audited as a plain read).
+ */
+export function viewsOfFile(engine: Engine, kind: MediaKind, file: string): { kind: ViewKind; cameraId: string; start: number; end: number }[] {
+  if (kind === 'recordings') {
+    const seg = engine.db.get<{ camera_id: string; start: number; end: number }>(sql`SELECT camera_id, start, end FROM segments WHERE path = ${file} OR path = ${storedPath(engine, kind, file)}`);
+    return seg ? [{ kind: 'recording', cameraId: seg.camera_id, start: seg.start, end: seg.end }] : [];
+  }
+  if (kind === 'snapshots') {
+    const snapshot = relative(realpathSync(engine.media.root(kind)), file).split(sep).join('/').replace(/\.thumb\.jpg$/, '.jpg');
+    const ev = engine.db.get<{ camera_id: string; start: number; end: number | null }>(sql`SELECT camera_id, start, end FROM events WHERE snapshot = ${snapshot}`);
+    return ev ? [{ kind: 'snapshot', cameraId: ev.camera_id, start: ev.start, end: ev.end ?? ev.start }] : [];
+  }
+  const jobId = relative(realpathSync(engine.media.root(kind)), file).split(sep)[0] ?? '';
+  try {
+    const job = engine.exports.get(jobId);
+    return job.cameras.map((cameraId) => ({ kind: 'export' as const, cameraId, start: job.start, end: job.end }));
+  } catch {
+    return [];
+  }
+}
+
 /** The audit action for a read of each kind of media. */
 const READ_ACTION: Record<MediaKind, string> = {
   recordings: 'recordings.read',
@@ -84,7 +113,10 @@ export function registerMediaRoutes(app: FastifyInstance, engine: Engine): void 
       const file = store.resolve(kind, req.params['*']);
       // another camera's file is, to this caller, no file at all
       if (!file || !mayReadMedia(engine, caller, kind, file)) return refusal(reply, { status: 404, code: 'not_found', message: 'No such file' });
-      engine.audit.recordRead({ actor: caller.name, action: READ_ACTION[kind], target: req.params['*'], origin: req.ip });
+      const views = viewsOfFile(engine, kind, file);
+      // a player's many Range requests, segment after segment, make one viewing session
+      for (const v of views) engine.views.view({ actor: caller.name, origin: req.ip, ...v });
+      if (views.length === 0) engine.audit.recordRead({ actor: caller.name, action: READ_ACTION[kind], target: req.params['*'], origin: req.ip });
       return sendFile(req, reply, file, store, CACHE[kind]);
     });
   }
@@ -101,7 +133,7 @@ export function registerPlaybackRoute(app: FastifyInstance, engine: Engine): voi
     reply.raw.once('close', () => cancel.abort());
     const r = await openPlayback(engine, req.params.cameraId, req.query, cancel.signal);
     if (!r.ok) return refusal(reply, r);
-    engine.audit.recordRead({ actor: caller.name, action: 'recordings.play', target: r.cameraId, origin: req.ip, details: { start: r.start, end: r.end } });
+    engine.views.view({ actor: caller.name, origin: req.ip, kind: 'recording', cameraId: r.cameraId, start: r.start, end: r.end });
     return reply.headers(playbackHeaders(r.play)).send(r.play.stream);
   });
 }
@@ -116,7 +148,8 @@ export function registerFrameRoute(app: FastifyInstance, engine: Engine): void {
     reply.raw.once('close', () => cancel.abort());
     const r = await recordedFrame(engine, req.params.cameraId, req.query, cancel.signal);
     if (!r.ok) return refusal(reply, r);
-    engine.audit.recordRead({ actor: caller.name, action: 'recordings.frame', target: req.params.cameraId, origin: req.ip });
+    const t = Number(req.query.t);
+    engine.views.view({ actor: caller.name, origin: req.ip, kind: 'recording', cameraId: req.params.cameraId, start: t, end: t });
     return reply.header('content-type', 'image/jpeg').header('cache-control', FRAME_CACHE).send(r.jpeg);
   });
 }

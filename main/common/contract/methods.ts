@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { PlayPiece } from '../play-map.js';
 import { AllSettings, SettingsSectionName } from '../settings/index.js';
 import type { ViewerAccess } from './access.js';
-import { AuditEntry, AuditQuery, AuditVerify } from './audit.js';
+import { AuditEntry, AuditQuery, AuditVerify, ViewEntry, ViewQuery } from './audit.js';
 import { NewUser, Password, User, UserAccess, UserRole } from './auth.js';
 import { Camera, CameraId, CameraInput, CameraState, ProbeResult, StreamUrl } from './cameras.js';
 import { DemoKind, demoMethodSpecs } from './demo.js';
@@ -118,6 +118,8 @@ export const methods = {
   'users.setPassword': method({ input: z.object({ id: z.number().int(), password: Password }).strict(), output: z.object({ ok: z.literal(true) }), role: 'admin', audit: true }),
 
   'audit.query': method({ input: AuditQuery, output: z.array(AuditEntry), role: 'admin' }),
+  /** Who watched what: viewing sessions from the audit log, newest first. */
+  'audit.views': method({ input: ViewQuery, output: z.array(ViewEntry), role: 'admin' }),
   'audit.verify': method({ input: empty, output: AuditVerify, role: 'admin' }),
   'audit.export': method({ input: empty, output: z.object({ csv: z.string() }), role: 'admin', audit: true }),
 

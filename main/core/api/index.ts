@@ -4,7 +4,7 @@ import { CredentialsNeeded, maskPassword, restorePassword } from '../../common/u
 import { demoKindOf, ensureDemoClip, probeDemo } from '../cameras/demo.js';
 import { deleteCamera } from '../cameras/delete.js';
 import { probeStream } from '../cameras/probe.js';
-import type { AuditLog } from '../audit/index.js';
+import type { AuditLog, ViewLog } from '../audit/index.js';
 import type { Accounts } from '../auth/users.js';
 import type { Bus } from '../bus/index.js';
 import type { CameraRepository } from '../cameras/repository.js';
@@ -48,6 +48,7 @@ export interface ApiDeps {
   states: Map<string, CameraState>;
   accounts: Accounts;
   audit: AuditLog;
+  views: ViewLog;
   media: MediaStore;
   segments: SegmentIndex;
   retention: Retention;
@@ -194,6 +195,7 @@ export function createApi(deps: ApiDeps): Implementation {
     },
 
     'audit.query': (q) => deps.audit.query(q),
+    'audit.views': (q) => deps.views.query(q),
     'audit.verify': () => deps.audit.verify(),
     'audit.export': () => ({ csv: deps.audit.exportCsv() }),
 
