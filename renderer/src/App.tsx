@@ -18,6 +18,7 @@ import { applyTheme, storedTheme } from './lib/theme.js';
 import { TimelinePage } from './pages/Timeline.js';
 import { SettingsPage } from './pages/Settings.js';
 import { SystemPage } from './pages/System.js';
+import { ViewsPage } from './pages/Views.js';
 
 const SCREENS = [
   { path: 'live', label: 'Live', hint: 'Add a camera to see it here.' },
@@ -124,6 +125,11 @@ function Shell({ user }: { user: { username: string; role: string } | null }) {
           <li>
             <NavLink to="/system">System</NavLink>
           </li>
+          {admin && (
+            <li>
+              <NavLink to="/views">Who watched</NavLink>
+            </li>
+          )}
         </ul>
         <HomeAway admin={admin} />
         {user && user.username !== 'desktop' && (
@@ -150,6 +156,7 @@ function Shell({ user }: { user: { username: string; role: string } | null }) {
             <Route key={path} path={`/${path}`} element={element} />
           ))}
           <Route path="/system" element={<SystemPage />} />
+          <Route path="/views" element={<ViewsPage />} />
           <Route path="*" element={<Placeholder title="Not found" hint="This page does not exist." />} />
         </Routes>
         </PageErrorBoundary>
