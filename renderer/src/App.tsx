@@ -1,6 +1,7 @@
 // The app shell: navigation for every screen and the routes behind it.
 import { useEffect, useState, type ReactElement } from 'react';
 import { NavLink, Navigate, Route, Routes, useLocation } from 'react-router';
+import { hasPermission, type AuthStatus, type Permission } from '@common/contract/index.js';
 import { AuthGate, signOut } from './Auth.js';
 import { Placeholder } from './pages/Placeholder.js';
 import { CamerasPage } from './pages/Cameras.js';
@@ -20,17 +21,18 @@ import { SettingsPage } from './pages/Settings.js';
 import { SystemPage } from './pages/System.js';
 import { ViewsPage } from './pages/Views.js';
 
-const SCREENS = [
-  { path: 'live', label: 'Live', hint: 'Add a camera to see it here.' },
-  { path: 'review', label: 'Review', hint: 'What happened, to work through.' },
-  { path: 'timeline', label: 'Timeline', hint: 'Recorded spans and events will appear here once a camera records.' },
-  { path: 'events', label: 'Events', hint: 'People, cars and animals your cameras see will be listed here.' },
+/** `needs`: the permission a viewer must have for the screen to be in their navigation. */
+const SCREENS: readonly { path: string; label: string; hint: string; needs?: Permission }[] = [
+  { path: 'live', label: 'Live', hint: 'Add a camera to see it here.', needs: 'live' },
+  { path: 'review', label: 'Review', hint: 'What happened, to work through.', needs: 'recordings' },
+  { path: 'timeline', label: 'Timeline', hint: 'Recorded spans and events will appear here once a camera records.', needs: 'recordings' },
+  { path: 'events', label: 'Events', hint: 'People, cars and animals your cameras see will be listed here.', needs: 'recordings' },
   { path: 'rules', label: 'Rules', hint: 'Create a rule to be alerted when a person is seen.' },
-  { path: 'motion-search', label: 'Motion search', hint: 'Find where something moved.' },
-  { path: 'exports', label: 'Exports', hint: 'Exported clips with their checksums.' },
+  { path: 'motion-search', label: 'Motion search', hint: 'Find where something moved.', needs: 'recordings' },
+  { path: 'exports', label: 'Exports', hint: 'Exported clips with their checksums.', needs: 'export' },
   { path: 'cameras', label: 'Cameras', hint: 'Add a camera by its RTSP address or discover it with ONVIF.' },
   { path: 'settings', label: 'Settings', hint: 'Storage, detection model and remote access.' },
-] as const;
+];
 
 /** Screens built so far; the rest show their empty state. */
 const PAGES: Record<string, ReactElement> = {
@@ -84,8 +86,9 @@ function useThemeChoice(): void {
   }, [fallback]);
 }
 
-function Shell({ user }: { user: { username: string; role: string } | null }) {
-  const unreviewed = useUnreviewedCount();
+function Shell({ user }: { user: AuthStatus['user'] }) {
+  const may = (p: Permission | undefined): boolean => !user || !p || hasPermission(user, p);
+  const unreviewed = useUnreviewedCount(may('recordings'));
   useTitleCount(unreviewed);
   useThemeChoice();
   const location = useLocation();
@@ -110,7 +113,7 @@ function Shell({ user }: { user: { username: string; role: string } | null }) {
         </div>
         <div className="nav-body" id="main-nav">
         <ul>
-          {SCREENS.map((s) => (
+          {SCREENS.filter((s) => may(s.needs)).map((s) => (
             <li key={s.path}>
               <NavLink to={`/${s.path}`}>
                 {s.label}
