@@ -7,7 +7,7 @@ import { createApi } from './api/index.js';
 import { learnedBackupPart } from './learn/backup.js';
 import { LearnedExamples } from './learn/examples.js';
 import { Router } from './api/router.js';
-import { AuditLog } from './audit/index.js';
+import { AuditLog, ViewLog } from './audit/index.js';
 import { Accounts, type LockoutPolicy } from './auth/users.js';
 import { Bus } from './bus/index.js';
 import { CameraRepository } from './cameras/repository.js';
@@ -77,6 +77,8 @@ export interface Engine {
   readonly audit: AuditLog;
   /** Encryption at rest: its state (off, unlocked, locked) and keys. */
   readonly vault: Vault;
+  /** Who watched what: viewing sessions, coalesced, into the audit log. */
+  readonly views: ViewLog;
   readonly media: MediaStore;
   readonly segments: SegmentIndex;
   readonly retention: Retention;
@@ -121,6 +123,9 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
   const auditTimer = setInterval(pruneAudit, 6 * 3600_000);
   auditTimer.unref();
   stoppers.push(() => clearInterval(auditTimer));
+  const views = new ViewLog(audit, db);
+  // open sessions are written before the database closes
+  stoppers.push(() => views.flush());
   // accounts and sessions (the server host's login; the desktop user is the local admin)
   const accounts = new Accounts(db, opts.lockout);
   accounts.pruneSessions();
@@ -234,7 +239,7 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
   }
   const health: HealthSource = runtime.health();
   // api last: it only wires what exists
-  const router = new Router(createApi({ dataDir: opts.dataDir, vault, onVaultUnlocked: () => void storage.check(), host: opts.host, startedAt, db, bus, settings, cameras, states, accounts, audit, media, segments, retention, storage, events, learned, health, exports: exportsManager, holds, rules, notifier, modelsDir: opts.modelsDir ?? process.env.PORCHLIGHT_MODELS_DIR, live: (id, view) => runtime.live(id, view), frames: (id) => runtime.frames(id), quiesce: (id) => runtime.quiesce(id), motionActivity }), audit);
+  const router = new Router(createApi({ dataDir: opts.dataDir, vault, onVaultUnlocked: () => void storage.check(), host: opts.host, startedAt, db, bus, settings, cameras, states, accounts, audit, views, media, segments, retention, storage, events, learned, health, exports: exportsManager, holds, rules, notifier, modelsDir: opts.modelsDir ?? process.env.PORCHLIGHT_MODELS_DIR, live: (id, view) => runtime.live(id, view), frames: (id) => runtime.frames(id), quiesce: (id) => runtime.quiesce(id), motionActivity }), audit, () => cameras.list().map((c) => c.id));
 
   let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> => {
@@ -252,5 +257,5 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
   };
 
   log.info({ dataDir: opts.dataDir, host: opts.host, schema: db.schemaVersion }, 'engine started');
-  return { dataDir: opts.dataDir, db, bus, settings, cameras, router, states, accounts, audit, vault, media, segments, retention, storage, events, runtime, exports: exportsManager, holds, rules, learned, notifier, stop };
+  return { dataDir: opts.dataDir, db, bus, settings, cameras, router, states, accounts, audit, views, vault, media, segments, retention, storage, events, runtime, exports: exportsManager, holds, rules, learned, notifier, stop };
 }

@@ -108,7 +108,7 @@ export async function startDesktop(electron: ElectronModule, opts: DesktopOption
       segments: engine.segments,
       media: engine.media,
       settings: engine.settings,
-      onPlay: (cameraId, start, end) => engine.audit.recordRead({ actor: 'desktop', action: 'recordings.play', target: cameraId, origin: 'desktop', details: { start, end } }),
+      onPlay: (cameraId, start, end) => engine.views.view({ actor: 'desktop', origin: 'desktop', kind: 'recording', cameraId, start, end }),
     },
   });
   electron.protocol.handle(APP_SCHEME, (request) => handler(request));

@@ -52,7 +52,7 @@ export function registerAuth(app: FastifyInstance, engine: Engine, opts: AuthOpt
 
   app.get(AUTH_ROUTES.status, { config: { access: 'public' } }, async (req): Promise<AuthStatus> => ({
     needsSetup: !accounts.isSetUp(),
-    user: req.user ? { username: req.user.username, role: req.user.role } : null,
+    user: req.user ? { username: req.user.username, role: req.user.role, permissions: req.user.permissions, cameras: req.user.cameras } : null,
   }));
 
   app.post(AUTH_ROUTES.setup, { config: { access: 'public', rateLimit: { max: opts.loginsPerMinute, timeWindow: 60_000 } } }, async (req, reply) => {

@@ -1,8 +1,8 @@
-// `porchlight users`: the owner at the machine lists accounts, creates an admin, resets a password or unlocks an account.
+// `porchlight users`: the owner at the machine lists accounts, creates one, sets what a viewer may do and see, resets a password or unlocks an account.
 import type { Command } from 'commander';
 import { createInterface } from 'node:readline';
 import { join, resolve } from 'node:path';
-import { Password, UserRole, Username } from '../common/contract/index.js';
+import { CameraId, DEFAULT_VIEWER_PERMISSIONS, Password, Permission, PERMISSIONS, UserRole, Username, type CameraScope, type User } from '../common/contract/index.js';
 import { describeIssues } from '../common/zod-errors.js';
 import { AuditLog } from '../core/audit/index.js';
 import { Accounts } from '../core/auth/users.js';
@@ -42,6 +42,25 @@ async function runAsync(dataDir: string, action: string, target: string, fn: (ac
   }
 }
 
+/** `--permissions live,recordings` (or `none`): what a viewer may do. */
+function parsePermissions(text: string): Permission[] {
+  if (text.trim() === 'none') return [];
+  return text.split(',').map((p) => parseOr(Permission, p.trim(), `permission (one of ${PERMISSIONS.join(', ')}, or none)`));
+}
+
+/** `--cameras all` or `--cameras front,garage`: the cameras a viewer sees. */
+function parseCameras(text: string): CameraScope {
+  if (text.trim() === 'all') return null;
+  return text.split(',').map((c) => parseOr(CameraId, c.trim(), 'camera id (or all)'));
+}
+
+const grantText = (u: User): string => `${u.permissions.join(',') || 'none'}\t${u.cameras === null ? 'all cameras' : u.cameras.join(',') || 'no camera'}`;
+
+/** One line per user: id, name, role, permissions, cameras. */
+function describe(u: User): string {
+  return `${u.id}\t${u.username}\t${u.role}\t${grantText(u)}`;
+}
+
 function requireUser(accounts: Accounts, name: string): NonNullable<ReturnType<Accounts['byName']>> {
   const u = accounts.byName(name);
   if (!u) throw new Error(`there is no user ${JSON.stringify(name)}`);
@@ -49,7 +68,7 @@ function requireUser(accounts: Accounts, name: string): NonNullable<ReturnType<A
 }
 
 export function registerUsersCommand(program: Command): void {
-  const users = program.command('users').description('Manage accounts on this machine (for the owner who lost access): list, create, reset-password, unlock');
+  const users = program.command('users').description('Manage accounts on this machine: list, create, access (a viewer\'s permissions and cameras), reset-password, unlock');
   const dataOption = ['-d, --data <dir>', 'data directory', defaultDataDir()] as const;
 
   users
@@ -58,7 +77,7 @@ export function registerUsersCommand(program: Command): void {
     .action((opts: { data: string }) => {
       withDataDir(resolve(opts.data), (db) => {
         const accounts = new Accounts(db);
-        for (const u of accounts.list()) process.stdout.write(`${u.id}\t${u.username}\t${u.role}\n`);
+        for (const u of accounts.list()) process.stdout.write(`${describe(u)}\n`);
       });
     });
 
@@ -67,14 +86,35 @@ export function registerUsersCommand(program: Command): void {
     .description('create an account; the password is read from standard input')
     .argument('<username>')
     .option('-r, --role <role>', 'admin or viewer', 'admin')
+    .option('-p, --permissions <list>', `a viewer's permissions: ${PERMISSIONS.join(',')} or none`, DEFAULT_VIEWER_PERMISSIONS.join(','))
+    .option('-c, --cameras <list>', "the cameras a viewer sees: all, or camera ids separated by commas", 'all')
     .option(...dataOption)
-    .action(async (name: string, opts: { role: string; data: string }) => {
+    .action(async (name: string, opts: { role: string; permissions: string; cameras: string; data: string }) => {
       const username = parseOr(Username, name, 'user name');
       const role = parseOr(UserRole, opts.role, 'role');
+      const access = { permissions: parsePermissions(opts.permissions), cameras: parseCameras(opts.cameras) };
       const password = parseOr(Password, await readPassword(), 'password');
       await runAsync(opts.data, 'users.create', username, async (accounts) => {
-        const u = await accounts.create(username, password, role);
-        return `created ${u.role} ${u.username}`;
+        const u = await accounts.create(username, password, role, access);
+        return `created ${u.role} ${u.username}\t${grantText(u)}`;
+      });
+    });
+
+  users
+    .command('access')
+    .description("set what a viewer may do and which cameras they see; what is not given stays as it is")
+    .argument('<username>')
+    .option('-p, --permissions <list>', `${PERMISSIONS.join(',')} or none`)
+    .option('-c, --cameras <list>', 'all, or camera ids separated by commas')
+    .option(...dataOption)
+    .action(async (name: string, opts: { permissions?: string; cameras?: string; data: string }) => {
+      if (opts.permissions === undefined && opts.cameras === undefined) throw new Error('give --permissions, --cameras or both');
+      const permissions = opts.permissions === undefined ? undefined : parsePermissions(opts.permissions);
+      const cameras = opts.cameras === undefined ? undefined : parseCameras(opts.cameras);
+      await runAsync(opts.data, 'users.setAccess', name, (accounts) => {
+        const u = requireUser(accounts, name);
+        const changed = accounts.setAccess(u.id, { permissions: permissions ?? u.permissions, cameras: cameras === undefined ? u.cameras : cameras });
+        return describe(changed);
       });
     });
 

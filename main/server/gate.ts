@@ -1,6 +1,6 @@
 // The one gate every request passes before a handler runs: request-target form, Host, Origin, session, and the route's declared role.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { User } from '../common/contract/index.js';
+import { hasPermission, PERMISSION_LABELS, type CameraScope, type Permission, type User } from '../common/contract/index.js';
 import { roleAllows } from '../core/api/router.js';
 import { createLogger } from '../core/log/index.js';
 import type { HostPolicy } from './hosts.js';
@@ -13,6 +13,11 @@ export type Access = 'public' | 'viewer' | 'admin';
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: Access;
+    /**
+     * For 'viewer' routes: the permission a viewer needs (null: none beyond signing in). A viewer route that does not
+     * declare it is refused to viewers (deny by default); the handler then checks the camera it serves.
+     */
+    needs?: Permission | null;
   }
   interface FastifyRequest {
     user?: User;
@@ -102,14 +107,31 @@ export function registerGate(app: FastifyInstance, deps: GateDeps): void {
     if (access === 'public') return;
     if (!req.user) return refuse(reply, 401, 'unauthorized', 'Sign in to use Porchlight');
     if (!roleAllows(req.user.role, access)) return refuse(reply, 403, 'forbidden', `This needs the ${access} role`);
+    if (req.user.role === 'admin') return;
+    const needs = req.routeOptions.config.needs;
+    if (needs === undefined) {
+      log.error({ method: req.method, route: req.routeOptions.url }, 'route without a declared permission refused to a viewer');
+      return refuse(reply, 403, 'forbidden', 'This route is not open to viewers');
+    }
+    if (needs !== null && !hasPermission(req.user, needs)) return refuse(reply, 403, 'forbidden', `This needs the "${PERMISSION_LABELS[needs]}" permission`);
   });
 }
 
+/** A signed-in caller with the grant their session carried on this very request. */
+export interface Caller {
+  name: string;
+  role: 'admin' | 'viewer';
+  id: number;
+  permissions: readonly Permission[];
+  cameras: CameraScope;
+}
+
 /** The signed-in caller of a handler that serves data, taken from the request itself; replies 401 when there is none. */
-export function requireCaller(req: FastifyRequest, reply: FastifyReply | undefined): { name: string; role: 'admin' | 'viewer'; id: number } | undefined {
+export function requireCaller(req: FastifyRequest, reply: FastifyReply | undefined): Caller | undefined {
   if (!req.user) {
     if (reply) void refuse(reply, 401, 'unauthorized', 'Sign in to use Porchlight');
     return undefined;
   }
-  return { name: req.user.username, role: req.user.role, id: req.user.id };
+  const u = req.user;
+  return { name: u.username, role: u.role, id: u.id, permissions: u.permissions, cameras: u.cameras };
 }

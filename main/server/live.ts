@@ -1,7 +1,7 @@
 // Live view over a WebSocket: fragmented MP4 from the camera's one connection, or JPEG frames where the browser cannot decode it.
 import type { FastifyInstance } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
-import { CameraId, LiveView } from '../common/contract/index.js';
+import { CameraId, canSeeCamera, LiveView } from '../common/contract/index.js';
 import type { Engine } from '../core/app.js';
 import { frameToJpeg } from '../core/events/snapshot.js';
 import type { LiveChunk } from '../core/ingest/index.js';
@@ -30,19 +30,22 @@ function parseLiveMessage(raw: RawData, isBinary: boolean): boolean {
 }
 
 export function registerLiveRoute(app: FastifyInstance, engine: Engine, sockets: SocketRegistry): void {
-  app.get<{ Params: { cameraId: string } }>('/api/live/:cameraId', { websocket: true, config: { access: 'viewer' } }, (socket: WebSocket, req) => {
+  app.get<{ Params: { cameraId: string } }>('/api/live/:cameraId', { websocket: true, config: { access: 'viewer', needs: 'live' } }, (socket: WebSocket, req) => {
     socket.on('error', (err) => log.debug({ err }, 'live socket error'));
     const user = requireCaller(req, undefined);
     if (!user || !req.sessionHash) return socket.close(4401, 'sign in first');
     const id = CameraId.safeParse(req.params.cameraId);
-    const camera = id.success ? engine.cameras.get(id.data) : undefined;
+    // another camera is, to this caller, no camera at all
+    const camera = id.success && canSeeCamera(user, id.data) ? engine.cameras.get(id.data) : undefined;
     if (!camera) return socket.close(4404, 'no such camera');
     // ?view=grid plays the camera's grid stream (its sub stream by default), ?view=compat that stream as H.264; else main
     const asked = LiveView.safeParse((req.query as { view?: unknown } | undefined)?.view);
     const view = asked.success ? asked.data : 'full';
     const source = engine.runtime.live(camera.id, view);
     if (!source) return socket.close(4503, 'camera is not running');
-    engine.audit.record({ actor: user.name, action: 'live.start', target: camera.id, origin: req.ip, ok: true, details: { view } });
+    // one viewing session from the socket's open to its close (written when it starts, and with its end when it closes)
+    const now = Date.now();
+    const endView = engine.views.view({ actor: user.name, origin: req.ip, kind: 'live', cameraId: camera.id, start: now, end: now });
     const unregister = sockets.add(user.id, req.sessionHash, (code, reason) => socket.close(code, reason));
 
     let waitingForKeyframe = false;
@@ -86,6 +89,7 @@ export function registerLiveRoute(app: FastifyInstance, engine: Engine, sockets:
       });
     });
     socket.on('close', () => {
+      endView();
       unregister();
       unsubscribe();
       stopFrames?.();

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { HTTP_STATUS, type ApiError } from '../common/contract/index.js';
+import { HTTP_STATUS, type ApiError, type Permission } from '../common/contract/index.js';
 import { CONTENT_SECURITY_POLICY } from '../common/csp.js';
 import type { CallContext } from '../core/api/router.js';
 import type { Engine } from '../core/app.js';
@@ -81,6 +81,8 @@ export interface RouteInfo {
   method: string;
   url: string;
   access: Access | undefined;
+  /** The permission a viewer needs (null: none); undefined: not declared, so refused to viewers. */
+  needs: Permission | null | undefined;
   websocket: boolean;
 }
 
@@ -134,9 +136,9 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
   app.addHook('onRoute', (r) => {
     if (registeringUi) r.config = { ...(r.config as object), access: 'public' };
     const websocket = (r as { websocket?: boolean }).websocket === true;
-    const accessNow = (): Access | undefined => (r.config as { access?: Access } | undefined)?.access;
+    const config = (): { access?: Access; needs?: Permission | null } | undefined => r.config as { access?: Access; needs?: Permission | null } | undefined;
     for (const method of [r.method].flat()) {
-      if (method !== 'HEAD') routes.push({ method, url: r.url, websocket, get access() { return accessNow(); } });
+      if (method !== 'HEAD') routes.push({ method, url: r.url, websocket, get access() { return config()?.access; }, get needs() { return config()?.needs; } });
     }
   });
   const hosts = hostPolicy(opts.host, opts.allowedHosts, opts.tls ? 'https:' : 'http:');
@@ -161,10 +163,11 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
   registerLiveRoute(app, engine, sockets);
   registerTopicsSocket(app, engine, sockets);
 
-  app.post<{ Params: { method: string } }>('/api/rpc/:method', { config: { access: 'viewer' } }, async (req, reply) => {
+  // each method declares the permission and cameras it serves; the router checks them against this request's caller
+  app.post<{ Params: { method: string } }>('/api/rpc/:method', { config: { access: 'viewer', needs: null } }, async (req, reply) => {
     const caller = requireCaller(req, reply);
     if (!caller) return reply;
-    const ctx: CallContext = { user: { name: caller.name, role: caller.role }, origin: req.ip };
+    const ctx: CallContext = { user: { name: caller.name, role: caller.role, permissions: caller.permissions, cameras: caller.cameras }, origin: req.ip };
     const result = await engine.router.dispatch(ctx, req.params.method, req.body);
     if (!result.ok) return reply.status(HTTP_STATUS[result.error.code]).send(result);
     return reply.send(result);

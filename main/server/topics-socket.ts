@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
 import { z } from 'zod';
 import { isTopicName, type TopicName } from '../common/contract/index.js';
+import { topicAllowed, topicVisible } from '../core/api/scope.js';
 import type { Engine } from '../core/app.js';
 import { createLogger } from '../core/log/index.js';
 import { requireCaller } from './gate.js';
@@ -48,20 +49,36 @@ export function safeSend(socket: WebSocket, data: string | Buffer): void {
 }
 
 export function registerTopicsSocket(app: FastifyInstance, engine: Engine, sockets: SocketRegistry): void {
-  app.get('/api/ws', { websocket: true, config: { access: 'viewer' } }, (socket, req) => {
+  // every topic declares who receives it (topicAccess); each message is checked against this socket's caller
+  app.get('/api/ws', { websocket: true, config: { access: 'viewer', needs: null } }, (socket, req) => {
     socket.on('error', (err) => log.debug({ err }, 'topics socket error'));
     const caller = requireCaller(req, undefined);
     if (!caller || !req.sessionHash) return socket.close(4401, 'sign in first');
     const wanted = new Set<TopicName>();
     const unregister = sockets.add(caller.id, req.sessionHash, (code, reason) => socket.close(code, reason));
+    // the cameras of each export this socket was told about (progress comes often; the job's cameras never change)
+    const exportCameras = new Map<string, readonly string[] | undefined>();
+    const camerasOfExport = (id: string): readonly string[] | undefined => {
+      if (!exportCameras.has(id)) {
+        let cameras: readonly string[] | undefined;
+        try {
+          cameras = engine.exports.get(id).cameras;
+        } catch {
+          cameras = undefined;
+        }
+        if (exportCameras.size > 1000) exportCameras.clear();
+        exportCameras.set(id, cameras);
+      }
+      return exportCameras.get(id);
+    };
     const unsubscribe = engine.bus.subscribeAll((topic, payload) => {
-      if (wanted.has(topic)) safeSend(socket, JSON.stringify({ topic, payload }));
+      if (wanted.has(topic) && topicVisible(caller, topic, payload, camerasOfExport)) safeSend(socket, JSON.stringify({ topic, payload }));
     });
     socket.on('message', (raw, isBinary) => {
       const msg = parseTopicMessage(raw, isBinary);
       if ('error' in msg) return safeSend(socket, JSON.stringify({ error: { code: 'invalid_input', message: msg.error } }));
       // live video has its own binary WebSocket (/api/live); its IPC topic is not for JSON clients
-      const topics = msg.topics.filter((t): t is TopicName => isTopicName(t) && t !== 'live.chunk');
+      const topics = msg.topics.filter((t): t is TopicName => isTopicName(t) && t !== 'live.chunk' && topicAllowed(caller, t));
       for (const t of topics) {
         if (msg.type === 'subscribe') wanted.add(t);
         else wanted.delete(t);

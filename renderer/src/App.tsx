@@ -1,6 +1,7 @@
 // The app shell: navigation for every screen and the routes behind it.
 import { useEffect, useState, type ReactElement } from 'react';
 import { NavLink, Navigate, Route, Routes, useLocation } from 'react-router';
+import { hasPermission, type AuthStatus, type Permission } from '@common/contract/index.js';
 import { AuthGate, signOut } from './Auth.js';
 import { useTranslation } from './i18n/index.js';
 import { Placeholder } from './pages/Placeholder.js';
@@ -20,19 +21,23 @@ import { applyTheme, storedTheme } from './lib/theme.js';
 import { TimelinePage } from './pages/Timeline.js';
 import { SettingsPage } from './pages/Settings.js';
 import { SystemPage } from './pages/System.js';
+import { ViewsPage } from './pages/Views.js';
 
-/** The screens in the navigation; `key` names their label (nav.*) and empty-state hint (hints.*). */
-const SCREENS = [
-  { path: 'live', key: 'live' },
-  { path: 'review', key: 'review' },
-  { path: 'timeline', key: 'timeline' },
-  { path: 'events', key: 'events' },
+type ScreenKey = 'live' | 'review' | 'timeline' | 'events' | 'rules' | 'motionSearch' | 'exports' | 'cameras' | 'settings';
+
+/** The screens in the navigation; `key` names their label (nav.*) and empty-state hint (hints.*); `needs`: the
+ * permission a viewer must have for the screen to be in their navigation. */
+const SCREENS: readonly { path: string; key: ScreenKey; needs?: Permission }[] = [
+  { path: 'live', key: 'live', needs: 'live' },
+  { path: 'review', key: 'review', needs: 'recordings' },
+  { path: 'timeline', key: 'timeline', needs: 'recordings' },
+  { path: 'events', key: 'events', needs: 'recordings' },
   { path: 'rules', key: 'rules' },
-  { path: 'motion-search', key: 'motionSearch' },
-  { path: 'exports', key: 'exports' },
+  { path: 'motion-search', key: 'motionSearch', needs: 'recordings' },
+  { path: 'exports', key: 'exports', needs: 'export' },
   { path: 'cameras', key: 'cameras' },
   { path: 'settings', key: 'settings' },
-] as const;
+];
 
 /** Screens built so far; the rest show their empty state. */
 const PAGES: Record<string, ReactElement> = {
@@ -89,9 +94,10 @@ function useThemeChoice(): void {
   }, [fallback]);
 }
 
-function Shell({ user }: { user: { username: string; role: string } | null }) {
+function Shell({ user }: { user: AuthStatus['user'] }) {
   const { t } = useTranslation();
-  const unreviewed = useUnreviewedCount();
+  const may = (p: Permission | undefined): boolean => !user || !p || hasPermission(user, p);
+  const unreviewed = useUnreviewedCount(may('recordings'));
   useTitleCount(unreviewed);
   useThemeChoice();
   const location = useLocation();
@@ -116,7 +122,7 @@ function Shell({ user }: { user: { username: string; role: string } | null }) {
         </div>
         <div className="nav-body" id="main-nav">
         <ul>
-          {SCREENS.map((s) => (
+          {SCREENS.filter((s) => may(s.needs)).map((s) => (
             <li key={s.path}>
               <NavLink to={`/${s.path}`}>
                 {t(`nav.${s.key}`)}
@@ -131,6 +137,11 @@ function Shell({ user }: { user: { username: string; role: string } | null }) {
           <li>
             <NavLink to="/system">{t('nav.system')}</NavLink>
           </li>
+          {admin && (
+            <li>
+              <NavLink to="/views">{t('nav.views')}</NavLink>
+            </li>
+          )}
         </ul>
         <HomeAway admin={admin} />
         {user && user.username !== 'desktop' && (
@@ -158,6 +169,7 @@ function Shell({ user }: { user: { username: string; role: string } | null }) {
             <Route key={path} path={`/${path}`} element={element} />
           ))}
           <Route path="/system" element={<SystemPage />} />
+          <Route path="/views" element={<ViewsPage />} />
           <Route path="*" element={<Placeholder title={t('app.notFound')} hint={t('app.notFoundHint')} />} />
         </Routes>
         </PageErrorBoundary>

@@ -1,5 +1,5 @@
 // Sign-in for the server host: first-run admin setup, then login. The desktop app skips it (IPC is the local owner).
-import { AUTH_ROUTES, type AuthStatus } from '@common/contract/index.js';
+import { AUTH_ROUTES, PERMISSIONS, type AuthStatus } from '@common/contract/index.js';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from './i18n/index.js';
@@ -23,7 +23,7 @@ export function AuthGate({ children }: { children: (status: AuthStatus) => React
     enabled: client.transport === 'http',
     queryFn: async () => (await (await fetch(new URL(AUTH_ROUTES.status.slice(1), document.baseURI), { credentials: 'same-origin' })).json()) as AuthStatus,
   });
-  if (client.transport === 'ipc') return <>{children({ needsSetup: false, user: { username: 'desktop', role: 'admin' } })}</>;
+  if (client.transport === 'ipc') return <>{children({ needsSetup: false, user: { username: 'desktop', role: 'admin', permissions: [...PERMISSIONS], cameras: null } })}</>;
   if (status.isPending) return <p role="status" className="center">{t('auth.connecting')}</p>;
   if (status.error || !status.data) return <p role="alert" className="center error">{t('auth.unreachable')}</p>;
   if (status.data.needsSetup) return <AccountForm mode="setup" />;

@@ -5,7 +5,7 @@ import { MODELS_DIR } from './test-data.js';
 import { makeTempDir } from './tmp.js';
 
 export const ADMIN: CallContext = { user: { name: 'test-admin', role: 'admin' }, origin: 'test' };
-export const VIEWER: CallContext = { user: { name: 'test-viewer', role: 'viewer' }, origin: 'test' };
+export const VIEWER: CallContext = { user: { name: 'test-viewer', role: 'viewer', permissions: ['live', 'recordings', 'export'], cameras: null }, origin: 'test' };
 
 export async function withEngine(opts: { startCameras?: boolean; modelsDir?: string; dataDir?: string } = {}): Promise<{ engine: Engine; dataDir: string; close: () => Promise<void> }> {
   const tmp = opts.dataDir ? { dir: opts.dataDir, cleanup: () => undefined } : makeTempDir();

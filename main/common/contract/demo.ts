@@ -29,7 +29,7 @@ export const DemoProgress = z.object({
 export type DemoProgress = z.infer<typeof DemoProgress>;
 
 export const demoMethodSpecs = {
-  'demo.info': { input: z.object({}).strict(), output: DemoInfo, role: 'viewer' },
+  'demo.info': { input: z.object({}).strict(), output: DemoInfo, role: 'viewer', viewer: { needs: null, cameras: 'none' } },
   /**
    * Fetches the clip with people (a download the user starts: its address, size and licence are shown first), prepares
    * it, then adds the demo camera with a person alert; progress on demo.progress.

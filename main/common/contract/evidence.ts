@@ -34,6 +34,7 @@ export const evidenceMethodSpecs = {
     input: z.object({ cameraId: CameraId.optional(), eventId: z.string().max(100).optional(), includeReleased: z.boolean().default(false) }).strict(),
     output: z.array(EvidenceHold),
     role: 'viewer',
+    viewer: { needs: 'recordings', cameras: 'filtered' },
   }),
   'evidence.holdEvent': method({ input: z.object({ eventId: z.string().max(100), reason: Reason }).strict(), output: EvidenceHold, role: 'admin', audit: true }),
   'evidence.holdRange': method({ input: HoldRangeRequest, output: EvidenceHold, role: 'admin', audit: true }),

@@ -126,19 +126,19 @@ const method = <I extends z.ZodType, O extends z.ZodType>(spec: MethodSpec<I, O>
 
 /** Spread into `methods` (methods.ts). create/delete are audited by the router; the finished job is audited by the manager. */
 export const exportMethodSpecs = {
-  'exports.create': method({ input: ExportRequest, output: ExportJob, role: 'admin', audit: true }),
-  'exports.createFromEvents': method({ input: EventsExportRequest, output: ExportJob, role: 'admin', audit: true }),
+  'exports.create': method({ input: ExportRequest, output: ExportJob, role: 'viewer', viewer: { needs: 'export', cameras: { narrow: 'cameras' } }, audit: true }),
+  'exports.createFromEvents': method({ input: EventsExportRequest, output: ExportJob, role: 'viewer', viewer: { needs: 'export', cameras: { narrow: 'cameras' } }, audit: true }),
   'exports.list': method({
     input: z.object({ limit: z.number().int().min(1).max(500).default(100) }).strict(),
     output: z.array(ExportJob),
-    role: 'viewer',
+    role: 'viewer', viewer: { needs: 'export', cameras: 'filtered' },
   }),
-  'exports.get': method({ input: byExportId, output: ExportJob, role: 'viewer' }),
-  'exports.cancel': method({ input: byExportId, output: ExportJob, role: 'admin', audit: true }),
-  'exports.delete': method({ input: byExportId, output: z.object({ deleted: z.boolean() }), role: 'admin', audit: true }),
-  'exports.verify': method({ input: byExportId, output: ExportVerifyResult, role: 'viewer' }),
+  'exports.get': method({ input: byExportId, output: ExportJob, role: 'viewer', viewer: { needs: 'export', cameras: 'filtered' } }),
+  'exports.cancel': method({ input: byExportId, output: ExportJob, role: 'viewer', viewer: { needs: 'export', cameras: 'filtered' }, audit: true }),
+  'exports.delete': method({ input: byExportId, output: z.object({ deleted: z.boolean() }), role: 'viewer', viewer: { needs: 'export', cameras: 'filtered' }, audit: true }),
+  'exports.verify': method({ input: byExportId, output: ExportVerifyResult, role: 'viewer', viewer: { needs: 'export', cameras: 'filtered' } }),
   /** The public key export manifests are signed with, and its fingerprint (null when this engine does not sign). */
-  'exports.signingKey': method({ input: z.object({}).strict(), output: SigningKey.nullable(), role: 'viewer' }),
+  'exports.signingKey': method({ input: z.object({}).strict(), output: SigningKey.nullable(), role: 'viewer', viewer: { needs: null, cameras: 'none' } }),
 } as const;
 
 /** Spread into `topics` (topics.ts). */

@@ -1,5 +1,6 @@
 // The one API both transports carry: methods, topics, errors.
 export * from './errors.js';
+export * from './access.js';
 export * from './cameras.js';
 export * from './streams.js';
 export * from './presets.js';

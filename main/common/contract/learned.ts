@@ -56,11 +56,11 @@ export const learnedMethodSpecs = {
   /** "False alarm" or "correct" on an event: kept as an example (look, place, camera, time); a second verdict replaces the first. */
   'events.feedback': method({ input: z.object({ id: z.string().max(100), verdict: Verdict }).strict(), output: LearnedExample, role: 'admin', audit: true }),
   /** What the cameras learned from the owner: examples in force (and undone ones), and calibrated thresholds. */
-  'learned.list': method({ input: z.object({ cameraId: CameraId.optional(), includeUndone: z.boolean().default(false) }).strict(), output: LearnedList, role: 'viewer' }),
+  'learned.list': method({ input: z.object({ cameraId: CameraId.optional(), includeUndone: z.boolean().default(false) }).strict(), output: LearnedList, role: 'viewer', viewer: { needs: 'recordings', cameras: 'filtered' } }),
   /** The crop an example keeps, shown beside it in the list (the same people who may see snapshots may see it). */
-  'learned.crop': method({ input: z.object({ id: z.number().int().positive() }).strict(), output: LearnedCrop, role: 'viewer', audit: true }),
+  'learned.crop': method({ input: z.object({ id: z.number().int().positive() }).strict(), output: LearnedCrop, role: 'viewer', viewer: { needs: 'recordings', cameras: 'filtered' }, audit: true }),
   /** Object masks suggested from repeated false alarms at one place, minus those accepted or dismissed. */
-  'learned.maskSuggestions': method({ input: z.object({ cameraId: CameraId }).strict(), output: z.array(MaskSuggestion), role: 'viewer' }),
+  'learned.maskSuggestions': method({ input: z.object({ cameraId: CameraId }).strict(), output: z.array(MaskSuggestion), role: 'viewer', viewer: { needs: 'recordings', cameras: { input: 'cameraId' } } }),
   /** The suggested box becomes one of the camera's object masks. */
   'learned.acceptMask': method({ input: SuggestionRef, output: z.object({ objectMasks: z.number().int() }), role: 'admin', audit: true }),
   /** Not suggested again for this camera (until false alarms pile up somewhere else). */

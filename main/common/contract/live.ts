@@ -23,10 +23,10 @@ export const liveMethodSpecs = {
   'live.open': {
     input: z.object({ cameraId: CameraId, view: LiveView.default('full') }).strict(),
     output: z.object({ streamId: z.string() }),
-    role: 'viewer',
+    role: 'viewer', viewer: { needs: 'live', cameras: { input: 'cameraId' } },
     audit: true,
   },
-  'live.close': { input: z.object({ streamId: z.string().max(64) }).strict(), output: z.object({ closed: z.boolean() }), role: 'viewer' },
+  'live.close': { input: z.object({ streamId: z.string().max(64) }).strict(), output: z.object({ closed: z.boolean() }), role: 'viewer', viewer: { needs: 'live', cameras: 'none' } },
 } as const;
 
 export const liveTopics = {

@@ -2,8 +2,9 @@
 import { z } from 'zod';
 import { PlayPiece } from '../play-map.js';
 import { AllSettings, SettingsSectionName } from '../settings/index.js';
-import { AuditEntry, AuditQuery, AuditVerify } from './audit.js';
-import { Password, User, UserRole, Username } from './auth.js';
+import type { ViewerAccess } from './access.js';
+import { AuditEntry, AuditQuery, AuditVerify, ViewEntry, ViewQuery } from './audit.js';
+import { NewUser, Password, User, UserAccess, UserRole } from './auth.js';
 import { Camera, CameraId, CameraInput, CameraState, ProbeResult, StreamUrl } from './cameras.js';
 import { DemoKind, demoMethodSpecs } from './demo.js';
 import { EventDto, EventPage, EventQuery } from './events.js';
@@ -31,6 +32,8 @@ export interface MethodSpec<I extends z.ZodType = z.ZodType, O extends z.ZodType
   role: Role;
   /** Whether a call is written to the audit log. */
   audit?: boolean;
+  /** How a viewer is served (permission, cameras); a viewer method without it is refused to viewers. */
+  viewer?: ViewerAccess;
 }
 
 const method = <I extends z.ZodType, O extends z.ZodType>(spec: MethodSpec<I, O>): MethodSpec<I, O> => spec;
@@ -51,10 +54,10 @@ export const SystemInfo = z.object({
 export type SystemInfo = z.infer<typeof SystemInfo>;
 
 export const methods = {
-  'system.info': method({ input: empty, output: SystemInfo, role: 'viewer' }),
+  'system.info': method({ input: empty, output: SystemInfo, role: 'viewer', viewer: { needs: null, cameras: 'none' } }),
 
-  'cameras.list': method({ input: empty, output: z.array(Camera), role: 'viewer' }),
-  'cameras.get': method({ input: byId, output: Camera, role: 'viewer' }),
+  'cameras.list': method({ input: empty, output: z.array(Camera), role: 'viewer', viewer: { needs: null, cameras: 'filtered' } }),
+  'cameras.get': method({ input: byId, output: Camera, role: 'viewer', viewer: { needs: null, cameras: { input: 'id' } } }),
   'cameras.upsert': method({ input: CameraInput, output: Camera, role: 'admin', audit: true }),
   /** keepRecordings: the camera goes, its recordings and events stay (still counted in the quota) until retention ages them out. */
   'cameras.delete': method({
@@ -70,12 +73,12 @@ export const methods = {
    * people walking (demo.fetch), so detection, events and alerts show on first run.
    */
   'cameras.addDemo': method({ input: z.object({ kind: DemoKind.default('pattern') }).strict(), output: Camera, role: 'admin', audit: true }),
-  'cameras.states': method({ input: empty, output: z.array(CameraState), role: 'viewer' }),
+  'cameras.states': method({ input: empty, output: z.array(CameraState), role: 'viewer', viewer: { needs: null, cameras: 'filtered' } }),
   /** The camera's current picture (a JPEG), to draw zones and masks on. */
-  'cameras.still': method({ input: byId, output: CameraStill, role: 'viewer' }),
+  'cameras.still': method({ input: byId, output: CameraStill, role: 'viewer', viewer: { needs: 'live', cameras: { input: 'id' } } }),
 
-  'events.query': method({ input: EventQuery, output: EventPage, role: 'viewer' }),
-  'events.get': method({ input: z.object({ id: z.string().max(100) }).strict(), output: EventDto, role: 'viewer' }),
+  'events.query': method({ input: EventQuery, output: EventPage, role: 'viewer', viewer: { needs: 'recordings', cameras: { narrow: 'cameras' } } }),
+  'events.get': method({ input: z.object({ id: z.string().max(100) }).strict(), output: EventDto, role: 'viewer', viewer: { needs: 'recordings', cameras: 'filtered' } }),
   'events.keep': method({ input: z.object({ id: z.string().max(100), keep: z.boolean() }).strict(), output: EventDto, role: 'admin', audit: true }),
   'events.markFalsePositive': method({
     input: z.object({ id: z.string().max(100), falsePositive: z.boolean() }).strict(),
@@ -85,22 +88,22 @@ export const methods = {
   }),
   'events.delete': method({ input: z.object({ id: z.string().max(100) }).strict(), output: z.object({ deleted: z.boolean() }), role: 'admin', audit: true }),
 
-  'recordings.spans': method({ input: SpansQuery, output: z.array(Span), role: 'viewer' }),
+  'recordings.spans': method({ input: SpansQuery, output: z.array(Span), role: 'viewer', viewer: { needs: 'recordings', cameras: { narrow: 'cameras' } } }),
   'recordings.segments': method({
     input: z.object({ cameraId: CameraId, after: z.number().int(), before: z.number().int() }).strict(),
     output: z.array(SegmentDto),
-    role: 'viewer',
+    role: 'viewer', viewer: { needs: 'recordings', cameras: { input: 'cameraId' } },
   }),
   'recordings.playMap': method({
     input: z.object({ cameraId: CameraId, start: z.number().int(), end: z.number().int().optional() }).strict(),
     output: z.array(PlayPiece),
-    role: 'viewer',
+    role: 'viewer', viewer: { needs: 'recordings', cameras: { input: 'cameraId' } },
   }),
-  'system.health': method({ input: empty, output: SystemHealth, role: 'viewer' }),
+  'system.health': method({ input: empty, output: SystemHealth, role: 'viewer', viewer: { needs: null, cameras: 'filtered' } }),
   'system.logs': method({ input: z.object({ limit: z.number().int().min(1).max(500).default(200) }).strict(), output: z.array(LogLine), role: 'admin' }),
-  'system.storage': method({ input: empty, output: StorageStats, role: 'viewer' }),
+  'system.storage': method({ input: empty, output: StorageStats, role: 'viewer', viewer: { needs: null, cameras: 'filtered' } }),
 
-  'settings.get': method({ input: empty, output: AllSettings, role: 'viewer' }),
+  'settings.get': method({ input: empty, output: AllSettings, role: 'viewer', viewer: { needs: null, cameras: 'none' } }),
   'settings.set': method({
     input: z.object({ section: SettingsSectionName, value: z.record(z.string(), z.unknown()) }).strict(),
     output: AllSettings,
@@ -109,12 +112,16 @@ export const methods = {
   }),
 
   'users.list': method({ input: empty, output: z.array(User), role: 'admin' }),
-  'users.create': method({ input: z.object({ username: Username, password: Password, role: UserRole }).strict(), output: User, role: 'admin', audit: true }),
+  'users.create': method({ input: NewUser, output: User, role: 'admin', audit: true }),
   'users.delete': method({ input: z.object({ id: z.number().int() }).strict(), output: z.object({ deleted: z.boolean() }), role: 'admin', audit: true }),
   'users.setRole': method({ input: z.object({ id: z.number().int(), role: UserRole }).strict(), output: User, role: 'admin', audit: true }),
+  /** A viewer's permissions and cameras; takes effect at once (their open sockets close and reopen under the new grant). */
+  'users.setAccess': method({ input: z.object({ id: z.number().int() }).extend(UserAccess.shape).strict(), output: User, role: 'admin', audit: true }),
   'users.setPassword': method({ input: z.object({ id: z.number().int(), password: Password }).strict(), output: z.object({ ok: z.literal(true) }), role: 'admin', audit: true }),
 
   'audit.query': method({ input: AuditQuery, output: z.array(AuditEntry), role: 'admin' }),
+  /** Who watched what: viewing sessions from the audit log, newest first. */
+  'audit.views': method({ input: ViewQuery, output: z.array(ViewEntry), role: 'admin' }),
   'audit.verify': method({ input: empty, output: AuditVerify, role: 'admin' }),
   'audit.export': method({ input: empty, output: z.object({ csv: z.string() }), role: 'admin', audit: true }),
 

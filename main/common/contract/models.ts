@@ -25,7 +25,7 @@ export type ModelProgress = z.infer<typeof ModelProgress>;
 const byName = z.object({ name: z.string().min(1).max(100) }).strict();
 
 export const modelMethodSpecs = {
-  'models.list': { input: z.object({}).strict(), output: z.array(ModelInfo), role: 'viewer' },
+  'models.list': { input: z.object({}).strict(), output: z.array(ModelInfo), role: 'viewer', viewer: { needs: null, cameras: 'none' } },
   /** Starts a download the user asked for (the only outbound connection besides cameras); progress on model.progress. */
   'models.download': { input: byName, output: z.object({ started: z.boolean() }), role: 'admin', audit: true },
   /** Milliseconds per detection on this machine (median of a short run). */

@@ -18,6 +18,6 @@ export const motionMethodSpecs = {
       .refine((q) => q.before > q.after, { message: 'before must be after after', path: ['before'] })
       .refine((q) => q.before - q.after <= 31 * 86_400_000, { message: 'a range of at most 31 days', path: ['before'] }),
     output: z.object({ moments: z.array(MotionMoment), bucketsWithMotion: z.number().int(), truncated: z.boolean() }),
-    role: 'viewer',
+    role: 'viewer', viewer: { needs: 'recordings', cameras: { input: 'cameraId' } },
   },
 } as const;

@@ -47,13 +47,13 @@ const EventIds = z.array(z.string().min(1).max(100)).min(1).max(1000);
 
 export const reviewMethodSpecs = {
   /** Newest first; `more` says the window held more than the limit. */
-  'review.list': { input: ReviewQuery, output: z.object({ items: z.array(ReviewItem), more: z.boolean() }), role: 'viewer' },
+  'review.list': { input: ReviewQuery, output: z.object({ items: z.array(ReviewItem), more: z.boolean() }), role: 'viewer', viewer: { needs: 'recordings', cameras: { narrow: 'cameras' } } },
   /** Marks (or unmarks) events as reviewed by the caller: an item is reviewed when all its events are. */
-  'review.mark': { input: z.object({ eventIds: EventIds, reviewed: z.boolean().default(true) }).strict(), output: z.object({ changed: z.number().int() }), role: 'viewer' },
+  'review.mark': { input: z.object({ eventIds: EventIds, reviewed: z.boolean().default(true) }).strict(), output: z.object({ changed: z.number().int() }), role: 'viewer', viewer: { needs: 'recordings', cameras: 'filtered' } },
   /** Everything the filter matches, reviewed by the caller at once. */
-  'review.markAll': { input: ReviewFilter, output: z.object({ changed: z.number().int() }), role: 'viewer' },
+  'review.markAll': { input: ReviewFilter, output: z.object({ changed: z.number().int() }), role: 'viewer', viewer: { needs: 'recordings', cameras: { narrow: 'cameras' } } },
   /** The caller's unreviewed items in the last 24 hours, by kind: the navigation badge and the window title. */
-  'review.counts': { input: z.object({}).strict(), output: ReviewCounts, role: 'viewer' },
+  'review.counts': { input: z.object({}).strict(), output: ReviewCounts, role: 'viewer', viewer: { needs: 'recordings', cameras: 'filtered' } },
 } as const;
 
 export const reviewTopics = {

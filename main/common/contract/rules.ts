@@ -1,5 +1,6 @@
 // Alert rules, alerts and notification sinks as the contract carries them, with their methods and topics.
 import { z } from 'zod';
+import type { ViewerAccess } from './access.js';
 import { CameraId } from './cameras.js';
 import { EventDto } from './events.js';
 
@@ -185,14 +186,14 @@ const sinkById = z.object({ id: SinkId }).strict();
 
 /** Same shape as the entries of `methods`; spread into it. */
 export const rulesMethodSpecs = {
-  'rules.list': { input: empty, output: z.array(Rule), role: 'viewer' },
+  'rules.list': { input: empty, output: z.array(Rule), role: 'viewer', viewer: { needs: null, cameras: 'filtered' } },
   'rules.upsert': { input: RuleInput, output: Rule, role: 'admin', audit: true },
   'rules.delete': { input: ruleById, output: z.object({ deleted: z.boolean() }), role: 'admin', audit: true },
   /** "This rule would have fired N times in the last hours", with those events. */
   'rules.preview': {
     input: z.object({ rule: RuleInput, hours: z.number().min(1).max(168).default(24) }).strict(),
     output: z.object({ count: z.number().int(), events: z.array(EventDto).max(50) }),
-    role: 'viewer',
+    role: 'viewer', viewer: { needs: 'recordings', cameras: 'filtered' },
   },
   /** minutes null: un-snooze. */
   'rules.snooze': {
@@ -210,20 +211,20 @@ export const rulesMethodSpecs = {
       })
       .strict(),
     output: AlertPage,
-    role: 'viewer',
+    role: 'viewer', viewer: { needs: 'recordings', cameras: 'filtered' },
   },
   /** ids omitted: every alert. */
   'alerts.markSeen': {
     input: z.object({ ids: z.array(z.number().int()).max(500).optional() }).strict(),
     output: z.object({ updated: z.number().int() }),
-    role: 'viewer',
+    role: 'viewer', viewer: { needs: 'recordings', cameras: 'filtered' },
   },
   'sinks.list': { input: empty, output: z.array(z.object({ sink: SinkView, status: SinkStatus })), role: 'admin' },
   'sinks.upsert': { input: SinkInput, output: SinkView, role: 'admin', audit: true },
   'sinks.delete': { input: sinkById, output: z.object({ deleted: z.boolean() }), role: 'admin', audit: true },
   /** Sends one test notification now, without retries. */
   'sinks.test': { input: sinkById, output: DeliveryResult, role: 'admin', audit: true },
-} as const satisfies Record<string, { input: z.ZodType; output: z.ZodType; role: 'viewer' | 'admin'; audit?: boolean }>;
+} as const satisfies Record<string, { input: z.ZodType; output: z.ZodType; role: 'viewer' | 'admin'; audit?: boolean; viewer?: ViewerAccess }>;
 
 export const AlertNew = Alert.extend({
   /** Relative to the snapshots folder (a media URL on either host), null without one. */

@@ -63,7 +63,7 @@ const method = <I extends z.ZodType, O extends z.ZodType>(spec: MethodSpec<I, O>
 
 /** Spread into `methods` (methods.ts). */
 export const timelineMethodSpecs = {
-  'timeline.markers': method({ input: MarkersQuery, output: TimelineMarkers, role: 'viewer' }),
+  'timeline.markers': method({ input: MarkersQuery, output: TimelineMarkers, role: 'viewer', viewer: { needs: 'recordings', cameras: { narrow: 'cameras' } } }),
   /** The first event of a camera after t, or the last before it (false alarms left out), wherever it is. */
-  'timeline.adjacentEvent': method({ input: AdjacentEventQuery, output: MarkerEvent.nullable(), role: 'viewer' }),
+  'timeline.adjacentEvent': method({ input: AdjacentEventQuery, output: MarkerEvent.nullable(), role: 'viewer', viewer: { needs: 'recordings', cameras: { input: 'cameraId' } } }),
 } as const;

@@ -1,5 +1,6 @@
 // Topics pushed from the engine to every subscriber (bus in-process, IPC or WebSocket outside).
 import { z } from 'zod';
+import type { TopicAccess } from './access.js';
 import { CameraState } from './cameras.js';
 import { EventDto } from './events.js';
 import { exportTopics } from './exports.js';
@@ -34,6 +35,27 @@ export const topics = {
 export type Topics = typeof topics;
 export type TopicName = keyof Topics;
 export type TopicPayload<T extends TopicName> = z.infer<Topics[T]>;
+
+/**
+ * Who receives each topic on a socket, and which camera its payload belongs to: a viewer gets a message only with the
+ * permission and the camera in scope. A topic added without a line here does not compile (and no viewer receives it).
+ */
+export const topicAccess: Record<TopicName, TopicAccess> = {
+  'camera.state': { needs: null, camera: 'cameraId' },
+  'camera.changed': { needs: null, camera: 'id' },
+  'segment.new': { needs: 'recordings', camera: 'cameraId' },
+  'settings.changed': { needs: null, camera: 'none' },
+  'event.changed': { needs: 'recordings', camera: 'cameraId' },
+  'export.progress': { needs: 'export', camera: 'export' },
+  'alert.new': { needs: 'recordings', camera: 'cameraId' },
+  'sink.status': { needs: 'admin', camera: 'none' },
+  'notify.toast': { needs: 'recordings', camera: 'cameraId' },
+  'model.progress': { needs: null, camera: 'none' },
+  'demo.progress': { needs: 'admin', camera: 'none' },
+  'review.changed': { needs: null, camera: 'none' },
+  // carries video: the desktop's IPC only; sockets never relay it (the live WebSocket has its own check)
+  'live.chunk': { needs: 'admin', camera: 'none' },
+};
 
 export function isTopicName(name: string): name is TopicName {
   return Object.hasOwn(topics, name);

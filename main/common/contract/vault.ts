@@ -13,7 +13,7 @@ export type VaultStatus = z.infer<typeof VaultStatus>;
 const method = <I extends z.ZodType, O extends z.ZodType>(spec: MethodSpec<I, O>): MethodSpec<I, O> => spec;
 
 export const vaultMethodSpecs = {
-  'vault.status': method({ input: z.object({}).strict(), output: VaultStatus, role: 'viewer' }),
+  'vault.status': method({ input: z.object({}).strict(), output: VaultStatus, role: 'viewer', viewer: { needs: null, cameras: 'none' } }),
   /** The passphrase of a passphrase vault; a key-file vault retries its file (put back) when called without one. */
   'vault.unlock': method({ input: z.object({ passphrase: z.string().min(1).max(1024).optional() }).strict(), output: VaultStatus, role: 'admin', audit: true }),
   /** A new master key (or passphrase) re-wraps every camera's data key; footage is not re-encrypted. */

@@ -1,10 +1,10 @@
 // The contract's implementation: each method delegates to the module that owns the work.
-import { ApiFailure, type Camera, type CameraState } from '../../common/contract/index.js';
+import { ApiFailure, canSeeCamera, type Camera, type CameraState } from '../../common/contract/index.js';
 import { CredentialsNeeded, maskPassword, restorePassword } from '../../common/urls.js';
 import { demoKindOf, ensureDemoClip, probeDemo } from '../cameras/demo.js';
 import { deleteCamera } from '../cameras/delete.js';
 import { probeStream } from '../cameras/probe.js';
-import type { AuditLog } from '../audit/index.js';
+import type { AuditLog, ViewLog } from '../audit/index.js';
 import type { Accounts } from '../auth/users.js';
 import type { Bus } from '../bus/index.js';
 import type { CameraRepository } from '../cameras/repository.js';
@@ -55,6 +55,7 @@ export interface ApiDeps {
   states: Map<string, CameraState>;
   accounts: Accounts;
   audit: AuditLog;
+  views: ViewLog;
   media: MediaStore;
   segments: SegmentIndex;
   retention: Retention;
@@ -131,7 +132,7 @@ export function createApi(deps: ApiDeps): Implementation {
       ffmpeg: ffmpegInfo(deps),
     }),
 
-    'cameras.list': () => cameras.list().map(publicCamera),
+    'cameras.list': (_input, ctx) => cameras.list().filter((c) => canSeeCamera(ctx.user, c.id)).map(publicCamera),
     'cameras.get': ({ id }) => publicCamera(cameras.require(id)),
     'cameras.upsert': (input) => {
       if (input.id && !cameras.get(input.id) && cameras.list().length >= 64) {
@@ -160,11 +161,15 @@ export function createApi(deps: ApiDeps): Implementation {
       return probeStream(full, { timeoutMs: 10_000, ffprobe: cfg.ffprobePath || undefined });
     },
     'cameras.still': ({ id }) => cameraStill(deps.frames(id), cameras.require(id).name),
-    'cameras.states': () =>
-      cameras.list().map((c) => deps.states.get(c.id) ?? { cameraId: c.id, state: c.enabled ? 'connecting' : 'disabled', since: deps.startedAt }),
+    'cameras.states': (_input, ctx) =>
+      cameras.list().filter((c) => canSeeCamera(ctx.user, c.id)).map((c) => deps.states.get(c.id) ?? { cameraId: c.id, state: c.enabled ? 'connecting' : 'disabled', since: deps.startedAt }),
 
     'events.query': (q) => deps.events.query(q),
-    'events.get': ({ id }) => requireEvent(deps.events.get(id), id),
+    'events.get': ({ id }, ctx) => {
+      const event = deps.events.get(id);
+      // another camera's event is, to this caller, no event at all
+      return requireEvent(event && canSeeCamera(ctx.user, event.cameraId) ? event : undefined, id);
+    },
     'events.keep': ({ id, keep }) => deps.events.setFlags(id, { keep }),
     'events.markFalsePositive': ({ id, falsePositive }) => deps.events.setFlags(id, { falsePositive }),
     'events.delete': async ({ id }) => {
@@ -177,8 +182,11 @@ export function createApi(deps: ApiDeps): Implementation {
     'recordings.spans': ({ cameras: ids, after, before }) => deps.segments.spans(ids ?? cameras.list().map((c) => c.id), after, before),
     'recordings.segments': ({ cameraId, after, before }) => deps.segments.segments(cameraId, after, before),
     'recordings.playMap': ({ cameraId, start, end }) => playbackMap({ segments: deps.segments, media: deps.media, settings: deps.settings }, cameraId, start, end),
-    'system.storage': () => storageStats(deps),
-    'system.health': () => ({ ...systemHealth(deps.health), ...(deps.vault ? { vault: deps.vault.status() } : {}) }),
+    'system.storage': (_input, ctx) => storageStats(deps, ctx.user),
+    'system.health': (_input, ctx) => {
+      const health = systemHealth(deps.health);
+      return { ...health, cameras: health.cameras.filter((c) => canSeeCamera(ctx.user, c.cameraId)), ...(deps.vault ? { vault: deps.vault.status() } : {}) };
+    },
     'system.logs': ({ limit }) => recentLogs(limit),
 
     'settings.get': () => settings.all(),
@@ -192,7 +200,8 @@ export function createApi(deps: ApiDeps): Implementation {
     },
 
     'users.list': () => deps.accounts.list(),
-    'users.create': ({ username, password, role }) => deps.accounts.create(username, password, role),
+    'users.create': ({ username, password, role, permissions, cameras: scope }) => deps.accounts.create(username, password, role, { permissions, cameras: scope }),
+    'users.setAccess': ({ id, permissions, cameras: scope }) => deps.accounts.setAccess(id, { permissions, cameras: scope }),
     'users.delete': ({ id }) => ({ deleted: deps.accounts.delete(id) }),
     'users.setRole': ({ id, role }) => deps.accounts.setRole(id, role),
     'users.setPassword': async ({ id, password }) => {
@@ -201,13 +210,14 @@ export function createApi(deps: ApiDeps): Implementation {
     },
 
     'audit.query': (q) => deps.audit.query(q),
+    'audit.views': (q) => deps.views.query(q),
     'audit.verify': () => deps.audit.verify(),
     'audit.export': () => ({ csv: deps.audit.exportCsv() }),
 
     ...onvifApi(deps, publicCamera),
     ...exportApi(deps.exports),
     ...evidenceApi(deps.holds),
-    ...rulesApi({ rules: deps.rules, notifier: deps.notifier }),
+    ...rulesApi({ rules: deps.rules, notifier: deps.notifier, cameraIds: () => cameras.list().map((c) => c.id) }),
     ...modelsApi(deps),
     ...demoApi(deps, publicCamera),
     ...reviewApi(deps),

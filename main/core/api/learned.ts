@@ -1,6 +1,6 @@
 // Teach your camera: verdicts on events become examples (the look and place of the snapshot's crop); the list and its undo.
 import sharp from 'sharp';
-import { ApiFailure } from '../../common/contract/index.js';
+import { ApiFailure, canSeeCamera } from '../../common/contract/index.js';
 import type { Box } from '../../common/contract/events.js';
 import { embed, rgbReader } from '../learn/appearance.js';
 import type { LearnedExamples } from '../learn/examples.js';
@@ -46,10 +46,16 @@ export function learnedApi(deps: Pick<ApiDeps, 'events' | 'media' | 'cameras' | 
       deps.events.setFlags(id, { falsePositive: verdict === 'false_alarm' });
       return example;
     },
-    'learned.list': (q) => deps.learned.list(q),
+    'learned.list': (q, ctx) => {
+      if (q.cameraId && !canSeeCamera(ctx.user, q.cameraId)) throw new ApiFailure('not_found', `There is no camera with id ${JSON.stringify(q.cameraId)}`);
+      const list = deps.learned.list(q);
+      return { examples: list.examples.filter((e) => canSeeCamera(ctx.user, e.cameraId)), thresholds: list.thresholds.filter((t) => canSeeCamera(ctx.user, t.cameraId)) };
+    },
     'learned.undo': ({ id }) => deps.learned.undo(id),
-    'learned.crop': ({ id }) => {
-      const jpeg = deps.learned.crop(id);
+    'learned.crop': ({ id }, ctx) => {
+      const { cameraId, jpeg } = deps.learned.crop(id);
+      // another camera's example does not exist for this caller
+      if (!canSeeCamera(ctx.user, cameraId)) throw new ApiFailure('not_found', `There is no learned example with id ${id}`);
       return { id, jpeg: jpeg ? jpeg.toString('base64') : null };
     },
     'learned.maskSuggestions': ({ cameraId }) => suggestions(cameraId),

@@ -5,19 +5,24 @@ import {
   isMethodName,
   methods,
   type ApiError,
+  type CameraScope,
   type MethodName,
+  type MethodSpec,
   type MethodOutput,
+  type Permission,
   type Result,
   type Role,
 } from '../../common/contract/index.js';
 import { redactSecrets } from '../../common/redact.js';
 import { fieldIssues } from '../../common/zod-errors.js';
 import { createLogger } from '../log/index.js';
+import { cameraOutsideScope, scopeInput, viewerRefusal } from './scope.js';
 
 const log = createLogger('api');
 
 export interface CallContext {
-  user: { name: string; role: Role };
+  /** The caller as the request that carries the call authenticated it; a viewer without a grant has none (deny by default). */
+  user: { name: string; role: Role; permissions?: readonly Permission[]; cameras?: CameraScope };
   /** Where the call came from: an IP address, or 'desktop' for the local window. */
   origin: string;
 }
@@ -37,9 +42,13 @@ export function roleAllows(have: Role, need: Role): boolean {
 }
 
 export class Router {
+  /**
+   * @param cameraIds every camera's id, to narrow a viewer's "all cameras" to theirs
+   */
   constructor(
     private readonly impl: Implementation,
     private readonly audit?: AuditSink,
+    private readonly cameraIds: () => string[] = () => [],
   ) {}
 
   /** Every method name, for transports and for the test that proves each is guarded. */
@@ -55,6 +64,9 @@ export class Router {
     if (!roleAllows(ctx.user.role, spec.role)) {
       return fail({ code: 'forbidden', message: `${method} needs the ${spec.role} role` });
     }
+    const access = (spec as MethodSpec).viewer;
+    const refused = viewerRefusal(method, access, ctx.user);
+    if (refused) return fail(refused);
     const parsed = spec.input.safeParse(input ?? {});
     if (!parsed.success) {
       const issues = fieldIssues(parsed.error);
@@ -64,6 +76,8 @@ export class Router {
         details: { issues: issues.slice(0, 20) },
       });
     }
+    const outOfScope = ctx.user.role === 'admin' ? undefined : scopeInput(access, ctx.user, parsed.data, this.cameraIds);
+    if (outOfScope) return fail(outOfScope);
     const t0 = performance.now();
     let result: Result<unknown>;
     try {
@@ -71,6 +85,14 @@ export class Router {
       result = { ok: true, value: await fn(parsed.data, ctx) };
     } catch (err) {
       result = fail(toApiError(err, method));
+    }
+    if (result.ok && ctx.user.role !== 'admin') {
+      const leaked = cameraOutsideScope(ctx.user, result.value);
+      if (leaked !== undefined) {
+        // the implementation forgot to narrow its answer: refuse it rather than show another camera
+        log.error({ method, camera: leaked }, 'answer named a camera outside the caller\'s scope: refused');
+        result = fail({ code: 'forbidden', message: `${method} failed: its answer was not limited to your cameras` });
+      }
     }
     const ms = performance.now() - t0;
     if (ms > 200) log.info({ method, durationMs: Math.round(ms) }, 'slow call');

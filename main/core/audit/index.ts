@@ -281,3 +281,5 @@ export class AuditLog implements AuditSink {
     return `${lines.join('\n')}\n`;
   }
 }
+
+export { ViewLog, VIEW_SESSION_IDLE_MS, type View } from './views.js';

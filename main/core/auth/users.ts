@@ -1,6 +1,6 @@
 // User accounts, login checks with lockout after repeated failures, and login sessions.
 import { createHash, randomBytes } from 'node:crypto';
-import { ApiFailure, type User } from '../../common/contract/index.js';
+import { ApiFailure, DEFAULT_VIEWER_PERMISSIONS, Permission, PERMISSIONS, type CameraScope, type User, type UserAccess } from '../../common/contract/index.js';
 import type { Role } from '../../common/contract/index.js';
 import type { Database } from '../storage/database.js';
 import { sql } from '../storage/sql.js';
@@ -18,7 +18,7 @@ export const SESSION_IDLE_MS = 7 * 24 * 3600_000;
 const SEEN_WRITE_MS = 60_000;
 
 /** What ended sessions: a socket opened with one of them is closed at once. */
-export type Revocation = { userId: number; reason: 'deleted' | 'password' | 'role' | 'unlocked' } | { tokenHash: string; reason: 'logout' };
+export type Revocation = { userId: number; reason: 'deleted' | 'password' | 'role' | 'unlocked' | 'access' } | { tokenHash: string; reason: 'logout' };
 
 interface UserRow {
   id: number;
@@ -28,6 +28,10 @@ interface UserRow {
   created_at: number;
   failed_logins: number;
   locked_until: number;
+  permissions: string;
+  all_cameras: number;
+  /** The camera ids of user_cameras, joined with the row (NUL-separated), or null. */
+  camera_ids: string | null;
 }
 
 export type LoginResult =
@@ -35,7 +39,26 @@ export type LoginResult =
   | { ok: false; reason: 'invalid' }
   | { ok: false; reason: 'locked'; retryAfterMs: number };
 
-const toUser = (r: UserRow): User => ({ id: r.id, username: r.username, role: r.role, createdAt: r.created_at });
+/** Permission names as stored; anything unknown (a newer version's, or an edited row) grants nothing. */
+function storedPermissions(text: string): Permission[] {
+  let list: unknown;
+  try {
+    list = JSON.parse(text);
+  } catch {
+    return [];
+  }
+  return Array.isArray(list) ? list.filter((p): p is Permission => Permission.safeParse(p).success) : [];
+}
+
+function toUser(r: UserRow): User {
+  // an admin may do everything, whatever the row says
+  if (r.role === 'admin') return { id: r.id, username: r.username, role: r.role, createdAt: r.created_at, permissions: [...PERMISSIONS], cameras: null };
+  const cameras: CameraScope = r.all_cameras === 1 ? null : (r.camera_ids ?? '').split('\0').filter(Boolean).sort();
+  return { id: r.id, username: r.username, role: r.role, createdAt: r.created_at, permissions: storedPermissions(r.permissions), cameras };
+}
+
+/** Every user column and the camera list, in one read: the grant a request is served under comes from one view. */
+const USER_COLUMNS = sql`users.*, (SELECT group_concat(camera_id, char(0)) FROM user_cameras WHERE user_cameras.user_id = users.id) AS camera_ids`;
 export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
 
 export class Accounts {
@@ -76,26 +99,57 @@ export class Accounts {
   }
 
   list(): User[] {
-    return this.db.all<UserRow>(sql`SELECT * FROM users ORDER BY id`).map(toUser);
+    return this.db.all<UserRow>(sql`SELECT ${USER_COLUMNS} FROM users ORDER BY id`).map(toUser);
   }
 
   get(id: number): User | undefined {
-    const row = this.db.get<UserRow>(sql`SELECT * FROM users WHERE id = ${id}`);
+    const row = this.db.get<UserRow>(sql`SELECT ${USER_COLUMNS} FROM users WHERE id = ${id}`);
     return row ? toUser(row) : undefined;
   }
 
   byName(username: string): User | undefined {
-    const row = this.db.get<UserRow>(sql`SELECT * FROM users WHERE username = ${username}`);
+    const row = this.db.get<UserRow>(sql`SELECT ${USER_COLUMNS} FROM users WHERE username = ${username}`);
     return row ? toUser(row) : undefined;
   }
 
-  async create(username: string, password: string, role: Role): Promise<User> {
+  /** A new account; a viewer without `access` gets the defaults (DEFAULT_VIEWER_PERMISSIONS on every camera). */
+  async create(username: string, password: string, role: Role, access?: Partial<UserAccess>): Promise<User> {
     if (this.byName(username)) throw new ApiFailure('conflict', `A user named ${JSON.stringify(username)} already exists`);
     const hash = await hashPassword(password);
     return this.db.transaction(() => {
       if (this.byName(username)) throw new ApiFailure('conflict', `A user named ${JSON.stringify(username)} already exists`);
-      return this.insert(username, hash, role);
+      const user = this.insert(username, hash, role);
+      if (role === 'admin') return user;
+      this.writeAccess(user.id, { permissions: access?.permissions ?? [...DEFAULT_VIEWER_PERMISSIONS], cameras: access?.cameras ?? null });
+      return this.get(user.id)!;
     });
+  }
+
+  /** Inside a transaction: replaces a user's permissions and camera list; names a camera that does not exist. */
+  private writeAccess(id: number, access: UserAccess): void {
+    const permissions = PERMISSIONS.filter((p) => access.permissions.includes(p));
+    this.db.run(sql`UPDATE users SET permissions = ${JSON.stringify(permissions)}, all_cameras = ${access.cameras === null ? 1 : 0} WHERE id = ${id}`);
+    this.db.run(sql`DELETE FROM user_cameras WHERE user_id = ${id}`);
+    for (const cameraId of new Set(access.cameras ?? [])) {
+      if (!this.db.get(sql`SELECT 1 FROM cameras WHERE id = ${cameraId}`)) throw new ApiFailure('invalid_input', `cameras: there is no camera with id ${JSON.stringify(cameraId)}`);
+      this.db.run(sql`INSERT INTO user_cameras (user_id, camera_id) VALUES (${id}, ${cameraId})`);
+    }
+  }
+
+  /**
+   * What a viewer may do and on which cameras. It takes effect at once: every request reads the grant anew, and the
+   * user's open sockets are closed (they reconnect under the new grant); sessions stay signed in.
+   */
+  setAccess(id: number, access: UserAccess): User {
+    const user = this.db.transaction(() => {
+      const row = this.get(id);
+      if (!row) throw new ApiFailure('not_found', 'No such user');
+      if (row.role === 'admin') throw new ApiFailure('conflict', 'An admin may do everything on every camera: make them a viewer first');
+      this.writeAccess(id, access);
+      return this.get(id)!;
+    });
+    this.revoke({ userId: id, reason: 'access' });
+    return user;
   }
 
   private insert(username: string, hash: string, role: Role): User {
@@ -121,7 +175,7 @@ export class Accounts {
 
   delete(id: number): boolean {
     const deleted = this.db.transaction(() => {
-      const row = this.db.get<UserRow>(sql`SELECT * FROM users WHERE id = ${id}`);
+      const row = this.db.get<UserRow>(sql`SELECT ${USER_COLUMNS} FROM users WHERE id = ${id}`);
       if (!row) return false;
       if (row.role === 'admin' && this.adminCount() <= 1) throw new ApiFailure('conflict', 'The last admin cannot be removed');
       return this.db.run(sql`DELETE FROM users WHERE id = ${id}`).changes > 0;
@@ -137,13 +191,13 @@ export class Accounts {
   /** A new role takes effect at once: the user's sessions end and they sign in again. */
   setRole(id: number, role: Role): User {
     const user = this.db.transaction(() => {
-      const row = this.db.get<UserRow>(sql`SELECT * FROM users WHERE id = ${id}`);
+      const row = this.db.get<UserRow>(sql`SELECT ${USER_COLUMNS} FROM users WHERE id = ${id}`);
       if (!row) throw new ApiFailure('not_found', 'No such user');
       if (row.role === role) return toUser(row);
       if (row.role === 'admin' && this.adminCount() <= 1) throw new ApiFailure('conflict', 'The last admin cannot become a viewer');
       this.db.run(sql`UPDATE users SET role = ${role} WHERE id = ${id}`);
       this.db.run(sql`DELETE FROM sessions WHERE user_id = ${id}`);
-      return { ...toUser(row), role };
+      return this.get(id)!;
     });
     this.revoke({ userId: id, reason: 'role' });
     return user;
@@ -171,7 +225,7 @@ export class Accounts {
    */
   async login(username: string, password: string, now = Date.now()): Promise<LoginResult> {
     const taken = this.db.transaction(() => {
-      const row = this.db.get<UserRow>(sql`SELECT * FROM users WHERE username = ${username}`);
+      const row = this.db.get<UserRow>(sql`SELECT ${USER_COLUMNS} FROM users WHERE username = ${username}`);
       if (!row) return { kind: 'unknown' as const };
       if (row.locked_until > now) return { kind: 'locked' as const, retryAfterMs: row.locked_until - now };
       const failures = row.failed_logins + 1;
@@ -218,7 +272,7 @@ export class Accounts {
 
   sessionByHash(tokenHash: string, now = Date.now()): User | undefined {
     const row = this.db.get<UserRow & { last_seen_at: number }>(sql`
-      SELECT users.*, sessions.last_seen_at AS last_seen_at FROM sessions JOIN users ON users.id = sessions.user_id
+      SELECT ${USER_COLUMNS}, sessions.last_seen_at AS last_seen_at FROM sessions JOIN users ON users.id = sessions.user_id
       WHERE sessions.token_hash = ${tokenHash} AND sessions.expires_at > ${now} AND sessions.last_seen_at > ${now - SESSION_IDLE_MS}`);
     if (!row) return undefined;
     if (now - row.last_seen_at > SEEN_WRITE_MS) {

@@ -1,5 +1,6 @@
 // The evidence module's surface: holds, the check retention asks, and the contract methods it implements.
 import type { z } from 'zod';
+import { canSeeCamera } from '../../common/contract/index.js';
 import type { evidenceMethodSpecs } from '../../common/contract/evidence.js';
 import type { CallContext } from '../api/router.js';
 import type { EvidenceHolds } from './holds.js';
@@ -14,7 +15,8 @@ export type EvidenceImplementation = {
 /** The evidence.* methods; hold and release are audited by the router (who, what, from where). */
 export function evidenceApi(holds: EvidenceHolds): EvidenceImplementation {
   return {
-    'evidence.list': (q) => holds.list(q),
+    // a viewer sees the holds on the cameras they may see
+    'evidence.list': (q, ctx) => holds.list(q).filter((h) => canSeeCamera(ctx.user, h.cameraId)),
     'evidence.holdEvent': ({ eventId, reason }, ctx) => holds.holdEvent(eventId, reason, ctx.user.name),
     'evidence.holdRange': ({ cameraId, start, end, reason }, ctx) => holds.holdRange(cameraId, start, end, reason, ctx.user.name),
     'evidence.release': ({ id }, ctx) => holds.release(id, ctx.user.name),

@@ -129,9 +129,10 @@ export class LearnedExamples {
     return toDto(this.byId(id));
   }
 
-  /** The JPEG an example keeps of its crop (null when it has none). */
-  crop(id: number): Buffer | null {
-    return this.byId(id).crop;
+  /** The JPEG an example keeps of its crop (null when it has none), with the camera it was taken from. */
+  crop(id: number): { cameraId: string; jpeg: Buffer | null } {
+    const row = this.byId(id);
+    return { cameraId: row.camera_id, jpeg: row.crop };
   }
 
   /** Object masks to offer the owner for this camera (see suggestMasks). */

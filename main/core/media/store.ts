@@ -1,9 +1,9 @@
 // The one door for media: recordings, snapshots, thumbnails and exports are written, read, listed and removed here alone.
 import { createHash } from 'node:crypto';
-import { closeSync, createReadStream, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, createReadStream, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { copyFile, mkdir, readdir, readFile, rename, rm, stat, statfs, unlink, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, normalize, sep } from 'node:path';
+import { basename, dirname, join, normalize, relative, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { ffprobeJson } from '../ffmpeg/ffprobe.js';
 import { startFromPath, utcDay } from '../ingest/segments.js';
@@ -136,6 +136,20 @@ export class MediaStore {
   private target(kind: MediaKind, rel: string): string | null {
     const clean = cleanRel(rel);
     return clean ? join(this.root(kind), ...clean.split('/')) : null;
+  }
+
+  /**
+   * A client-supplied relative path as the store names the file it would serve (resolved, symlinks followed, `/`
+   * separated), or null when it names none: decisions about a file (whose camera, whose export) are made on this name.
+   */
+  canonical(kind: MediaKind, rel: string): string | null {
+    const file = this.existing(kind, rel);
+    if (!file) return null;
+    try {
+      return relative(realpathSync(this.root(kind)), file).split(sep).join('/');
+    } catch {
+      return null;
+    }
   }
 
   /** Whether a client-supplied relative path names a stored file. */

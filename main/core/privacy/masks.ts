@@ -1,20 +1,17 @@
 // Privacy masks: who may see behind them, and blacking them out of I420 frames and JPEGs (exports, snapshots, thumbnails).
-import type { Polygon } from '../../common/contract/index.js';
+import { canLiftMasks, type Grant, type Polygon } from '../../common/contract/index.js';
 import type { Frame } from '../detect/frame.js';
 import { spawnFfmpeg } from '../ffmpeg/process.js';
 
-/** Who asks: a user with a role (the API's CallContext, the HTTP caller). */
-export interface MaskCaller {
-  role: 'admin' | 'viewer';
-}
+/** Who asks: a user with their grant (the API's CallContext, the HTTP caller). */
+export type MaskCaller = Grant;
 
 /**
- * The one check for seeing a camera's picture without its privacy masks. For now admins only; a "lift privacy masks"
- * permission replaces this body when per-user permissions arrive. Every caller of this logs a lift it allows.
+ * The one check for seeing a camera's picture without its privacy masks: admins, and viewers granted "lift privacy
+ * masks" on a camera they may see. Every caller of this logs a lift it allows.
  */
 export function mayLiftMasks(caller: MaskCaller, cameraId: string): boolean {
-  void cameraId;
-  return caller.role === 'admin';
+  return canLiftMasks(caller, cameraId);
 }
 
 /** The masks as a w×h bitmap (1: hidden), a pixel hidden when its centre is inside any polygon (even-odd); null when none. */

@@ -264,7 +264,9 @@ export class SegmentIndex {
       .map((r) => ({ cameraId: r.camera_id, bytes: r.bytes, segments: r.n, oldest: r.oldest }));
   }
 
-  bytesSince(t: number): number {
-    return this.db.get<{ b: number | null }>(sql`SELECT sum(bytes) AS b FROM segments WHERE start >= ${t}`)?.b ?? 0;
+  /** Bytes of the segments started since t, of every camera or of those listed. */
+  bytesSince(t: number, cameraIds?: readonly string[]): number {
+    const only = cameraIds ? sql`AND camera_id IN ${sql.list(cameraIds)}` : sql.empty;
+    return this.db.get<{ b: number | null }>(sql`SELECT sum(bytes) AS b FROM segments WHERE start >= ${t} ${only}`)?.b ?? 0;
   }
 }

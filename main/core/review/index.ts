@@ -71,8 +71,9 @@ export class ReviewStore {
     return { items: items.slice(0, q.limit), more: more || items.length > q.limit };
   }
 
-  counts(user: string): ReviewCounts {
-    const { sources } = this.sources(user, {});
+  /** `cameras`: only those cameras' items count (a viewer's badge counts what they may see). */
+  counts(user: string, cameras?: string[]): ReviewCounts {
+    const { sources } = this.sources(user, cameras ? { cameras } : {});
     const counts = { alert: 0, detection: 0, motion: 0, total: 0 };
     for (const item of groupReview(sources, this.now())) {
       if (item.reviewed) continue;
@@ -82,14 +83,16 @@ export class ReviewStore {
     return counts;
   }
 
-  mark(user: string, eventIds: readonly string[], reviewed: boolean): number {
+  /** `cameras`: events of other cameras are left as they are (and not counted), as if they did not exist. */
+  mark(user: string, eventIds: readonly string[], reviewed: boolean, cameras?: readonly string[]): number {
     const at = this.now();
+    const only = cameras ? sql`AND camera_id IN ${sql.list(cameras)}` : sql.empty;
     const changed = this.db.transaction(() => {
       let n = 0;
       for (const id of new Set(eventIds)) {
         n += reviewed
-          ? this.db.run(sql`INSERT INTO event_reviews (event_id, username, reviewed_at) SELECT id, ${user}, ${at} FROM events WHERE id = ${id} ON CONFLICT DO NOTHING`).changes
-          : this.db.run(sql`DELETE FROM event_reviews WHERE event_id = ${id} AND username = ${user}`).changes;
+          ? this.db.run(sql`INSERT INTO event_reviews (event_id, username, reviewed_at) SELECT id, ${user}, ${at} FROM events WHERE id = ${id} ${only} ON CONFLICT DO NOTHING`).changes
+          : this.db.run(sql`DELETE FROM event_reviews WHERE event_id = ${id} AND username = ${user} AND event_id IN (SELECT id FROM events WHERE id = ${id} ${only})`).changes;
       }
       return n;
     });

@@ -85,8 +85,10 @@ export class RuleRepository {
   }
 
   /** Newest first; the cursor is the last alert id of the previous page. */
-  alerts(q: { limit: number; cursor?: string; unseenOnly: boolean }): AlertPage {
+  /** Newest first; `cameras` limits them to those cameras' alerts. */
+  alerts(q: { limit: number; cursor?: string; unseenOnly: boolean; cameras?: readonly string[] | undefined }): AlertPage {
     const where: SqlFragment[] = [];
+    if (q.cameras) where.push(sql`alerts.camera_id IN ${sql.list(q.cameras)}`);
     if (q.cursor !== undefined) {
       const before = Number(q.cursor);
       if (!Number.isSafeInteger(before)) throw new ApiFailure('invalid_input', 'cursor: not a cursor this server gave out');
@@ -102,9 +104,11 @@ export class RuleRepository {
     return { items, nextCursor: rows.length > q.limit && last ? String(last.id) : null };
   }
 
-  markSeen(ids?: readonly number[]): number {
-    if (ids === undefined) return this.db.run(sql`UPDATE alerts SET seen = 1 WHERE seen = 0`).changes;
+  /** ids omitted: every alert; `cameras` limits it to those cameras' alerts. */
+  markSeen(ids?: readonly number[], cameras?: readonly string[]): number {
+    const only = cameras ? sql`AND camera_id IN ${sql.list(cameras)}` : sql.empty;
+    if (ids === undefined) return this.db.run(sql`UPDATE alerts SET seen = 1 WHERE seen = 0 ${only}`).changes;
     if (ids.length === 0) return 0;
-    return this.db.run(sql`UPDATE alerts SET seen = 1 WHERE seen = 0 AND id IN ${sql.list(ids)}`).changes;
+    return this.db.run(sql`UPDATE alerts SET seen = 1 WHERE seen = 0 AND id IN ${sql.list(ids)} ${only}`).changes;
   }
 }

@@ -28,6 +28,7 @@ export const de: Messages = {
     cameras: 'Kameras',
     settings: 'Einstellungen',
     system: 'System',
+    views: 'Wer hat zugesehen',
   },
   hints: {
     live: 'Fügen Sie eine Kamera hinzu, um sie hier zu sehen.',

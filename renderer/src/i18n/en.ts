@@ -27,6 +27,7 @@ export const en = {
     cameras: 'Cameras',
     settings: 'Settings',
     system: 'System',
+    views: 'Who watched',
   },
   hints: {
     live: 'Add a camera to see it here.',

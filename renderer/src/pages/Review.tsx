@@ -15,8 +15,9 @@ const KIND_TEXT = { alert: 'Alerts', detection: 'Detections', motion: 'Motion' }
 const COMMON_LABELS = ['person', 'car', 'truck', 'bicycle', 'dog', 'cat', 'motion'];
 
 /** The caller's unreviewed count, kept fresh as events arrive and items are reviewed (navigation badge, title). */
-export function useUnreviewedCount(): number | undefined {
-  const counts = useCall('review.counts', {}, { refetchInterval: 60_000 });
+/** enabled: false for a viewer without "view recordings" (the count is theirs to see only with it). */
+export function useUnreviewedCount(enabled = true): number | undefined {
+  const counts = useCall('review.counts', {}, { refetchInterval: 60_000, enabled });
   const refresh = useThrottledRefresh('review.counts');
   useTopic('review.changed', refresh);
   useTopic('event.changed', refresh);

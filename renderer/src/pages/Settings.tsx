@@ -9,6 +9,7 @@ import { EvidenceSection } from './settings/Evidence.js';
 import { ModelsSection } from './settings/Models.js';
 import { NotificationsSection } from './settings/Notifications.js';
 import { PerformanceSection } from './settings/Performance.js';
+import { UsersSection } from './settings/Users.js';
 
 export function SettingsPage() {
   const settings = useCall('settings.get', {});
@@ -107,49 +108,5 @@ function RetentionForm({ storage }: { storage: AllSettings['storage'] }) {
         {save.isSuccess && <span role="status">Saved</span>}
       </div>
     </form>
-  );
-}
-
-function UsersSection() {
-  const users = useCall('users.list', {}, { retry: false });
-  const create = useAction('users.create', ['users.list']);
-  const remove = useAction('users.delete', ['users.list']);
-  const [username, setUsername] = useState('');
-  const [password, setPassword] = useState('');
-  const [role, setRole] = useState<'viewer' | 'admin'>('viewer');
-  if (users.error) return null;
-  return (
-    <div className="card section" aria-labelledby="users-title">
-      <h2 id="users-title">Remote access: users</h2>
-      <p className="muted small">People who may open Porchlight from another device. Viewers can watch; admins can also change settings.</p>
-      <ul className="plain">
-        {users.data?.map((u) => (
-          <li key={u.id} className="row">
-            <span>
-              {u.username} <span className="muted">({u.role})</span>
-            </span>
-            <button type="button" className="link" onClick={() => remove.mutate({ id: u.id })} aria-label={`Remove ${u.username}`}>
-              Remove
-            </button>
-          </li>
-        ))}
-      </ul>
-      <form
-        className="row"
-        onSubmit={(e) => {
-          e.preventDefault();
-          create.mutate({ username, password, role }, { onSuccess: () => (setUsername(''), setPassword('')) });
-        }}
-      >
-        <input aria-label="New user name" placeholder="user name" value={username} onChange={(e) => setUsername(e.target.value)} required />
-        <input aria-label="New user password" placeholder="password (10+ characters)" type="password" value={password} onChange={(e) => setPassword(e.target.value)} required minLength={10} />
-        <select aria-label="Role" value={role} onChange={(e) => setRole(e.target.value as 'viewer' | 'admin')}>
-          <option value="viewer">Viewer</option>
-          <option value="admin">Admin</option>
-        </select>
-        <button type="submit">Add user</button>
-      </form>
-      <ErrorText error={create.error ?? remove.error} />
-    </div>
   );
 }

@@ -15,6 +15,7 @@ import { up as m12 } from './0012-motion-activity.js';
 import { up as m13 } from './0013-learned-examples.js';
 import { up as m14 } from './0014-camera-streams-audio-input.js';
 import { up as m15 } from './0015-media-vault.js';
+import { up as m16 } from './0016-user-permissions.js';
 import { up as m17 } from './0017-evidence-signing-holds.js';
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -33,7 +34,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 13, name: '0013-learned-examples', up: m13 },
   { version: 14, name: '0014-camera-streams-audio-input', up: m14 },
   { version: 15, name: '0015-media-vault', up: m15 },
-  // 16 is helper-B's (permissions); replaced when that branch merges
-  { version: 16, name: '0016-reserved', up: () => undefined },
+  { version: 16, name: '0016-user-permissions', up: m16 },
   { version: 17, name: '0017-evidence-signing-holds', up: m17 },
 ];
