@@ -6,7 +6,7 @@ import { AuditEntry, AuditQuery, AuditVerify } from './audit.js';
 import { Password, User, UserRole, Username } from './auth.js';
 import { Camera, CameraId, CameraInput, CameraState, ProbeResult, StreamUrl } from './cameras.js';
 import { DemoKind, demoMethodSpecs } from './demo.js';
-import { EventDto, EventPage, EventQuery } from './events.js';
+import { EventDto, EventPage, EventQuery, EventTrack } from './events.js';
 import { motionMethodSpecs } from './motion.js';
 import { reviewMethodSpecs } from './review.js';
 import { CameraStill } from './zones.js';
@@ -82,6 +82,8 @@ export const methods = {
     audit: true,
   }),
   'events.delete': method({ input: z.object({ id: z.string().max(100) }).strict(), output: z.object({ deleted: z.boolean() }), role: 'admin', audit: true }),
+  /** Where the event's object was, detection by detection (its clip draws the box as it plays). */
+  'events.track': method({ input: z.object({ id: z.string().max(100) }).strict(), output: EventTrack, role: 'viewer' }),
 
   'recordings.spans': method({ input: SpansQuery, output: z.array(Span), role: 'viewer' }),
   'recordings.segments': method({

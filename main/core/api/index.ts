@@ -153,6 +153,10 @@ export function createApi(deps: ApiDeps): Implementation {
     'events.get': ({ id }) => requireEvent(deps.events.get(id), id),
     'events.keep': ({ id, keep }) => deps.events.setFlags(id, { keep }),
     'events.markFalsePositive': ({ id, falsePositive }) => deps.events.setFlags(id, { falsePositive }),
+    'events.track': ({ id }) => {
+      requireEvent(deps.events.get(id), id);
+      return { eventId: id, points: deps.events.tracks.get(id) };
+    },
     'events.delete': async ({ id }) => {
       const { deleted, snapshot } = deps.events.delete(id);
       if (snapshot) await deps.media.removeSnapshot(snapshot);

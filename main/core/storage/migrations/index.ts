@@ -14,6 +14,7 @@ import { up as m11 } from './0011-event-reviews.js';
 import { up as m12 } from './0012-motion-activity.js';
 import { up as m13 } from './0013-learned-examples.js';
 import { up as m14 } from './0014-camera-streams-audio-input.js';
+import { up as m18 } from './0018-event-tracks.js';
 
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: '0001-cameras-recordings-settings', up: m1 },
@@ -30,4 +31,9 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 12, name: '0012-motion-activity', up: m12 },
   { version: 13, name: '0013-learned-examples', up: m13 },
   { version: 14, name: '0014-camera-streams-audio-input', up: m14 },
+  // 15-17 are other branches' (merged in their place); until then they hold the numbers without changing the schema
+  { version: 15, name: '0015-reserved', up: () => undefined },
+  { version: 16, name: '0016-reserved', up: () => undefined },
+  { version: 17, name: '0017-reserved', up: () => undefined },
+  { version: 18, name: '0018-event-tracks', up: m18 },
 ];
