@@ -1,5 +1,6 @@
 // Recorded playback in Chromium against the real RTSP camera and model: an event's clip plays with its stored box drawn
-// over the picture where the track says it is at the moment shown.
+// over the picture where the track says it is at the moment shown; two cameras play in sync from one moment on the timeline.
+import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +16,7 @@ let serve: ServeHandle;
 let dataDir: string;
 let admin: AdminSession;
 let plaza: string;
+let yard: string;
 
 interface EventRow {
   id: string;
@@ -30,6 +32,7 @@ test.beforeAll(async () => {
   serve = await startServe({ dataDir });
   admin = await setupAdmin(serve);
   plaza = (await admin.api<{ id: string }>('cameras.upsert', { name: 'Plaza', streams: [{ name: 'main', url: camera.url('vtest'), roles: ['record', 'detect', 'live'] }] })).id;
+  yard = (await admin.api<{ id: string }>('cameras.upsert', { name: 'Yard', streams: [{ name: 'main', url: camera.url('sub360'), roles: ['record', 'detect', 'live'] }] })).id;
 });
 
 test.afterAll(async () => {
@@ -115,4 +118,61 @@ test('an event opens on its clip with the box drawn where the track puts it as t
   }
   await video.scrollIntoViewIfNeeded();
   await page.screenshot({ path: 'e2e/artifacts/event-clip-boxes.png' });
+});
+
+test('two cameras play in sync from one moment on the timeline, and pause together', async ({ page }) => {
+  test.setTimeout(120_000);
+  type Seg = { start: number; end: number };
+  const segs = (id: string) => admin.api<Seg[]>('recordings.segments', { cameraId: id, after: 0, before: Date.now() + 60_000 });
+  // a moment both cameras recorded, with 20 s after it on both
+  let from = 0;
+  await expect
+    .poll(
+      async () => {
+        const [a, b] = await Promise.all([segs(plaza), segs(yard)]);
+        if (!a.length || !b.length) return false;
+        from = Math.max(a[0]!.start, b[0]!.start) + 2000;
+        return Math.min(a.at(-1)!.end, b.at(-1)!.end) >= from + 20_000;
+      },
+      { timeout: 90_000, intervals: [2000] },
+    )
+    .toBe(true);
+
+  await admin.signIn(page);
+  await page.goto(`${serve.url}/#/timeline?t=${from}&camera=${plaza}&together=${plaza},${yard}`);
+  const player = page.getByTestId('synced-player');
+  await expect(page.getByTestId('synced-video')).toHaveCount(2);
+  await expect(page.getByRole('checkbox', { name: 'Yard' })).toBeChecked();
+  const read = () =>
+    player.evaluate((el) => ({
+      clock: Number(el.getAttribute('data-clock')),
+      walls: [...el.querySelectorAll<HTMLVideoElement>('video')].map((v) => Number(v.dataset.wall)),
+      paused: [...el.querySelectorAll<HTMLVideoElement>('video')].map((v) => v.paused),
+    }));
+  // both play, and the clock has run a few seconds from the moment chosen
+  await expect.poll(async () => (await read()).clock, { timeout: 30_000 }).toBeGreaterThan(from + 3000);
+  await expect(page.getByTestId('synced-tile').and(page.locator('[data-state="playing"]'))).toHaveCount(2);
+  for (let i = 0; i < 2; i++) {
+    if (i > 0) {
+      const was = (await read()).clock;
+      await expect.poll(async () => (await read()).clock, { timeout: 15_000 }).toBeGreaterThan(was + 2000);
+    }
+    const s = await read();
+    expect(s.paused).toEqual([false, false]);
+    // the two pictures show the same moment, the clock's (a video frame and a 100 ms tick apart at most, with slack)
+    expect(Math.abs(s.walls[0]! - s.walls[1]!)).toBeLessThanOrEqual(500);
+    for (const w of s.walls) expect(Math.abs(w - s.clock)).toBeLessThanOrEqual(500);
+  }
+  await page.screenshot({ path: 'e2e/artifacts/timeline-together.png', fullPage: true });
+  const accessibility = await new AxeBuilder({ page }).exclude('video').analyze();
+  expect(accessibility.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
+
+  await page.getByRole('button', { name: 'Pause all' }).click();
+  await expect.poll(async () => (await read()).paused, { timeout: 5000 }).toEqual([true, true]);
+  // paused, the clock stands still while the tick goes on (the videos stay where they are)
+  const stopped = await read();
+  await page.waitForTimeout(500);
+  const later = await read();
+  expect(later.clock).toBe(stopped.clock);
+  expect(later.walls).toEqual(stopped.walls);
 });

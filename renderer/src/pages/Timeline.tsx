@@ -7,9 +7,11 @@ import { useSearchParams } from 'react-router';
 import { ErrorText } from '../components/ErrorText.js';
 import { ExportPanel } from '../components/ExportPanel.js';
 import { RecordedPlayer } from '../components/RecordedPlayer.js';
+import { SyncedPlayer, type SyncedPlayerHandle } from '../components/SyncedPlayer.js';
 import { callOrThrow, CallError, useCall, useClient, useTopic } from '../lib/api.js';
 import { clock } from '../lib/format.js';
 import { labelColor, mediaUrl } from '../lib/media.js';
+import { MAX_SYNCED } from '../lib/sync-clock.js';
 import {
   adjacentEvent,
   bucketAlpha,
@@ -76,6 +78,15 @@ export function TimelinePage() {
   const [hover, setHover] = useState<{ x: number; t: number } | null>(null);
   const barRef = useRef<HTMLDivElement>(null);
   const videoBox = useRef<HTMLDivElement>(null);
+  const synced = useRef<SyncedPlayerHandle>(null);
+  // cameras played together from the playhead (`together=a,b` in the address), up to MAX_SYNCED
+  const together = useMemo(() => (params.get('together') ?? '').split(',').filter(Boolean).slice(0, MAX_SYNCED), [params]);
+  const setTogether = (ids: string[]) =>
+    setParams((p) => {
+      if (ids.length) p.set('together', ids.join(','));
+      else p.delete('together');
+      return p;
+    }, { replace: true });
 
   const client = useClient();
   const [jumpError, setJumpError] = useState<CallError | null>(null);
@@ -198,7 +209,8 @@ export function TimelinePage() {
     const key = e.key.toLowerCase();
     if (key === ' ' || key === 'k') {
       e.preventDefault();
-      if (v) void (v.paused ? v.play() : v.pause());
+      if (synced.current) synced.current.toggle();
+      else if (v) void (v.paused ? v.play() : v.pause());
     } else if (key === 'arrowleft') seek(playhead - step);
     else if (key === 'arrowright') seek(playhead + step);
     else if (key === 'j') {
@@ -213,6 +225,7 @@ export function TimelinePage() {
   };
 
   const cameraName = list.find((c) => c.id === cameraId)?.name ?? '';
+  const togetherCameras = useMemo(() => together.flatMap((id) => list.filter((c) => c.id === id).map((c) => ({ id: c.id, name: c.name }))), [together, list]);
   const tickMarks = useMemo(() => ticks(view, width), [view, width]);
 
   if (cameras.isSuccess && list.length === 0) {
@@ -261,15 +274,36 @@ export function TimelinePage() {
       <ErrorText error={spans.error ?? markers.error ?? jumpError} />
 
       <div ref={videoBox} className="timeline-player">
-        {cameraId && playFrom !== null ? (
+        {playFrom !== null && togetherCameras.length >= 2 ? (
+          <SyncedPlayer ref={synced} cameras={togetherCameras} start={playFrom} onTime={setPlayhead} />
+        ) : cameraId && playFrom !== null ? (
           <RecordedPlayer cameraId={cameraId} start={playFrom} label={cameraName} onTime={setPlayhead} />
         ) : (
           <div className="empty-state">Click the timeline to play from that moment. Shift-drag to select a range to export.</div>
         )}
       </div>
       <p className="muted small" aria-live="polite">
-        {cameraName} · {new Date(playhead).toLocaleString()}
+        {togetherCameras.length >= 2 ? togetherCameras.map((c) => c.name).join(', ') : cameraName} · {new Date(playhead).toLocaleString()}
       </p>
+      {list.length >= 2 && (
+        <fieldset className="together">
+          <legend>Play together (up to {MAX_SYNCED} cameras, in sync from the playhead)</legend>
+          {list.map((c) => {
+            const on = together.includes(c.id);
+            return (
+              <label key={c.id} className="check">
+                <input
+                  type="checkbox"
+                  checked={on}
+                  disabled={!on && together.length >= MAX_SYNCED}
+                  onChange={() => setTogether(on ? together.filter((x) => x !== c.id) : [...together, c.id])}
+                />
+                {c.name}
+              </label>
+            );
+          })}
+        </fieldset>
+      )}
 
       <div
         ref={barRef}
