@@ -18,6 +18,7 @@ import { applyTheme, storedTheme } from './lib/theme.js';
 import { TimelinePage } from './pages/Timeline.js';
 import { SettingsPage } from './pages/Settings.js';
 import { SystemPage } from './pages/System.js';
+import { useViewerZone } from './lib/zone.js';
 
 const SCREENS = [
   { path: 'live', label: 'Live', hint: 'Add a camera to see it here.' },
@@ -87,6 +88,8 @@ function Shell({ user }: { user: { username: string; role: string } | null }) {
   const unreviewed = useUnreviewedCount();
   useTitleCount(unreviewed);
   useThemeChoice();
+  // every time on screen is in this zone: a new choice redraws the page
+  const zone = useViewerZone();
   const location = useLocation();
   const [menuOpen, setMenuOpen] = useState(false);
   // on a phone the menu folds away again once a page is chosen
@@ -140,7 +143,7 @@ function Shell({ user }: { user: { username: string; role: string } | null }) {
       </nav>
       <main className="content">
         <ModelBanner admin={admin} />
-        <PageErrorBoundary key={location.pathname}>
+        <PageErrorBoundary key={`${location.pathname}|${zone}`}>
         <Routes>
           <Route path="/" element={<Navigate to="/live" replace />} />
           {SCREENS.filter((s) => !Object.hasOwn(PAGES, s.path)).map((s) => (

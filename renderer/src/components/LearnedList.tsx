@@ -1,5 +1,6 @@
 // "Learned from you": the verdicts a camera keeps (false alarms, confirmations) and the thresholds they calibrated, each undoable.
 import { useAction, useCall } from '../lib/api.js';
+import { when } from '../lib/format.js';
 import { ErrorText } from './ErrorText.js';
 
 export function LearnedList({ cameraId }: { cameraId: string }) {
@@ -26,9 +27,9 @@ export function LearnedList({ cameraId }: { cameraId: string }) {
         {examples.map((x) => (
           <li key={x.id} className="row small">
             <span>
-              {x.verdict === 'false_alarm' ? 'False alarm' : 'Correct'}: {x.label} at {Math.round(x.score * 100)}%, {new Date(x.time).toLocaleString()}
+              {x.verdict === 'false_alarm' ? 'False alarm' : 'Correct'}: {x.label} at {Math.round(x.score * 100)}%, {when(x.time)}
             </span>
-            <button type="button" disabled={undo.isPending} onClick={() => undo.mutate({ id: x.id })} aria-label={`Undo ${x.verdict === 'false_alarm' ? 'false alarm' : 'correct'} ${x.label} of ${new Date(x.time).toLocaleString()}`}>
+            <button type="button" disabled={undo.isPending} onClick={() => undo.mutate({ id: x.id })} aria-label={`Undo ${x.verdict === 'false_alarm' ? 'false alarm' : 'correct'} ${x.label} of ${when(x.time)}`}>
               Undo
             </button>
           </li>

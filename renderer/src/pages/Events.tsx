@@ -7,7 +7,7 @@ import { useNavigate, useParams } from 'react-router';
 import { ErrorText } from '../components/ErrorText.js';
 import { RecordedPlayer } from '../components/RecordedPlayer.js';
 import { callOrThrow, useAction, useCall, useClient, useTopic, type CallError } from '../lib/api.js';
-import { ago, clock } from '../lib/format.js';
+import { ago, clock, when } from '../lib/format.js';
 import { eventSnapshot, labelColor } from '../lib/media.js';
 import { zoneNames } from '../lib/zones.js';
 
@@ -206,7 +206,7 @@ function EventDetail({ id, names }: { id: string; names: Map<string, string> }) 
             </div>
           )}
           <p>
-            {new Date(e.start).toLocaleString()} · {e.end ? `${Math.round((e.end - e.start) / 1000)} s` : 'in progress'} · score {Math.round(e.topScore * 100)}%
+            {when(e.start)} · {e.end ? `${Math.round((e.end - e.start) / 1000)} s` : 'in progress'} · score {Math.round(e.topScore * 100)}%
             {e.zones.length > 0 && ` · zones: ${e.zones.join(', ')}`}
           </p>
           {e.quiet && <p className="small muted">No alert: {e.quiet === 'stationary' ? 'it was already there, still, when detection started' : 'it looks like what you marked as false alarms here'}.</p>}

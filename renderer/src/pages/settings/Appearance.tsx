@@ -1,6 +1,7 @@
-// Appearance: light, dark or the system's, chosen for this device.
-import { useState } from 'react';
+// Appearance: light, dark or the system's, and the time zone times are shown in, chosen for this device.
+import { useMemo, useState } from 'react';
 import { chooseTheme, storedTheme, type Theme } from '../../lib/theme.js';
+import { chooseZone, deviceZone, storedZone, useViewerZone } from '../../lib/zone.js';
 
 const CHOICES: Array<{ value: Theme; label: string }> = [
   { value: 'system', label: 'Like the system' },
@@ -31,6 +32,26 @@ export function AppearanceSection({ fallback }: { fallback: Theme }) {
           </label>
         ))}
       </fieldset>
+      <TimeZoneChoice />
     </div>
+  );
+}
+
+function TimeZoneChoice() {
+  const zone = useViewerZone();
+  const chosen = storedZone();
+  const zones = useMemo(() => Intl.supportedValuesOf('timeZone'), []);
+  return (
+    <label>
+      Time zone on this device
+      <select value={chosen ?? ''} onChange={(e) => chooseZone(e.target.value || null)} data-zone={zone}>
+        <option value="">{`This device's (${deviceZone()})`}</option>
+        {zones.map((z) => (
+          <option key={z} value={z}>
+            {z.replace(/_/g, ' ')}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
