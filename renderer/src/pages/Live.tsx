@@ -237,6 +237,59 @@ function PtzControls({ cameraId }: { cameraId: string }) {
       {btn('Zoom in', 0, 0, 0.5)}
       {btn('Zoom out', 0, 0, -0.5)}
       <ErrorText error={ptz.error} />
+      <PtzPresets cameraId={cameraId} />
+    </div>
+  );
+}
+
+/** Go to one of the camera's presets, or save where it points now as a new one. */
+function PtzPresets({ cameraId }: { cameraId: string }) {
+  const presets = useCall('cameras.ptzPresets', { id: cameraId });
+  const go = useAction('cameras.ptz');
+  const save = useAction('cameras.ptzSavePreset', ['cameras.ptzPresets']);
+  const [chosen, setChosen] = useState('');
+  const [name, setName] = useState('');
+  const list = presets.data ?? [];
+  const token = chosen || list[0]?.token || '';
+  return (
+    <div className="row" role="group" aria-label="Presets">
+      <label>
+        Preset
+        <select value={token} onChange={(e) => setChosen(e.target.value)} disabled={list.length === 0}>
+          {list.map((p) => (
+            <option key={p.token} value={p.token}>
+              {p.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <button type="button" disabled={!token || go.isPending} onClick={() => go.mutate({ id: cameraId, action: 'preset', preset: token })}>
+        Go to preset
+      </button>
+      <form
+        className="row"
+        onSubmit={(e) => {
+          e.preventDefault();
+          save.mutate(
+            { id: cameraId, name },
+            {
+              onSuccess: (p) => {
+                setChosen(p.token);
+                setName('');
+              },
+            },
+          );
+        }}
+      >
+        <label>
+          New preset name
+          <input value={name} onChange={(e) => setName(e.target.value)} maxLength={64} required />
+        </label>
+        <button type="submit" disabled={save.isPending}>
+          Save preset here
+        </button>
+      </form>
+      <ErrorText error={presets.error ?? go.error ?? save.error} />
     </div>
   );
 }
