@@ -40,9 +40,10 @@ interface Side {
   segment: string;
   snapshot: string;
   thumb: string;
+  learned: number;
 }
-const A: Side = { cam: 'alpha', name: 'Alpha porch', event: 'alpha-ev-1', event2: 'alpha-ev-2', exportId: '', spareExport: '', exportFile: '', alert: 0, segment: '', snapshot: 'alpha/alpha-ev-1.jpg', thumb: 'alpha/alpha-ev-1.thumb.jpg' };
-const B: Side = { cam: 'bravo-hidden', name: 'Bravo SECRET-NAME-7731', event: 'bravo-ev-1', event2: 'bravo-ev-2', exportId: '', spareExport: '', exportFile: '', alert: 0, segment: '', snapshot: 'bravo-hidden/bravo-ev-1.jpg', thumb: 'bravo-hidden/bravo-ev-1.thumb.jpg' };
+const A: Side = { cam: 'alpha', name: 'Alpha porch', event: 'alpha-ev-1', event2: 'alpha-ev-2', exportId: '', spareExport: '', exportFile: '', alert: 0, segment: '', snapshot: 'alpha/alpha-ev-1.jpg', thumb: 'alpha/alpha-ev-1.thumb.jpg', learned: 0 };
+const B: Side = { cam: 'bravo-hidden', name: 'Bravo SECRET-NAME-7731', event: 'bravo-ev-1', event2: 'bravo-ev-2', exportId: '', spareExport: '', exportFile: '', alert: 0, segment: '', snapshot: 'bravo-hidden/bravo-ev-1.jpg', thumb: 'bravo-hidden/bravo-ev-1.thumb.jpg', learned: 0 };
 
 /** Cookies of each signed-in user: the viewer of A alone, and a viewer of every camera missing one permission each. */
 const cookies: Record<string, string> = {};
@@ -101,7 +102,9 @@ beforeAll(async () => {
     }
     const rule = engine.rules.upsert({ name: `rule of ${s.cam}`, cameras: [s.cam] });
     s.alert = Number(engine.db.raw.prepare('INSERT INTO alerts (rule_id, event_id, camera_id, label, time) VALUES (?, ?, ?, ?, ?)').run(rule.id, s.event, s.cam, 'person', t0 + 1000).lastInsertRowid);
-    engine.learned.add({ cameraId: s.cam, eventId: s.event, verdict: 'correct', label: 'person', score: 0.9, box: [0.1, 0.1, 0.5, 0.9], embedding: new Float32Array(8), time: t0 + 1000 });
+    s.learned = engine.learned.add({ cameraId: s.cam, eventId: s.event, verdict: 'correct', label: 'person', score: 0.9, box: [0.1, 0.1, 0.5, 0.9], embedding: new Float32Array(8), time: t0 + 1000 }).id;
+    // an evidence hold on each side's second event (nothing below deletes that event)
+    expect((await engine.router.dispatch(ADMIN, 'evidence.holdEvent', { eventId: s.event2, reason: 'kept for the test' })).ok).toBe(true);
     const job = engine.exports.create({ cameras: [s.cam], start: t0, end: t0 + 4000 }, { name: 'admin', origin: 'test' });
     const spare = engine.exports.create({ cameras: [s.cam], start: t0, end: t0 + 2000 }, { name: 'admin', origin: 'test' });
     const done = await engine.exports.wait(job.id);
@@ -172,6 +175,12 @@ const METHOD_CASES: Partial<Record<ViewerMethod, MethodCase>> = {
   'timeline.markers': { input: (s) => ({ cameras: [s.cam], ...win() }) },
   'timeline.adjacentEvent': { input: (s) => ({ cameraId: s.cam, t: t0, direction: 'next' }) },
   'learned.list': { input: (s) => ({ cameraId: s.cam }) },
+  'learned.crop': { input: (s) => ({ id: s.learned }), served: (v) => ((v as { id: number }).id > 0 ? 1 : 0) },
+  'learned.maskSuggestions': { input: (s) => ({ cameraId: s.cam }), served: () => 1 },
+  'events.track': { input: (s) => ({ id: s.event }) },
+  'evidence.list': { input: (s) => ({ cameraId: s.cam }) },
+  'exports.signingKey': { input: () => ({}) },
+  'vault.status': { input: () => ({}) },
 };
 
 const viewerMethods = (Object.entries(methods) as [MethodName, MethodSpec][]).filter(([, m]) => m.role === 'viewer');

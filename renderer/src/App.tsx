@@ -22,6 +22,7 @@ import { TimelinePage } from './pages/Timeline.js';
 import { SettingsPage } from './pages/Settings.js';
 import { SystemPage } from './pages/System.js';
 import { ViewsPage } from './pages/Views.js';
+import { useViewerZone } from './lib/zone.js';
 
 type ScreenKey = 'live' | 'review' | 'timeline' | 'events' | 'rules' | 'motionSearch' | 'exports' | 'cameras' | 'settings';
 
@@ -100,6 +101,8 @@ function Shell({ user }: { user: AuthStatus['user'] }) {
   const unreviewed = useUnreviewedCount(may('recordings'));
   useTitleCount(unreviewed);
   useThemeChoice();
+  // every time on screen is in this zone: a new choice redraws the page
+  const zone = useViewerZone();
   const location = useLocation();
   const [menuOpen, setMenuOpen] = useState(false);
   // on a phone the menu folds away again once a page is chosen
@@ -159,7 +162,7 @@ function Shell({ user }: { user: AuthStatus['user'] }) {
       <main className="content">
         <VaultBanner admin={admin} />
         <ModelBanner admin={admin} />
-        <PageErrorBoundary key={location.pathname}>
+        <PageErrorBoundary key={`${location.pathname}|${zone}`}>
         <Routes>
           <Route path="/" element={<Navigate to="/live" replace />} />
           {SCREENS.filter((s) => !Object.hasOwn(PAGES, s.path)).map((s) => (

@@ -49,3 +49,18 @@ export type EventQuery = z.input<typeof EventQuery>;
 
 export const EventPage = z.object({ items: z.array(EventDto), nextCursor: z.string().nullable() });
 export type EventPage = z.infer<typeof EventPage>;
+
+/** One detection of an event's object: when, where (shares of the frame, like EventDto.box), called what, how sure. */
+export const TrackPoint = z.object({
+  t: z.number().int().describe('The frame time (epoch ms)'),
+  box: Box,
+  label: z.string(),
+  score: z.number(),
+});
+export type TrackPoint = z.infer<typeof TrackPoint>;
+
+/** Stored per event at most this many points: past it a track is thinned evenly over its span to half as many. */
+export const MAX_TRACK_POINTS = 1200;
+
+export const EventTrack = z.object({ eventId: z.string(), points: z.array(TrackPoint).max(MAX_TRACK_POINTS) });
+export type EventTrack = z.infer<typeof EventTrack>;

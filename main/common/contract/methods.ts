@@ -7,7 +7,7 @@ import { AuditEntry, AuditQuery, AuditVerify, ViewEntry, ViewQuery } from './aud
 import { NewUser, Password, User, UserAccess, UserRole } from './auth.js';
 import { Camera, CameraId, CameraInput, CameraState, ProbeResult, StreamUrl } from './cameras.js';
 import { DemoKind, demoMethodSpecs } from './demo.js';
-import { EventDto, EventPage, EventQuery } from './events.js';
+import { EventDto, EventPage, EventQuery, EventTrack } from './events.js';
 import { motionMethodSpecs } from './motion.js';
 import { reviewMethodSpecs } from './review.js';
 import { CameraStill } from './zones.js';
@@ -87,6 +87,8 @@ export const methods = {
     audit: true,
   }),
   'events.delete': method({ input: z.object({ id: z.string().max(100) }).strict(), output: z.object({ deleted: z.boolean() }), role: 'admin', audit: true }),
+  /** Where the event's object was, detection by detection (its clip draws the box as it plays). */
+  'events.track': method({ input: z.object({ id: z.string().max(100) }).strict(), output: EventTrack, role: 'viewer', viewer: { needs: 'recordings', cameras: 'filtered' } }),
 
   'recordings.spans': method({ input: SpansQuery, output: z.array(Span), role: 'viewer', viewer: { needs: 'recordings', cameras: { narrow: 'cameras' } } }),
   'recordings.segments': method({

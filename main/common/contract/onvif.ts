@@ -49,6 +49,8 @@ export const OnvifProbeResult = z.discriminatedUnion('ok', [
 ]);
 export type OnvifProbeResult = z.infer<typeof OnvifProbeResult>;
 
+export const PtzPresetDto = z.object({ token: z.string(), name: z.string() });
+
 const PtzSpeed = z.number().min(-1).max(1).default(0);
 export const PtzInput = z.discriminatedUnion('action', [
   z.object({ id: CameraId, action: z.literal('move'), x: PtzSpeed, y: PtzSpeed, zoom: PtzSpeed, timeoutMs: z.number().int().min(100).max(10_000).optional() }).strict(),
@@ -77,4 +79,13 @@ export const onvifMethodSpecs = {
     audit: true,
   },
   'cameras.ptz': { input: PtzInput, output: z.object({ ok: z.literal(true) }), role: 'admin' },
+  /** The camera's PTZ presets, to go to with cameras.ptz (action preset). */
+  'cameras.ptzPresets': { input: z.object({ id: CameraId }).strict(), output: z.array(PtzPresetDto).max(256), role: 'admin' },
+  /** Saves where the camera points now as a preset: a new one, or `preset` renamed and moved here. */
+  'cameras.ptzSavePreset': {
+    input: z.object({ id: CameraId, name: z.string().trim().min(1).max(64), preset: z.string().min(1).max(64).optional() }).strict(),
+    output: PtzPresetDto,
+    role: 'admin',
+    audit: true,
+  },
 } as const;

@@ -172,6 +172,11 @@ export function createApi(deps: ApiDeps): Implementation {
     },
     'events.keep': ({ id, keep }) => deps.events.setFlags(id, { keep }),
     'events.markFalsePositive': ({ id, falsePositive }) => deps.events.setFlags(id, { falsePositive }),
+    'events.track': ({ id }, ctx) => {
+      const event = deps.events.get(id);
+      requireEvent(event && canSeeCamera(ctx.user, event.cameraId) ? event : undefined, id);
+      return { eventId: id, points: deps.events.tracks.get(id) };
+    },
     'events.delete': async ({ id }) => {
       if (deps.holds.eventHeld(id)) throw new ApiFailure('conflict', 'This event is held as evidence: release the hold before deleting it');
       const { deleted, snapshot } = deps.events.delete(id);

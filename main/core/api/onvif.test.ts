@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOnvifDevice, type OnvifDevice } from '../../../test/fixtures/onvif-device.js';
 import { ADMIN, withEngine } from '../../../test/helpers/engine.js';
+import { connectOnvif } from '../onvif/client.js';
 
 let h: Awaited<ReturnType<typeof withEngine>>;
 let device: OnvifDevice;
@@ -58,5 +59,23 @@ describe('ONVIF via the API', () => {
     expect(actions).toContain('ContinuousMove');
     expect(actions).toContain('Stop');
     await expect(call('cameras.ptz', { id: cam.id, action: 'preset', preset: 'no-such-preset' })).rejects.toThrow();
+
+    // presets: the camera's own, one saved where it points now, going to it moves the camera back there
+    expect(await call('cameras.ptzPresets', { id: cam.id })).toEqual([{ token: '1', name: 'Driveway' }, { token: '2', name: 'Porch' }]);
+    await call('cameras.ptz', { id: cam.id, action: 'preset', preset: '2' });
+    const saved = (await call('cameras.ptzSavePreset', { id: cam.id, name: 'Gate' })) as { token: string; name: string };
+    expect(saved).toEqual({ token: '3', name: 'Gate' });
+    expect(await call('cameras.ptzPresets', { id: cam.id })).toEqual([{ token: '1', name: 'Driveway' }, { token: '2', name: 'Porch' }, { token: '3', name: 'Gate' }]);
+    const setCall = device.calls.findLast((c) => c.action === 'SetPreset');
+    expect(setCall?.body).toContain('<tptz:PresetName>Gate</tptz:PresetName>');
+    // renaming a preset keeps its token; a token the camera does not have is refused
+    expect(await call('cameras.ptzSavePreset', { id: cam.id, name: 'Front gate', preset: '3' })).toEqual({ token: '3', name: 'Front gate' });
+    await expect(call('cameras.ptzSavePreset', { id: cam.id, name: 'X', preset: '77' })).rejects.toThrow();
+    await call('cameras.ptz', { id: cam.id, action: 'preset', preset: '1' });
+    await call('cameras.ptz', { id: cam.id, action: 'preset', preset: '3' });
+    expect(device.calls.filter((c) => c.action === 'GotoPreset').at(-1)?.body).toContain('<tptz:PresetToken>3</tptz:PresetToken>');
+    // from Driveway back to where Gate was saved: the Porch position
+    const session = await connectOnvif({ xaddr: device.xaddr, username: 'onvif', password: 'pw with spaces', timeoutMs: 3000 });
+    expect(await session.ptz.status('profile_main')).toMatchObject({ x: 0.4, y: -0.2 });
   });
 });

@@ -1,11 +1,11 @@
-// ONVIF methods: discover, probe with credentials, add a camera in one call, PTZ.
+// ONVIF methods: discover, probe with credentials, add a camera in one call, PTZ with its presets (go to, save).
 import { ApiFailure } from '../../common/contract/index.js';
 import { maskPassword } from '../../common/urls.js';
-import { addCameraFromOnvif, discover, isOnvifError, probeOnvifDevice, ptzCommand, toApiFailure } from '../onvif/index.js';
+import { addCameraFromOnvif, discover, isOnvifError, probeOnvifDevice, ptzCommand, ptzPresets, ptzSavePreset, toApiFailure } from '../onvif/index.js';
 import type { ApiDeps } from './index.js';
 import type { Implementation } from './router.js';
 
-type OnvifMethods = Pick<Implementation, 'onvif.discover' | 'onvif.probe' | 'cameras.addOnvif' | 'cameras.ptz'>;
+type OnvifMethods = Pick<Implementation, 'onvif.discover' | 'onvif.probe' | 'cameras.addOnvif' | 'cameras.ptz' | 'cameras.ptzPresets' | 'cameras.ptzSavePreset'>;
 
 async function orApiFailure<T>(work: Promise<T>): Promise<T> {
   try {
@@ -16,6 +16,13 @@ async function orApiFailure<T>(work: Promise<T>): Promise<T> {
 }
 
 export function onvifApi(deps: Pick<ApiDeps, 'cameras' | 'bus'>, publicCamera: (c: ReturnType<ApiDeps['cameras']['require']>) => ReturnType<ApiDeps['cameras']['require']>): OnvifMethods {
+  /** A stored PTZ camera's address and credentials (from its main stream); an unknown or non-PTZ camera is refused. */
+  const ptzTarget = (id: string): { xaddr: string; streamUrl?: string } => {
+    const cam = deps.cameras.require(id);
+    if (!cam.onvif?.ptz) throw new ApiFailure('conflict', `${cam.name} cannot pan, tilt or zoom`);
+    const main = cam.streams.find((s) => s.name === 'main')?.url;
+    return { xaddr: cam.onvif.xaddr, ...(main ? { streamUrl: main } : {}) };
+  };
   return {
     'onvif.discover': (input) => orApiFailure(discover(input)),
     'onvif.probe': async (input) => {
@@ -42,12 +49,14 @@ export function onvifApi(deps: Pick<ApiDeps, 'cameras' | 'bus'>, publicCamera: (
       return publicCamera(saved);
     },
     'cameras.ptz': async (input) => {
-      const cam = deps.cameras.require(input.id);
-      if (!cam.onvif?.ptz) throw new ApiFailure('conflict', `${cam.name} cannot pan, tilt or zoom`);
-      const main = cam.streams.find((s) => s.name === 'main')?.url;
       const { id: _id, ...command } = input;
-      await orApiFailure(ptzCommand({ xaddr: cam.onvif.xaddr, streamUrl: main }, command));
+      await orApiFailure(ptzCommand(ptzTarget(input.id), command));
       return { ok: true as const };
+    },
+    'cameras.ptzPresets': ({ id }) => orApiFailure(ptzPresets(ptzTarget(id))),
+    'cameras.ptzSavePreset': async ({ id, name, preset }) => {
+      const token = await orApiFailure(ptzSavePreset(ptzTarget(id), name, preset));
+      return { token, name };
     },
   };
 }

@@ -6,6 +6,7 @@ import type { CameraStill, EventDto } from '../../common/contract/index.js';
 import { startRtspCamera, type RtspCamera } from '../../../test/fixtures/rtsp-camera.js';
 import { ADMIN, withEngine } from '../../../test/helpers/engine.js';
 import { waitFor } from '../../../test/helpers/wait.js';
+import { sql } from '../storage/sql.js';
 
 let cam: RtspCamera;
 let h: Awaited<ReturnType<typeof withEngine>>;
@@ -52,6 +53,25 @@ describe('camera runtime', () => {
     const snap = join(h.dataDir, 'snapshots', busy, `${person.id}.jpg`);
     expect(statSync(snap).size).toBeGreaterThan(5000);
     expect(existsSync(snap.replace(/\.jpg$/, '.thumb.jpg'))).toBe(true);
+    // its track holds the model's detections while it was seen: the best one among them is the event's own box
+    const track = await waitFor(
+      () => {
+        const box = h.engine.events.get(person.id)?.box;
+        const points = h.engine.events.tracks.get(person.id);
+        return box && points.some((p) => p.box.every((v, i) => v === box[i])) ? points : undefined;
+      },
+      30_000,
+      'a track holding the event box',
+    );
+    const last = h.engine.db.get<{ seen: number }>(sql`SELECT last_seen AS seen FROM events WHERE id = ${person.id}`)!.seen;
+    for (const p of track) {
+      expect(p.t).toBeGreaterThanOrEqual(person.start);
+      expect(p.t).toBeLessThanOrEqual(Math.max(last, Date.now()));
+      expect(p.label).toBe('person');
+      expect(p.box[2]).toBeGreaterThan(p.box[0]);
+      expect(p.box[3]).toBeGreaterThan(p.box[1]);
+    }
+    expect(new Set(track.map((p) => p.box.join())).size).toBeGreaterThan(1);
 
     // the still camera got as many frames, and not one went to the model
     const stats = () => h.engine.runtime.health().cameras().find((c) => c.cameraId === still);

@@ -1,7 +1,7 @@
 // Runs the cameras: one ingest per camera, its feed through one pipeline that outlives ffmpeg restarts, objects into events.
 import { randomBytes } from 'node:crypto';
 import { resolveRoles, SERVED_ROLES, type Camera, type CameraHealth, type CameraState, type ServedRole, type StreamName, type SystemHealth } from '../../common/contract/index.js';
-import type { Box } from '../../common/contract/events.js';
+import type { Box, TrackPoint } from '../../common/contract/events.js';
 import type { Bus } from '../bus/index.js';
 import type { SettingsStore } from '../config/index.js';
 import { createDetector, type Detector } from '../detect/detector.js';
@@ -363,6 +363,7 @@ export class CameraRuntime {
           onUpdate: (e) => this.write(this.onObject(e, false)),
           onEnd: (e) => this.write(this.onObject(e, true)),
           onAlive: (e) => this.onAlive(e.objectId, e.lastSeen),
+          onTrack: (objectId, points) => this.onTrack(objectId, points),
           onMotion: (time, boxes, width, height) => this.deps.motionActivity?.record(cam.id, time, boxes, width, height),
         },
       });
@@ -412,6 +413,14 @@ export class CameraRuntime {
     } catch (err) {
       log.warn({ err }, 'event last sighting not stored');
     }
+  }
+
+  /** A started object's detections join its event's track, after the event's own row (they run on its chain). */
+  private onTrack(objectId: string, points: TrackPoint[]): void {
+    const t = this.tracked.get(objectId);
+    if (!t) return;
+    t.chain = t.chain.then(() => void this.deps.events.tracks.append(t.eventId, points)).catch((err: unknown) => log.warn({ err }, 'event track not stored'));
+    this.write(t.chain);
   }
 
   /** A tracked object became, changed or ended an event; its writes run one after another. */

@@ -1,6 +1,7 @@
 // Per-camera frame pipeline: motion → regions → detector → filters → tracker → object lifecycle callbacks (motion events without a model).
 import { createLogger } from '../log/index.js';
 import { MotionDetector } from '../motion/index.js';
+import type { TrackPoint } from '../../common/contract/events.js';
 import type { Polygon } from '../../common/contract/zones.js';
 import { pointInPolygon } from '../motion/polygon.js';
 import { Tracker, type TrackedObject } from '../track/index.js';
@@ -59,6 +60,11 @@ export interface PipelineCallbacks {
   onAlive?: (e: { objectId: string; lastSeen: number }) => void;
   /** Where the frame moved (source pixels of a width x height frame), for motion search; only frames with movement. */
   onMotion?: (time: number, boxes: Box[], width: number, height: number) => void;
+  /**
+   * A started object's detections since the last call (boxes as shares of the frame): once when it starts (from its first
+   * sighting), then every ALIVE_MS, and before its end.
+   */
+  onTrack?: (objectId: string, points: TrackPoint[]) => void;
 }
 
 export interface FrameResult {
@@ -114,6 +120,10 @@ interface ObjectState {
   looked: boolean;
   /** The second look said otherwise: this object never becomes an event. */
   rejected: boolean;
+  /** Detections not yet handed to onTrack. */
+  track: TrackPoint[];
+  /** When onTrack last took them (undefined: never). */
+  trackFlushedAt: number | undefined;
 }
 
 /** What the owner taught this camera (main/core/learn): look-alikes of their false alarms, and calibrated thresholds. */
@@ -140,6 +150,8 @@ const STARTUP_MS = 2000;
 const REFERENCE_AREA = 640 * 360;
 /** How often a started object reports that it is still there. */
 export const ALIVE_MS = 5000;
+/** Detections kept of an object not started yet (the oldest go): its track starts at most this many frames early. */
+const PRE_START_POINTS = 150;
 const FPS_WINDOW_MS = 5000;
 
 export class FramePipeline {
@@ -312,7 +324,10 @@ export class FramePipeline {
       const st = this.state.get(o.id);
       if (st) st.best = { frame, box: o.best.box, score: o.best.score, time: o.best.time };
     }
-    for (const o of update.matched) await this.evaluate(o, W, H, frame.time);
+    for (const o of update.matched) {
+      await this.evaluate(o, W, H, frame.time);
+      this.record(o, frame.time, W, H);
+    }
     for (const o of update.ended) this.finish(o);
     return result;
   }
@@ -396,6 +411,7 @@ export class FramePipeline {
     if (st.started && st.stationarySince !== undefined && now - st.stationarySince >= this.settings.maxStationaryMs) {
       // parked: the event ends and stops holding footage, though the tracker keeps the object
       st.parked = true;
+      this.flushTrack(st, now);
       this.callbacks.onEnd?.(this.toEvent(o, st, o.lastSeen));
       return;
     }
@@ -448,7 +464,29 @@ export class FramePipeline {
     this.state.delete(o.id);
     if (!st?.started || st.ended || st.parked) return;
     st.ended = true;
+    this.flushTrack(st, o.lastSeen);
     this.callbacks.onEnd?.(this.toEvent(o, st, o.lastSeen));
+  }
+
+  /** Keeps this frame's detection of `o` for its event's track; a started object hands its points on every ALIVE_MS. */
+  private record(o: TrackedObject, time: number, W: number, H: number): void {
+    const st = this.state.get(o.id);
+    if (!st || st.rejected || st.ended || st.parked || o.lastSeen !== time) return;
+    const box: Box = [o.box[0] / W, o.box[1] / H, o.box[2] / W, o.box[3] / H];
+    st.track.push({ t: time, box, label: o.label, score: o.score });
+    if (!st.started) {
+      if (st.track.length > PRE_START_POINTS) st.track.shift();
+      return;
+    }
+    if (st.trackFlushedAt === undefined || time - st.trackFlushedAt >= ALIVE_MS) this.flushTrack(st, time);
+  }
+
+  private flushTrack(st: ObjectState, time: number): void {
+    if (!st.started || st.track.length === 0) return;
+    const points = st.track;
+    st.track = [];
+    st.trackFlushedAt = time;
+    this.callbacks.onTrack?.(st.eventKey, points);
   }
 
   private toEvent(o: TrackedObject, st: ObjectState, end: number | undefined): ObjectEvent {
@@ -537,6 +575,8 @@ function newState(eventKey: string, generation: number, start: number, lastCheck
     emittedLabel: '',
     looked: false,
     rejected: false,
+    track: [],
+    trackFlushedAt: undefined,
   };
 }
 

@@ -4,6 +4,7 @@ import { EventQuery, type Box, type EventDto, type EventPage } from '../../commo
 import { AdjacentEventQuery, MarkersQuery, type MarkerBucket, type MarkerEvent, type TimelineMarkers } from '../../common/contract/timeline.js';
 import type { Database } from '../storage/database.js';
 import { sql, type SqlFragment } from '../storage/sql.js';
+import { EventTracks } from './track.js';
 
 interface EventRow {
   id: string;
@@ -144,8 +145,11 @@ function decodeCursor(c: string): { start: number; id: string } {
 
 export class EventRepository {
   private snapshotBytesTotal: number;
+  /** Each event's detections, frame by frame (deleted with the event). */
+  readonly tracks: EventTracks;
 
   constructor(private readonly db: Database) {
+    this.tracks = new EventTracks(db);
     this.snapshotBytesTotal = db.get<{ b: number | null }>(sql`SELECT sum(snapshot_bytes) AS b FROM events`)?.b ?? 0;
   }
 

@@ -62,6 +62,8 @@ export interface OnvifPtz {
   stop(profile: string): Promise<void>;
   presets(profile: string): Promise<PtzPreset[]>;
   gotoPreset(profile: string, token: string): Promise<void>;
+  /** Stores the current position as a preset named `name` (replacing `token` when given); returns its token. */
+  setPreset(profile: string, name: string, token?: string): Promise<string>;
   status(profile: string): Promise<{ moving: boolean; x?: number; y?: number; zoom?: number }>;
 }
 
@@ -318,6 +320,17 @@ export async function connectOnvif(opts: ConnectOptions): Promise<OnvifSession> 
         PTZ('GotoPreset'),
         `<tptz:GotoPreset><tptz:ProfileToken>${escapeXml(profile)}</tptz:ProfileToken><tptz:PresetToken>${escapeXml(token)}</tptz:PresetToken></tptz:GotoPreset>`,
       );
+    },
+    async setPreset(profile, name, token) {
+      const replace = token ? `<tptz:PresetToken>${escapeXml(token)}</tptz:PresetToken>` : '';
+      const body = await soap.call(
+        needPtz(),
+        PTZ('SetPreset'),
+        `<tptz:SetPreset><tptz:ProfileToken>${escapeXml(profile)}</tptz:ProfileToken><tptz:PresetName>${escapeXml(name)}</tptz:PresetName>${replace}</tptz:SetPreset>`,
+      );
+      const saved = text(child(body, 'SetPresetResponse', 'PresetToken'));
+      if (!saved) throw new OnvifError('onvif_bad_response', 'The camera did not say which preset it saved');
+      return saved;
     },
     async status(profile) {
       const body = await soap.call(needPtz(), PTZ('GetStatus'), `<tptz:GetStatus><tptz:ProfileToken>${escapeXml(profile)}</tptz:ProfileToken></tptz:GetStatus>`);

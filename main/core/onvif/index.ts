@@ -17,5 +17,5 @@ export {
   type PtzPreset,
   type PtzVelocity,
 } from './client.js';
-export { addCameraFromOnvif, cameraInputFromProbe, probeOnvifDevice, ptzCommand, type OnvifCameraInput, type OnvifProbe, type PtzAction } from './probe.js';
+export { addCameraFromOnvif, cameraInputFromProbe, probeOnvifDevice, ptzCommand, ptzPresets, ptzSavePreset, type OnvifCameraInput, type OnvifProbe, type PtzAction } from './probe.js';
 export { OnvifError, isOnvifError, toApiFailure, ONVIF_ERROR_CODES, type OnvifErrorCode } from './errors.js';

@@ -1,7 +1,7 @@
 // What the API needs from ONVIF in one call each: probe a device, turn it into a camera, run a PTZ command.
 import { defaultRoles, type CameraStream } from '../../common/contract/index.js';
 import { createLogger } from '../log/index.js';
-import { connectOnvif, credentialsFromUrl, pickStreams, type ConnectOptions, type OnvifDeviceInfo, type OnvifProfile, type PtzPreset } from './client.js';
+import { connectOnvif, credentialsFromUrl, pickStreams, type ConnectOptions, type OnvifDeviceInfo, type OnvifProfile, type OnvifSession, type PtzPreset } from './client.js';
 import { OnvifError } from './errors.js';
 
 const log = createLogger('onvif');
@@ -87,7 +87,10 @@ export type PtzAction =
  * One PTZ command for a stored camera: `streamUrl` is its stored main stream (credentials are read from it
  * when none are given), `xaddr` its `Camera.onvif.xaddr`.
  */
-export async function ptzCommand(opts: { xaddr: string; streamUrl?: string; username?: string; password?: string; timeoutMs?: number }, command: PtzAction): Promise<void> {
+type PtzTarget = { xaddr: string; streamUrl?: string; username?: string; password?: string; timeoutMs?: number };
+
+/** A session on the camera and the profile PTZ commands name (the main stream's, else any with PTZ). */
+async function openPtz(opts: PtzTarget): Promise<{ session: OnvifSession; profile: string }> {
   const fromUrl = opts.streamUrl ? credentialsFromUrl(opts.streamUrl) : { username: '', password: '' };
   const session = await connectOnvif({
     xaddr: opts.xaddr,
@@ -100,15 +103,32 @@ export async function ptzCommand(opts: { xaddr: string; streamUrl?: string; user
   const main = pickStreams(profiles).main;
   const profile = main?.ptz ? main : profiles.find((p) => p.ptz);
   if (!profile) throw new OnvifError('onvif_not_supported', 'This camera cannot pan, tilt or zoom');
+  return { session, profile: profile.token };
+}
+
+export async function ptzCommand(opts: PtzTarget, command: PtzAction): Promise<void> {
+  const { session, profile } = await openPtz(opts);
   switch (command.action) {
     case 'move':
-      await session.ptz.continuousMove(profile.token, command, command.timeoutMs);
+      await session.ptz.continuousMove(profile, command, command.timeoutMs);
       return;
     case 'stop':
-      await session.ptz.stop(profile.token);
+      await session.ptz.stop(profile);
       return;
     case 'preset':
-      await session.ptz.gotoPreset(profile.token, command.preset);
+      await session.ptz.gotoPreset(profile, command.preset);
       return;
   }
+}
+
+/** The camera's PTZ presets. */
+export async function ptzPresets(opts: PtzTarget): Promise<PtzPreset[]> {
+  const { session, profile } = await openPtz(opts);
+  return session.ptz.presets(profile);
+}
+
+/** Saves where the camera points now as a preset (a new one, or `token` renamed and moved here); returns its token. */
+export async function ptzSavePreset(opts: PtzTarget, name: string, token?: string): Promise<string> {
+  const { session, profile } = await openPtz(opts);
+  return session.ptz.setPreset(profile, name, token);
 }

@@ -2,6 +2,7 @@
 import type { ExportJob, ExportProgress } from '@common/contract/index.js';
 import { useCallback, useState } from 'react';
 import { useAction, useCall, useTopic } from '../lib/api.js';
+import { clock, when } from '../lib/format.js';
 import { mediaUrl } from '../lib/media.js';
 import type { Interval } from '../lib/timeline.js';
 import { ErrorText } from './ErrorText.js';
@@ -34,7 +35,7 @@ export function ExportPanel({ cameraIds, range, onClear }: { cameraIds: string[]
       <div className="row">
         <strong>Export</strong>
         <span>
-          {new Date(range.start).toLocaleString()} – {new Date(range.end).toLocaleTimeString()} ({minutes} min)
+          {when(range.start)} – {clock(range.end)} ({minutes} min)
         </span>
         <label className="checkbox">
           <input type="checkbox" checked={exact} onChange={(e) => setExact(e.target.checked)} /> Exact cut: starts and ends on the very frame (re-encodes only a second or two at each end)

@@ -2,6 +2,7 @@
 // calibrated, each undoable, and object masks offered where the same false alarm keeps coming back.
 import type { LearnedExample, MaskSuggestion } from '@common/contract/index.js';
 import { useAction, useCall } from '../lib/api.js';
+import { when } from '../lib/format.js';
 import { ErrorText } from './ErrorText.js';
 
 const pct = (v: number): string => `${Math.round(v * 100)}%`;
@@ -70,9 +71,9 @@ export function LearnedList({ cameraId }: { cameraId: string }) {
           <li key={x.id} className="row small">
             <ExampleCrop example={x} />
             <span>
-              {x.verdict === 'false_alarm' ? 'False alarm' : 'Correct'}: {x.label} at {pct(x.score)}, {new Date(x.time).toLocaleString()}
+              {x.verdict === 'false_alarm' ? 'False alarm' : 'Correct'}: {x.label} at {pct(x.score)}, {when(x.time)}
             </span>
-            <button type="button" disabled={undo.isPending} onClick={() => undo.mutate({ id: x.id })} aria-label={`Undo ${x.verdict === 'false_alarm' ? 'false alarm' : 'correct'} ${x.label} of ${new Date(x.time).toLocaleString()}`}>
+            <button type="button" disabled={undo.isPending} onClick={() => undo.mutate({ id: x.id })} aria-label={`Undo ${x.verdict === 'false_alarm' ? 'false alarm' : 'correct'} ${x.label} of ${when(x.time)}`}>
               Undo
             </button>
           </li>

@@ -1,8 +1,10 @@
 // Recorded video from a moment: the server stitches segments into one stream; its map gives the wall time of every second, gaps included.
-import { forwardRef, useEffect, useImperativeHandle, useRef, useState } from 'react';
+import type { TrackPoint } from '@common/contract/events.js';
+import { forwardRef, useCallback, useEffect, useImperativeHandle, useRef, useState } from 'react';
 import { callOrThrow, useClient } from '../lib/api.js';
 import { playUrl } from '../lib/media.js';
 import { wallTimeAt, type PlayPiece } from '@common/play-map.js';
+import { TrackOverlay } from './TrackOverlay.js';
 
 export interface RecordedPlayerHandle {
   /** The wall-clock time (epoch ms) being shown, or null before playback starts. */
@@ -16,9 +18,11 @@ interface Props {
   end?: number;
   label: string;
   onTime?: (epochMs: number) => void;
+  /** An event's detections: its box is drawn over the video as it plays. */
+  track?: readonly TrackPoint[] | undefined;
 }
 
-export const RecordedPlayer = forwardRef<RecordedPlayerHandle, Props>(function RecordedPlayer({ cameraId, start: startAt, end: endAt, label, onTime }, ref) {
+export const RecordedPlayer = forwardRef<RecordedPlayerHandle, Props>(function RecordedPlayer({ cameraId, start: startAt, end: endAt, label, onTime, track }, ref) {
   // times come from pointer positions and the video clock: whole milliseconds for the API
   const start = Math.round(startAt);
   const end = endAt === undefined ? undefined : Math.round(endAt);
@@ -27,7 +31,7 @@ export const RecordedPlayer = forwardRef<RecordedPlayerHandle, Props>(function R
   const [error, setError] = useState<string | null>(null);
   // the stream's seconds → wall time: concat closes recording gaps, so start + currentTime is wrong after one
   const map = useRef<PlayPiece[] | null>(null);
-  const wallAt = (seconds: number): number | null => (map.current ? wallTimeAt(map.current, seconds) : null);
+  const wallAt = useCallback((seconds: number): number | null => (map.current ? wallTimeAt(map.current, seconds) : null), []);
 
   useImperativeHandle(ref, () => ({
     currentTime: () => (!videoRef.current ? null : wallAt(videoRef.current.currentTime)),
@@ -79,11 +83,12 @@ export const RecordedPlayer = forwardRef<RecordedPlayerHandle, Props>(function R
       video.removeAttribute('src');
       video.load();
     };
-  }, [client, cameraId, start, end, onTime]);
+  }, [client, cameraId, start, end, onTime, wallAt]);
 
   return (
     <div className="player recorded">
       <video ref={videoRef} controls muted playsInline aria-label={`Recording of ${label}`} data-testid="recorded-video" />
+      {track && track.length > 0 && <TrackOverlay video={videoRef} wallAt={wallAt} points={track} />}
       {error && <div className="player-overlay">{error}</div>}
     </div>
   );

@@ -81,6 +81,8 @@ export const de: Messages = {
     themeDark: 'Dunkel',
     language: 'Sprache auf diesem Gerät',
     languageSystem: 'Wie der Browser ({{language}})',
+    zone: 'Zeitzone auf diesem Gerät',
+    zoneDevice: "Die dieses Geräts ({{zone}})",
   },
   common: {
     save: 'Speichern',

@@ -79,6 +79,8 @@ export const en = {
     themeDark: 'Dark',
     language: 'Language on this device',
     languageSystem: 'Like the browser ({{language}})',
+    zone: 'Time zone on this device',
+    zoneDevice: "This device's ({{zone}})",
   },
   common: {
     save: 'Save',

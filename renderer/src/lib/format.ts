@@ -1,5 +1,6 @@
 // Numbers and times as people read them.
 import { formatDistanceToNowStrict } from 'date-fns';
+import { dateTime, timeOfDay } from './zone.js';
 
 export function formatBytes(n: number): string {
   if (!Number.isFinite(n)) return '–';
@@ -17,8 +18,14 @@ export function ago(t: number): string {
   return formatDistanceToNowStrict(t, { addSuffix: true });
 }
 
+/** Time of day, in the viewer's zone. */
 export function clock(t: number): string {
-  return new Date(t).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  return timeOfDay(t);
+}
+
+/** Date and time, in the viewer's zone. */
+export function when(t: number): string {
+  return dateTime(t);
 }
 
 /** A hex fingerprint in groups of four, as people compare it. */

@@ -1,6 +1,7 @@
 // Timeline maths: zoom keeps the anchor, drag moves time, spans are cut to the view, events step in order.
 import { describe, expect, it } from 'vitest';
-import { adjacentEvent, bucketAlpha, centredOn, fetchWindow, MAX_SPAN, MIN_SPAN, pan, selection, spansInView, ticks, timeToX, xToTime, zoomAt } from './timeline.js';
+import { ticksIn } from './zone.js';
+import { adjacentEvent, bucketAlpha, centredOn, fetchWindow, MAX_SPAN, MIN_SPAN, pan, selection, spansInView, timeToX, xToTime, zoomAt } from './timeline.js';
 
 const H = 3600_000;
 const DAY0 = Date.UTC(2026, 10, 29);
@@ -52,7 +53,7 @@ describe('timeline maths', () => {
   });
 
   it('picks readable ticks and orders selections', () => {
-    const t = ticks({ start: DAY0, span: 24 * H }, 1200);
+    const t = ticksIn({ start: DAY0, span: 24 * H }, 1200, 'UTC');
     expect(t.length).toBeGreaterThan(3);
     expect(t.length).toBeLessThan(16);
     expect(t.every((x) => x % 3_600_000 === 0)).toBe(true);

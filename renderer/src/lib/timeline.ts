@@ -8,7 +8,8 @@ export interface View {
 }
 
 export const MIN_SPAN = 60_000;
-export const MAX_SPAN = 24 * 3600_000;
+/** A whole local day: 25 hours on the day DST gives an hour back. */
+export const MAX_SPAN = 25 * 3600_000;
 
 export function clampSpan(span: number): number {
   return Math.min(MAX_SPAN, Math.max(MIN_SPAN, span));
@@ -82,16 +83,6 @@ export function adjacentEvent<T extends { start: number }>(events: readonly T[],
   const sorted = [...events].sort((a, b) => a.start - b.start);
   if (dir === 1) return sorted.find((e) => e.start > t + 500);
   return sorted.reverse().find((e) => e.start < t - 500);
-}
-
-/** Tick marks at a readable step for the span shown. */
-export function ticks(view: View, width: number, minGapPx = 80): number[] {
-  const steps = [60_000, 300_000, 600_000, 900_000, 1_800_000, 3_600_000, 7_200_000, 10_800_000, 21_600_000];
-  const step = steps.find((s) => (s / view.span) * width >= minGapPx) ?? 21_600_000;
-  const first = Math.ceil(view.start / step) * step;
-  const out: number[] = [];
-  for (let t = first; t <= view.start + view.span && out.length < 200; t += step) out.push(t);
-  return out;
 }
 
 /** Merges a drag from a to b into an ordered selection of at least one second. */

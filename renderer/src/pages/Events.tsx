@@ -8,7 +8,7 @@ import { ErrorText } from '../components/ErrorText.js';
 import { EvidenceHoldControl } from '../components/EvidenceHold.js';
 import { RecordedPlayer } from '../components/RecordedPlayer.js';
 import { callOrThrow, useAction, useCall, useClient, useTopic, type CallError } from '../lib/api.js';
-import { ago, clock } from '../lib/format.js';
+import { ago, clock, when } from '../lib/format.js';
 import { eventSnapshot, labelColor } from '../lib/media.js';
 import { zoneNames } from '../lib/zones.js';
 
@@ -175,6 +175,7 @@ const EventCard = memo(function EventCard({ event: e, camera, onOpen }: { event:
 function EventDetail({ id, names }: { id: string; names: Map<string, string> }) {
   const navigate = useNavigate();
   const event = useCall('events.get', { id });
+  const track = useCall('events.track', { id });
   const keep = useAction('events.keep', ['events.get', 'events.query']);
   const feedback = useAction('events.feedback', ['events.get', 'events.query', 'learned.list']);
   const del = useAction('events.delete', ['events.query']);
@@ -206,13 +207,13 @@ function EventDetail({ id, names }: { id: string; names: Map<string, string> }) 
             </div>
           )}
           <p>
-            {new Date(e.start).toLocaleString()} · {e.end ? `${Math.round((e.end - e.start) / 1000)} s` : 'in progress'} · score {Math.round(e.topScore * 100)}%
+            {when(e.start)} · {e.end ? `${Math.round((e.end - e.start) / 1000)} s` : 'in progress'} · score {Math.round(e.topScore * 100)}%
             {e.zones.length > 0 && ` · zones: ${e.zones.join(', ')}`}
           </p>
           {e.quiet && <p className="small muted">No alert: {e.quiet === 'stationary' ? 'it was already there, still, when detection started' : 'it looks like what you marked as false alarms here'}.</p>}
           {feedback.isSuccess && <p className="small" role="status">Thanks: this camera learned from it (Cameras → Edit → Learned from you to undo).</p>}
           <h3>Clip</h3>
-          <RecordedPlayer cameraId={e.cameraId} start={e.start - 5000} end={(e.end ?? Date.now()) + 5000} label={names.get(e.cameraId) ?? e.cameraId} />
+          <RecordedPlayer cameraId={e.cameraId} start={e.start - 5000} end={(e.end ?? Date.now()) + 5000} label={names.get(e.cameraId) ?? e.cameraId} track={track.data?.points} />
           <div className="row">
             <button type="button" onClick={() => keep.mutate({ id: e.id, keep: !e.keep })}>
               {e.keep ? 'Do not keep' : 'Keep forever'}

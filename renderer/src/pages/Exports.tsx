@@ -3,7 +3,7 @@ import type { ExportJob, ExportVerifyResult } from '@common/contract/index.js';
 import { useMemo, useState } from 'react';
 import { ErrorText } from '../components/ErrorText.js';
 import { useAction, useCall, useThrottledRefresh, useTopic } from '../lib/api.js';
-import { clock, formatBytes } from '../lib/format.js';
+import { clock, formatBytes, when } from '../lib/format.js';
 import { mediaUrl } from '../lib/media.js';
 
 const STATUS_TEXT: Record<ExportJob['status'], string> = { queued: 'Waiting', running: 'Exporting', done: 'Ready', failed: 'Failed', cancelled: 'Cancelled' };
@@ -47,7 +47,7 @@ export function ExportsPage() {
               return (
                 <tr key={j.id} data-testid="export-row" data-status={j.status}>
                   <td>{j.cameras.map((c) => names.get(c) ?? c).join(', ')}</td>
-                  <td>{new Date(j.start).toLocaleString()}</td>
+                  <td>{when(j.start)}</td>
                   <td>{Math.round((j.end - j.start) / 1000)} s</td>
                   <td>
                     {STATUS_TEXT[j.status]}
@@ -80,7 +80,7 @@ export function ExportsPage() {
                         Cancel
                       </button>
                     )}
-                    <button type="button" className="danger" onClick={() => remove.mutate({ id: j.id })} aria-label={`Delete the export from ${new Date(j.start).toLocaleString()}`}>
+                    <button type="button" className="danger" onClick={() => remove.mutate({ id: j.id })} aria-label={`Delete the export from ${when(j.start)}`}>
                       Delete
                     </button>
                   </td>

@@ -1,6 +1,7 @@
-// Live: every camera in a grid (1, 4, 9 or 16), with state and a highlight while a person is seen; one camera full size.
+// Live: the cameras in a grid (1, 4, 9 or 16 a page), all or a group of them, with state and a highlight while a person is
+// seen; one camera full size. The layout, groups, group and page are remembered in this browser.
 import type { EventDto } from '@common/contract/index.js';
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { DemoOffer } from '../components/DemoOffer.js';
 import { LivePlayer } from '../components/LivePlayer.js';
@@ -8,8 +9,7 @@ import { StateBadge } from '../components/StateBadge.js';
 import { ErrorText } from '../components/ErrorText.js';
 import { useAction, useCall, useTopic } from '../lib/api.js';
 import { useCameraStates } from '../lib/live-state.js';
-
-const LAYOUTS = [1, 4, 9, 16] as const;
+import { deleteGroup, LAYOUTS, loadPrefs, pageOf, saveGroup, savePrefs, type LiveGroup, type LivePrefs } from '../lib/live-layout.js';
 
 /** Cameras with an event in progress, by label, updated as events start and end. */
 function useActiveEvents(): Map<string, Set<string>> {
@@ -32,7 +32,13 @@ export function LivePage() {
   const cameras = useCall('cameras.list', {});
   const states = useCameraStates();
   const active = useActiveEvents();
-  const [layout, setLayout] = useState<(typeof LAYOUTS)[number]>(4);
+  const [prefs, setPrefsState] = useState<LivePrefs>(loadPrefs);
+  const setPrefs = (p: LivePrefs) => {
+    setPrefsState(p);
+    savePrefs(p);
+  };
+  const [editing, setEditing] = useState<LiveGroup | null>(null);
+  const layout = prefs.layout;
   const navigate = useNavigate();
   const { cameraId } = useParams();
   const list = cameras.data ?? [];
@@ -62,21 +68,74 @@ export function LivePage() {
     );
   }
 
-  const shown = list.slice(0, layout);
+  const { shown, pages, page } = pageOf(list, prefs);
   const cols = Math.sqrt(layout);
+  const current = prefs.groups.find((g) => g.id === prefs.group);
   return (
     <section aria-labelledby="page-title">
       <header className="page-header">
         <h1 id="page-title">Live</h1>
         <div className="row" role="group" aria-label="Layout">
           {LAYOUTS.map((n) => (
-            <button key={n} type="button" aria-pressed={layout === n} className={layout === n ? 'selected' : ''} onClick={() => setLayout(n)}>
+            <button key={n} type="button" aria-pressed={layout === n} className={layout === n ? 'selected' : ''} onClick={() => setPrefs({ ...prefs, layout: n, page: 0 })}>
               {n === 1 ? '1' : `${Math.sqrt(n)}×${Math.sqrt(n)}`}
             </button>
           ))}
         </div>
       </header>
       <ErrorText error={cameras.error} />
+      {list.length > 0 && (
+        <div className="row live-bar">
+          <label>
+            Group
+            <select value={prefs.group ?? ''} onChange={(e) => setPrefs({ ...prefs, group: e.target.value || null, page: 0 })}>
+              <option value="">All cameras</option>
+              {prefs.groups.map((g) => (
+                <option key={g.id} value={g.id}>
+                  {g.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button type="button" onClick={() => setEditing({ id: `g${Date.now().toString(36)}`, name: '', cameraIds: [] })}>
+            New group
+          </button>
+          {current && (
+            <>
+              <button type="button" onClick={() => setEditing(current)}>
+                Edit group
+              </button>
+              <button type="button" className="danger" onClick={() => setPrefs(deleteGroup(prefs, current.id))}>
+                Delete group
+              </button>
+            </>
+          )}
+          {pages > 1 && (
+            <div className="row" role="group" aria-label="Pages">
+              <button type="button" disabled={page === 0} onClick={() => setPrefs({ ...prefs, page: page - 1 })}>
+                Previous page
+              </button>
+              <span data-testid="live-page">
+                Page {page + 1} of {pages}
+              </span>
+              <button type="button" disabled={page >= pages - 1} onClick={() => setPrefs({ ...prefs, page: page + 1 })}>
+                Next page
+              </button>
+            </div>
+          )}
+        </div>
+      )}
+      {editing && (
+        <GroupEditor
+          group={editing}
+          cameras={list}
+          onCancel={() => setEditing(null)}
+          onSave={(g) => {
+            setPrefs(saveGroup(prefs, g));
+            setEditing(null);
+          }}
+        />
+      )}
       {cameras.isSuccess && list.length === 0 && (
         <div className="empty-state">
           <h2>Welcome to Porchlight</h2>
@@ -118,6 +177,48 @@ export function LivePage() {
   );
 }
 
+function GroupEditor({ group, cameras, onSave, onCancel }: { group: LiveGroup; cameras: readonly { id: string; name: string }[]; onSave: (g: LiveGroup) => void; onCancel: () => void }) {
+  const [name, setName] = useState(group.name);
+  const [ids, setIds] = useState(group.cameraIds);
+  const [error, setError] = useState<Error | null>(null);
+  useEffect(() => setError(null), [name, ids]);
+  return (
+    <form
+      className="card section"
+      aria-label="Camera group"
+      onSubmit={(e) => {
+        e.preventDefault();
+        try {
+          onSave({ ...group, name, cameraIds: ids });
+        } catch (err) {
+          setError(err as Error);
+        }
+      }}
+    >
+      <label>
+        Group name
+        <input value={name} onChange={(e) => setName(e.target.value)} maxLength={60} required />
+      </label>
+      <fieldset className="together">
+        <legend>Cameras in the group</legend>
+        {cameras.map((c) => (
+          <label key={c.id} className="check">
+            <input type="checkbox" checked={ids.includes(c.id)} onChange={() => setIds(ids.includes(c.id) ? ids.filter((x) => x !== c.id) : [...ids, c.id])} />
+            {c.name}
+          </label>
+        ))}
+      </fieldset>
+      <ErrorText error={error} />
+      <div className="row">
+        <button type="submit">Save group</button>
+        <button type="button" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
+
 function PtzControls({ cameraId }: { cameraId: string }) {
   const ptz = useAction('cameras.ptz');
   const move = (x: number, y: number, zoom = 0) => ptz.mutate({ id: cameraId, action: 'move', x, y, zoom });
@@ -136,6 +237,59 @@ function PtzControls({ cameraId }: { cameraId: string }) {
       {btn('Zoom in', 0, 0, 0.5)}
       {btn('Zoom out', 0, 0, -0.5)}
       <ErrorText error={ptz.error} />
+      <PtzPresets cameraId={cameraId} />
+    </div>
+  );
+}
+
+/** Go to one of the camera's presets, or save where it points now as a new one. */
+function PtzPresets({ cameraId }: { cameraId: string }) {
+  const presets = useCall('cameras.ptzPresets', { id: cameraId });
+  const go = useAction('cameras.ptz');
+  const save = useAction('cameras.ptzSavePreset', ['cameras.ptzPresets']);
+  const [chosen, setChosen] = useState('');
+  const [name, setName] = useState('');
+  const list = presets.data ?? [];
+  const token = chosen || list[0]?.token || '';
+  return (
+    <div className="row" role="group" aria-label="Presets">
+      <label>
+        Preset
+        <select value={token} onChange={(e) => setChosen(e.target.value)} disabled={list.length === 0}>
+          {list.map((p) => (
+            <option key={p.token} value={p.token}>
+              {p.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <button type="button" disabled={!token || go.isPending} onClick={() => go.mutate({ id: cameraId, action: 'preset', preset: token })}>
+        Go to preset
+      </button>
+      <form
+        className="row"
+        onSubmit={(e) => {
+          e.preventDefault();
+          save.mutate(
+            { id: cameraId, name },
+            {
+              onSuccess: (p) => {
+                setChosen(p.token);
+                setName('');
+              },
+            },
+          );
+        }}
+      >
+        <label>
+          New preset name
+          <input value={name} onChange={(e) => setName(e.target.value)} maxLength={64} required />
+        </label>
+        <button type="submit" disabled={save.isPending}>
+          Save preset here
+        </button>
+      </form>
+      <ErrorText error={presets.error ?? go.error ?? save.error} />
     </div>
   );
 }

@@ -1,6 +1,6 @@
 // System: what is running, per-camera health, storage, recent logs, and the audit log for admins.
 import { useCall, useClient, callOrThrow } from '../lib/api.js';
-import { formatBytes } from '../lib/format.js';
+import { clock, formatBytes, when } from '../lib/format.js';
 import { ErrorText } from '../components/ErrorText.js';
 import { useTranslation } from '../i18n/index.js';
 import { useState } from 'react';
@@ -48,7 +48,7 @@ export function SystemPage() {
           <dt>{t('system.ffmpeg')}</dt>
           <dd>{info.data.ffmpeg ? `${info.data.ffmpeg.path} (${info.data.ffmpeg.source})` : t('system.ffmpegMissing')}</dd>
           <dt>{t('system.started')}</dt>
-          <dd>{new Date(info.data.startedAt).toLocaleString()}</dd>
+          <dd>{when(info.data.startedAt)}</dd>
           {health.data && (
             <>
               <dt>{t('system.engine')}</dt>
@@ -129,7 +129,7 @@ export function SystemPage() {
           {(logs.data ?? [])
             .slice()
             .reverse()
-            .map((l) => `${new Date(l.time).toLocaleTimeString()} ${l.level.padEnd(5)} [${l.module}] ${l.msg}`)
+            .map((l) => `${clock(l.time)} ${l.level.padEnd(5)} [${l.module}] ${l.msg}`)
             .join('\n') || t('system.logEmpty')}
         </pre>
       )}

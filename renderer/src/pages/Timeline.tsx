@@ -8,9 +8,12 @@ import { ErrorText } from '../components/ErrorText.js';
 import { EvidenceHoldControl } from '../components/EvidenceHold.js';
 import { ExportPanel } from '../components/ExportPanel.js';
 import { RecordedPlayer } from '../components/RecordedPlayer.js';
+import { SyncedPlayer, type SyncedPlayerHandle } from '../components/SyncedPlayer.js';
 import { callOrThrow, CallError, useCall, useClient, useTopic } from '../lib/api.js';
-import { clock } from '../lib/format.js';
+import { clock, when } from '../lib/format.js';
 import { labelColor, mediaUrl } from '../lib/media.js';
+import { MAX_SYNCED } from '../lib/sync-clock.js';
+import { dayKey, hourMinute, localDay, parseDayKey, ticksIn, timeOfDay, useViewerZone } from '../lib/zone.js';
 import {
   adjacentEvent,
   bucketAlpha,
@@ -19,7 +22,6 @@ import {
   pan,
   selection,
   spansInView,
-  ticks,
   timeToX,
   WINDOW_BUCKETS,
   xToTime,
@@ -29,25 +31,10 @@ import {
 } from '../lib/timeline.js';
 
 const ROW_H = 34;
-const DAY = 86_400_000;
 /** Up to this many events in the fetched window are drawn one by one, each with its tooltip; a busier window is drawn grouped. */
 const MAX_EVENT_MARKERS = 1000;
 /** New segments arrive every 10 s per camera: the recorded spans are refreshed at most this often. */
 const SPANS_REFRESH_MS = 5_000;
-
-function startOfDay(t: number): number {
-  const d = new Date(t);
-  d.setHours(0, 0, 0, 0);
-  return d.getTime();
-}
-
-/** `day=YYYY-MM-DD` in the address: the start of that local day. */
-function parseDay(value: string | null): number | undefined {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value ?? '');
-  if (!m) return undefined;
-  const t = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3])).getTime();
-  return Number.isNaN(t) ? undefined : t;
-}
 
 function byCamera<T extends { cameraId: string }>(items: readonly T[]): Map<string, T[]> {
   const out = new Map<string, T[]>();
@@ -65,11 +52,12 @@ export function TimelinePage() {
   const [params, setParams] = useSearchParams();
   const cameras = useCall('cameras.list', {});
   const list = cameras.data ?? [];
-  const day = parseDay(params.get('day'));
-  const initialT = Number(params.get('t')) || (day === undefined ? Date.now() - 60_000 : Math.min(day + DAY - 1000, Date.now() - 60_000));
+  const zone = useViewerZone();
+  const day = parseDayKey(params.get('day'), zone);
+  const initialT = Number(params.get('t')) || (day === undefined ? Date.now() - 60_000 : Math.min(day + localDay(day, zone).span - 1000, Date.now() - 60_000));
   const [selected, setSelected] = useState<string | undefined>(params.get('camera') ?? undefined);
   const cameraId = selected ?? list[0]?.id;
-  const [view, setView] = useState<View>(() => (params.get('t') ? centredOn(initialT, 600_000) : { start: day ?? startOfDay(Date.now()), span: DAY }));
+  const [view, setView] = useState<View>(() => (params.get('t') ? centredOn(initialT, 600_000) : localDay(day ?? Date.now(), zone)));
   const [playhead, setPlayhead] = useState<number>(initialT);
   const [playFrom, setPlayFrom] = useState<number | null>(params.get('t') ? initialT : null);
   const [range, setRange] = useState<Interval | null>(null);
@@ -77,6 +65,15 @@ export function TimelinePage() {
   const [hover, setHover] = useState<{ x: number; t: number } | null>(null);
   const barRef = useRef<HTMLDivElement>(null);
   const videoBox = useRef<HTMLDivElement>(null);
+  const synced = useRef<SyncedPlayerHandle>(null);
+  // cameras played together from the playhead (`together=a,b` in the address), up to MAX_SYNCED
+  const together = useMemo(() => (params.get('together') ?? '').split(',').filter(Boolean).slice(0, MAX_SYNCED), [params]);
+  const setTogether = (ids: string[]) =>
+    setParams((p) => {
+      if (ids.length) p.set('together', ids.join(','));
+      else p.delete('together');
+      return p;
+    }, { replace: true });
 
   const client = useClient();
   const [jumpError, setJumpError] = useState<CallError | null>(null);
@@ -199,7 +196,8 @@ export function TimelinePage() {
     const key = e.key.toLowerCase();
     if (key === ' ' || key === 'k') {
       e.preventDefault();
-      if (v) void (v.paused ? v.play() : v.pause());
+      if (synced.current) synced.current.toggle();
+      else if (v) void (v.paused ? v.play() : v.pause());
     } else if (key === 'arrowleft') seek(playhead - step);
     else if (key === 'arrowright') seek(playhead + step);
     else if (key === 'j') {
@@ -214,7 +212,8 @@ export function TimelinePage() {
   };
 
   const cameraName = list.find((c) => c.id === cameraId)?.name ?? '';
-  const tickMarks = useMemo(() => ticks(view, width), [view, width]);
+  const togetherCameras = useMemo(() => together.flatMap((id) => list.filter((c) => c.id === id).map((c) => ({ id: c.id, name: c.name }))), [together, list]);
+  const tickMarks = useMemo(() => ticksIn(view, width, zone), [view, width, zone]);
 
   if (cameras.isSuccess && list.length === 0) {
     return (
@@ -233,10 +232,10 @@ export function TimelinePage() {
           <input
             type="date"
             aria-label="Day"
-            value={new Date(view.start + view.span / 2 - new Date().getTimezoneOffset() * 60_000).toISOString().slice(0, 10)}
+            value={dayKey(view.start + view.span / 2, zone)}
             onChange={(e) => {
-              const [y, m, d] = e.target.value.split('-').map(Number);
-              if (y && m && d) setView({ start: new Date(y, m - 1, d).getTime(), span: DAY });
+              const start = parseDayKey(e.target.value, zone);
+              if (start !== undefined) setView(localDay(start, zone));
             }}
           />
           <button type="button" onClick={() => setView((v) => zoomAt(v, 0.5, playhead))} aria-label="Zoom in">
@@ -245,7 +244,7 @@ export function TimelinePage() {
           <button type="button" onClick={() => setView((v) => zoomAt(v, 2, playhead))} aria-label="Zoom out">
             −
           </button>
-          <button type="button" onClick={() => setView({ start: startOfDay(playhead), span: DAY })}>
+          <button type="button" onClick={() => setView(localDay(playhead, zone))}>
             Whole day
           </button>
           <button type="button" onClick={() => void jump(-1, false)} aria-label="Previous event">
@@ -262,15 +261,36 @@ export function TimelinePage() {
       <ErrorText error={spans.error ?? markers.error ?? jumpError} />
 
       <div ref={videoBox} className="timeline-player">
-        {cameraId && playFrom !== null ? (
+        {playFrom !== null && togetherCameras.length >= 2 ? (
+          <SyncedPlayer ref={synced} cameras={togetherCameras} start={playFrom} onTime={setPlayhead} />
+        ) : cameraId && playFrom !== null ? (
           <RecordedPlayer cameraId={cameraId} start={playFrom} label={cameraName} onTime={setPlayhead} />
         ) : (
           <div className="empty-state">Click the timeline to play from that moment. Shift-drag to select a range to export.</div>
         )}
       </div>
       <p className="muted small" aria-live="polite">
-        {cameraName} · {new Date(playhead).toLocaleString()}
+        {togetherCameras.length >= 2 ? togetherCameras.map((c) => c.name).join(', ') : cameraName} · {when(playhead)}
       </p>
+      {list.length >= 2 && (
+        <fieldset className="together">
+          <legend>Play together (up to {MAX_SYNCED} cameras, in sync from the playhead)</legend>
+          {list.map((c) => {
+            const on = together.includes(c.id);
+            return (
+              <label key={c.id} className="check">
+                <input
+                  type="checkbox"
+                  checked={on}
+                  disabled={!on && together.length >= MAX_SYNCED}
+                  onChange={() => setTogether(on ? together.filter((x) => x !== c.id) : [...together, c.id])}
+                />
+                {c.name}
+              </label>
+            );
+          })}
+        </fieldset>
+      )}
 
       <div
         ref={barRef}
@@ -281,7 +301,7 @@ export function TimelinePage() {
         aria-valuemin={view.start}
         aria-valuemax={view.start + view.span}
         aria-valuenow={Math.round(playhead)}
-        aria-valuetext={new Date(playhead).toLocaleTimeString()}
+        aria-valuetext={timeOfDay(playhead, zone)}
         onPointerDown={onPointerDown}
         onPointerMove={onPointerMove}
         onPointerUp={onPointerUp}
@@ -296,7 +316,7 @@ export function TimelinePage() {
         <div className="ticks">
           {tickMarks.map((t) => (
             <span key={t} style={{ left: timeToX(t, view, width) }}>
-              {new Date(t).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}
+              {hourMinute(t, zone)}
             </span>
           ))}
         </div>

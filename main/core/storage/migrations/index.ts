@@ -17,6 +17,7 @@ import { up as m14 } from './0014-camera-streams-audio-input.js';
 import { up as m15 } from './0015-media-vault.js';
 import { up as m16 } from './0016-user-permissions.js';
 import { up as m17 } from './0017-evidence-signing-holds.js';
+import { up as m18 } from './0018-event-tracks.js';
 
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: '0001-cameras-recordings-settings', up: m1 },
@@ -36,4 +37,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 15, name: '0015-media-vault', up: m15 },
   { version: 16, name: '0016-user-permissions', up: m16 },
   { version: 17, name: '0017-evidence-signing-holds', up: m17 },
+  { version: 18, name: '0018-event-tracks', up: m18 },
 ];

@@ -1,7 +1,8 @@
-// Appearance: light, dark or the system's, and the language, chosen for this device.
-import { useState } from 'react';
+// Appearance: light, dark or the system's, the language, and the time zone times are shown in, chosen for this device.
+import { useMemo, useState } from 'react';
 import { browserLocale, chooseLocale, LOCALES, storedLocale, useTranslation, type LocaleChoice } from '../../i18n/index.js';
 import { chooseTheme, storedTheme, type Theme } from '../../lib/theme.js';
+import { chooseZone, deviceZone, storedZone, useViewerZone } from '../../lib/zone.js';
 
 const THEMES = [
   { value: 'system', label: 'appearance.themeSystem' },
@@ -53,6 +54,27 @@ export function AppearanceSection({ fallback }: { fallback: Theme }) {
           ))}
         </select>
       </label>
+      <TimeZoneChoice />
     </div>
+  );
+}
+
+function TimeZoneChoice() {
+  const { t } = useTranslation();
+  const zone = useViewerZone();
+  const chosen = storedZone();
+  const zones = useMemo(() => Intl.supportedValuesOf('timeZone'), []);
+  return (
+    <label>
+      {t('appearance.zone')}
+      <select name="zone" value={chosen ?? ''} onChange={(e) => chooseZone(e.target.value || null)} data-zone={zone}>
+        <option value="">{t('appearance.zoneDevice', { zone: deviceZone() })}</option>
+        {zones.map((z) => (
+          <option key={z} value={z}>
+            {z.replace(/_/g, ' ')}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
