@@ -177,7 +177,7 @@ const METHOD_CASES: Partial<Record<ViewerMethod, MethodCase>> = {
   'learned.list': { input: (s) => ({ cameraId: s.cam }) },
   'learned.crop': { input: (s) => ({ id: s.learned }), served: (v) => ((v as { id: number }).id > 0 ? 1 : 0) },
   'learned.maskSuggestions': { input: (s) => ({ cameraId: s.cam }), served: () => 1 },
-  'events.track': { input: (s) => ({ id: s.event }) },
+  'events.track': { input: (s) => ({ id: s.event }), served: (v) => ((v as { eventId?: string }).eventId ? 1 : 0) },
   'evidence.list': { input: (s) => ({ cameraId: s.cam }) },
   'exports.signingKey': { input: () => ({}) },
   'vault.status': { input: () => ({}) },

@@ -13,14 +13,13 @@ import { createDetector } from '../core/detect/detector.js';
 import { evaluate, formatEval } from '../core/detect/eval.js';
 import { DetectError } from '../core/detect/frame.js';
 import { formatFingerprint, parsePublicKey, readPublicKey, verifyExport } from '../core/export/index.js';
-import { Database } from '../core/storage/database.js';
 import { FfmpegSettings } from '../common/settings/index.js';
 import { describeIssues } from '../common/zod-errors.js';
 import { AUDIT_HEAD_FILE } from '../core/app.js';
 import { registerDbCommand } from './cli-db.js';
 import { registerUsersCommand } from './cli-users.js';
 import { addVaultOptions, registerVaultCommand, vaultSource, type VaultFlags } from './cli-vault.js';
-import { DB_FILE, requireDataDir, withDataDir } from './data-dir.js';
+import { requireDataDir, withDataDir } from './data-dir.js';
 import { createServer } from './server.js';
 import { isLoopback, loadTls, selfSignedTls, type TlsMaterial } from './tls.js';
 
@@ -202,13 +201,8 @@ program
     const dataDir = resolve(opts.data);
     let info;
     try {
-      requireDataDir(dataDir);
-      const db = Database.open(join(dataDir, DB_FILE));
-      try {
-        info = readPublicKey(db);
-      } finally {
-        db.close();
-      }
+      // the database is encrypted: opened with its key, as every tool opens it
+      info = withDataDir(dataDir, (db) => readPublicKey(db));
     } catch (err) {
       process.stderr.write(`porchlight export-key: ${(err as Error).message}\n`);
       process.exitCode = 1;
