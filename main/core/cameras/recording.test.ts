@@ -1,6 +1,6 @@
 // Recording with the real camera and ffmpeg: the quota holds while recording, keep survives; a hard kill loses at most one segment.
 import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRtspCamera, type RtspCamera } from '../../../test/fixtures/rtsp-camera.js';
 import { openEngineDatabase } from '../../../test/helpers/engine-db.js';
@@ -62,7 +62,8 @@ describe('quota while recording', () => {
       expect(Math.max(...sizes)).toBeLessThanOrEqual(quota + maxSegment);
       const rows = h.engine.db.all<{ path: string; keep: number; start: number }>(sql`SELECT path, keep, start FROM segments WHERE camera_id = ${id} ORDER BY start`);
       expect(rows[0]).toMatchObject({ path: keptPath.path, keep: 1 });
-      expect(existsSync(keptPath.path)).toBe(true);
+      // the index keeps paths relative to the recordings folder
+      expect(existsSync(join(h.engine.media.root('recordings'), keptPath.path))).toBe(true);
       // what survives besides the kept one is the newest: the oldest went first
       const newest = rows.slice(1).map((r) => r.start);
       expect(newest).toEqual([...newest].sort((a, b) => a - b));
@@ -106,7 +107,9 @@ describe('a hard kill of the engine', () => {
       await new Promise((r) => setTimeout(r, 2000));
 
       const second = await start();
-      const files = allMp4(join(tmp.dir, 'recordings'));
+      // as the index names them: relative to the recordings folder
+      const recordings = join(tmp.dir, 'recordings');
+      const files = allMp4(recordings).map((f) => relative(recordings, f).split(sep).join('/'));
       const db = openEngineDatabase(tmp.dir);
       const indexed = new Set(db.all<{ path: string }>(sql`SELECT path FROM segments`).map((r) => r.path));
       const integrity = db.integrityCheck();

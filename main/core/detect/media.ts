@@ -60,11 +60,36 @@ export async function decodeImage(path: string, cameraId = 'file'): Promise<Fram
   return { cameraId, width, height, data: new Uint8Array(res.stdout.buffer, res.stdout.byteOffset, size), time: 0 };
 }
 
+/**
+ * Cuts ffmpeg's raw I420 output into frames of `width`×`height`, time = index / fps * 1000 ms. Each frame owns its
+ * bytes (the pipeline may keep one as an object's best frame); a trailing partial frame is dropped.
+ */
+export async function* rawFrames(stdout: AsyncIterable<Buffer>, width: number, height: number, fps: number, cameraId: string): AsyncGenerator<Frame> {
+  const size = i420Size(width, height);
+  let buf = new Uint8Array(size);
+  let filled = 0;
+  let index = 0;
+  for await (const chunk of stdout) {
+    let off = 0;
+    while (off < chunk.length) {
+      const n = Math.min(size - filled, chunk.length - off);
+      buf.set(chunk.subarray(off, off + n), filled);
+      filled += n;
+      off += n;
+      if (filled === size) {
+        yield { cameraId, width, height, data: buf, time: Math.round((index * 1000) / fps) };
+        index++;
+        buf = new Uint8Array(size);
+        filled = 0;
+      }
+    }
+  }
+}
+
 /** Video frames at `fps`, time = seconds from start * 1000; ffmpeg is paused while the consumer works (stream backpressure). */
 export async function* decodeVideo(path: string, opts: { fps: number; cameraId?: string; info?: MediaInfo }): AsyncGenerator<Frame> {
   const info = opts.info ?? (await probeMedia(path));
   const { width, height, filter } = evenCrop(info);
-  const size = i420Size(width, height);
   const { ffmpeg } = locateFfmpeg();
   const child = spawn(ffmpeg, ['-v', 'error', '-nostdin', '-i', path, '-an', '-sn', '-vf', `fps=${opts.fps},${filter}`, '-f', 'rawvideo', '-pix_fmt', 'yuv420p', 'pipe:1'], {
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -74,25 +99,11 @@ export async function* decodeVideo(path: string, opts: { fps: number; cameraId?:
     if (stderr.length < 8192) stderr += b.toString();
   });
   const exited = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
-  let buf = new Uint8Array(size);
-  let filled = 0;
   let index = 0;
   try {
-    for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
-      let off = 0;
-      while (off < chunk.length) {
-        const n = Math.min(size - filled, chunk.length - off);
-        buf.set(chunk.subarray(off, off + n), filled);
-        filled += n;
-        off += n;
-        if (filled === size) {
-          // Each frame owns its bytes: the pipeline may keep one as an object's best frame.
-          yield { cameraId: opts.cameraId ?? 'file', width, height, data: buf, time: Math.round((index * 1000) / opts.fps) };
-          index++;
-          buf = new Uint8Array(size);
-          filled = 0;
-        }
-      }
+    for await (const frame of rawFrames(child.stdout, width, height, opts.fps, opts.cameraId ?? 'file')) {
+      index++;
+      yield frame;
     }
   } finally {
     if (child.exitCode === null) child.kill('SIGTERM');

@@ -169,7 +169,7 @@ describe('planExactCut', () => {
     const cut = planExactCut(p, probe(), probe(), x264) as ExactCut;
     const head = cut.pieces[0] as EncodePiece;
     const args = edgeArgs(head, '/out/head', cut);
-    expect(args.join(' ')).toContain('-seek_timestamp 1 -ss 2.500000 -i /rec/1.mp4 -map 0:v:0 -an');
+    expect(args.join(' ')).toContain('-seek_timestamp 1 -ss 2.500000 -protocol_whitelist file,http,tcp -i /rec/1.mp4 -map 0:v:0 -an');
     expect(args.join(' ')).toContain('trim=end=0.499000,setpts=PTS-STARTPTS');
     expect(args.join(' ')).toContain('-vsync passthrough -video_track_timescale 15360 -f mp4 /out/head');
     const joined = joinArgs('/tmp/list', '/out/x.mp4', p, { ...cut, audio: true }, '/tmp/audio').join(' ');

@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import type { Detector } from '../detect/detector.js';
 import { iou, type Box, type Frame } from '../detect/frame.js';
 import { fullFrame } from '../detect/regions.js';
+import { rawFrames } from '../detect/media.js';
 import { spawnFfmpeg, type FfmpegProcess } from '../ffmpeg/process.js';
 import type { Polygon } from '../../common/contract/index.js';
 import { applyMask, maskBitmap } from '../privacy/index.js';
@@ -96,29 +97,11 @@ export async function probeClip(ffprobe: string, file: string, signal?: AbortSig
 async function* decodeFrames(ffmpeg: string, file: string, info: ClipInfo, signal?: AbortSignal): AsyncGenerator<Frame> {
   const width = info.width & ~1;
   const height = info.height & ~1;
-  const size = (width * height * 3) / 2;
   const proc = spawnFfmpeg(ffmpeg, ['-hide_banner', '-nostdin', '-v', 'error', '-i', file, '-an', '-sn', '-vf', `crop=${width}:${height}:0:0`, '-fps_mode', 'passthrough', '-f', 'rawvideo', '-pix_fmt', 'yuv420p', 'pipe:1']);
   const onAbort = (): void => void proc.stop(1000);
   signal?.addEventListener('abort', onAbort, { once: true });
-  let buf = new Uint8Array(size);
-  let filled = 0;
-  let index = 0;
   try {
-    for await (const chunk of proc.stdout as AsyncIterable<Buffer>) {
-      let off = 0;
-      while (off < chunk.length) {
-        const n = Math.min(size - filled, chunk.length - off);
-        buf.set(chunk.subarray(off, off + n), filled);
-        filled += n;
-        off += n;
-        if (filled === size) {
-          yield { cameraId: 'export', width, height, data: buf, time: Math.round((index * 1000) / info.fps) };
-          index++;
-          buf = new Uint8Array(size);
-          filled = 0;
-        }
-      }
-    }
+    yield* rawFrames(proc.stdout as AsyncIterable<Buffer>, width, height, info.fps, 'export');
   } finally {
     signal?.removeEventListener('abort', onAbort);
     if (proc.running()) await proc.stop(1000);
