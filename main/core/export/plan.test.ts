@@ -173,7 +173,7 @@ describe('planExactCut', () => {
     expect(args.join(' ')).toContain('trim=end=0.499000,setpts=PTS-STARTPTS');
     expect(args.join(' ')).toContain('-vsync passthrough -video_track_timescale 15360 -f mp4 /out/head');
     const joined = joinArgs('/tmp/list', '/out/x.mp4', p, { ...cut, audio: true }, '/tmp/audio').join(' ');
-    expect(joined).toContain('-ss 2.500 -t 34.700 -f concat -safe 0 -i /tmp/audio -map 0:v:0 -map 1:a? -c copy');
+    expect(joined).toContain('-ss 2.500 -t 34.700 -protocol_whitelist file,http,tcp -f concat -safe 0 -i /tmp/audio -map 0:v:0 -map 1:a? -c copy');
     expect(joinArgs('/tmp/list', '/out/x.mp4', p, { ...cut, audio: false }).join(' ')).not.toContain('1:a');
   });
 });
