@@ -465,4 +465,32 @@ describe('who may see what: routes and sockets', () => {
     const leaked = viewer.got.filter((m) => leaksB(JSON.stringify(m.payload)));
     expect(leaked).toEqual([]);
   }, 60_000);
+
+  it('a grant changed while the viewer is connected: their open socket closes, and their next calls follow the new grant', async () => {
+    const user = await t.h.engine.accounts.create('viewer-moved', PASSWORD, 'viewer', { permissions: ['live', 'recordings'], cameras: [A.cam] });
+    const res = await fetch(`${t.server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'viewer-moved', password: PASSWORD }) });
+    const cookie = cookieFrom(res);
+    expect((await call('events.get', { id: A.event }, cookie)).json.ok).toBe(true);
+    expect((await call('events.get', { id: B.event }, cookie)).json.ok).toBe(false);
+    const { ws } = await openSocket('/api/ws', cookie);
+    expect(ws).toBeDefined();
+    const closed = new Promise<number>((resolve) => ws!.once('close', (code) => resolve(code)));
+
+    // the admin moves them from A to B, as Settings -> Users does
+    const moved = await call('users.setAccess', { id: user.id, permissions: ['live', 'recordings'], cameras: [B.cam] }, t.adminCookie);
+    expect(moved.json.ok, moved.text).toBe(true);
+    const code = await Promise.race([closed, new Promise<'open'>((r) => setTimeout(() => r('open'), 10_000))]);
+    expect(code, 'the socket under the old grant was closed').not.toBe('open');
+
+    // the same session, now under the new grant: B is theirs, A is no camera to them
+    expect((await call('events.get', { id: B.event }, cookie)).json.ok).toBe(true);
+    const a = await call('events.get', { id: A.event }, cookie);
+    expect(a.json.ok).toBe(false);
+    expect(a.text.includes(A.name)).toBe(false);
+    const listed = (await call('cameras.list', {}, cookie)).json.value as { id: string }[];
+    expect(listed.map((c) => c.id)).toEqual([B.cam]);
+    expect((await get(`/media/snapshots/${B.snapshot}`, cookie)).status).toBe(200);
+    expect((await get(`/media/snapshots/${A.snapshot}`, cookie)).status).toBe(404);
+  }, 60_000);
 });
+
