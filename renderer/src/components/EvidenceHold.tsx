@@ -2,6 +2,7 @@
 import type { EvidenceHold } from '@common/contract/index.js';
 import { useState } from 'react';
 import { useAction, useCall } from '../lib/api.js';
+import { clock, when } from '../lib/format.js';
 import type { Interval } from '../lib/timeline.js';
 import { ErrorText } from './ErrorText.js';
 
@@ -29,8 +30,8 @@ export function EvidenceHoldControl({ target }: { target: Target }) {
         <p key={h.id} className="row small" data-testid="evidence-held">
           <strong>Held as evidence</strong>
           <span>
-            {h.start !== null && h.end !== null ? `${new Date(h.start).toLocaleString()} – ${new Date(h.end).toLocaleTimeString()} · ` : ''}
-            by {h.createdBy}, {new Date(h.createdAt).toLocaleString()}
+            {h.start !== null && h.end !== null ? `${when(h.start)} – ${clock(h.end)} · ` : ''}
+            by {h.createdBy}, {when(h.createdAt)}
             {h.reason ? ` · ${h.reason}` : ''}
           </span>
           <button type="button" disabled={release.isPending} onClick={() => release.mutate({ id: h.id })}>

@@ -1,5 +1,6 @@
 // The redaction option of an export: blur or fill every person in the range except those of the events ticked here.
 import { useCall } from '../lib/api.js';
+import { clock } from '../lib/format.js';
 import type { Interval } from '../lib/timeline.js';
 import { ErrorText } from './ErrorText.js';
 
@@ -35,7 +36,7 @@ export function RedactOptions({ cameraIds, range, value, onChange }: { cameraIds
           {inRange.length === 0 && events.isSuccess && <p className="muted small">No person event in this range: everyone will be hidden.</p>}
           {inRange.map((e) => (
             <label key={e.id} className="checkbox">
-              <input type="checkbox" checked={value.keepEvents.includes(e.id)} onChange={(ev) => toggle(e.id, ev.target.checked)} /> Keep visible: person at {new Date(e.start).toLocaleTimeString()}
+              <input type="checkbox" checked={value.keepEvents.includes(e.id)} onChange={(ev) => toggle(e.id, ev.target.checked)} /> Keep visible: person at {clock(e.start)}
               {e.end ? ` (${Math.round((e.end - e.start) / 1000)} s)` : ''}
             </label>
           ))}

@@ -2,7 +2,7 @@
 // half-hour zones, and the per-device override.
 // @vitest-environment jsdom
 import { afterEach, describe, expect, it } from 'vitest';
-import { chooseZone, dayKey, deviceZone, instantOf, localDay, offsetAt, parseDayKey, partsIn, startOfDayIn, ticksIn, viewerZone } from './zone.js';
+import { chooseZone, dayKey, deviceZone, fromLocalInput, instantOf, localDay, offsetAt, parseDayKey, partsIn, startOfDayIn, ticksIn, toLocalInput, viewerZone } from './zone.js';
 
 const H = 3600_000;
 const LONDON = 'Europe/London';
@@ -42,6 +42,18 @@ describe('local days and offsets', () => {
     // 01:30 does not exist in London on 29 March 2026: it is 02:30 BST = 01:30 UTC
     expect(instantOf(LONDON, 2026, 3, 29, 1, 30)).toBe(Date.UTC(2026, 2, 29, 1, 30));
     expect(instantOf(LONDON, 2026, 3, 29, 3, 0)).toBe(Date.UTC(2026, 2, 29, 2, 0));
+  });
+});
+
+describe('date-and-time inputs in a zone', () => {
+  it('shows and reads a datetime-local value on the zone\'s wall clock, across a DST change', () => {
+    const t = Date.UTC(2026, 9, 25, 0, 30); // 01:30 in London, just before the clocks go back
+    expect(toLocalInput(t, 'Europe/London')).toBe('2026-10-25T01:30');
+    expect(toLocalInput(t, 'Asia/Kolkata')).toBe('2026-10-25T06:00');
+    expect(fromLocalInput('2026-10-25T06:00', 'Asia/Kolkata')).toBe(t);
+    expect(fromLocalInput(toLocalInput(Date.UTC(2026, 6, 1, 12, 0), 'America/New_York'), 'America/New_York')).toBe(Date.UTC(2026, 6, 1, 12, 0));
+    expect(fromLocalInput('', 'Europe/London')).toBeUndefined();
+    expect(fromLocalInput('yesterday', 'Europe/London')).toBeUndefined();
   });
 });
 

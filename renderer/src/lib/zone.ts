@@ -115,6 +115,21 @@ export function parseDayKey(value: string | null, zone: string): number | undefi
   return Number.isNaN(t) ? undefined : t;
 }
 
+/** A datetime-local input's value (YYYY-MM-DDTHH:mm) for instant t, on zone's wall clock. */
+export function toLocalInput(t: number, zone: string): string {
+  const p = partsIn(t, zone);
+  const two = (n: number): string => String(n).padStart(2, '0');
+  return `${dayKey(t, zone)}T${two(p.hour)}:${two(p.minute)}`;
+}
+
+/** A datetime-local input's value → the instant it names in zone, or undefined for an empty or malformed value. */
+export function fromLocalInput(value: string, zone: string): number | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(value);
+  if (!m) return undefined;
+  const t = instantOf(zone, Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]));
+  return Number.isNaN(t) ? undefined : t;
+}
+
 /** Minutes: the steps a timeline may tick at (a day is 1440). */
 const STEPS_MIN = [1, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440];
 

@@ -3,35 +3,35 @@ import type { ViewEntry, ViewKind } from '@common/contract/index.js';
 import { useMemo, useState } from 'react';
 import { ErrorText } from '../components/ErrorText.js';
 import { useCall } from '../lib/api.js';
+import { clock, when } from '../lib/format.js';
+import { dayKey, fromLocalInput, toLocalInput, useViewerZone } from '../lib/zone.js';
 
 const KIND_TEXT: Record<ViewKind, string> = { live: 'Live', recording: 'Recording', snapshot: 'Snapshot', export: 'Export' };
 const DAY_MS = 86_400_000;
 
 /** The footage's time range, in the viewer's time zone; live ranges are when watching happened. */
-function range(v: ViewEntry): string {
-  const from = new Date(v.start);
-  if (v.end <= v.start) return from.toLocaleString();
-  const to = new Date(v.end);
-  const sameDay = from.toDateString() === to.toDateString();
-  return `${from.toLocaleString()} – ${sameDay ? to.toLocaleTimeString() : to.toLocaleString()}`;
+function range(v: ViewEntry, zone: string): string {
+  if (v.end <= v.start) return when(v.start);
+  const sameDay = dayKey(v.start, zone) === dayKey(v.end, zone);
+  return `${when(v.start)} – ${sameDay ? clock(v.end) : when(v.end)}`;
 }
 
-/** A datetime-local value for an epoch ms, in local time. */
-const localInput = (t: number): string => new Date(t - new Date(t).getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
-
 export function ViewsPage() {
+  const zone = useViewerZone();
   const [user, setUser] = useState('');
   const [cameraId, setCameraId] = useState('');
-  const [after, setAfter] = useState(() => localInput(Date.now() - 7 * DAY_MS));
+  const [after, setAfter] = useState(() => toLocalInput(Date.now() - 7 * DAY_MS, zone));
   const [before, setBefore] = useState('');
   const users = useCall('users.list', {}, { retry: false });
   const cameras = useCall('cameras.list', {});
   const names = useMemo(() => new Map((cameras.data ?? []).map((c) => [c.id, c.name])), [cameras.data]);
+  const from = fromLocalInput(after, zone);
+  const until = fromLocalInput(before, zone);
   const query = {
     ...(user ? { user } : {}),
     ...(cameraId ? { cameraId } : {}),
-    ...(after ? { after: new Date(after).getTime() } : {}),
-    ...(before ? { before: new Date(before).getTime() } : {}),
+    ...(from !== undefined ? { after: from } : {}),
+    ...(until !== undefined ? { before: until } : {}),
     limit: 500,
   };
   const views = useCall('audit.views', query, { refetchInterval: 10_000 });
@@ -89,12 +89,12 @@ export function ViewsPage() {
           <tbody>
             {views.data.map((v) => (
               <tr key={v.session} data-testid="view-row" data-kind={v.kind}>
-                <td>{new Date(v.time).toLocaleString()}</td>
+                <td>{when(v.time)}</td>
                 <td>{v.user}</td>
                 <td>{v.origin}</td>
                 <td>{names.get(v.cameraId) ?? v.cameraId}</td>
                 <td>{KIND_TEXT[v.kind]}</td>
-                <td>{range(v)}</td>
+                <td>{range(v, zone)}</td>
               </tr>
             ))}
           </tbody>
