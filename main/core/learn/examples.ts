@@ -142,19 +142,11 @@ export class LearnedExamples {
 
   /** Every example, undone ones too, for a backup (the crops and vectors as base64). */
   exportBackup(): LearnedBackupItem[] {
-    return this.db.all<Row>(sql`SELECT * FROM learned_examples ORDER BY id`).map((r) => ({
-      cameraId: r.camera_id,
-      eventId: r.event_id,
-      verdict: r.verdict,
-      label: r.label,
-      score: r.score,
-      box: JSON.parse(r.box) as Box,
-      embedding: r.embedding.toString('base64'),
-      crop: r.crop ? r.crop.toString('base64') : null,
-      time: r.time,
-      createdAt: r.created_at,
-      undoneAt: r.undone_at,
-    }));
+    return this.db.all<Row>(sql`SELECT * FROM learned_examples ORDER BY id`).map((r) => {
+      // the example as the API shows it, less what only this installation means (its id), plus what the row keeps
+      const { id: _id, undone: _undone, ...shown } = toDto(r);
+      return { ...shown, embedding: r.embedding.toString('base64'), crop: r.crop ? r.crop.toString('base64') : null, undoneAt: r.undone_at };
+    });
   }
 
   /**
