@@ -72,7 +72,7 @@ test('a webhook set up in Settings gets a signed test; an export is listed, veri
   const exportRow = page.locator('[data-testid="export-row"][data-status="done"]');
   await expect(exportRow).toBeVisible({ timeout: 60_000 });
   await exportRow.getByRole('button', { name: 'Verify' }).click();
-  await expect(exportRow.getByTestId('export-verified')).toContainText('verified: 1 file matches the manifest');
+  await expect(exportRow.getByTestId('export-verified')).toContainText("verified: signed by this recorder's key, 1 file matches the manifest");
   const href = await exportRow.getByRole('link', { name: 'Download' }).getAttribute('href');
   const download = await fetch(new URL(href ?? '', `${serve.url}/`), { headers: { cookie: admin.cookie } });
   expect(download.status).toBe(200);

@@ -22,6 +22,7 @@ test('first run asks for an admin account; the System page then shows the versio
   await expect(page.getByRole('heading', { name: 'System' })).toBeVisible();
   await expect(page.getByTestId('version')).toHaveText(VERSION);
   await expect(page.getByTestId('data-dir')).toHaveText(serve.dataDir);
-  await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link')).toHaveCount(10);
+  await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link')).toHaveCount(11);
+  await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Who watched' })).toBeVisible();
   await page.screenshot({ path: 'e2e/artifacts/system.png', fullPage: true });
 });

@@ -20,7 +20,7 @@ export function EvidenceSection() {
           <p>
             Fingerprint (SHA-256): <code data-testid="signing-fingerprint">{formatFingerprint(k.fingerprint)}</code>
           </p>
-          <pre className="pem" data-testid="signing-public-key">
+          <pre className="pem" data-testid="signing-public-key" aria-label="Public key (PEM)" tabIndex={0}>
             {k.publicKeyPem}
           </pre>
           <p className="muted">Save the key above as a .pem file to give with exports (on the server, `porchlight export-key` prints it too).</p>
