@@ -254,7 +254,7 @@ describe('desktop life cycle', () => {
     for (const [id, label, ago] of [['e1', 'person', 600_000], ['e2', 'car', 60_000]] as const) {
       engine.events.upsert({ id, cameraId: 'porch', label, start: now - ago, end: now - ago + 5000, topScore: 0.8, box: [0.1, 0.1, 0.2, 0.4], zones: [], snapshot: null });
       // what the event maintainer announces for each event it stores
-      engine.bus.publish('event.changed', { id } as never);
+      engine.bus.publish('event.changed', engine.events.get(id)!);
     }
     await waitUntil(() => tray.title === '2', 10_000, 'the tray to count two events');
     expect(tray.tooltip).toMatch(/^Porchlight: .+ · 2 to review$/);
