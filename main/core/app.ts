@@ -26,7 +26,7 @@ import { SegmentIndex } from './recordings/index.js';
 import { MediaStore } from './media/index.js';
 import { Retention } from './recordings/retention.js';
 import { blocksMedia, StorageGuard, type StorageGuardOptions } from './recordings/storage-guard.js';
-import { keyFileSource, Vault, type MasterSource } from './vault/index.js';
+import { keyFileSource, Vault, VaultMigration, type MasterSource } from './vault/index.js';
 import { keyFileBox, type SecretBox } from './secrets/index.js';
 import { DatabaseLockedError } from './storage/cipher.js';
 import { Database } from './storage/database.js';
@@ -64,6 +64,8 @@ export interface EngineOptions {
    * Default source: the key file <data>/vault.key (0600).
    */
   vault?: { encryption: 'auto' | 'on' | 'off'; source?: MasterSource };
+  /** The vault migration's disk reserve and retry pace (tests). */
+  vaultMigration?: { reserveBytes?: number; retryMs?: number; publishMs?: number };
 }
 
 export interface Engine {
@@ -77,6 +79,8 @@ export interface Engine {
   readonly audit: AuditLog;
   /** Encryption at rest: its state (off, unlocked, locked) and keys. */
   readonly vault: Vault;
+  /** Moving a plain install into the vault (vault.migration.*). */
+  readonly vaultMigration: VaultMigration;
   /** Who watched what: viewing sessions, coalesced, into the audit log. */
   readonly views: ViewLog;
   readonly media: MediaStore;
@@ -141,6 +145,10 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
   await media.start();
   stoppers.push(() => media.stop());
   const segments = new SegmentIndex(db, media, bus);
+  // a plain install moving into the vault: started by the owner, carried on here when the last run was cut short
+  const vaultMigration = new VaultMigration({ db, vault, media, dbKey: databaseKey(secrets), publish: (s) => bus.publish('vault.migration.progress', s), ...opts.vaultMigration });
+  await vaultMigration.resume();
+  stoppers.push(() => vaultMigration.stop());
   const events = new EventRepository(db);
   // what the owner taught each camera (false alarms, confirmations): examples in the database, never leaving it
   const learned = new LearnedExamples(db);
@@ -239,7 +247,7 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
   }
   const health: HealthSource = runtime.health();
   // api last: it only wires what exists
-  const router = new Router(createApi({ dataDir: opts.dataDir, vault, onVaultUnlocked: () => void storage.check(), host: opts.host, startedAt, db, bus, settings, cameras, states, accounts, audit, views, media, segments, retention, storage, events, learned, health, exports: exportsManager, holds, rules, notifier, modelsDir: opts.modelsDir ?? process.env.PORCHLIGHT_MODELS_DIR, live: (id, view) => runtime.live(id, view), frames: (id) => runtime.frames(id), quiesce: (id) => runtime.quiesce(id), motionActivity }), audit, () => cameras.list().map((c) => c.id));
+  const router = new Router(createApi({ dataDir: opts.dataDir, vault, vaultMigration, onVaultUnlocked: () => void storage.check(), host: opts.host, startedAt, db, bus, settings, cameras, states, accounts, audit, views, media, segments, retention, storage, events, learned, health, exports: exportsManager, holds, rules, notifier, modelsDir: opts.modelsDir ?? process.env.PORCHLIGHT_MODELS_DIR, live: (id, view) => runtime.live(id, view), frames: (id) => runtime.frames(id), quiesce: (id) => runtime.quiesce(id), motionActivity }), audit, () => cameras.list().map((c) => c.id));
 
   let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> => {
@@ -257,5 +265,5 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
   };
 
   log.info({ dataDir: opts.dataDir, host: opts.host, schema: db.schemaVersion }, 'engine started');
-  return { dataDir: opts.dataDir, db, bus, settings, cameras, router, states, accounts, audit, views, vault, media, segments, retention, storage, events, runtime, exports: exportsManager, holds, rules, learned, notifier, stop };
+  return { dataDir: opts.dataDir, db, bus, settings, cameras, router, states, accounts, audit, views, vault, vaultMigration, media, segments, retention, storage, events, runtime, exports: exportsManager, holds, rules, learned, notifier, stop };
 }

@@ -412,6 +412,7 @@ describe('who may see what: routes and sockets', () => {
       'model.progress': () => ({ name: 'm', status: 'done', received: 1, total: 1 }),
       'demo.progress': (s) => ({ stage: 'done', received: 0, total: 0, cameraId: s.cam }),
       'review.changed': () => ({ at: t0 }),
+      'vault.migration.progress': () => ({ state: 'running', phase: 'media', items: { done: 1, total: 2 }, bytes: { done: 1, total: 2 }, reason: null, plainInstall: false, canRollback: true, startedAt: t0, finishedAt: null, confirmedAt: null }),
       // video goes over the live socket only; the topics socket refuses to relay it to anyone
       'live.chunk': () => undefined,
     };
@@ -451,7 +452,7 @@ describe('who may see what: routes and sockets', () => {
         continue;
       }
       const adminOfTopic = admin.got.filter((m) => m.topic === topic).map((m) => JSON.stringify(m.payload));
-      if (topic === 'sink.status' || topic === 'demo.progress') {
+      if (topic === 'sink.status' || topic === 'demo.progress' || topic === 'vault.migration.progress') {
         expect(viewerTopics.has(topic), `${topic} reached a viewer`).toBe(false);
         expect(adminOfTopic.length, `${topic} reached the admin`).toBeGreaterThan(0);
         continue;

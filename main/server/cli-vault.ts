@@ -1,5 +1,7 @@
-// The vault on the command line: where the server's master key comes from, and `porchlight vault status|rotate`.
+// The vault on the command line: where the server's master key comes from, and `porchlight vault status|rotate|migrate`.
 import type { Command } from 'commander';
+import type { VaultMigrationStatus } from '../common/contract/index.js';
+import { startEngine } from '../core/app.js';
 import { join, resolve } from 'node:path';
 import { defaultDataDir } from '../core/paths.js';
 import { keyFileSource, passphraseSource, Vault, type MasterSource } from '../core/vault/index.js';
@@ -64,4 +66,63 @@ export function registerVaultCommand(program: Command): void {
       d.close();
     }
   });
+
+  addVaultOptions(
+    vault
+      .command('migrate')
+      .description('Encrypts a plain install\'s database, recordings, snapshots and thumbnails (resumes an interrupted run); the plain originals stay until --confirm, and --rollback puts them back. Stop the server first, or use Settings while it runs.')
+      .option('-d, --data <dir>', 'data directory', defaultDataDir())
+      .option('--status', 'only say where the migration stands')
+      .option('--confirm', 'remove the plain originals (no rollback afterwards)')
+      .option('--rollback', 'put the plain install back exactly as it was'),
+  ).action(async (opts: VaultFlags & { data: string; status?: boolean; confirm?: boolean; rollback?: boolean }) => {
+    const dataDir = resolve(opts.data);
+    requireDataDir(dataDir);
+    if ([opts.status, opts.confirm, opts.rollback].filter(Boolean).length > 1) throw new Error('give one of --status, --confirm and --rollback');
+    const engine = await startEngine({ dataDir, host: 'server', startCameras: false, vault: { encryption: 'off', source: vaultSource(dataDir, opts) } });
+    try {
+      const job = engine.vaultMigration;
+      if (opts.status) {
+        process.stdout.write(`${describeMigration(job.status())}\n`);
+        return;
+      }
+      const tty = process.stdout.isTTY;
+      const unsubscribe = engine.bus.subscribe('vault.migration.progress', (s) => process.stdout.write(`${tty ? '\r' : ''}${describeMigration(s)}${tty ? '' : '\n'}`));
+      try {
+        let s = opts.confirm ? await job.confirm() : opts.rollback ? await job.rollback() : await job.start();
+        // bounded by the work itself: the job ends (done, paused or rolled back) and says so
+        while (s.state === 'running' || s.state === 'rolling_back') {
+          await new Promise((r) => setTimeout(r, 200));
+          s = job.status();
+        }
+        process.stdout.write(`${tty ? '\n' : ''}${describeMigration(s)}\n`);
+        if (s.state === 'paused') process.exitCode = 1;
+      } finally {
+        unsubscribe();
+      }
+    } finally {
+      await engine.stop();
+    }
+  });
+}
+
+const mb = (n: number): string => `${(n / 1e6).toFixed(1)} MB`;
+
+/** One progress line: what the migration does, files and bytes. */
+export function describeMigration(s: VaultMigrationStatus): string {
+  const counts = `${s.items.done}/${s.items.total} files, ${mb(s.bytes.done)}/${mb(s.bytes.total)}`;
+  switch (s.state) {
+    case 'none':
+      return s.plainInstall ? 'plain: media and database are not encrypted (porchlight vault migrate encrypts them)' : 'no migration: media is encrypted';
+    case 'running':
+      return `migrating (${s.phase}): ${counts}`;
+    case 'paused':
+      return `paused: ${counts}: ${s.reason ?? ''}`;
+    case 'done':
+      return `done: ${counts} encrypted; the plain originals are kept until \`porchlight vault migrate --confirm\` (or --rollback)`;
+    case 'confirmed':
+      return `confirmed: ${counts} encrypted, the plain originals removed`;
+    case 'rolling_back':
+      return `rolling back: ${s.items.done} files still encrypted`;
+  }
 }

@@ -9,6 +9,7 @@ import { demoTopics } from './demo.js';
 import { modelTopics } from './models.js';
 import { reviewTopics } from './review.js';
 import { rulesTopics } from './rules.js';
+import { vaultTopics } from './vault.js';
 
 export const SegmentInfo = z.object({
   cameraId: z.string(),
@@ -30,6 +31,7 @@ export const topics = {
   ...demoTopics,
   ...reviewTopics,
   ...liveTopics,
+  ...vaultTopics,
 } as const;
 
 export type Topics = typeof topics;
@@ -55,6 +57,7 @@ export const topicAccess: Record<TopicName, TopicAccess> = {
   'review.changed': { needs: null, camera: 'none' },
   // carries video: the desktop's IPC only; sockets never relay it (the live WebSocket has its own check)
   'live.chunk': { needs: 'admin', camera: 'none' },
+  'vault.migration.progress': { needs: 'admin', camera: 'none' },
 };
 
 export function isTopicName(name: string): name is TopicName {

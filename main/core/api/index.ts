@@ -27,7 +27,7 @@ import { systemHealth, type HealthSource } from './health.js';
 import type { LearnedExamples } from '../learn/examples.js';
 import { learnedApi } from './learned.js';
 import { vaultApi } from './vault.js';
-import type { Vault } from '../vault/index.js';
+import type { Vault, VaultMigration } from '../vault/index.js';
 import { liveApi } from './live.js';
 import { demoApi } from './demo.js';
 import { modelsApi } from './models.js';
@@ -44,6 +44,8 @@ export interface ApiDeps {
   dataDir: string;
   /** Encryption at rest (absent: media is plain). */
   vault?: Vault;
+  /** Moving a plain install into the vault (absent: the migration methods say it is not available). */
+  vaultMigration?: VaultMigration;
   /** Called once vault.unlock opened the vault (the storage check re-runs, recording resumes). */
   onVaultUnlocked?: () => void;
   host: 'desktop' | 'server';
@@ -234,6 +236,6 @@ export function createApi(deps: ApiDeps): Implementation {
     ...liveApi(deps),
     ...timelineApi(deps),
     ...learnedApi(deps),
-    ...vaultApi({ vault: deps.vault, onUnlocked: deps.onVaultUnlocked }),
+    ...vaultApi({ vault: deps.vault, migration: deps.vaultMigration, onUnlocked: deps.onVaultUnlocked }),
   };
 }

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, createReadStream, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { copyFile, mkdir, readdir, readFile, rename, rm, stat, statfs, unlink, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, rename, rm, stat, statfs, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, normalize, relative, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { ffprobeJson } from '../ffmpeg/ffprobe.js';
@@ -15,6 +15,7 @@ import { ExportArea } from './export-area.js';
 import { resolveInside } from './safe-path.js';
 import { ensureDayDirs, findDayFile, listMp4 } from './segment-files.js';
 import { MediaTap } from './tap.js';
+import { VaultMigrationFiles, type EncryptOutcome, type MigratedKind, type MigrationItem } from './vault-migration.js';
 
 const log = createLogger('media');
 
@@ -56,6 +57,17 @@ function encryptedSync(file: string): boolean {
   }
 }
 
+/** A descriptor of a stored file when it is plain (read from it, so a rename over the name does not matter); null when encrypted. */
+function openPlain(file: string): number | null {
+  const fd = openSync(file, 'r');
+  const buf = Buffer.alloc(8);
+  if (readSync(fd, buf, 0, 8, 0) === 8 && buf.toString('ascii') === 'PLVAULT1') {
+    closeSync(fd);
+    return null;
+  }
+  return fd;
+}
+
 /** What ffmpeg or ffprobe opens to read one stored file, and the protocols that takes. */
 export interface FfmpegInput {
   url: string;
@@ -89,6 +101,11 @@ export class MediaStore {
   readonly stagingDir: string;
   private readonly vault: Vault | undefined;
   private readonly tap = new MediaTap();
+  /** A plain install moving into the vault: its files, and whether the job runs (plain inputs are pinned for ffmpeg). */
+  private readonly migrationFiles: VaultMigrationFiles;
+  private migrating = false;
+  /** A rollback is under way: new media is written plain although the vault still holds the keys to read the rest. */
+  private plainWrites = false;
 
   constructor(
     readonly dataDir: string,
@@ -96,6 +113,7 @@ export class MediaStore {
   ) {
     for (const kind of ['recordings', 'snapshots', 'exports'] as const) mkdirSync(this.root(kind), { recursive: true });
     this.vault = opts.vault;
+    this.migrationFiles = new VaultMigrationFiles(dataDir);
     this.stagingDir = opts.stagingDir ?? (this.vault?.enabled ? defaultEncryptedStaging(dataDir) : join(dataDir, '.staging'));
     mkdirSync(this.stagingDir, { recursive: true, mode: 0o700 });
   }
@@ -111,7 +129,49 @@ export class MediaStore {
 
   /** Whether new media is written encrypted. */
   get encrypted(): boolean {
-    return this.vault?.enabled ?? false;
+    return !this.plainWrites && (this.vault?.enabled ?? false);
+  }
+
+  /** The migration job runs: ffmpeg inputs for plain files name their kept original, which no step rewrites. */
+  setMigrating(on: boolean): void {
+    this.migrating = on;
+  }
+
+  /** A rollback writes new media plain from its first step on. */
+  setPlainWrites(on: boolean): void {
+    this.plainWrites = on;
+  }
+
+  /** Every recording, snapshot and thumbnail, plain or encrypted (the migration's census). */
+  migrationItems(): Promise<MigrationItem[]> {
+    return this.migrationFiles.items();
+  }
+
+  /** Encrypts one plain file in place with its camera's data key, keeping the plain original until confirmed. */
+  encryptInPlace(kind: MigratedKind, rel: string): Promise<EncryptOutcome> {
+    if (!cleanRel(rel)) throw new Error(`not a media path: ${rel}`);
+    return this.migrationFiles.encrypt(kind, rel, this.keyFor(kind, rel));
+  }
+
+  /** Puts one file back plain (its original, or its decrypted bytes). */
+  restorePlain(kind: MigratedKind, rel: string): Promise<'restored' | 'decrypted' | 'dropped' | 'plain'> {
+    if (!cleanRel(rel)) throw new Error(`not a media path: ${rel}`);
+    return this.migrationFiles.restore(kind, rel, this.lookup);
+  }
+
+  /** Makes the migration's renames so far durable (before its state says done). */
+  flushMigration(): Promise<void> {
+    return this.migrationFiles.flush();
+  }
+
+  /** The plain originals still kept for a rollback. */
+  keptOriginals(): Promise<{ kind: MigratedKind; rel: string }[]> {
+    return this.migrationFiles.originals();
+  }
+
+  /** Unlinks every kept plain original (the owner confirmed the migration). */
+  dropOriginals(): Promise<void> {
+    return this.migrationFiles.dropAll();
   }
 
   /** The data key of the camera a stored path belongs to (its first folder); the exports share one of their own. */
@@ -183,7 +243,10 @@ export class MediaStore {
   openRead(kind: MediaKind, rel: string, range?: { start: number; end: number }): Readable | null {
     const file = this.existing(kind, rel);
     if (!file) return null;
-    return encryptedSync(file) ? openDecrypted(file, this.lookup, range) : createReadStream(file, { ...range, highWaterMark: 1 << 20 });
+    // the header is read from the descriptor that is then streamed, so a file a migration encrypts meanwhile still reads whole
+    const fd = openPlain(file);
+    if (fd === null) return openDecrypted(file, this.lookup, range);
+    return createReadStream('', { fd, ...range, highWaterMark: 1 << 20 });
   }
 
   /** A stored file's bytes whole (a snapshot for a notification or a crop); null when missing. */
@@ -191,7 +254,13 @@ export class MediaStore {
     const file = this.existing(kind, rel);
     if (!file) return null;
     try {
-      return encryptedSync(file) ? await readDecrypted(file, this.lookup) : await readFile(file);
+      const fd = openPlain(file);
+      if (fd === null) return await readDecrypted(file, this.lookup);
+      try {
+        return readFileSync(fd);
+      } finally {
+        closeSync(fd);
+      }
     } catch {
       return null;
     }
@@ -212,7 +281,14 @@ export class MediaStore {
   ffmpegInput(kind: MediaKind, rel: string): FfmpegInput | null {
     const file = this.existing(kind, rel);
     if (!file) return null;
-    if (!encryptedSync(file)) return { url: file, protocols: 'file' };
+    if (!encryptedSync(file)) {
+      // while the migration runs the file may turn encrypted before ffmpeg opens it; its kept original never does
+      if (this.migrating && (kind === 'recordings' || kind === 'snapshots')) {
+        const pinned = this.migrationFiles.pinSync(kind, file, cleanRel(rel));
+        if (pinned) return { url: pinned, protocols: 'file' };
+      }
+      return { url: file, protocols: 'file' };
+    }
     const url = this.tap.url({ size: () => plainSizeOf(statSync(file).size), open: (range) => openDecrypted(file, this.lookup, range) }, basename(file));
     return { url, protocols: 'file,http,tcp' };
   }
@@ -221,6 +297,8 @@ export class MediaStore {
   async remove(kind: MediaKind, rel: string): Promise<boolean> {
     const file = this.target(kind, rel);
     if (!file) return false;
+    // a plain original kept by a migration goes with its file: deleted footage is not brought back by a rollback
+    if (kind !== 'exports') await this.migrationFiles.dropOriginal(kind, cleanRel(rel) ?? rel);
     try {
       await unlink(file);
       return true;
@@ -237,6 +315,7 @@ export class MediaStore {
     for (const kind of ['recordings', 'snapshots'] as const) {
       const dir = this.target(kind, cameraId);
       if (dir) await rm(dir, { recursive: true, force: true });
+      if (dir) await rm(this.migrationFiles.original(kind, cameraId), { recursive: true, force: true });
     }
     await rm(join(this.stagingDir, 'recordings', cameraId), { recursive: true, force: true });
   }

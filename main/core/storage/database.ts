@@ -15,11 +15,18 @@ const SLOW_MS = 50;
 export type Row = Record<string, unknown>;
 
 export class Database {
-  readonly raw: BetterSqlite3.Database;
+  private conn: BetterSqlite3.Database;
   private readonly statements = new Map<string, BetterSqlite3.Statement>();
+  /** The file and key it was opened with (`open`); `convertInPlace` reopens it. */
+  private origin: { file: string; key: Buffer | null } | null = null;
 
   private constructor(raw: BetterSqlite3.Database) {
-    this.raw = raw;
+    this.conn = raw;
+  }
+
+  /** The connection (replaced by `convertInPlace`: take it per use, never keep it). */
+  get raw(): BetterSqlite3.Database {
+    return this.conn;
   }
 
   /**
@@ -48,24 +55,65 @@ export class Database {
       raw.close();
       throw err;
     }
-    return Database.adopt(raw, opts.migrations);
+    const db = Database.adopt(raw, opts.migrations);
+    if (onDisk) db.origin = { file, key: opts.key && !isPlainSqlite(file) ? opts.key : null };
+    return db;
+  }
+
+  /** The database file (null in memory). */
+  get file(): string | null {
+    return this.origin?.file ?? null;
+  }
+
+  /** Whether the file under this connection is encrypted. */
+  get encrypted(): boolean {
+    return !!this.origin?.key;
+  }
+
+  /**
+   * Moves the open database between plain and encrypted while the engine runs: the connection closes, `change`
+   * converts the file (encryption.ts: a verified copy, then one atomic rename), and a new connection opens it with
+   * `key` (null: plain). All synchronous, so no statement of the engine runs in between; when change throws, the old
+   * file is reopened as it was.
+   */
+  convertInPlace(change: (file: string) => void, key: Buffer | null): void {
+    const origin = this.origin;
+    if (!origin) throw new Error('only a database opened from a file can be converted');
+    this.statements.clear();
+    this.conn.close();
+    let next = origin;
+    try {
+      change(origin.file);
+      next = { file: origin.file, key };
+    } finally {
+      const raw = connect(origin.file, { mustExist: true });
+      if (next.key) applyKey(raw, next.key);
+      assertReadable(raw, origin.file, !!next.key);
+      Database.setup(raw);
+      this.conn = raw;
+      this.origin = next;
+    }
   }
 
   /** A Database over a connection opened (and keyed) elsewhere, set up and migrated as `open` does; bench/db compares drivers with it. */
   static adopt(raw: BetterSqlite3.Database, migrations: readonly Migration[] = MIGRATIONS): Database {
     try {
-      raw.pragma('journal_mode = WAL');
-      raw.pragma('foreign_keys = ON');
-      raw.pragma('synchronous = NORMAL');
-      raw.pragma('busy_timeout = 5000');
-      // pages are decrypted into this cache: 16 MB (SQLite's default is 2 MB) keeps the recent events and the indexes hot
-      raw.pragma('cache_size = -16384');
+      Database.setup(raw);
       migrate(raw, migrations);
     } catch (err) {
       raw.close();
       throw err;
     }
     return new Database(raw);
+  }
+
+  private static setup(raw: BetterSqlite3.Database): void {
+    raw.pragma('journal_mode = WAL');
+    raw.pragma('foreign_keys = ON');
+    raw.pragma('synchronous = NORMAL');
+    raw.pragma('busy_timeout = 5000');
+    // pages are decrypted into this cache: 16 MB (SQLite's default is 2 MB) keeps the recent events and the indexes hot
+    raw.pragma('cache_size = -16384');
   }
 
   get schemaVersion(): number {
@@ -111,8 +159,8 @@ export class Database {
   }
 
   close(): void {
-    if (!this.raw.open) return;
+    if (!this.conn.open) return;
     this.statements.clear();
-    this.raw.close();
+    this.conn.close();
   }
 }

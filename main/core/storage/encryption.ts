@@ -222,6 +222,13 @@ export function rollbackEncryption(file: string, key: Buffer): void {
   log.info({ file, ms: r.ms }, 'database decrypted; it stays plain until `porchlight db encrypt`');
 }
 
+/** Bytes of the database with its write-ahead log (what a converted copy needs at most). */
+export function databaseBytes(file: string): number {
+  let n = 0;
+  for (const f of [file, `${file}-wal`]) n += existsSync(f) ? statSync(f).size : 0;
+  return n;
+}
+
 /** Undoes a rollback's choice: the next open with a key encrypts the database again. */
 export function allowEncryption(file: string): void {
   rmSync(keepPlainPath(file), { force: true });

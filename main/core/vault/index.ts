@@ -2,3 +2,4 @@
 export { Vault, VaultLockedError, type VaultOptions, type VaultState, type VaultStatus } from './vault.js';
 export { keychainSource, keyFileSource, passphraseSource, type MasterSource } from './master.js';
 export { CHUNK, HEADER, TAG, VaultFormatError, isVaultHeader } from './format.js';
+export { VaultMigration, type VaultMigrationOptions } from './migrate.js';

@@ -77,6 +77,35 @@ export class Vault {
     log.info({ source: this.opts.source.kind }, 'vault created: recordings are encrypted at rest');
   }
 
+  /**
+   * Turns encryption on for an install that was plain (the migration's first step): from now on new media is written
+   * encrypted. The master key comes from the source as for a new install.
+   */
+  async enable(): Promise<VaultStatus> {
+    if (this.row?.enabled) return this.status();
+    if (this.row) this.db.run(sql`DELETE FROM vault WHERE id = 1`);
+    await this.create();
+    return this.status();
+  }
+
+  /**
+   * Back to plain media (a migration rolled back, once no file needs a key any more): the data keys and the master
+   * key's check are deleted, so the next start stays plain. The master key's own file is left where it is.
+   */
+  disable(): void {
+    this.db.transaction(() => {
+      this.db.run(sql`DELETE FROM vault_keys`);
+      this.db.run(sql`DELETE FROM vault WHERE id = 1`);
+    });
+    this.row = undefined;
+    this.master = null;
+    this.lockedMessage = null;
+    this.keys.clear();
+    this.byId.clear();
+    log.info('vault turned off: media is stored plain again');
+    this.emit();
+  }
+
   /** Asks the source for the master key again (the key file appeared); true once unlocked. */
   async tryUnlock(passphrase?: string): Promise<boolean> {
     const row = this.row;
