@@ -310,4 +310,22 @@ export const de: Messages = {
     discoveryPrefix: 'Präfix für die Home-Assistant-Erkennung',
     on: 'An',
   },
+  vaultMigration: {
+    title: 'Verschlüsselung der Daten',
+    encrypted: 'Aufnahmen, Schnappschüsse und die Datenbank sind verschlüsselt gespeichert.',
+    plainIntro:
+      'Diese Installation speichert Aufnahmen, Schnappschüsse und Datenbank unverschlüsselt: Wer die Festplatte kopiert, kann sie ansehen. Die Verschlüsselung läuft im Hintergrund, während weiter aufgenommen wird; die unverschlüsselten Originale bleiben bis zu Ihrer Bestätigung erhalten, sodass Sie zurückkehren können.',
+    start: 'Vorhandene Aufnahmen verschlüsseln',
+    runningDatabase: 'Die Datenbank wird verschlüsselt…',
+    running: 'Vorhandene Aufnahmen werden verschlüsselt… Aufnahme, Wiedergabe und Exporte funktionieren weiter.',
+    paused: 'Angehalten: {{reason}}',
+    rollingBack: 'Wird zurückgesetzt: die unverschlüsselten Dateien kommen zurück…',
+    progressLabel: 'Fortschritt der Verschlüsselung',
+    counts: '{{done}} von {{total}} Dateien, {{doneBytes}} von {{totalBytes}}',
+    resume: 'Fortsetzen',
+    done: 'Alle {{total}} Dateien ({{totalBytes}}) sind verschlüsselt. Die unverschlüsselten Originale liegen noch auf der Festplatte: Prüfen Sie die Wiedergabe, dann bestätigen Sie, um sie zu entfernen, oder setzen Sie zurück.',
+    confirm: 'Bestätigen (unverschlüsselte Originale entfernen)',
+    rollback: 'Zurücksetzen',
+    confirmed: 'Verschlüsselung bestätigt: Die unverschlüsselten Originale wurden entfernt. Aufnahmen, Schnappschüsse und die Datenbank sind verschlüsselt gespeichert.',
+  },
 };

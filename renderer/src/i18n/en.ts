@@ -308,6 +308,24 @@ export const en = {
     discoveryPrefix: 'Home Assistant discovery prefix',
     on: 'On',
   },
+  vaultMigration: {
+    title: 'Encryption at rest',
+    encrypted: 'Recordings, snapshots and the database are encrypted at rest.',
+    plainIntro:
+      'This install stores its recordings, snapshots and database plain: whoever copies the disk can watch them. Encrypting them runs in the background while recording goes on; the plain originals are kept until you confirm, so you can roll back.',
+    start: 'Encrypt existing recordings',
+    runningDatabase: 'Encrypting the database…',
+    running: 'Encrypting existing recordings… Recording, playback and exports keep working.',
+    paused: 'Paused: {{reason}}',
+    rollingBack: 'Rolling back: putting the plain files back…',
+    progressLabel: 'Encryption progress',
+    counts: '{{done}} of {{total}} files, {{doneBytes}} of {{totalBytes}}',
+    resume: 'Resume',
+    done: 'All {{total}} files ({{totalBytes}}) are encrypted. The plain originals are still on the disk: check that playback works, then confirm to remove them, or roll back.',
+    confirm: 'Confirm (remove the plain originals)',
+    rollback: 'Roll back',
+    confirmed: 'Encryption confirmed: the plain originals were removed. Recordings, snapshots and the database are encrypted at rest.',
+  },
 };
 
 /** The shape every locale has: the same keys, each a string. */

@@ -10,6 +10,7 @@ import { ModelsSection } from './settings/Models.js';
 import { NotificationsSection } from './settings/Notifications.js';
 import { PerformanceSection } from './settings/Performance.js';
 import { UsersSection } from './settings/Users.js';
+import { VaultMigrationSection } from './settings/Vault.js';
 
 export function SettingsPage() {
   const settings = useCall('settings.get', {});
@@ -24,6 +25,7 @@ export function SettingsPage() {
       <PerformanceSection />
       {settings.data && <AppearanceSection fallback={settings.data.general.theme} />}
       <EvidenceSection />
+      <VaultMigrationSection />
       <UsersSection />
     </section>
   );
