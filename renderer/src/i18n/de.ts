@@ -310,4 +310,10 @@ export const de: Messages = {
     discoveryPrefix: 'Präfix für die Home-Assistant-Erkennung',
     on: 'An',
   },
+  triage: {
+    actionsFor: '{{item}} sichten',
+    reviewed: 'Gesichtet',
+    keep: 'Behalten',
+    falseAlarm: 'Fehlalarm',
+  },
 };

@@ -308,6 +308,12 @@ export const en = {
     discoveryPrefix: 'Home Assistant discovery prefix',
     on: 'On',
   },
+  triage: {
+    actionsFor: 'Triage {{item}}',
+    reviewed: 'Reviewed',
+    keep: 'Keep',
+    falseAlarm: 'False alarm',
+  },
 };
 
 /** The shape every locale has: the same keys, each a string. */

@@ -9,6 +9,7 @@ import { clock } from '../lib/format.js';
 
 type Rect = { x1: number; y1: number; x2: number; y2: number };
 const SPANS = [
+  { hours: 5 / 60, label: 'Last 5 minutes' },
   { hours: 0.25, label: 'Last 15 minutes' },
   { hours: 1, label: 'Last hour' },
   { hours: 6, label: 'Last 6 hours' },
