@@ -117,8 +117,8 @@ function watchRefusals(page: Page): string[] {
   const refused: string[] = [];
   page.on('response', (r) => {
     if (r.status() < 500) return;
-    refused.push(`${r.status()} ${r.url()}`);
-    console.log(`server error: ${refused.at(-1)}`);
+    refused.push(`${r.status()} ${r.url()} (on ${page.url()})`);
+    void r.text().then((body) => console.log(`server error: ${refused.at(-1)}: ${body.slice(0, 300)}`), () => undefined);
   });
   return refused;
 }
