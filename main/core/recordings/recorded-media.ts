@@ -165,21 +165,22 @@ export async function recordedStill(deps: RecordedMediaDeps, cameraId: string): 
   if (!release) return null;
   try {
     const offset = Math.max(0, (seg.end - seg.start - 1000) / 1000);
-    const jpeg = await grabFrame(ffmpegOf(deps.settings), input.url, input.protocols, offset.toFixed(2), undefined, "scale='min(1280,iw)':-2");
+    // a busy machine may take a while to start ffmpeg: this waits longer than a timeline hover does
+    const jpeg = await grabFrame(ffmpegOf(deps.settings), input.url, input.protocols, offset.toFixed(2), undefined, "scale='min(1280,iw)':-2", 15_000);
     return jpeg ? { jpeg, time: seg.start + Math.round(offset * 1000) } : null;
   } finally {
     release();
   }
 }
 
-async function grabFrame(ffmpeg: string, path: string, protocols: string, offset: string, signal?: AbortSignal, scale = 'scale=240:-2'): Promise<Buffer | null> {
+async function grabFrame(ffmpeg: string, path: string, protocols: string, offset: string, signal?: AbortSignal, scale = 'scale=240:-2', timeoutMs = 5000): Promise<Buffer | null> {
   const args = ['-hide_banner', '-loglevel', 'error', '-protocol_whitelist', protocols, '-ss', offset, '-i', path, '-frames:v', '1', '-vf', scale, '-f', 'mjpeg', 'pipe:1'];
   const proc = spawnFfmpeg(ffmpeg, args, { label: 'frame' });
   const stop = (): void => void proc.stop(500);
   signal?.addEventListener('abort', stop, { once: true });
   const chunks: Buffer[] = [];
   proc.stdout.on('data', (c: Buffer) => chunks.push(c));
-  const timer = setTimeout(stop, 5000);
+  const timer = setTimeout(stop, timeoutMs);
   const exit = await proc.exited;
   clearTimeout(timer);
   signal?.removeEventListener('abort', stop);
