@@ -310,4 +310,17 @@ export const de: Messages = {
     discoveryPrefix: 'Präfix für die Home-Assistant-Erkennung',
     on: 'An',
   },
+  errors: {
+    invalid_input: 'Porchlight hat diese Eingabe nicht angenommen.',
+    unknown_method: 'Diese Version von Porchlight kann das nicht.',
+    not_found: 'Das gibt es nicht (mehr).',
+    conflict: 'Das geht so nicht.',
+    unauthorized: 'Melden Sie sich an, um weiterzumachen.',
+    forbidden: 'Das dürfen Sie nicht.',
+    rate_limited: 'Zu viele Versuche: Warten Sie kurz und versuchen Sie es erneut.',
+    too_large: 'Das ist zu groß.',
+    unavailable: 'Porchlight kann das gerade nicht.',
+    internal: 'In Porchlight ist etwas schiefgegangen; das Protokoll hat die Einzelheiten.',
+    unreachable: 'Porchlight ist nicht erreichbar. Läuft der Server?',
+  },
 };

@@ -308,6 +308,19 @@ export const en = {
     discoveryPrefix: 'Home Assistant discovery prefix',
     on: 'On',
   },
+  errors: {
+    invalid_input: 'Porchlight did not accept that input.',
+    unknown_method: 'This version of Porchlight cannot do that.',
+    not_found: 'That is not there (any more).',
+    conflict: 'That is not possible as things are.',
+    unauthorized: 'Sign in to go on.',
+    forbidden: 'You may not do that.',
+    rate_limited: 'Too many tries: wait a little and try again.',
+    too_large: 'That is too large.',
+    unavailable: 'Porchlight cannot do that right now.',
+    internal: 'Something went wrong inside Porchlight; its log has the details.',
+    unreachable: 'Porchlight is not reachable. Is the server running?',
+  },
 };
 
 /** The shape every locale has: the same keys, each a string. */
