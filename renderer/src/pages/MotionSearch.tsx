@@ -152,7 +152,7 @@ export function MotionSearchPage() {
             ))}
           </select>
         </label>
-        <label className="small">
+        <label className="checkbox">
           <input type="checkbox" checked={confirm} onChange={(e) => setConfirm(e.target.checked)} disabled={hours * 3600_000 > SCAN_MAX_MS} /> {t('motionSearch.confirm')}
         </label>
         <button
