@@ -228,6 +228,7 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
       return locateFfmpeg({ ffmpeg: cfg.ffmpegPath || undefined, ffprobe: cfg.ffprobePath || undefined }).ffmpeg;
     },
     publish: (payload) => bus.publish('motion.progress', payload),
+    motionMask: (id) => cameras.get(id)?.masks.motion ?? [],
   });
   stoppers.push(() => motionScans.stop());
   const runtime = new CameraRuntime({

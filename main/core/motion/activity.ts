@@ -77,6 +77,8 @@ export class MotionActivity {
       INSERT INTO motion_watch (camera_id, start, end) VALUES (${cameraId}, ${w.start}, ${w.last})
       ON CONFLICT (camera_id, start) DO UPDATE SET end = max(end, excluded.end)`);
     w.written = w.last;
+    // a camera that never sees movement still has its watched stretches pruned now and then
+    if (++this.writes % 500 === 0) this.prune(cameraId, w.last);
   }
 
   /** Writes a camera's open bucket and watched stretch (its pipeline stops). */

@@ -161,6 +161,12 @@ describe.each([
     const sure = await scan(engine, { cameraId: 'plaza', region: ROAD, after: T0, before: T0 + 5 * SEG_MS });
     expect(sure).toMatchObject({ state: 'done', skipped: 2, decoded: 3 });
     expect(sure.moments.every((m) => m.sources.includes('decoded'))).toBe(true);
+    // a motion mask over the lawn: the stored motion was blind there, so its "still" counts for nothing
+    const plaza = engine.cameras.get('plaza')!;
+    engine.cameras.upsert({ ...plaza, masks: { ...plaza.masks, motion: [LAWN] } });
+    const masked = await scan(engine, { cameraId: 'plaza', region: LAWN, after: T0, before: T0 + 5 * SEG_MS });
+    expect(masked).toMatchObject({ state: 'done', skipped: 0, decoded: 5, moments: [] });
+    engine.cameras.upsert({ ...plaza, masks: { ...plaza.masks, motion: [] } });
     engine.db.run(sql`DELETE FROM motion_watch`);
     engine.db.run(sql`DELETE FROM motion_activity`);
   }, 120_000);

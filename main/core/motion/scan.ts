@@ -2,6 +2,7 @@
 // the others decoded one by one; progress and the moments so far while it runs, cancel at once, one scan per user.
 import { randomUUID } from 'node:crypto';
 import { ApiFailure, type MotionScan, type Polygon, type TopicPayload } from '../../common/contract/index.js';
+import { overlap, regionGrid } from '../../common/motion-grid.js';
 import { mergePieces, piecesFromInstants, type ScanPiece } from '../../common/motion-moments.js';
 import type { FfmpegProcess } from '../ffmpeg/process.js';
 import { createLogger } from '../log/index.js';
@@ -31,6 +32,8 @@ export interface MotionScanDeps {
   /** The ffmpeg binary (throws when there is none: the scan fails with that message). */
   ffmpeg: () => string;
   publish?: (payload: TopicPayload<'motion.progress'>) => void;
+  /** The camera's motion mask now: stored motion is blind there, so a region reaching into it is decoded throughout. */
+  motionMask?: (cameraId: string) => readonly Polygon[];
   /** Scans running at once across all users (each decodes with one thread); default 2. */
   maxRunning?: number;
 }
@@ -140,7 +143,9 @@ export class MotionScans {
 
   private async run(job: Job, segments: Seg[]): Promise<void> {
     const q = job.status;
-    const watched = this.deps.activity.watchedSpans(q.cameraId, q.after - WATCH_GAP_MS, q.before + WATCH_GAP_MS);
+    const want = regionGrid(q.region);
+    const blind = (this.deps.motionMask?.(q.cameraId) ?? []).some((m) => overlap(want, regionGrid(m)) > 0);
+    const watched = blind ? [] : this.deps.activity.watchedSpans(q.cameraId, q.after - WATCH_GAP_MS, q.before + WATCH_GAP_MS);
     const toDecode: Seg[] = [];
     for (const s of segments) {
       const from = Math.max(s.start, q.after);
