@@ -1,7 +1,7 @@
 // bench/motion-scan: the motion scan's CPU per decoded minute of footage against bare ffmpeg doing the same decode into
 // /dev/null, alternated in one run (rounds, medians), so the ratio is what our reading, diffing and merging add.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeSegments, indexSegments } from '../../main/core/export/fixtures.js';
