@@ -35,7 +35,7 @@ import { reviewApi } from './review.js';
 import type { MotionActivity } from '../motion/activity.js';
 import type { MotionScans } from '../motion/scan.js';
 import { onvifApi } from './onvif.js';
-import { cameraStill } from './still.js';
+import { cameraStill, recordedStillOf } from './still.js';
 import { storageStats } from './storage-stats.js';
 import { timelineApi } from './timeline.js';
 import { VERSION } from '../version.js';
@@ -163,7 +163,12 @@ export function createApi(deps: ApiDeps): Implementation {
       const cfg = settings.get('ffmpeg');
       return probeStream(full, { timeoutMs: 10_000, ffprobe: cfg.ffprobePath || undefined });
     },
-    'cameras.still': ({ id }) => cameraStill(deps.frames(id), cameras.require(id).name),
+    'cameras.still': async ({ id }) => {
+      const name = cameras.require(id).name;
+      const source = deps.frames(id);
+      // a camera that records without detecting, or is off, shows its newest recorded picture
+      return source ? cameraStill(source, name) : ((await recordedStillOf(deps, id)) ?? cameraStill(undefined, name));
+    },
     'cameras.states': (_input, ctx) =>
       cameras.list().filter((c) => canSeeCamera(ctx.user, c.id)).map((c) => deps.states.get(c.id) ?? { cameraId: c.id, state: c.enabled ? 'connecting' : 'disabled', since: deps.startedAt }),
 

@@ -509,8 +509,9 @@ export class CameraRuntime {
     return r ? { ...r } : undefined;
   }
 
-  /** Decoded frames of the detect stream (its shape, at the detect rate). */
+  /** Decoded frames of the detect stream (its shape, at the detect rate); none for a camera that decodes none (it only records). */
   frames(cameraId: string): FrameSource | undefined {
+    if (!this.pipelines.has(cameraId)) return undefined;
     const key = this.connectionFor(cameraId, 'detect');
     return key ? this.supervisor?.feed(key) : undefined;
   }

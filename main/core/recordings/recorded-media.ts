@@ -153,8 +153,27 @@ export async function recordedFrame(deps: RecordedMediaDeps, camera: string, que
 /** A recorded moment never changes. */
 export const FRAME_CACHE = 'private, max-age=86400, immutable';
 
-async function grabFrame(ffmpeg: string, path: string, protocols: string, offset: string, signal?: AbortSignal): Promise<Buffer | null> {
-  const args = ['-hide_banner', '-loglevel', 'error', '-protocol_whitelist', protocols, '-ss', offset, '-i', path, '-frames:v', '1', '-vf', 'scale=240:-2', '-f', 'mjpeg', 'pipe:1'];
+/**
+ * A camera's newest recorded picture (a second before its newest segment ends), at most 1280 wide: what the zone editor
+ * and motion search draw on when the camera records without detecting, or is off. Null when it recorded nothing.
+ */
+export async function recordedStill(deps: RecordedMediaDeps, cameraId: string): Promise<{ jpeg: Buffer; time: number } | null> {
+  const seg = deps.segments.newest(cameraId);
+  const input = seg ? deps.media.ffmpegInput('recordings', seg.url) : null;
+  if (!seg || !input) return null;
+  const release = requestSlots.tryTake();
+  if (!release) return null;
+  try {
+    const offset = Math.max(0, (seg.end - seg.start - 1000) / 1000);
+    const jpeg = await grabFrame(ffmpegOf(deps.settings), input.url, input.protocols, offset.toFixed(2), undefined, "scale='min(1280,iw)':-2");
+    return jpeg ? { jpeg, time: seg.start + Math.round(offset * 1000) } : null;
+  } finally {
+    release();
+  }
+}
+
+async function grabFrame(ffmpeg: string, path: string, protocols: string, offset: string, signal?: AbortSignal, scale = 'scale=240:-2'): Promise<Buffer | null> {
+  const args = ['-hide_banner', '-loglevel', 'error', '-protocol_whitelist', protocols, '-ss', offset, '-i', path, '-frames:v', '1', '-vf', scale, '-f', 'mjpeg', 'pipe:1'];
   const proc = spawnFfmpeg(ffmpeg, args, { label: 'frame' });
   const stop = (): void => void proc.stop(500);
   signal?.addEventListener('abort', stop, { once: true });

@@ -309,11 +309,13 @@ export const de: Messages = {
     topicPrefix: 'Themenpräfix',
     discoveryPrefix: 'Präfix für die Home-Assistant-Erkennung',
     on: 'An',
-  },  motionSearch: {
+  },
+  motionSearch: {
     title: 'Bewegungssuche',
     intro: 'Zeichnen Sie ein Rechteck, wo sich etwas bewegt haben sollte, wählen Sie einen Zeitraum und suchen Sie: Die Momente stammen aus der Bewegung, die Porchlight beim Beobachten gespeichert hat, und Aufnahmen ohne sie werden decodiert.',
     camera: 'Kamera',
     span: 'Zeitraum',
+    last5m: 'Letzte 5 Minuten',
     last15m: 'Letzte 15 Minuten',
     lastHour: 'Letzte Stunde',
     last6h: 'Letzte 6 Stunden',
@@ -350,5 +352,11 @@ export const de: Messages = {
     fromRecording: 'in der Aufnahme gesehen',
     fromStored: 'aus gespeicherter Bewegung',
     play: 'Abspielen',
+  },
+  triage: {
+    actionsFor: '{{item}} sichten',
+    reviewed: 'Gesichtet',
+    keep: 'Behalten',
+    falseAlarm: 'Fehlalarm',
   },
 };

@@ -307,11 +307,13 @@ export const en = {
     topicPrefix: 'Topic prefix',
     discoveryPrefix: 'Home Assistant discovery prefix',
     on: 'On',
-  },  motionSearch: {
+  },
+  motionSearch: {
     title: 'Motion search',
     intro: 'Draw a box where something should have moved, pick a span, and search: the moments are read from the movement Porchlight stored while it watched, and the recordings without it are decoded.',
     camera: 'Camera',
     span: 'Span',
+    last5m: 'Last 5 minutes',
     last15m: 'Last 15 minutes',
     lastHour: 'Last hour',
     last6h: 'Last 6 hours',
@@ -348,6 +350,12 @@ export const en = {
     fromRecording: 'seen in the recording',
     fromStored: 'from stored motion',
     play: 'Play',
+  },
+  triage: {
+    actionsFor: 'Triage {{item}}',
+    reviewed: 'Reviewed',
+    keep: 'Keep',
+    falseAlarm: 'False alarm',
   },
 };
 

@@ -13,6 +13,7 @@ import { clock } from '../lib/format.js';
 
 type Rect = { x1: number; y1: number; x2: number; y2: number };
 const SPANS = [
+  { hours: 5 / 60, key: 'last5m' },
   { hours: 0.25, key: 'last15m' },
   { hours: 1, key: 'lastHour' },
   { hours: 6, key: 'last6h' },

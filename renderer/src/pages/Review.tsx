@@ -9,7 +9,11 @@ import { useAction, useCall, useClient, useThrottledRefresh, useTopic } from '..
 import { ago, clock } from '../lib/format.js';
 import { eventSnapshot, labelColor } from '../lib/media.js';
 import { filtersFromUrl, filtersToUrl, REVIEW_KINDS, SPANS_HOURS, toggle, toQuery, type ReviewFilters } from '../lib/review-url.js';
-import { keepCursor, keyToAction, triage, type TriageEffect } from '../lib/triage.js';
+import { useTranslation } from '../i18n/index.js';
+import { keepCursor, keyToAction, triage, type TriageEffect, type TriageKey } from '../lib/triage.js';
+
+/** Whether a key event comes from an item's own triage buttons (they answer as buttons do, space included). */
+const inActions = (target: EventTarget): boolean => target instanceof HTMLElement && target.closest('.review-actions') !== null;
 
 const KIND_TEXT = { alert: 'Alerts', detection: 'Detections', motion: 'Motion' } as const;
 const COMMON_LABELS = ['person', 'car', 'truck', 'bicycle', 'dog', 'cat', 'motion'];
@@ -93,15 +97,24 @@ export function ReviewPage() {
     [client, navigate, qc],
   );
 
-  const onKey = (e: React.KeyboardEvent) => {
-    if (e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement || e.altKey || e.ctrlKey || e.metaKey) return;
-    const action = keyToAction(e.key);
-    if (!action) return;
-    e.preventDefault();
-    const next = triage(items, { cursor }, action);
+  // one triage step on the item `at`: from a key press (the cursor's item) or an item's own button (touch, mouse)
+  const act = (action: TriageKey, at: string | null) => {
+    const next = triage(items, { cursor: at }, action);
     setCursor(next.state.cursor);
     if (next.effect) void run(next.effect);
   };
+  const onKey = (e: React.KeyboardEvent) => {
+    if (e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement || e.altKey || e.ctrlKey || e.metaKey) return;
+    // the item's own buttons answer their clicks; keys still move and triage from the card
+    if (inActions(e.target)) return;
+    const action = keyToAction(e.key);
+    if (!action) return;
+    e.preventDefault();
+    act(action, cursor);
+  };
+  const { t } = useTranslation();
+  const itemLabel = (it: ReviewItem): string =>
+    `${KIND_TEXT[it.kind].replace(/s$/, '')}: ${it.labels.join(', ')} on ${names.get(it.cameraId) ?? it.cameraId}, ${ago(it.start)}${it.reviewed ? ', reviewed' : ''}`;
 
   useEffect(() => {
     if (cursor) document.getElementById(`review-${cursor}`)?.focus({ preventScroll: false });
@@ -111,7 +124,7 @@ export function ReviewPage() {
 
   return (
     // a space press is triage, not a click on the focused card (buttons activate on key-up)
-    <section aria-labelledby="page-title" className="review" onKeyDown={onKey} onKeyUp={(e) => e.key === ' ' && e.preventDefault()}>
+    <section aria-labelledby="page-title" className="review" onKeyDown={onKey} onKeyUp={(e) => e.key === ' ' && !inActions(e.target) && e.preventDefault()}>
       <header className="page-header">
         <h1 id="page-title">Review</h1>
         <button
@@ -186,7 +199,7 @@ export function ReviewPage() {
               data-reviewed={it.reviewed}
               onFocus={() => setCursor(it.id)}
               onClick={() => void navigate(`/events/${it.coverEventId}`)}
-              aria-label={`${KIND_TEXT[it.kind].replace(/s$/, '')}: ${it.labels.join(', ')} on ${names.get(it.cameraId) ?? it.cameraId}, ${ago(it.start)}${it.reviewed ? ', reviewed' : ''}`}
+              aria-label={itemLabel(it)}
             >
               <img src={eventSnapshot({ cameraId: it.cameraId, id: it.coverEventId }, true)} alt="" loading="lazy" />
               <span className="review-meta">
@@ -204,6 +217,19 @@ export function ReviewPage() {
                 {it.end === null && <span className="live-dot" title="In progress" />}
               </span>
             </button>
+            <div className="review-actions" role="group" aria-label={t('triage.actionsFor', { item: itemLabel(it) })}>
+              {!it.reviewed && (
+                <button type="button" onClick={() => act('mark', it.id)}>
+                  {t('triage.reviewed')}
+                </button>
+              )}
+              <button type="button" onClick={() => act('keep', it.id)}>
+                {t('triage.keep')}
+              </button>
+              <button type="button" onClick={() => act('falseAlarm', it.id)}>
+                {t('triage.falseAlarm')}
+              </button>
+            </div>
           </li>
         ))}
       </ul>
