@@ -33,6 +33,7 @@ import { demoApi } from './demo.js';
 import { modelsApi } from './models.js';
 import { reviewApi } from './review.js';
 import type { MotionActivity } from '../motion/activity.js';
+import type { MotionScans } from '../motion/scan.js';
 import { onvifApi } from './onvif.js';
 import { cameraStill, recordedStillOf } from './still.js';
 import { storageStats } from './storage-stats.js';
@@ -72,6 +73,8 @@ export interface ApiDeps {
   frames: (cameraId: string) => FrameSource | undefined;
   /** Where the cameras saw movement (motion search). */
   motionActivity?: MotionActivity;
+  /** Motion scan jobs over the recordings (decoding what has no stored motion). */
+  motionScans?: MotionScans;
   /** Stops a camera's ingest and detection before a delete (the runtime's quiesce). */
   quiesce?: (cameraId: string) => Promise<() => void>;
 }
@@ -235,6 +238,16 @@ export function createApi(deps: ApiDeps): Implementation {
       cameras.require(cameraId);
       if (!deps.motionActivity) throw new ApiFailure('unavailable', 'Motion search needs the cameras running');
       return deps.motionActivity.search(cameraId, region, after, before);
+    },
+    'motion.scanStart': (q, ctx) => {
+      cameras.require(q.cameraId);
+      if (!deps.motionScans) throw new ApiFailure('unavailable', 'Motion scans need the engine running');
+      return deps.motionScans.start(ctx.user.name, q);
+    },
+    'motion.scanStatus': ({ id }, ctx) => deps.motionScans?.status(ctx.user.name, id) ?? null,
+    'motion.scanCancel': ({ id }, ctx) => {
+      if (!deps.motionScans) throw new ApiFailure('not_found', 'You have no motion scan');
+      return deps.motionScans.cancel(ctx.user.name, id);
     },
     ...liveApi(deps),
     ...timelineApi(deps),
