@@ -18,7 +18,7 @@ import { up as m15 } from './0015-media-vault.js';
 import { up as m16 } from './0016-user-permissions.js';
 import { up as m17 } from './0017-evidence-signing-holds.js';
 import { up as m18 } from './0018-event-tracks.js';
-import { up as m22 } from './0022-motion-watch.js';
+import { up as m19w } from './0019-motion-watch.js';
 
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: '0001-cameras-recordings-settings', up: m1 },
@@ -39,6 +39,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 16, name: '0016-user-permissions', up: m16 },
   { version: 17, name: '0017-evidence-signing-holds', up: m17 },
   { version: 18, name: '0018-event-tracks', up: m18 },
-  // helper D's number is 22: it sits at 19 on its own branch and moves to 22 once migrations 19-21 are merged before it
-  { version: 19, name: '0022-motion-watch', up: m22 },
+  { version: 19, name: '0019-motion-watch', up: m19w },
 ];
