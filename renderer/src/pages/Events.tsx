@@ -161,11 +161,11 @@ function EventGrid({ filters, names }: { filters: Filters; names: Map<string, st
 
 /** Memoised: while the list scrolls only the cards entering the view render (props are stable per event). */
 const EventCard = memo(function EventCard({ event: e, camera, onOpen }: { event: EventDto; camera: string; onOpen: (id: string) => void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const labelName = useLabelName();
   const label = labelName(e.label);
   return (
-    <button type="button" role="listitem" className={`event-card ${e.falsePositive ? 'fp' : ''}`} onClick={() => onOpen(e.id)} aria-label={t('events.card', { label, camera, ago: ago(e.start) })} data-testid="event-card" data-label={e.label}>
+    <button type="button" role="listitem" className={`event-card ${e.falsePositive ? 'fp' : ''}`} onClick={() => onOpen(e.id)} aria-label={t('events.card', { label, camera, ago: ago(e.start, i18n.language) })} data-testid="event-card" data-label={e.label}>
       {e.hasSnapshot ? <img src={eventSnapshot(e, true)} alt="" loading="lazy" /> : <div className="no-snapshot">{t('events.noPicture')}</div>}
       <span className="event-meta">
         <span className="label-chip" style={{ background: labelColor(e.label) }}>

@@ -29,7 +29,7 @@ export function useUnreviewedCount(enabled = true): number | undefined {
 }
 
 export function ReviewPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const labelName = useLabelName();
   const [params, setParams] = useSearchParams();
   // the filters answer a click at once; the URL follows (and back/forward or a pasted link lead them)
@@ -192,7 +192,7 @@ export function ReviewPage() {
               data-reviewed={it.reviewed}
               onFocus={() => setCursor(it.id)}
               onClick={() => void navigate(`/events/${it.coverEventId}`)}
-              aria-label={t(it.reviewed ? 'review.itemReviewed' : 'review.item', { kind: t(KIND_ONE[it.kind]), labels: it.labels.map(labelName).join(', '), camera: names.get(it.cameraId) ?? it.cameraId, ago: ago(it.start) })}
+              aria-label={t(it.reviewed ? 'review.itemReviewed' : 'review.item', { kind: t(KIND_ONE[it.kind]), labels: it.labels.map(labelName).join(', '), camera: names.get(it.cameraId) ?? it.cameraId, ago: ago(it.start, i18n.language) })}
             >
               <img src={eventSnapshot({ cameraId: it.cameraId, id: it.coverEventId }, true)} alt="" loading="lazy" />
               <span className="review-meta">
