@@ -1,5 +1,5 @@
 // Vault files on disk: encrypting a closed file or a stream into the chunked format, and reading any byte range back.
-import { createReadStream, createWriteStream } from 'node:fs';
+import { closeSync, createReadStream, createWriteStream, fstatSync, openSync, readSync } from 'node:fs';
 import { open, rename, rm, stat } from 'node:fs/promises';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -28,6 +28,8 @@ export class EncryptingWriter extends Writable {
     super();
     this.header = makeHeader(k.id);
     this.key = fileKey(k.key, this.header.fileId);
+    // a failing file (disk full, a name that exists) fails this stream, never the process
+    out.on('error', (err) => this.destroy(err));
     this.push(this.header.raw);
   }
 
@@ -133,6 +135,36 @@ async function readAt(fh: Awaited<ReturnType<typeof open>>, position: number, le
   const { bytesRead } = await fh.read(buf, 0, length, position);
   if (bytesRead !== length) throw new VaultFormatError('vault file is cut short');
   return buf;
+}
+
+/** A small vault file's plaintext, read at once (a manifest the job list shows). */
+export function readDecryptedSync(file: string, lookup: KeyLookup): Buffer {
+  const fd = openSync(file, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const { chunks: n, plain } = geometry(size);
+    const raw = Buffer.alloc(size);
+    if (readSync(fd, raw, 0, size, 0) !== size) throw new VaultFormatError('vault file is cut short');
+    const header = parseHeader(raw.subarray(0, HEADER));
+    if (header.chunk !== CHUNK) throw new VaultFormatError('vault file chunk size not supported');
+    const dataKey = lookup(header.keyId);
+    if (!dataKey) throw new VaultFormatError('the key of this file is gone: it cannot be decrypted');
+    const key = fileKey(dataKey, header.fileId);
+    const parts: Buffer[] = [];
+    for (let i = 0; i < n; i++) {
+      const at = HEADER + i * (CHUNK + TAG);
+      const len = (i === n - 1 ? plain - i * CHUNK : CHUNK) + TAG;
+      parts.push(openChunk(key, header.raw, i, i === n - 1, raw.subarray(at, at + len)));
+    }
+    return Buffer.concat(parts);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A new vault file at `path` (fails if it exists), written as the bytes come: what an export job streams into. */
+export function encryptingFile(path: string, k: FileKey): Writable {
+  return new EncryptingWriter(createWriteStream(path, { flags: 'wx', mode: 0o600 }), k);
 }
 
 /** A whole vault file's plaintext. */
