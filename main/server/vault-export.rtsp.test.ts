@@ -1,21 +1,23 @@
 // Exports with encryption on, from a real RTSP camera: nothing under the data directory parses as media, downloads are
-// plain (whole and by Range) and verify; and no ffmpeg the engine runs carries a capability or key in its command line.
+// plain (whole and by Range, over HTTP and app://) and verify; and no ffmpeg the engine runs carries a capability or key in its command line.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRtspCamera, type RtspCamera } from '../../../test/fixtures/rtsp-camera.js';
-import { ADMIN } from '../../../test/helpers/engine.js';
-import { ADMIN_PASSWORD, cookieFrom } from '../../../test/helpers/server.js';
-import { makeTempDir } from '../../../test/helpers/tmp.js';
-import { waitFor } from '../../../test/helpers/wait.js';
-import { createServer, type RunningServer } from '../../server/server.js';
-import { startEngine, type Engine } from '../app.js';
-import { verifyExport } from '../export/index.js';
-import { openPlayback, recordedFrame } from '../recordings/recorded-media.js';
-import { sql } from '../storage/sql.js';
-import { keyFileSource } from './index.js';
+import { startRtspCamera, type RtspCamera } from '../../test/fixtures/rtsp-camera.js';
+import { ADMIN } from '../../test/helpers/engine.js';
+import { ADMIN_PASSWORD, cookieFrom } from '../../test/helpers/server.js';
+import { makeTempDir } from '../../test/helpers/tmp.js';
+import { waitFor } from '../../test/helpers/wait.js';
+import { createAppProtocolHandler } from '../electron/protocol.js';
+import { APP_ORIGIN } from '../electron/security.js';
+import { createServer, type RunningServer } from './server.js';
+import { startEngine, type Engine } from '../core/app.js';
+import { verifyExport } from '../core/export/index.js';
+import { openPlayback, recordedFrame } from '../core/recordings/recorded-media.js';
+import { sql } from '../core/storage/sql.js';
+import { keyFileSource } from '../core/vault/index.js';
 
 const tmp = makeTempDir();
 const dataDir = join(tmp.dir, 'data');
@@ -163,6 +165,15 @@ describe('exports with encryption on', () => {
       writeFileSync(manifestFile, manifest.body);
       const result = await verifyExport(manifestFile, { requireSignature: true });
       expect(result, job.id).toMatchObject({ ok: true, signature: { status: 'valid' } });
+      // the desktop's app:// handler reads the same plain bytes through the store
+      const app = createAppProtocolHandler({ ui: downloads, media: engine.media });
+      const appWhole = await app(new Request(`${APP_ORIGIN}/media/exports/${file.url}`));
+      expect(appWhole.status).toBe(200);
+      expect(Buffer.from(await appWhole.arrayBuffer()).equals(whole.body)).toBe(true);
+      const appPart = await app(new Request(`${APP_ORIGIN}/media/exports/${file.url}`, { headers: { range: `bytes=${from}-${to}` } }));
+      expect(appPart.status).toBe(206);
+      expect(appPart.headers.get('content-range')).toBe(`bytes ${from}-${to}/${whole.body.length}`);
+      expect(Buffer.from(await appPart.arrayBuffer()).equals(whole.body.subarray(from, to + 1))).toBe(true);
     }
   }, 120_000);
 
