@@ -187,6 +187,8 @@ async function seeks(engines: Record<Mode, Engine>, seconds: number, rounds: num
       if (!play.ok) throw new Error(play.message);
       const f = await firstBytes(play.play.stream, t0, true);
       play.play.stop();
+      // the next measurement starts once this playback's ffmpeg (and the tap serving it) are gone
+      await waitUntil(() => enginePids().length === 0, 5000);
       out[`play_ttfb_${tag}`]!.push(f.ttfb);
       out[`play_frame_${tag}`]!.push(f.frame);
     }

@@ -150,9 +150,11 @@ export function openDecrypted(file: string, lookup: KeyLookup, range?: { start: 
       if (start > end) return;
       const first = Math.floor(start / CHUNK);
       const last = Math.floor(end / CHUNK);
-      // up to SPAN chunks in one read (one syscall per MiB rather than per 64 KiB), each decrypted on its own
-      for (let s = first; s <= last; s += SPAN) {
-        const upTo = Math.min(last, s + SPAN - 1);
+      // reads grow from one chunk to SPAN (a MiB per syscall rather than 64 KiB): the first byte of a seek comes after
+      // one chunk, and a reader that leaves early (ffmpeg seeking on) had little decrypted for nothing
+      let span = 1;
+      for (let s = first; s <= last; s += span, span = Math.min(SPAN, span * 2)) {
+        const upTo = Math.min(last, s + span - 1);
         const from = HEADER + s * (CHUNK + TAG);
         const to = HEADER + upTo * (CHUNK + TAG) + (upTo === n - 1 ? plain - upTo * CHUNK : CHUNK) + TAG;
         const buf = await readAt(fh, from, to - from);
