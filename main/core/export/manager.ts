@@ -36,7 +36,7 @@ import {
   type ListEntry,
   type SourceSegment,
 } from './plan.js';
-import { listEncoders, probeDuration, probeFrames, runFfmpeg } from './run.js';
+import { listEncoders, probeDuration, probeFrames, probeStreamDuration, runFfmpeg } from './run.js';
 import type { ExportSigner, SigningKeyInfo } from './sign.js';
 import { redactExport, type RedactRequest, type RedactDetector } from './redact-job.js';
 import type { ManifestRedaction } from './manifest.js';
@@ -489,7 +489,7 @@ export class ExportManager {
       await this.concat(job, plan, area, out, false, (ms) => this.progress(job, ((doneMs + ms) / totalMs) * 0.85));
       doneMs += plan.coveredMs;
       const digest = await digestFile(out, (n) => area.openRead(n));
-      const duration = await probeDuration(this.bins().ffprobe, area.ffmpegInput(out), job.abort.signal);
+      const duration = await this.duration(area, out, job);
       this.throwIfCancelled(job);
       clips.push({ ...clip, entry: name, sha256: digest.sha256, bytes: digest.bytes, duration });
       entries.push({ name, file: out, crc32: digest.crc32, bytes: digest.bytes });
@@ -654,9 +654,16 @@ export class ExportManager {
   private async describeFile(job: JobState, area: ExportArea, name: string, media = true): Promise<ManifestFile> {
     this.throwIfCancelled(job);
     const digest = await digestFile(name, (n) => area.openRead(n));
-    const duration = media ? await probeDuration(this.bins().ffprobe, area.ffmpegInput(name), job.abort.signal) : null;
+    const duration = media ? await this.duration(area, name, job) : null;
     this.throwIfCancelled(job);
     return { path: name, sha256: digest.sha256, bytes: digest.bytes, duration };
+  }
+
+  /** A clip's duration: ffprobe on the file, or on its decrypted bytes through a pipe when the area is encrypted. */
+  private duration(area: ExportArea, name: string, job: JobState): Promise<number | null> {
+    const { ffprobe } = this.bins();
+    if (area.encrypted) return probeStreamDuration(ffprobe, area.openRead(name, job.abort.signal), job.abort.signal);
+    return probeDuration(ffprobe, area.ffmpegInput(name), job.abort.signal);
   }
 
   private manifest(job: JobState, files: ManifestFile[], plans: CameraPlan[], gaps: ExportGap[], clips?: ManifestClip[]): Manifest {

@@ -132,6 +132,41 @@ export async function probeDuration(ffprobe: string, file: Input, signal?: Abort
   }
 }
 
+/**
+ * The duration of a stream fed to ffprobe through a pipe (an encrypted export, decrypted as it goes): from the first
+ * video packet's time to the end of the last. A seekable reader of a fragmented MP4 jumps from fragment to fragment, one
+ * request of the tap each, every one decrypting ahead of what it reads; a pipe reads each byte once.
+ */
+export async function probeStreamDuration(ffprobe: string, input: Readable, signal?: AbortSignal): Promise<number | null> {
+  const child = spawn(ffprobe, ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts_time,duration_time', '-of', 'csv=p=0', '-i', 'pipe:0'], { stdio: ['pipe', 'pipe', 'ignore'], windowsHide: true });
+  const onAbort = (): void => void child.kill('SIGKILL');
+  signal?.addEventListener('abort', onAbort, { once: true });
+  let first = Number.POSITIVE_INFINITY;
+  let end = Number.NEGATIVE_INFINITY;
+  let partial = '';
+  child.stdout!.setEncoding('utf8');
+  child.stdout!.on('data', (chunk: string) => {
+    const lines = (partial + chunk).split('\n');
+    partial = lines.pop() ?? '';
+    for (const l of lines) {
+      const [pts, dur] = l.split(',').map(Number);
+      if (pts === undefined || !Number.isFinite(pts)) continue;
+      first = Math.min(first, pts);
+      end = Math.max(end, pts + (dur !== undefined && Number.isFinite(dur) ? dur : 0));
+    }
+  });
+  // ffprobe may stop reading before the end (an error): the feed then ends quietly
+  const fed = pipeline(input, child.stdin!).catch(() => undefined);
+  const code = await new Promise<number | null>((resolve) => {
+    child.once('close', (c) => resolve(c));
+    child.once('error', () => resolve(null));
+  });
+  signal?.removeEventListener('abort', onAbort);
+  input.destroy();
+  await fed;
+  return code === 0 && Number.isFinite(first) && end >= first ? Math.round((end - first) * 1e6) / 1e6 : null;
+}
+
 /** One segment's video stream and frame times (demuxed, not decoded: a 10 s segment reads in milliseconds); null when unreadable. */
 export async function probeFrames(ffprobe: string, file: Input, signal?: AbortSignal): Promise<ProbedFile | null> {
   const r = await runFfmpeg(ffprobe, ['-v', 'error', '-show_entries', PROBE_ENTRIES, '-of', 'json=c=1', ...inputArgs(file)], { captureStdout: true, signal, env: inputEnv(file) });
