@@ -64,7 +64,7 @@ export default async function run(args: string[]): Promise<Record<string, unknow
         const a = ['-y', ...scanArgs(input, geometry)];
         a[a.length - 1] = '/dev/null';
         await new Promise<void>((resolve, reject) => {
-          const p = spawn(ffmpeg, a, { stdio: 'ignore' });
+          const p = spawn(ffmpeg, a, { stdio: 'ignore', env: { ...process.env, ...input.env } });
           p.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`ffmpeg exit ${code}`))));
         });
       }

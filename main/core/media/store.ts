@@ -1,6 +1,6 @@
 // The one door for media: recordings, snapshots, thumbnails and exports are written, read, listed and removed here alone.
 import { createHash } from 'node:crypto';
-import { closeSync, createReadStream, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { copyFile, mkdir, readdir, readFile, rename, rm, stat, statfs, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, normalize, relative, sep } from 'node:path';
@@ -10,7 +10,8 @@ import { startFromPath, utcDay } from '../ingest/segments.js';
 import type { SegmentInfo, SegmentSink } from '../ingest/types.js';
 import { createLogger } from '../log/index.js';
 import type { Vault } from '../vault/vault.js';
-import { encryptBytes, encryptFile, openDecrypted, plainSizeOf, readDecrypted } from './encrypted-files.js';
+import { encryptBytes, encryptFile, openDecrypted, plainSizeOf, readDecrypted, readDecryptedSync } from './encrypted-files.js';
+import { encryptedSync, tapInput, type FfmpegInput } from './ffmpeg-io.js';
 import { ExportArea } from './export-area.js';
 import { resolveInside } from './safe-path.js';
 import { ensureDayDirs, findDayFile, listMp4 } from './segment-files.js';
@@ -42,25 +43,7 @@ export function defaultEncryptedStaging(dataDir: string): string {
   return join(base, `porchlight-staging-${createHash('sha256').update(dataDir).digest('hex').slice(0, 16)}`);
 }
 
-/** Whether a stored file starts with the vault header. */
-function encryptedSync(file: string): boolean {
-  let fd: number | undefined;
-  try {
-    fd = openSync(file, 'r');
-    const buf = Buffer.alloc(8);
-    return readSync(fd, buf, 0, 8, 0) === 8 && buf.toString('ascii') === 'PLVAULT1';
-  } catch {
-    return false;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
-}
-
-/** What ffmpeg or ffprobe opens to read one stored file, and the protocols that takes. */
-export interface FfmpegInput {
-  url: string;
-  protocols: string;
-}
+export type { FfmpegInput };
 
 /** A folder of throwaway files (concat lists, pieces) in the store's staging area; dispose removes it. */
 export interface Scratch {
@@ -197,12 +180,12 @@ export class MediaStore {
     }
   }
 
-  /** A small plain stored text file (an export's manifest); null when missing or encrypted (use readBytes). */
+  /** A small stored text file (an export's manifest), decrypted when stored encrypted; null when missing or unreadable. */
   readText(kind: MediaKind, rel: string): string | null {
     const file = this.existing(kind, rel);
-    if (!file || encryptedSync(file)) return null;
+    if (!file) return null;
     try {
-      return readFileSync(file, 'utf8');
+      return encryptedSync(file) ? readDecryptedSync(file, this.lookup).toString('utf8') : readFileSync(file, 'utf8');
     } catch {
       return null;
     }
@@ -212,9 +195,15 @@ export class MediaStore {
   ffmpegInput(kind: MediaKind, rel: string): FfmpegInput | null {
     const file = this.existing(kind, rel);
     if (!file) return null;
-    if (!encryptedSync(file)) return { url: file, protocols: 'file' };
-    const url = this.tap.url({ size: () => plainSizeOf(statSync(file).size), open: (range) => openDecrypted(file, this.lookup, range) }, basename(file));
-    return { url, protocols: 'file,http,tcp' };
+    return tapInput(this.tap, file, this.lookup);
+  }
+
+  /**
+   * The environment every ffmpeg or ffprobe that reads the store's files runs with (the tap's credential); spread it
+   * into the spawn's env. Empty while the tap is not listening.
+   */
+  ffmpegEnv(): Record<string, string> {
+    return this.tap.env();
   }
 
   /** Removes one stored file; false when it was not there. */
@@ -325,7 +314,7 @@ export class MediaStore {
       if (opts.minAgeMs && now - st.mtimeMs < opts.minAgeMs) continue;
       const input = f.staged ? f.file : this.ffmpegInput('recordings', f.rel)?.url;
       if (!input) continue;
-      const probe = await ffprobeJson(input, { timeoutMs: 15_000 });
+      const probe = await ffprobeJson(input, { timeoutMs: 15_000, env: this.ffmpegEnv() });
       const video = probe.ok ? probe.data.streams?.find((s) => s.codec_type === 'video') : undefined;
       const duration = probe.ok ? Number(probe.data.format?.duration ?? video?.duration ?? 0) : 0;
       if (probe.ok && video && duration > 0 && !(f.staged && known.has(f.rel))) {
@@ -373,7 +362,12 @@ export class MediaStore {
   exportArea(id: string): ExportArea {
     const dir = this.target('exports', id);
     if (!dir || id.includes('/')) throw new Error(`not an export id: ${id}`);
-    return new ExportArea(dir, id);
+    return new ExportArea(dir, id, {
+      tap: this.tap,
+      lookup: this.lookup,
+      // with the vault on, everything the job writes is encrypted (a locked vault fails the job, nothing is written plain)
+      key: this.encrypted ? () => this.keyFor('exports', id) : undefined,
+    });
   }
 
   /** A fresh scratch folder in staging (concat lists for ffmpeg). */

@@ -133,7 +133,7 @@ export interface ScanOneOptions {
 export async function scanSegment(o: ScanOneOptions): Promise<SegmentScan> {
   const g = o.geometry;
   const size = g.width * g.height;
-  const proc = spawnFfmpeg(o.ffmpeg, scanArgs(o.input, g), { label: 'motion-scan', stderrLines: 10 });
+  const proc = spawnFfmpeg(o.ffmpeg, scanArgs(o.input, g), { label: 'motion-scan', stderrLines: 10, env: o.input.env });
   o.onProcess?.(proc);
   const instants: SegmentScan['instants'] = [];
   let prev = o.previous && o.previous.length === size ? o.previous : undefined;

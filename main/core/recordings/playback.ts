@@ -41,7 +41,7 @@ export interface PlayFile {
 export function startPlayback(
   ffmpeg: string,
   files: PlayFile[],
-  io: { scratch: Scratch; protocols: string },
+  io: { scratch: Scratch; protocols: string; env?: Record<string, string> },
   cut?: { inpointS: number; skipS: number },
   /** Called once ffmpeg has exited (a request slot is released with it). */
   onExit?: () => void,
@@ -68,7 +68,7 @@ export function startPlayback(
     '-f', 'mp4',
     'pipe:1',
   ];
-  const proc: FfmpegProcess = spawnFfmpeg(ffmpeg, args, { label: 'playback' });
+  const proc: FfmpegProcess = spawnFfmpeg(ffmpeg, args, { label: 'playback', env: io.env });
   const cleanup = (): void => {
     io.scratch.dispose();
     onExit?.();

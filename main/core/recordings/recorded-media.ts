@@ -7,7 +7,7 @@ import { locateFfmpeg } from '../ffmpeg/locate.js';
 import { runFfmpeg, spawnFfmpeg } from '../ffmpeg/process.js';
 import { requestSlots } from '../ffmpeg/slots.js';
 import type { SegmentIndex } from './index.js';
-import type { MediaStore } from '../media/index.js';
+import type { FfmpegInput, MediaStore } from '../media/index.js';
 import { playbackPlan, startPlayback, type PlaybackStream, type PlayFile } from './playback.js';
 
 export interface RecordedMediaDeps {
@@ -47,11 +47,11 @@ function ffprobeOf(settings: SettingsStore): string {
  * The last keyframe at or before `offsetS` seconds into a segment. Stream copy starts there whatever the inpoint
  * says, so the stream begins at that keyframe: cutting there makes the map exact instead of up to a GOP early.
  */
-async function keyframeAtOrBefore(ffprobe: string, path: string, protocols: string, offsetS: number): Promise<{ pts: number; offset: number }> {
+async function keyframeAtOrBefore(ffprobe: string, path: string, protocols: string, offsetS: number, env: Record<string, string>): Promise<{ pts: number; offset: number }> {
   const none = { pts: 0, offset: 0 };
   if (offsetS <= 0) return none;
   const args = ['-hide_banner', '-v', 'error', '-protocol_whitelist', protocols, '-select_streams', 'v:0', '-show_entries', 'packet=pts_time,flags', '-of', 'csv=p=0', '-read_intervals', `%+${(offsetS + 1).toFixed(3)}`, path];
-  const r = await runFfmpeg(ffprobe, args, { timeoutMs: 5000, maxBytes: 4 * 1024 * 1024 });
+  const r = await runFfmpeg(ffprobe, args, { timeoutMs: 5000, maxBytes: 4 * 1024 * 1024, env });
   if (r.timedOut || r.exit.code !== 0) return none;
   const packets = r.stdout
     .toString()
@@ -71,7 +71,7 @@ async function keyframeAtOrBefore(ffprobe: string, path: string, protocols: stri
 /** Where a playback from `start` really begins: the keyframe before it in the first file (its timestamp, and seconds into the file). */
 async function cutPoint(deps: RecordedMediaDeps, first: PlayFile, protocols: string, start: number): Promise<{ inpointS: number; skipS: number }> {
   const offset = Math.max(0, Math.min(first.end - first.start, start - first.start)) / 1000;
-  const key = await keyframeAtOrBefore(ffprobeOf(deps.settings), first.path, protocols, offset);
+  const key = await keyframeAtOrBefore(ffprobeOf(deps.settings), first.path, protocols, offset, deps.media.ffmpegEnv());
   return { inpointS: key.pts, skipS: key.offset };
 }
 
@@ -100,7 +100,7 @@ export async function openPlayback(
       release();
       return refuse(400, 'The request was cancelled');
     }
-    play = startPlayback(ffmpegOf(deps.settings), files, { scratch: deps.media.scratch('play'), protocols }, cut, release);
+    play = startPlayback(ffmpegOf(deps.settings), files, { scratch: deps.media.scratch('play'), protocols, env: deps.media.ffmpegEnv() }, cut, release);
   } catch (err) {
     release();
     throw err;
@@ -143,7 +143,7 @@ export async function recordedFrame(deps: RecordedMediaDeps, camera: string, que
   const release = requestSlots.tryTake();
   if (!release) return BUSY;
   try {
-    const jpeg = await grabFrame(ffmpegOf(deps.settings), input.url, input.protocols, Math.max(0, (q.data.t - seg.start) / 1000).toFixed(2), signal);
+    const jpeg = await grabFrame(ffmpegOf(deps.settings), input, Math.max(0, (q.data.t - seg.start) / 1000).toFixed(2), signal);
     return jpeg ? { ok: true, jpeg } : refuse(404, 'No picture at that time');
   } finally {
     release();
@@ -166,16 +166,16 @@ export async function recordedStill(deps: RecordedMediaDeps, cameraId: string): 
   try {
     const offset = Math.max(0, (seg.end - seg.start - 1000) / 1000);
     // a busy machine may take a while to start ffmpeg: this waits longer than a timeline hover does
-    const jpeg = await grabFrame(ffmpegOf(deps.settings), input.url, input.protocols, offset.toFixed(2), undefined, "scale='min(1280,iw)':-2", 15_000);
+    const jpeg = await grabFrame(ffmpegOf(deps.settings), input, offset.toFixed(2), undefined, "scale='min(1280,iw)':-2", 15_000);
     return jpeg ? { jpeg, time: seg.start + Math.round(offset * 1000) } : null;
   } finally {
     release();
   }
 }
 
-async function grabFrame(ffmpeg: string, path: string, protocols: string, offset: string, signal?: AbortSignal, scale = 'scale=240:-2', timeoutMs = 5000): Promise<Buffer | null> {
-  const args = ['-hide_banner', '-loglevel', 'error', '-protocol_whitelist', protocols, '-ss', offset, '-i', path, '-frames:v', '1', '-vf', scale, '-f', 'mjpeg', 'pipe:1'];
-  const proc = spawnFfmpeg(ffmpeg, args, { label: 'frame' });
+async function grabFrame(ffmpeg: string, input: FfmpegInput, offset: string, signal?: AbortSignal, scale = 'scale=240:-2', timeoutMs = 5000): Promise<Buffer | null> {
+  const args = ['-hide_banner', '-loglevel', 'error', '-protocol_whitelist', input.protocols, '-ss', offset, '-i', input.url, '-frames:v', '1', '-vf', scale, '-f', 'mjpeg', 'pipe:1'];
+  const proc = spawnFfmpeg(ffmpeg, args, { label: 'frame', env: input.env });
   const stop = (): void => void proc.stop(500);
   signal?.addEventListener('abort', stop, { once: true });
   const chunks: Buffer[] = [];
