@@ -254,7 +254,7 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
   }
   const health: HealthSource = runtime.health();
   // api last: it only wires what exists
-  const router = new Router(createApi({ dataDir: opts.dataDir, vault, onVaultUnlocked: () => void storage.check(), host: opts.host, startedAt, db, bus, settings, cameras, states, accounts, audit, views, media, segments, retention, storage, events, learned, health, exports: exportsManager, holds, rules, notifier, modelsDir: opts.modelsDir ?? process.env.PORCHLIGHT_MODELS_DIR, live: (id, view) => runtime.live(id, view), frames: (id) => runtime.frames(id), quiesce: (id) => runtime.quiesce(id), motionActivity, motionScans }), audit, () => cameras.list().map((c) => c.id));
+  const router = new Router(createApi({ dataDir: opts.dataDir, vault, onVaultUnlocked: () => void storage.check(), host: opts.host, startedAt, db, bus, settings, cameras, states, accounts, audit, views, media, segments, retention, storage, events, learned, health, exports: exportsManager, holds, rules, notifier, modelsDir: opts.modelsDir ?? process.env.PORCHLIGHT_MODELS_DIR, live: (id, view, o) => runtime.live(id, view, o), frames: (id) => runtime.frames(id), quiesce: (id) => runtime.quiesce(id), motionActivity, motionScans }), audit, () => cameras.list().map((c) => c.id));
 
   let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> => {

@@ -2,6 +2,7 @@
 import { ApiFailure, canSeeCamera, type Camera, type CameraState } from '../../common/contract/index.js';
 import { CredentialsNeeded, maskPassword, restorePassword } from '../../common/urls.js';
 import { demoKindOf, ensureDemoClip, probeDemo } from '../cameras/demo.js';
+import { mayLiftMasks } from '../privacy/index.js';
 import { deleteCamera } from '../cameras/delete.js';
 import { probeStream } from '../cameras/probe.js';
 import type { AuditLog, ViewLog } from '../audit/index.js';
@@ -69,7 +70,8 @@ export interface ApiDeps {
   rules: RuleEngine;
   notifier: Notifier;
   modelsDir?: string;
-  live: (cameraId: string, view?: 'grid' | 'full' | 'compat') => LiveSource | undefined;
+  /** `masked`: the caller may not lift the camera's privacy masks (they are burned into what it gets). */
+  live: (cameraId: string, view?: 'grid' | 'full' | 'compat', opts?: { masked?: boolean }) => LiveSource | undefined;
   frames: (cameraId: string) => FrameSource | undefined;
   /** Where the cameras saw movement (motion search). */
   motionActivity?: MotionActivity;
@@ -163,11 +165,14 @@ export function createApi(deps: ApiDeps): Implementation {
       const cfg = settings.get('ffmpeg');
       return probeStream(full, { timeoutMs: 10_000, ffprobe: cfg.ffprobePath || undefined });
     },
-    'cameras.still': async ({ id }) => {
-      const name = cameras.require(id).name;
+    'cameras.still': async ({ id }, ctx) => {
+      const cam = cameras.require(id);
+      const lifts = cam.masks.privacy.length > 0 && mayLiftMasks(ctx.user, id);
+      if (lifts) deps.audit.recordRead({ actor: ctx.user.name, action: 'privacy.liftMasks', target: id, origin: ctx.origin, details: { kind: 'still' } });
+      const masks = lifts ? [] : cam.masks.privacy;
       const source = deps.frames(id);
       // a camera that records without detecting, or is off, shows its newest recorded picture
-      return source ? cameraStill(source, name) : ((await recordedStillOf(deps, id)) ?? cameraStill(undefined, name));
+      return source ? cameraStill(source, cam.name, undefined, masks) : ((await recordedStillOf(deps, id, masks)) ?? cameraStill(undefined, cam.name));
     },
     'cameras.states': (_input, ctx) =>
       cameras.list().filter((c) => canSeeCamera(ctx.user, c.id)).map((c) => deps.states.get(c.id) ?? { cameraId: c.id, state: c.enabled ? 'connecting' : 'disabled', since: deps.startedAt }),

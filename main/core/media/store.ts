@@ -50,6 +50,12 @@ export interface Scratch {
   readonly dir: string;
   path(name: string): string;
   writeText(name: string, text: string): string;
+  /** Writes a small binary file (a mask picture) and returns its path. */
+  writeBytes(name: string, bytes: Uint8Array): string;
+  /** Bytes of a file ffmpeg wrote here; 0 when it is not there. */
+  size(name: string): number;
+  /** A file ffmpeg wrote here, whole or one inclusive byte range; null when it is not there. */
+  openRead(name: string, range?: { start: number; end: number }): Readable | null;
   dispose(): void;
 }
 
@@ -382,6 +388,22 @@ export class MediaStore {
         const p = join(dir, basename(name));
         writeFileSync(p, text, { mode: 0o600 });
         return p;
+      },
+      writeBytes: (name, bytes) => {
+        const p = join(dir, basename(name));
+        writeFileSync(p, bytes, { mode: 0o600 });
+        return p;
+      },
+      size: (name) => {
+        try {
+          return statSync(join(dir, basename(name))).size;
+        } catch {
+          return 0;
+        }
+      },
+      openRead: (name, range) => {
+        const p = join(dir, basename(name));
+        return existsSync(p) ? createReadStream(p, { ...range, highWaterMark: 1 << 20 }) : null;
       },
       dispose: () => rmSync(dir, { recursive: true, force: true }),
     };

@@ -1,6 +1,6 @@
 // Recorded media made on request (playback across segments, one frame at a moment): one implementation for HTTP and app://.
 import { z } from 'zod';
-import { CameraId } from '../../common/contract/index.js';
+import { CameraId, type Polygon } from '../../common/contract/index.js';
 import { buildPlayMap, encodePlayMap, type PlayPiece } from '../../common/play-map.js';
 import type { SettingsStore } from '../config/index.js';
 import { locateFfmpeg } from '../ffmpeg/locate.js';
@@ -82,6 +82,8 @@ export async function openPlayback(
   query: Record<string, unknown>,
   /** Aborted when the client goes away: registered before ffmpeg starts, so no process outlives its request. */
   signal?: AbortSignal,
+  /** Privacy masks to burn in (the caller may not lift them): the stream is then re-encoded. */
+  masks: readonly Polygon[] = [],
 ): Promise<{ ok: true; cameraId: string; start: number; end: number; play: PlaybackStream } | Refusal> {
   const id = CameraId.safeParse(camera);
   const q = PlayQuery.safeParse(query);
@@ -100,7 +102,7 @@ export async function openPlayback(
       release();
       return refuse(400, 'The request was cancelled');
     }
-    play = startPlayback(ffmpegOf(deps.settings), files, { scratch: deps.media.scratch('play'), protocols, env: deps.media.ffmpegEnv() }, cut, release);
+    play = startPlayback(ffmpegOf(deps.settings), files, { scratch: deps.media.scratch('play'), protocols, env: deps.media.ffmpegEnv(), masks }, cut, release);
   } catch (err) {
     release();
     throw err;
