@@ -53,30 +53,54 @@ export const translatedFiles = [
   'renderer/src/Auth.tsx',
   'renderer/src/components/AlertHistory.tsx',
   'renderer/src/components/DemoOffer.tsx',
+  'renderer/src/components/ErrorText.tsx',
+  'renderer/src/components/EvidenceHold.tsx',
+  'renderer/src/components/ExportPanel.tsx',
+  'renderer/src/components/LearnedList.tsx',
+  'renderer/src/components/LivePlayer.tsx',
   'renderer/src/components/ModelBanner.tsx',
   'renderer/src/components/PageErrorBoundary.tsx',
+  'renderer/src/components/RecordedPlayer.tsx',
+  'renderer/src/components/RedactOptions.tsx',
   'renderer/src/components/StateBadge.tsx',
+  'renderer/src/components/SyncedPlayer.tsx',
   'renderer/src/components/Toasts.tsx',
+  'renderer/src/components/TrackOverlay.tsx',
+  'renderer/src/components/VaultBanner.tsx',
+  'renderer/src/components/ZoneEditor.tsx',
+  'renderer/src/pages/CameraOptions.tsx',
+  'renderer/src/pages/Cameras.tsx',
+  'renderer/src/pages/Events.tsx',
+  'renderer/src/pages/Exports.tsx',
+  'renderer/src/pages/Live.tsx',
+  'renderer/src/pages/MotionSearch.tsx',
   'renderer/src/pages/OnvifDiscovery.tsx',
+  'renderer/src/pages/Placeholder.tsx',
+  'renderer/src/pages/Review.tsx',
   'renderer/src/pages/Rules.tsx',
+  'renderer/src/pages/Settings.tsx',
   'renderer/src/pages/System.tsx',
+  'renderer/src/pages/Timeline.tsx',
+  'renderer/src/pages/Views.tsx',
   'renderer/src/pages/settings/Appearance.tsx',
+  'renderer/src/pages/settings/Evidence.tsx',
   'renderer/src/pages/settings/Models.tsx',
   'renderer/src/pages/settings/Notifications.tsx',
   'renderer/src/pages/settings/Performance.tsx',
+  'renderer/src/pages/settings/Users.tsx',
 ];
 
 /** No literal words in JSX (text, expressions, templates, and the attributes people read); punctuation and numbers may stay. */
-const PUNCTUATION_NUMBERS_ACRONYMS = ['[\\s0-9!-/:-@[-`{-~·×–—…→%]+', '[A-Z_-]+'];
+const PUNCTUATION_NUMBERS_ACRONYMS = ['[\\s0-9!-/:-@[-`{-~·×–—…→%★−]+', '[A-Z_-]+'];
 const noLiteralString = (dataWords = []) => ['error', {
   mode: 'jsx-only',
   'should-validate-template': true,
   // punctuation (ASCII and the typographic marks the UI uses), numbers, all-caps acronyms such as CPU or HTTP, and the product's name
   words: { exclude: [...PUNCTUATION_NUMBERS_ACRONYMS, 'Porchlight', ...dataWords] },
   // attributes that hold data, not text (routes, ids, form values, modes); aria-label, title, placeholder and alt are checked
-  'jsx-attributes': { exclude: ['className', 'style', 'type', 'key', 'id', 'width', 'height', 'to', 'href', 'src', 'path', 'name', 'value', 'mode', 'lang', 'role', 'data-testid', 'aria-labelledby', 'aria-describedby', 'autoComplete'] },
+  'jsx-attributes': { exclude: ['className', 'style', 'view', 'state', 'type', 'key', 'id', 'width', 'height', 'to', 'href', 'src', 'path', 'name', 'value', 'mode', 'lang', 'role', 'data-testid', 'aria-labelledby', 'aria-describedby', 'autoComplete'] },
   // t() takes keys; a render prop such as children(...) gets data
-  callees: { exclude: ['t', 'tr', 'i18n(ext)?', 'children', 'require', 'addEventListener', 'removeEventListener', 'includes', 'indexOf', 'endsWith', 'startsWith'] },
+  callees: { exclude: ['t', 'tr', 'edge', 'has', 'i18n(ext)?', 'children', 'require', 'addEventListener', 'removeEventListener', 'includes', 'indexOf', 'endsWith', 'startsWith'] },
 }];
 const i18nRules = [
   { files: translatedFiles, plugins: { i18next }, rules: { 'i18next/no-literal-string': noLiteralString() } },

@@ -97,6 +97,10 @@ test('the count rises as people arrive, five items are triaged by keyboard, the 
   await page.getByLabel('Span').selectOption({ label: 'Last 15 minutes' });
   await page.getByRole('button', { name: 'Search' }).click();
   await expect(page.getByRole('heading', { name: /moments? with movement/ })).toBeVisible();
+  // the scan runs as a job: its progress reaches every recorded segment (decoded or skipped as still), Cancel goes away
+  await expect(page.getByTestId('motion-progress')).toContainText(/\b(\d+) of \1 segments scanned/, { timeout: 60_000 });
+  await expect(page.getByRole('button', { name: 'Cancel' })).toHaveCount(0);
+  await expect(page.getByRole('heading', { name: /moments? with movement/ })).toBeVisible();
   await page.screenshot({ path: 'e2e/artifacts/motion-search.png', fullPage: true });
   await page.getByTestId('motion-moment').first().getByRole('link', { name: 'Play' }).click();
   await expect(page).toHaveURL(/#\/timeline\?t=\d+&camera=/);

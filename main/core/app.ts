@@ -14,6 +14,7 @@ import { CameraRepository } from './cameras/repository.js';
 import { SettingsStore } from './config/index.js';
 import { CameraRuntime } from './cameras/runtime.js';
 import { MotionActivity } from './motion/activity.js';
+import { MotionScans } from './motion/scan.js';
 import { EventRepository } from './events/repository.js';
 import { EvidenceHolds } from './evidence/index.js';
 import { createDetector } from './detect/detector.js';
@@ -95,6 +96,7 @@ export interface Engine {
   /** The owner's verdicts on events, as examples the cameras learn from. */
   readonly learned: LearnedExamples;
   readonly notifier: Notifier;
+  readonly motionScans: MotionScans;
   readonly states: Map<string, CameraState>;
   stop(): Promise<void>;
 }
@@ -224,6 +226,19 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
   stoppers.push(() => rules.stop());
   // the cameras: ingest, detection, events; off for tools that only need the database
   const motionActivity = new MotionActivity(db);
+  // motion scans: decode the recordings where no stored motion answers (one per user, two at once); cancelled on stop
+  const motionScans = new MotionScans({
+    segments,
+    media,
+    activity: motionActivity,
+    ffmpeg: () => {
+      const cfg = settings.get('ffmpeg');
+      return locateFfmpeg({ ffmpeg: cfg.ffmpegPath || undefined, ffprobe: cfg.ffprobePath || undefined }).ffmpeg;
+    },
+    publish: (payload) => bus.publish('motion.progress', payload),
+    motionMask: (id) => cameras.get(id)?.masks.motion ?? [],
+  });
+  stoppers.push(() => motionScans.stop());
   const runtime = new CameraRuntime({
     dataDir: opts.dataDir,
     motionActivity,
@@ -247,7 +262,7 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
   }
   const health: HealthSource = runtime.health();
   // api last: it only wires what exists
-  const router = new Router(createApi({ dataDir: opts.dataDir, vault, vaultMigration, onVaultUnlocked: () => void storage.check(), host: opts.host, startedAt, db, bus, settings, cameras, states, accounts, audit, views, media, segments, retention, storage, events, learned, health, exports: exportsManager, holds, rules, notifier, modelsDir: opts.modelsDir ?? process.env.PORCHLIGHT_MODELS_DIR, live: (id, view) => runtime.live(id, view), frames: (id) => runtime.frames(id), quiesce: (id) => runtime.quiesce(id), motionActivity }), audit, () => cameras.list().map((c) => c.id));
+  const router = new Router(createApi({ dataDir: opts.dataDir, vault, vaultMigration, onVaultUnlocked: () => void storage.check(), host: opts.host, startedAt, db, bus, settings, cameras, states, accounts, audit, views, media, segments, retention, storage, events, learned, health, exports: exportsManager, holds, rules, notifier, modelsDir: opts.modelsDir ?? process.env.PORCHLIGHT_MODELS_DIR, live: (id, view, o) => runtime.live(id, view, o), frames: (id) => runtime.frames(id), quiesce: (id) => runtime.quiesce(id), motionActivity, motionScans }), audit, () => cameras.list().map((c) => c.id));
 
   let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> => {
@@ -265,5 +280,5 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
   };
 
   log.info({ dataDir: opts.dataDir, host: opts.host, schema: db.schemaVersion }, 'engine started');
-  return { dataDir: opts.dataDir, db, bus, settings, cameras, router, states, accounts, audit, views, vault, vaultMigration, media, segments, retention, storage, events, runtime, exports: exportsManager, holds, rules, learned, notifier, stop };
+  return { dataDir: opts.dataDir, db, bus, settings, cameras, router, states, accounts, audit, views, vault, vaultMigration, media, segments, retention, storage, events, runtime, exports: exportsManager, holds, rules, learned, notifier, motionScans, stop };
 }

@@ -170,6 +170,10 @@ const METHOD_CASES: Partial<Record<ViewerMethod, MethodCase>> = {
   'review.mark': { input: (s) => ({ eventIds: [s.event] }), served: count('changed') },
   'review.markAll': { input: (s) => ({ cameras: [s.cam], ...win() }), served: count('changed') },
   'motion.search': { input: (s) => ({ cameraId: s.cam, region: [[0, 0], [1, 0], [1, 1], [0, 1]], ...win() }), served: () => 1 },
+  // each caller's own scan: the viewer of A scans A (B is refused), the admin scans B; status and cancel find the caller's latest
+  'motion.scanStart': { input: (s) => ({ cameraId: s.cam, region: [[0, 0], [1, 0], [1, 1], [0, 1]], ...win() }) },
+  'motion.scanStatus': { input: () => ({}) },
+  'motion.scanCancel': { input: () => ({}) },
   'live.open': { input: (s) => ({ cameraId: s.cam }), served: (v) => ((v as { streamId?: string }).streamId ? 1 : 0) },
   'live.close': { input: () => ({ streamId: 'no-such-stream' }) },
   'timeline.markers': { input: (s) => ({ cameras: [s.cam], ...win() }) },
@@ -415,6 +419,7 @@ describe('who may see what: routes and sockets', () => {
       'vault.migration.progress': () => ({ state: 'running', phase: 'media', items: { done: 1, total: 2 }, bytes: { done: 1, total: 2 }, reason: null, plainInstall: false, canRollback: true, startedAt: t0, finishedAt: null, confirmedAt: null }),
       // video goes over the live socket only; the topics socket refuses to relay it to anyone
       'live.chunk': () => undefined,
+      'motion.progress': (s) => ({ id: `scan-of-${s === A ? 'a' : 'b'}`, cameraId: s.cam, state: 'running', segmentsDone: 1, segmentsTotal: 2, moments: 0 }),
     };
     expect(Object.keys(PAYLOADS).sort()).toEqual(Object.keys(topics).sort());
     const listen = async (cookie: string): Promise<{ got: { topic: string; payload: unknown }[]; ws: WebSocket }> => {

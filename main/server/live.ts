@@ -3,7 +3,9 @@ import type { FastifyInstance } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
 import { CameraId, canSeeCamera, LiveView } from '../common/contract/index.js';
 import type { Engine } from '../core/app.js';
+import type { Frame } from '../core/detect/frame.js';
 import { frameToJpeg } from '../core/events/snapshot.js';
+import { applyMask, maskBitmap, mayLiftMasks } from '../core/privacy/index.js';
 import type { LiveChunk } from '../core/ingest/index.js';
 import { createLogger } from '../core/log/index.js';
 import { z } from 'zod';
@@ -41,12 +43,36 @@ export function registerLiveRoute(app: FastifyInstance, engine: Engine, sockets:
     // ?view=grid plays the camera's grid stream (its sub stream by default), ?view=compat that stream as H.264; else main
     const asked = LiveView.safeParse((req.query as { view?: unknown } | undefined)?.view);
     const view = asked.success ? asked.data : 'full';
-    const source = engine.runtime.live(camera.id, view);
+    // privacy masks: whoever may not lift them watches a transcode with them burned in (one per camera, shared)
+    const masks = camera.masks.privacy;
+    const lifts = masks.length > 0 && mayLiftMasks(user, camera.id);
+    const masked = masks.length > 0 && !lifts;
+    const source = engine.runtime.live(camera.id, view, { masked });
     if (!source) return socket.close(4503, 'camera is not running');
     // one viewing session from the socket's open to its close (written when it starts, and with its end when it closes)
     const now = Date.now();
     const endView = engine.views.view({ actor: user.name, origin: req.ip, kind: 'live', cameraId: camera.id, start: now, end: now });
+    // a lift is logged once for the socket, not per fragment
+    if (lifts) engine.audit.record({ actor: user.name, action: 'privacy.liftMasks', target: camera.id, origin: req.ip, ok: true, details: { kind: 'live', view } });
     const unregister = sockets.add(user.id, req.sessionHash, (code, reason) => socket.close(code, reason));
+    // the masks edited while watching: a viewer they apply to reconnects (the player does so by itself) to the new ones
+    const openedWith = JSON.stringify(masks);
+    const offCamera = engine.bus.subscribe('camera.changed', (c) => {
+      if (c.id !== camera.id || lifts) return;
+      if (JSON.stringify(engine.cameras.get(camera.id)?.masks.privacy ?? []) !== openedWith) socket.close(4409, 'privacy masks changed');
+    });
+    const bits = new Map<string, Uint8Array | null>();
+    /** A JPEG fallback frame with the masks blacked out when they apply (a copy: the frame is shared with detection). */
+    const shown = (frame: Frame): Frame => {
+      if (!masked) return frame;
+      const key = `${frame.width}x${frame.height}`;
+      if (!bits.has(key)) bits.set(key, maskBitmap(masks, frame.width, frame.height));
+      const b = bits.get(key);
+      if (!b) return frame;
+      const copy = { ...frame, data: new Uint8Array(frame.data) };
+      applyMask(copy, b);
+      return copy;
+    };
 
     let waitingForKeyframe = false;
     let stopFrames: (() => void) | undefined;
@@ -82,13 +108,14 @@ export function registerLiveRoute(app: FastifyInstance, engine: Engine, sockets:
         if (encoding || frame.time - last < JPEG_INTERVAL_MS || socket.bufferedAmount > MAX_BUFFERED) return;
         encoding = true;
         last = frame.time;
-        frameToJpeg(frame, 70)
+        frameToJpeg(shown(frame), 70)
           .then((jpeg) => socket.readyState === socket.OPEN && socket.send(jpeg))
           .catch((err: unknown) => log.warn({ err, camera: camera.id }, 'jpeg frame failed'))
           .finally(() => (encoding = false));
       });
     });
     socket.on('close', () => {
+      offCamera();
       endView();
       unregister();
       unsubscribe();

@@ -7,7 +7,7 @@ import { contentType, parseRange, type MediaKind, type MediaStore } from '../cor
 import { mayAccessExport } from '../core/export/index.js';
 import { FRAME_CACHE, openPlayback, playbackHeaders, recordedFrame } from '../core/recordings/recorded-media.js';
 import { locateFfmpeg } from '../core/ffmpeg/locate.js';
-import { maskJpeg, mayLiftMasks } from '../core/privacy/index.js';
+import { maskJpeg, MaskedRecordings, mayLiftMasks, type MaskedFile } from '../core/privacy/index.js';
 import type { Polygon } from '../common/contract/index.js';
 import { requireCaller, type Caller } from './gate.js';
 
@@ -77,11 +77,16 @@ const READ_ACTION: Record<MediaKind, string> = {
 
 /** One stored file with Range support; the bytes come from the media store (decrypted there when stored encrypted). */
 export function sendFile(req: FastifyRequest, reply: FastifyReply, kind: MediaKind, rel: string, store: MediaStore, cache: string) {
-  const size = store.size(kind, rel);
+  return sendRanged(req, reply, { size: store.size(kind, rel), open: (range) => store.openRead(kind, rel, range) }, contentType(rel), cache);
+}
+
+/** Bytes with Range support from any source that knows its size (a stored file, a masked copy in scratch). */
+function sendRanged(req: FastifyRequest, reply: FastifyReply, file: MaskedFile, type: string, cache: string) {
+  const size = file.size;
   const range = parseRange(req.headers.range, size);
-  reply.header('accept-ranges', 'bytes').header('cache-control', cache).header('content-type', contentType(rel));
+  reply.header('accept-ranges', 'bytes').header('cache-control', cache).header('content-type', type);
   if (range === 'invalid') return reply.status(416).header('content-range', `bytes */${size}`).send();
-  const body = store.openRead(kind, rel, range);
+  const body = file.open(range ?? undefined);
   if (!body) return refusal(reply, { status: 404, code: 'not_found', message: 'No such file' });
   if (!range) return reply.header('content-length', size).send(body);
   return reply
@@ -118,8 +123,14 @@ async function sendMasked(reply: FastifyReply, engine: Engine, kind: MediaKind, 
   return reply.header('content-type', 'image/jpeg').header('cache-control', 'private, no-store').send(jpeg);
 }
 
+/** What a file of a camera with privacy masks is sent with: never kept by the browser (one profile may serve several users). */
+const MASKED_CAMERA_CACHE = 'private, no-store';
+
 export function registerMediaRoutes(app: FastifyInstance, engine: Engine): void {
   const store = engine.media;
+  // recorded segments with the masks burned in, for callers who may not lift them (Range is served over the copy)
+  const masked = new MaskedRecordings({ media: store, ffmpeg: () => ffmpegBin(engine) });
+  app.addHook('onClose', () => masked.close());
   for (const kind of ['recordings', 'snapshots', 'exports'] as const) {
     app.get<{ Params: { '*': string } }>(`/media/${kind}/*`, { config: { access: 'viewer', needs: NEEDS[kind] } }, async (req, reply) => {
       const caller = requireCaller(req, reply);
@@ -128,14 +139,18 @@ export function registerMediaRoutes(app: FastifyInstance, engine: Engine): void 
       const rel = store.canonical(kind, req.params['*']);
       // another camera's file is, to this caller, no file at all
       if (!rel || !mayReadMedia(engine, caller, kind, rel)) return refusal(reply, { status: 404, code: 'not_found', message: 'No such file' });
-      // snapshots live under <camera>/: its privacy masks apply to whoever may not lift them
-      const privacy = kind === 'snapshots' ? masksFor(engine, caller, rel.split('/')[0] ?? '') : { masks: [], lifted: false };
+      // recordings and snapshots live under <camera>/: its privacy masks apply to whoever may not lift them
+      const privacy = kind !== 'exports' ? masksFor(engine, caller, rel.split('/')[0] ?? '') : { masks: [], lifted: false };
       const views = viewsOfFile(engine, kind, rel);
       // a player's many Range requests, segment after segment, make one viewing session
       for (const v of views) engine.views.view({ actor: caller.name, origin: req.ip, ...v });
       if (views.length === 0 || privacy.lifted) engine.audit.recordRead({ actor: caller.name, action: READ_ACTION[kind], target: rel, origin: req.ip, ...(privacy.lifted ? { details: { privacyMasksLifted: true } } : {}) });
+      if (privacy.masks.length && kind === 'recordings') {
+        const r = await masked.get(rel, privacy.masks);
+        return r.ok ? sendRanged(req, reply, r.file, 'video/mp4', MASKED_CAMERA_CACHE) : refusal(reply, r);
+      }
       if (privacy.masks.length) return sendMasked(reply, engine, kind, rel, privacy.masks);
-      return sendFile(req, reply, kind, rel, store, CACHE[kind]);
+      return sendFile(req, reply, kind, rel, store, privacy.lifted ? MASKED_CAMERA_CACHE : CACHE[kind]);
     });
   }
 }
@@ -149,9 +164,11 @@ export function registerPlaybackRoute(app: FastifyInstance, engine: Engine): voi
     // the stop is wired before ffmpeg is spawned, so a client that already left never leaves a process behind
     const cancel = new AbortController();
     reply.raw.once('close', () => cancel.abort());
-    const r = await openPlayback(engine, req.params.cameraId, req.query, cancel.signal);
+    const privacy = masksFor(engine, caller, req.params.cameraId);
+    const r = await openPlayback(engine, req.params.cameraId, req.query, cancel.signal, privacy.masks);
     if (!r.ok) return refusal(reply, r);
     engine.views.view({ actor: caller.name, origin: req.ip, kind: 'recording', cameraId: r.cameraId, start: r.start, end: r.end });
+    if (privacy.lifted) engine.audit.recordRead({ actor: caller.name, action: 'privacy.liftMasks', target: r.cameraId, origin: req.ip, details: { kind: 'playback', start: r.start, end: r.end } });
     return reply.headers(playbackHeaders(r.play)).send(r.play.stream);
   });
 }

@@ -1,18 +1,19 @@
 // Sign-in for the server host: first-run admin setup, then login. The desktop app skips it (IPC is the local owner).
-import { AUTH_ROUTES, PERMISSIONS, type AuthStatus } from '@common/contract/index.js';
+import { AUTH_ROUTES, PERMISSIONS, type ApiError, type AuthStatus } from '@common/contract/index.js';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent, type ReactNode } from 'react';
+import { ErrorText } from './components/ErrorText.js';
 import { useTranslation } from './i18n/index.js';
-import { useClient } from './lib/api.js';
+import { CallError, useClient } from './lib/api.js';
 
-async function postJson(path: string, body: unknown): Promise<{ ok: boolean; error?: { message: string } }> {
+async function postJson(path: string, body: unknown): Promise<{ ok: boolean; error?: ApiError }> {
   const res = await fetch(new URL(path.slice(1), document.baseURI), {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
     credentials: 'same-origin',
   });
-  return (await res.json()) as { ok: boolean; error?: { message: string } };
+  return (await res.json()) as { ok: boolean; error?: ApiError };
 }
 
 export function AuthGate({ children }: { children: (status: AuthStatus) => ReactNode }) {
@@ -37,7 +38,7 @@ function AccountForm({ mode }: { mode: 'setup' | 'login' }) {
   const [username, setUsername] = useState(mode === 'setup' ? 'admin' : '');
   const [password, setPassword] = useState('');
   const [setupCode, setSetupCode] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<Error | null>(null);
   const [busy, setBusy] = useState(false);
 
   const submit = async (e: FormEvent) => {
@@ -46,10 +47,11 @@ function AccountForm({ mode }: { mode: 'setup' | 'login' }) {
     setError(null);
     try {
       const res = await postJson(mode === 'setup' ? AUTH_ROUTES.setup : AUTH_ROUTES.login, mode === 'setup' ? { username, password, setupCode } : { username, password });
-      if (!res.ok) setError(res.error?.message ?? t('auth.failed'));
+      // the server's reason (wrong password, too many tries) in the viewer's language
+      if (!res.ok) setError(res.error ? new CallError(res.error) : new Error(t('auth.failed')));
       else await qc.invalidateQueries();
     } catch {
-      setError(t('auth.unreachable'));
+      setError(new Error(t('auth.unreachable')));
     } finally {
       setBusy(false);
     }
@@ -99,11 +101,7 @@ function AccountForm({ mode }: { mode: 'setup' | 'login' }) {
           />
         </label>
         {mode === 'setup' && <p className="muted small">{t('auth.passwordHint')}</p>}
-        {error && (
-          <p role="alert" className="error">
-            {error}
-          </p>
-        )}
+        <ErrorText error={error} />
         <button type="submit" className="primary" disabled={busy}>
           {mode === 'setup' ? t('auth.createAccount') : t('auth.signIn')}
         </button>

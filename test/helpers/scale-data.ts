@@ -5,6 +5,8 @@ import { CameraRepository } from '../../main/core/cameras/repository.js';
 import { EventRepository } from '../../main/core/events/repository.js';
 import { SegmentIndex } from '../../main/core/recordings/index.js';
 import { MediaStore } from '../../main/core/media/index.js';
+import { sql } from '../../main/core/storage/sql.js';
+import { keyFileSource, Vault } from '../../main/core/vault/index.js';
 import { openEngineDatabase } from './engine-db.js';
 import { prng } from './prng.js';
 
@@ -170,4 +172,28 @@ export function seedScaleData(dataDir: string, opts: ScaleOptions = {}): ScaleSe
     newestEventStart: starts.at(-1) ?? 0,
     seedMs: Math.round(performance.now() - t0),
   };
+}
+
+/**
+ * Gives the newest `count` events without a snapshot one, written through the media store as the engine writes them:
+ * encrypted when the data directory's vault is on (with its own key file, as `porchlight serve` keeps it by default).
+ * Run it on a data directory the server made and is not running on.
+ */
+export async function seedSnapshots(dataDir: string, jpeg: Buffer, count: number): Promise<number> {
+  const db = openEngineDatabase(dataDir);
+  try {
+    const vault = new Vault(db, { encryption: 'off', source: keyFileSource(join(dataDir, 'vault.key')) });
+    const status = await vault.open();
+    if (status.state === 'locked') throw new Error(status.message ?? 'the vault is locked');
+    const media = new MediaStore(dataDir, { vault });
+    const rows = db.all<{ id: string; camera_id: string }>(sql`SELECT id, camera_id FROM events WHERE snapshot IS NULL ORDER BY start DESC LIMIT ${count}`);
+    for (const r of rows) {
+      const rel = `${r.camera_id}/${r.id}.jpg`;
+      const bytes = await media.writeSnapshot(rel, jpeg, jpeg);
+      db.run(sql`UPDATE events SET snapshot = ${rel}, snapshot_bytes = ${bytes} WHERE id = ${r.id}`);
+    }
+    return rows.length;
+  } finally {
+    db.close();
+  }
 }

@@ -7,6 +7,7 @@ import { exportTopics } from './exports.js';
 import { liveTopics } from './live.js';
 import { demoTopics } from './demo.js';
 import { modelTopics } from './models.js';
+import { motionTopics } from './motion.js';
 import { reviewTopics } from './review.js';
 import { rulesTopics } from './rules.js';
 import { vaultTopics } from './vault.js';
@@ -32,6 +33,7 @@ export const topics = {
   ...reviewTopics,
   ...liveTopics,
   ...vaultTopics,
+  ...motionTopics,
 } as const;
 
 export type Topics = typeof topics;
@@ -58,6 +60,8 @@ export const topicAccess: Record<TopicName, TopicAccess> = {
   // carries video: the desktop's IPC only; sockets never relay it (the live WebSocket has its own check)
   'live.chunk': { needs: 'admin', camera: 'none' },
   'vault.migration.progress': { needs: 'admin', camera: 'none' },
+  // counts only: the moments go to whoever started the scan, through motion.scanStatus
+  'motion.progress': { needs: 'recordings', camera: 'cameraId' },
 };
 
 export function isTopicName(name: string): name is TopicName {

@@ -1,6 +1,8 @@
 // The contract through the router: validation, roles, hostile strings, settings with named errors.
-import { writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openEngineDatabase } from '../../../test/helpers/engine-db.js';
 import { ADMIN, VIEWER, withEngine } from '../../../test/helpers/engine.js';
@@ -15,6 +17,7 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
+const T_RECORDED = Date.parse('2026-12-03T10:00:00Z');
 const HOSTILE_NAME = "'); DROP TABLE cameras;--";
 const HOSTILE_URL = 'rtsp://127.0.0.1:8554/$(rm -rf /)`reboot`;|&';
 
@@ -92,6 +95,23 @@ describe('cameras', () => {
     expect(await engine.router.dispatch(VIEWER, 'cameras.get', { id })).toMatchObject({ ok: true, value: { zones: [yard], masks } });
     // a camera that is not running has no picture to draw on, and says so
     expect(await engine.router.dispatch(VIEWER, 'cameras.still', { id })).toMatchObject({ ok: false, error: { code: 'unavailable', message: expect.stringContaining('Zoned 2 is not running') } });
+  });
+
+  it('shows the newest recorded picture of a camera that is off, once it recorded something', async () => {
+    const res = await engine.router.dispatch(ADMIN, 'cameras.upsert', { name: 'Recorded once', enabled: false, streams: [{ name: 'main', url: 'rtsp://127.0.0.1:9/x', roles: ['record', 'detect'] }] });
+    const id = (res as { ok: true; value: { id: string } }).value.id;
+    expect(await engine.router.dispatch(VIEWER, 'cameras.still', { id })).toMatchObject({ ok: false, error: { code: 'unavailable' } });
+    // a real 3 s recording in the store: white for the first second, then red (the picture is taken near the end)
+    const rel = `${id}/2026-12-03/10-00-00.mp4`;
+    mkdirSync(join(h.dataDir, 'recordings', id, '2026-12-03'), { recursive: true });
+    const made = spawnSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'color=white:s=640x360:r=10:d=1', '-f', 'lavfi', '-i', 'color=red:s=640x360:r=10:d=2', '-filter_complex', '[0][1]concat=n=2:v=1', '-c:v', 'libx264', '-g', '5', '-pix_fmt', 'yuv420p', join(h.dataDir, 'recordings', rel)]);
+    expect(made.status, made.stderr?.toString()).toBe(0);
+    engine.segments.add({ cameraId: id, path: rel, start: T_RECORDED, end: T_RECORDED + 3000, durationMs: 3000, bytes: 1000 });
+    const still = await engine.router.dispatch(VIEWER, 'cameras.still', { id });
+    expect(still).toMatchObject({ ok: true, value: { width: 640, height: 360, time: T_RECORDED + 2000 } });
+    const { data, info } = await sharp(Buffer.from((still as { ok: true; value: { jpeg: string } }).value.jpeg, 'base64')).raw().toBuffer({ resolveWithObject: true });
+    const at = (info.height / 2) * info.width * info.channels + (info.width / 2) * info.channels;
+    expect([data[at]! > 200, data[at + 1]! < 60, data[at + 2]! < 60]).toEqual([true, true, true]);
   });
 
   it('answers unknown methods, missing cameras and missing roles with their codes', async () => {

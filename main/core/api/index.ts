@@ -2,6 +2,7 @@
 import { ApiFailure, canSeeCamera, type Camera, type CameraState } from '../../common/contract/index.js';
 import { CredentialsNeeded, maskPassword, restorePassword } from '../../common/urls.js';
 import { demoKindOf, ensureDemoClip, probeDemo } from '../cameras/demo.js';
+import { mayLiftMasks } from '../privacy/index.js';
 import { deleteCamera } from '../cameras/delete.js';
 import { probeStream } from '../cameras/probe.js';
 import type { AuditLog, ViewLog } from '../audit/index.js';
@@ -33,8 +34,9 @@ import { demoApi } from './demo.js';
 import { modelsApi } from './models.js';
 import { reviewApi } from './review.js';
 import type { MotionActivity } from '../motion/activity.js';
+import type { MotionScans } from '../motion/scan.js';
 import { onvifApi } from './onvif.js';
-import { cameraStill } from './still.js';
+import { cameraStill, recordedStillOf } from './still.js';
 import { storageStats } from './storage-stats.js';
 import { timelineApi } from './timeline.js';
 import { VERSION } from '../version.js';
@@ -70,10 +72,13 @@ export interface ApiDeps {
   rules: RuleEngine;
   notifier: Notifier;
   modelsDir?: string;
-  live: (cameraId: string, view?: 'grid' | 'full' | 'compat') => LiveSource | undefined;
+  /** `masked`: the caller may not lift the camera's privacy masks (they are burned into what it gets). */
+  live: (cameraId: string, view?: 'grid' | 'full' | 'compat', opts?: { masked?: boolean }) => LiveSource | undefined;
   frames: (cameraId: string) => FrameSource | undefined;
   /** Where the cameras saw movement (motion search). */
   motionActivity?: MotionActivity;
+  /** Motion scan jobs over the recordings (decoding what has no stored motion). */
+  motionScans?: MotionScans;
   /** Stops a camera's ingest and detection before a delete (the runtime's quiesce). */
   quiesce?: (cameraId: string) => Promise<() => void>;
 }
@@ -162,7 +167,15 @@ export function createApi(deps: ApiDeps): Implementation {
       const cfg = settings.get('ffmpeg');
       return probeStream(full, { timeoutMs: 10_000, ffprobe: cfg.ffprobePath || undefined });
     },
-    'cameras.still': ({ id }) => cameraStill(deps.frames(id), cameras.require(id).name),
+    'cameras.still': async ({ id }, ctx) => {
+      const cam = cameras.require(id);
+      const lifts = cam.masks.privacy.length > 0 && mayLiftMasks(ctx.user, id);
+      if (lifts) deps.audit.recordRead({ actor: ctx.user.name, action: 'privacy.liftMasks', target: id, origin: ctx.origin, details: { kind: 'still' } });
+      const masks = lifts ? [] : cam.masks.privacy;
+      const source = deps.frames(id);
+      // a camera that records without detecting, or is off, shows its newest recorded picture
+      return source ? cameraStill(source, cam.name, undefined, masks) : ((await recordedStillOf(deps, id, masks)) ?? cameraStill(undefined, cam.name));
+    },
     'cameras.states': (_input, ctx) =>
       cameras.list().filter((c) => canSeeCamera(ctx.user, c.id)).map((c) => deps.states.get(c.id) ?? { cameraId: c.id, state: c.enabled ? 'connecting' : 'disabled', since: deps.startedAt }),
 
@@ -232,6 +245,16 @@ export function createApi(deps: ApiDeps): Implementation {
       cameras.require(cameraId);
       if (!deps.motionActivity) throw new ApiFailure('unavailable', 'Motion search needs the cameras running');
       return deps.motionActivity.search(cameraId, region, after, before);
+    },
+    'motion.scanStart': (q, ctx) => {
+      cameras.require(q.cameraId);
+      if (!deps.motionScans) throw new ApiFailure('unavailable', 'Motion scans need the engine running');
+      return deps.motionScans.start(ctx.user.name, q);
+    },
+    'motion.scanStatus': ({ id }, ctx) => deps.motionScans?.status(ctx.user.name, id) ?? null,
+    'motion.scanCancel': ({ id }, ctx) => {
+      if (!deps.motionScans) throw new ApiFailure('not_found', 'You have no motion scan');
+      return deps.motionScans.cancel(ctx.user.name, id);
     },
     ...liveApi(deps),
     ...timelineApi(deps),

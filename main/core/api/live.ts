@@ -1,6 +1,7 @@
 // Live streams over the contract: each open stream relays one camera's fMP4 chunks onto the bus until closed.
 import { randomBytes } from 'node:crypto';
 import { ApiFailure } from '../../common/contract/index.js';
+import { mayLiftMasks } from '../privacy/index.js';
 import type { ApiDeps } from './index.js';
 import type { Implementation } from './router.js';
 
@@ -12,9 +13,10 @@ const MAX_STREAMS = 32;
 export function liveApi(deps: Pick<ApiDeps, 'bus' | 'cameras' | 'live'>): LiveMethods {
   const streams = new Map<string, () => void>();
   return {
-    'live.open': ({ cameraId, view }) => {
-      deps.cameras.require(cameraId);
-      const source = deps.live(cameraId, view);
+    'live.open': ({ cameraId, view }, ctx) => {
+      const camera = deps.cameras.require(cameraId);
+      // the same rule as the live socket: who may not lift the privacy masks gets them burned in
+      const source = deps.live(cameraId, view, { masked: camera.masks.privacy.length > 0 && !mayLiftMasks(ctx.user, cameraId) });
       if (!source) throw new ApiFailure('unavailable', 'This camera is not running');
       if (streams.size >= MAX_STREAMS) throw new ApiFailure('rate_limited', 'Too many live views are open');
       const streamId = randomBytes(8).toString('hex');

@@ -15,7 +15,8 @@ import { chooseHwaccel } from '../ffmpeg/hwaccel.js';
 import { locateFfmpeg } from '../ffmpeg/locate.js';
 import { createLogger } from '../log/index.js';
 import type { SegmentIndex } from '../recordings/index.js';
-import type { MediaStore } from '../media/index.js';
+import type { MediaStore, Scratch } from '../media/index.js';
+import { maskPicture } from '../privacy/mask-filter.js';
 import type { Retention } from '../recordings/retention.js';
 import { blocksMedia, type StorageGuard } from '../recordings/storage-guard.js';
 import { demoClipFor, demoKindOf, ensureDemoClip } from './demo.js';
@@ -86,6 +87,11 @@ export class CameraRuntime {
   private readonly decodeNotes = new Map<string, string>();
   /** Low-rate H.264 of a connection's live stream, made on first ask (each runs ffmpeg only while watched). */
   private readonly transcoders = new Map<string, TranscodedLive>();
+  /**
+   * Live video with a camera's privacy masks burned in, by connection and view: one transcode shared by every viewer who
+   * may not lift the masks, running only while watched; its mask picture lives in a scratch folder of the media store.
+   */
+  private readonly maskedLive = new Map<string, { live: TranscodedLive; scratch: Scratch; masks: string }>();
   private readonly tracked = new Map<string, Tracked>();
   // event writes in flight (snapshot, then row): stop waits for them so every ended object is stored
   private readonly writes = new Set<Promise<void>>();
@@ -339,6 +345,7 @@ export class CameraRuntime {
       void t.close();
       this.transcoders.delete(id);
     }
+    for (const id of [...this.maskedLive.keys()]) if (!known.has(id.slice(0, id.lastIndexOf('|')))) void this.closeMasked(id);
     const stationaryMaxMs = this.deps.settings.get('detection').stationaryMaxMinutes * 60_000;
     for (const cam of cams) {
       if (!wanted.has(cam.id)) continue;
@@ -490,10 +497,13 @@ export class CameraRuntime {
    * The camera's live video across restarts (a viewer's socket survives a reconnect: a new init follows):
    * `grid` is the live-grid stream (the sub stream by default), `full` the full-screen one (main).
    */
-  live(cameraId: string, view: 'grid' | 'full' | 'compat' = 'full'): LiveSource | undefined {
+  live(cameraId: string, view: 'grid' | 'full' | 'compat' = 'full', opts: { masked?: boolean } = {}): LiveSource | undefined {
     const key = this.connectionFor(cameraId, view === 'full' ? 'live-full' : 'live-grid');
     if (!key || !this.supervisor) return undefined;
     const live = this.supervisor.feed(key).live;
+    // `masked`: the viewer may not lift the camera's privacy masks; without masks there is nothing to hide
+    const masks = opts.masked ? (this.deps.cameras.get(cameraId)?.masks.privacy ?? []) : [];
+    if (masks.length) return this.maskedSource(`${key}|${view}`, cameraId, view, live, masks);
     if (view !== 'compat') return live;
     let t = this.transcoders.get(key);
     if (!t) {
@@ -503,14 +513,41 @@ export class CameraRuntime {
     return t;
   }
 
+  /** The shared masked transcode of one connection and view; a new one when the masks changed (the old one stops). */
+  private maskedSource(id: string, cameraId: string, view: 'grid' | 'full' | 'compat', upstream: LiveSource, masks: Camera['masks']['privacy']): LiveSource {
+    const sig = JSON.stringify(masks);
+    const have = this.maskedLive.get(id);
+    if (have?.masks === sig) return have.live;
+    if (have) void this.closeMasked(id);
+    const scratch = this.deps.media.scratch('live-mask');
+    const picture = scratch.writeBytes('mask.pam', maskPicture(masks));
+    // compat keeps its low size and rate; grid and full keep the camera's
+    const size = view === 'compat' ? {} : { width: null, fps: null };
+    const live = new TranscodedLive(upstream, { cameraId, ffmpegPath: this.deps.settings.get('ffmpeg').ffmpegPath || undefined, maskPicture: picture, ...size });
+    this.maskedLive.set(id, { live, scratch, masks: sig });
+    return live;
+  }
+
+  private async closeMasked(id: string): Promise<void> {
+    const m = this.maskedLive.get(id);
+    if (!m) return;
+    this.maskedLive.delete(id);
+    try {
+      await m.live.close();
+    } finally {
+      m.scratch.dispose();
+    }
+  }
+
   /** Which stream serves each of the camera's roles while it runs. */
   streamRoles(cameraId: string): Record<ServedRole, StreamName> | undefined {
     const r = this.roles.get(cameraId);
     return r ? { ...r } : undefined;
   }
 
-  /** Decoded frames of the detect stream (its shape, at the detect rate). */
+  /** Decoded frames of the detect stream (its shape, at the detect rate); none for a camera that decodes none (it only records). */
   frames(cameraId: string): FrameSource | undefined {
+    if (!this.pipelines.has(cameraId)) return undefined;
     const key = this.connectionFor(cameraId, 'detect');
     return key ? this.supervisor?.feed(key) : undefined;
   }
@@ -563,6 +600,7 @@ export class CameraRuntime {
     await Promise.all([...this.pipelines.keys()].map((id) => this.detachPipeline(id)));
     await Promise.all([...this.transcoders.values()].map((t) => t.close()));
     this.transcoders.clear();
+    await Promise.all([...this.maskedLive.keys()].map((id) => this.closeMasked(id)));
     await this.supervisor?.stop();
     await this.detector?.close();
   }

@@ -58,7 +58,10 @@ export interface PipelineCallbacks {
   onEnd?: (e: ObjectEvent) => void;
   /** A started object is still there: at most every ALIVE_MS per object, so a crash can close its event near its last sighting. */
   onAlive?: (e: { objectId: string; lastSeen: number }) => void;
-  /** Where the frame moved (source pixels of a width x height frame), for motion search; only frames with movement. */
+  /**
+   * Where the frame moved (source pixels of a width x height frame), for motion search: every frame motion was checked
+   * on, with no boxes when nothing moved (so the search knows which time was watched and found still).
+   */
   onMotion?: (time: number, boxes: Box[], width: number, height: number) => void;
   /**
    * A started object's detections since the last call (boxes as shares of the frame): once when it starts (from its first
@@ -259,7 +262,7 @@ export class FramePipeline {
     if (s.motion.enabled) motionBoxes = this.motion.detect(frame).boxes;
     else motionBoxes = [[0, 0, W, H]];
     if (motionBoxes.length > 0) this.counters.framesWithMotion++;
-    if (s.motion.enabled && motionBoxes.length > 0) this.callbacks.onMotion?.(frame.time, motionBoxes, W, H);
+    if (s.motion.enabled) this.callbacks.onMotion?.(frame.time, motionBoxes, W, H);
     if (!this.detector) {
       this.motionStep(frame, s.motion.enabled ? motionBoxes : []);
       return { motion: motionBoxes, regions: [], detections: [], toModel: false, dropped: false, closerRegions: [] };

@@ -14,7 +14,7 @@ import type { AuditRecord } from '../audit/index.js';
 import type { EventRepository } from '../events/repository.js';
 import { createLogger } from '../log/index.js';
 import type { SegmentIndex } from '../recordings/index.js';
-import type { ExportArea, MediaStore } from '../media/index.js';
+import type { ExportArea, FfmpegOutput, MediaStore } from '../media/index.js';
 import type { Database } from '../storage/database.js';
 import { sql } from '../storage/sql.js';
 import { VERSION } from '../version.js';
@@ -36,7 +36,7 @@ import {
   type ListEntry,
   type SourceSegment,
 } from './plan.js';
-import { listEncoders, probeDuration, probeFrames, runFfmpeg } from './run.js';
+import { listEncoders, probeDuration, probeFrames, probeStreamDuration, runFfmpeg } from './run.js';
 import type { ExportSigner, SigningKeyInfo } from './sign.js';
 import { redactExport, type RedactRequest, type RedactDetector } from './redact-job.js';
 import type { ManifestRedaction } from './manifest.js';
@@ -279,10 +279,10 @@ export class ExportManager {
     return this.deps.signer?.info ?? null;
   }
 
-  /** The sidecar manifest's path on disk, for the verify command a user runs on it. */
+  /** The sidecar manifest's path on disk, for the verify command a user runs on it (encrypted there when the vault is on). */
   manifestPath(id: string): string | null {
     const rel = this.row(id)?.path;
-    return rel ? this.area(id).ffmpegPath(rel.slice(id.length + 1)) : null;
+    return rel ? this.area(id).storedPath(rel.slice(id.length + 1)) : null;
   }
 
   private row(id: string): ExportRow | undefined {
@@ -489,7 +489,7 @@ export class ExportManager {
       await this.concat(job, plan, area, out, false, (ms) => this.progress(job, ((doneMs + ms) / totalMs) * 0.85));
       doneMs += plan.coveredMs;
       const digest = await digestFile(out, (n) => area.openRead(n));
-      const duration = await probeDuration(this.bins().ffprobe, area.ffmpegPath(out), job.abort.signal);
+      const duration = await this.duration(area, out, job);
       this.throwIfCancelled(job);
       clips.push({ ...clip, entry: name, sha256: digest.sha256, bytes: digest.bytes, duration });
       entries.push({ name, file: out, crc32: digest.crc32, bytes: digest.bytes });
@@ -535,7 +535,8 @@ export class ExportManager {
     const partial = `${out}.partial`;
     try {
       const list = scratch.writeText('list.ffconcat', concatList(plan, exact));
-      await this.ffmpegStep(job, plan, ffmpegArgs(list, area.ffmpegPath(partial), plan, exact), plan.coveredMs, (f) => onMs(f * plan.coveredMs));
+      const output = area.ffmpegOutput(partial);
+      await this.ffmpegStep(job, plan, ffmpegArgs(list, output.target, plan, exact), plan.coveredMs, (f) => onMs(f * plan.coveredMs), output);
       await area.rename(partial, out);
     } finally {
       await area.remove(partial);
@@ -544,10 +545,13 @@ export class ExportManager {
   }
 
   /** Runs ffmpeg for one step; onFraction gets how far through `spanMs` of output it is (0..1). */
-  private async ffmpegStep(job: JobState, plan: CameraPlan, args: string[], spanMs: number, onFraction: (f: number) => void): Promise<void> {
+  private async ffmpegStep(job: JobState, plan: CameraPlan, args: string[], spanMs: number, onFraction: (f: number) => void, output?: FfmpegOutput): Promise<void> {
     this.throwIfCancelled(job);
     const r = await runFfmpeg(this.bins().ffmpeg, args, {
       signal: job.abort.signal,
+      // the segments (and pieces) may be read through the store's tap: its credential goes in the environment
+      env: this.deps.media.ffmpegEnv(),
+      output: output?.open?.(),
       onProgress: (us) => onFraction(spanMs > 0 ? Math.min(1, us / 1000 / spanMs) : 1),
     });
     if (r.aborted || job.abort.signal.aborted) throw new Cancelled();
@@ -586,8 +590,9 @@ export class ExportManager {
     let encoders = this.encoders.get(ffmpeg);
     if (!encoders) this.encoders.set(ffmpeg, (encoders = listEncoders(ffmpeg)));
     // only the two files the edges fall in are read, and only their packet headers
-    const first = await probeFrames(ffprobe, firstSeg.abs, job.abort.signal);
-    const last = lastSeg === firstSeg ? first : await probeFrames(ffprobe, lastSeg.abs, job.abort.signal);
+    const input = (url: string) => ({ url, protocols: 'file,http,tcp', env: this.deps.media.ffmpegEnv() });
+    const first = await probeFrames(ffprobe, input(firstSeg.abs), job.abort.signal);
+    const last = lastSeg === firstSeg ? first : await probeFrames(ffprobe, input(lastSeg.abs), job.abort.signal);
     this.throwIfCancelled(job);
     if (!first || !last) return { reason: 'ffprobe could not read the first or last segment' };
     return planExactCut(plan, first, last, await encoders);
@@ -600,13 +605,14 @@ export class ExportManager {
     const temps: string[] = [];
     try {
       const pieceName = (i: number): string => `${out}.piece${i}.partial`;
-      const pieceFile = (i: number): string => area.ffmpegPath(pieceName(i));
-      const encodes = cut.pieces.flatMap((p, i) => (p.kind === 'encode' ? [{ piece: p, file: pieceFile(i), name: pieceName(i) }] : []));
+      // read back once written: a path, or the tap's URL of the encrypted piece
+      const pieceFile = (i: number): string => area.ffmpegInput(pieceName(i)).url;
+      const encodes = cut.pieces.flatMap((p, i) => (p.kind === 'encode' ? [{ piece: p, output: area.ffmpegOutput(pieceName(i)), name: pieceName(i) }] : []));
       const copies = cut.pieces.filter((p): p is CopyPiece => p.kind === 'copy');
       const editedMs = encodes.reduce((n, e) => n + e.piece.duration * 1000, 0);
       const copiedMs = Math.max(0, plan.coveredMs - editedMs);
       const middleName = `${out}.middle.partial`;
-      const middle = !cut.inline && copies.length ? area.ffmpegPath(middleName) : undefined;
+      const middle = !cut.inline && copies.length ? area.ffmpegOutput(middleName) : undefined;
       // the bar moves in proportion to each step's expected time, so it runs 0 to 1 once across all of them
       const total = editedMs * ENCODE_COST + (middle ? copiedMs : 0) + plan.coveredMs;
       let done = 0;
@@ -615,24 +621,25 @@ export class ExportManager {
       for (const e of encodes) {
         temps.push(e.name);
         const weight = e.piece.duration * 1000 * ENCODE_COST;
-        await this.ffmpegStep(job, plan, edgeArgs(e.piece, e.file, cut), e.piece.duration * 1000, step(weight));
+        await this.ffmpegStep(job, plan, edgeArgs(e.piece, e.output.target, cut), e.piece.duration * 1000, step(weight), e.output);
         done += weight;
       }
       let entries: ListEntry[] = cut.pieces.map((p, i) => (p.kind === 'copy' ? p : { file: pieceFile(i), duration: p.duration }));
       if (middle) {
         temps.push(middleName);
         const list = scratch.writeText('middle.ffconcat', piecesList(copies));
-        await this.ffmpegStep(job, plan, middleArgs(list, middle), copiedMs, step(copiedMs));
+        await this.ffmpegStep(job, plan, middleArgs(list, middle.target), copiedMs, step(copiedMs), middle);
         done += copiedMs;
         // the copied segments (consecutive, between head and tail) are one file now
         const from = cut.pieces.findIndex((p) => p.kind === 'copy');
-        entries = [...entries.slice(0, from), { file: middle }, ...entries.slice(from + copies.length)];
+        entries = [...entries.slice(0, from), { file: area.ffmpegInput(middleName).url }, ...entries.slice(from + copies.length)];
       }
       // each piece but the last is placed by its duration; the last one's is whatever it holds
       const joined = entries.map((e, i) => (i === entries.length - 1 ? { ...e, duration: undefined } : e));
       const list = scratch.writeText('pieces.ffconcat', piecesList(joined));
       const audioList = cut.audio ? scratch.writeText('audio.ffconcat', concatList(plan, true)) : undefined;
-      await this.ffmpegStep(job, plan, joinArgs(list, area.ffmpegPath(partial), plan, cut, audioList), plan.coveredMs, step(plan.coveredMs));
+      const output = area.ffmpegOutput(partial);
+      await this.ffmpegStep(job, plan, joinArgs(list, output.target, plan, cut, audioList), plan.coveredMs, step(plan.coveredMs), output);
       await area.rename(partial, out);
       log.info(
         { id: job.id, camera: plan.cameraId, reencodedS: Math.round(editedMs) / 1000, copiedS: Math.round(copiedMs) / 1000, viaTs: Boolean(middle) },
@@ -647,9 +654,16 @@ export class ExportManager {
   private async describeFile(job: JobState, area: ExportArea, name: string, media = true): Promise<ManifestFile> {
     this.throwIfCancelled(job);
     const digest = await digestFile(name, (n) => area.openRead(n));
-    const duration = media ? await probeDuration(this.bins().ffprobe, area.ffmpegPath(name), job.abort.signal) : null;
+    const duration = media ? await this.duration(area, name, job) : null;
     this.throwIfCancelled(job);
     return { path: name, sha256: digest.sha256, bytes: digest.bytes, duration };
+  }
+
+  /** A clip's duration: ffprobe on the file, or on its decrypted bytes through a pipe when the area is encrypted. */
+  private duration(area: ExportArea, name: string, job: JobState): Promise<number | null> {
+    const { ffprobe } = this.bins();
+    if (area.encrypted) return probeStreamDuration(ffprobe, area.openRead(name, job.abort.signal), job.abort.signal);
+    return probeDuration(ffprobe, area.ffmpegInput(name), job.abort.signal);
   }
 
   private manifest(job: JobState, files: ManifestFile[], plans: CameraPlan[], gaps: ExportGap[], clips?: ManifestClip[]): Manifest {

@@ -82,12 +82,20 @@ const RUN = ['-hide_banner', '-nostdin', '-v', 'error', '-nostats', '-progress',
 const INPUT_PROTOCOLS = ['-protocol_whitelist', 'file,http,tcp'];
 const concatInput = (listFile: string): string[] => [...INPUT_PROTOCOLS, '-f', 'concat', '-safe', '0', '-i', listFile];
 
+/**
+ * The MP4 muxer's flags for an output: a file gets its index first (+faststart: it plays while it downloads); a pipe
+ * (the vault encrypting as ffmpeg writes) cannot be rewritten, so it gets a fragmented MP4, which also plays from its start.
+ */
+export function mp4Flags(output: string): string[] {
+  return ['-movflags', output.startsWith('pipe:') ? '+frag_keyframe+empty_moov+default_base_moof' : '+faststart'];
+}
+
 /** Stream copy with keyframe cuts, or (the whole-range fallback of the exact cut) a re-encode trimmed after decoding. */
 export function ffmpegArgs(listFile: string, output: string, plan: CameraPlan, exact: boolean): string[] {
   const input = [...RUN, ...concatInput(listFile)];
   const map = ['-map', '0:v', '-map', '0:a?'];
   // faststart puts the index first so the file plays while it downloads from the media URL
-  const mux = ['-movflags', '+faststart', '-f', 'mp4', output];
+  const mux = [...mp4Flags(output), '-f', 'mp4', output];
   if (!exact) return [...input, ...map, '-c', 'copy', '-avoid_negative_ts', 'make_zero', ...mux];
   const trim = ['-ss', secs(plan.headOffsetMs), '-t', secs(plan.coveredMs)];
   const encode = ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '20', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-b:a', '128k'];
@@ -391,7 +399,7 @@ export function edgeArgs(piece: EncodePiece, output: string, cut: ExactCut): str
     ...cut.encode,
     // the source's frame times as they are (a camera's are rarely constant), never duplicated or dropped to a rate
     '-vsync', 'passthrough',
-    ...(cut.inline ? ['-video_track_timescale', String(cut.timescale), '-f', 'mp4'] : ['-f', 'mpegts']),
+    ...(cut.inline ? ['-video_track_timescale', String(cut.timescale), ...(output.startsWith('pipe:') ? mp4Flags(output) : []), '-f', 'mp4'] : ['-f', 'mpegts']),
     output,
   ];
 }
@@ -438,7 +446,7 @@ export function joinArgs(listFile: string, output: string, plan: CameraPlan, cut
     ...(audio.length ? ['-map', '1:a?'] : []),
     '-c', 'copy',
     ...(cut.tag ? ['-tag:v', cut.tag] : []),
-    '-movflags', '+faststart', '-f', 'mp4', output,
+    ...mp4Flags(output), '-f', 'mp4', output,
   ];
 }
 

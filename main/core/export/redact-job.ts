@@ -20,7 +20,7 @@ export interface RedactExportOptions {
   detector: RedactDetector;
   events: Pick<EventRepository, 'get'>;
   /** The job's folder in the media store, which holds the clip. */
-  area: Pick<ExportArea, 'rename' | 'remove' | 'ffmpegPath'>;
+  area: Pick<ExportArea, 'rename' | 'remove' | 'ffmpegInput' | 'ffmpegOutput'>;
   /** People to hide; absent when only the privacy masks are burned in. */
   request?: RedactRequest;
   /** The camera's privacy masks, blacked out of every frame (empty when lifted). */
@@ -58,8 +58,8 @@ export async function redactExport(o: RedactExportOptions): Promise<ManifestReda
       ffprobe: o.ffprobe,
       detector,
       masks: o.masks,
-      input: o.area.ffmpegPath(plain),
-      output: o.area.ffmpegPath(partial),
+      input: o.area.ffmpegInput(plain),
+      output: o.area.ffmpegOutput(partial),
       keep: o.request ? keepSpecs(o.events, o.request.keepEvents, o.cameraId, o.clipStart) : [],
       method: o.request?.method ?? 'blur',
       signal: o.signal,

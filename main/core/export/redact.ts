@@ -1,5 +1,6 @@
 // Redacted exports: every person in a clip blurred or filled except the ones picked, found by a detection pass over the clip.
 import { once } from 'node:events';
+import { pipeline } from 'node:stream/promises';
 import type { Detector } from '../detect/detector.js';
 import { iou, type Box, type Frame } from '../detect/frame.js';
 import { fullFrame } from '../detect/regions.js';
@@ -8,6 +9,8 @@ import { spawnFfmpeg, type FfmpegProcess } from '../ffmpeg/process.js';
 import type { Polygon } from '../../common/contract/index.js';
 import { applyMask, maskBitmap } from '../privacy/index.js';
 import { Tracker } from '../track/index.js';
+import type { FfmpegInput, FfmpegOutput } from '../media/index.js';
+import { mp4Flags } from './plan.js';
 import { runFfmpeg } from './run.js';
 
 /** Lower than an event's 0.5: a doubtful person is hidden rather than shown. */
@@ -62,8 +65,10 @@ export interface RedactOptions {
   detector?: Detector;
   /** Privacy masks blacked out of every frame, after the people. */
   masks?: readonly Polygon[];
-  input: string;
-  output: string;
+  /** The clip: a path, or the store's tap URL with its protocols and credential (an encrypted export). */
+  input: FfmpegInput;
+  /** A path, or `pipe:3` with the stream the store encrypts it into. */
+  output: FfmpegOutput;
   keep: readonly KeepSpec[];
   method: RedactMethod;
   signal?: AbortSignal;
@@ -80,11 +85,11 @@ interface ClipInfo {
 }
 
 /** Width, height, frame rate and frame count of the first video stream (counted by demuxing). */
-export async function probeClip(ffprobe: string, file: string, signal?: AbortSignal): Promise<ClipInfo> {
+export async function probeClip(ffprobe: string, file: FfmpegInput, signal?: AbortSignal): Promise<ClipInfo> {
   const r = await runFfmpeg(
     ffprobe,
-    ['-v', 'error', '-select_streams', 'v:0', '-count_packets', '-show_entries', 'stream=width,height,avg_frame_rate,r_frame_rate,nb_read_packets', '-of', 'json', file],
-    { captureStdout: true, signal },
+    ['-v', 'error', '-select_streams', 'v:0', '-count_packets', '-show_entries', 'stream=width,height,avg_frame_rate,r_frame_rate,nb_read_packets', '-of', 'json', '-protocol_whitelist', file.protocols, file.url],
+    { captureStdout: true, signal, env: file.env },
   );
   const s = r.code === 0 ? (JSON.parse(r.stdout) as { streams?: { width?: number; height?: number; avg_frame_rate?: string; r_frame_rate?: string; nb_read_packets?: string }[] }).streams?.[0] : undefined;
   if (!s?.width || !s.height) throw new Error(`ffprobe could not read the clip's video: ${r.stderr.at(-1) ?? 'no video stream'}`);
@@ -94,10 +99,14 @@ export async function probeClip(ffprobe: string, file: string, signal?: AbortSig
 }
 
 /** Every frame of the file as I420 at its own size (even-cropped), in order; ffmpeg waits while the consumer works. */
-async function* decodeFrames(ffmpeg: string, file: string, info: ClipInfo, signal?: AbortSignal): AsyncGenerator<Frame> {
+async function* decodeFrames(ffmpeg: string, file: FfmpegInput, info: ClipInfo, signal?: AbortSignal): AsyncGenerator<Frame> {
   const width = info.width & ~1;
   const height = info.height & ~1;
-  const proc = spawnFfmpeg(ffmpeg, ['-hide_banner', '-nostdin', '-v', 'error', '-i', file, '-an', '-sn', '-vf', `crop=${width}:${height}:0:0`, '-fps_mode', 'passthrough', '-f', 'rawvideo', '-pix_fmt', 'yuv420p', 'pipe:1']);
+  const proc = spawnFfmpeg(
+    ffmpeg,
+    ['-hide_banner', '-nostdin', '-v', 'error', '-protocol_whitelist', file.protocols, '-i', file.url, '-an', '-sn', '-vf', `crop=${width}:${height}:0:0`, '-fps_mode', 'passthrough', '-f', 'rawvideo', '-pix_fmt', 'yuv420p', 'pipe:1'],
+    { env: file.env },
+  );
   const onAbort = (): void => void proc.stop(1000);
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
@@ -238,13 +247,16 @@ export async function redactClip(opts: RedactOptions): Promise<RedactReport> {
     [
       '-hide_banner', '-nostdin', '-v', 'error',
       '-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-s', `${width}x${height}`, '-framerate', info.rate, '-i', 'pipe:0',
-      '-i', opts.input,
+      '-protocol_whitelist', opts.input.protocols, '-i', opts.input.url,
       '-map', '0:v', '-map', '1:a?',
       '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '18', '-pix_fmt', 'yuv420p', '-c:a', 'copy',
-      '-movflags', '+faststart', '-f', 'mp4', opts.output,
+      ...mp4Flags(opts.output.target), '-f', 'mp4', opts.output.target,
     ],
-    { stdin: true },
+    { stdin: true, env: opts.input.env, extraPipes: opts.output.open ? 1 : 0 },
   );
+  // an encrypted output: ffmpeg's fd 3 into the store, with backpressure; its failure fails the redaction
+  const sink = opts.output.open?.();
+  const stored = sink && enc.pipes[0] ? pipeline(enc.pipes[0], sink).then(() => null, (err: Error) => err) : Promise.resolve(null);
   const onAbort = (): void => void enc.stop(1000);
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   const tracks = new Map<string, RedactTrack>();
@@ -275,8 +287,10 @@ export async function redactClip(opts: RedactOptions): Promise<RedactReport> {
     opts.signal?.removeEventListener('abort', onAbort);
   }
   const exit = await enc.exited;
+  const storeError = await stored;
   if (opts.signal?.aborted) throw new Error('cancelled');
   if (exit.code !== 0) throw new Error(`ffmpeg could not encode the redacted clip: ${enc.stderrTail().at(-1) ?? `exit ${exit.code}`}`);
+  if (storeError) throw new Error(`the redacted clip could not be stored: ${storeError.message}`);
   return {
     method: opts.method,
     model: detector?.model.name ?? '',

@@ -31,6 +31,8 @@ export interface FfprobeOptions {
   /** Extra arguments before -i (e.g. -rtsp_transport tcp). */
   inputArgs?: string[];
   ffprobe?: string;
+  /** Extra environment (the media store's tap credential, for its URLs). */
+  env?: Record<string, string>;
 }
 
 /** `ffprobe -show_streams -show_format -of json TARGET`; never throws. */
@@ -41,7 +43,7 @@ export async function ffprobeJson(target: string, opts: FfprobeOptions = {}): Pr
   // The socket timeout fires a little before the overall one, so ffprobe can say what it was waiting for.
   const netArgs = isNetwork ? socketTimeoutArgs(target, await ffmpegMajorVersion(bin), Math.max(1000, timeoutMs - 1500)) : [];
   const args = ['-hide_banner', '-v', 'error', ...protocolArgs(target), ...netArgs, ...(opts.inputArgs ?? []), '-show_streams', '-show_format', '-of', 'json', '-i', target];
-  const r = await runFfmpeg(bin, args, { timeoutMs, maxBytes: 4 * 1024 * 1024 });
+  const r = await runFfmpeg(bin, args, { timeoutMs, maxBytes: 4 * 1024 * 1024, env: opts.env });
   if (r.timedOut) return { ok: false, code: 'timeout', message: `no answer within ${Math.round(timeoutMs / 1000)} s`, stderr: r.stderr };
   if (r.exit.code !== 0) return { ok: false, code: 'failed', message: r.stderr.at(-1) ?? `ffprobe exited with ${r.exit.code ?? r.exit.signal}`, stderr: r.stderr };
   try {

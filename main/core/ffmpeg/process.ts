@@ -128,9 +128,9 @@ export function spawnFfmpeg(bin: string, args: readonly string[], opts: SpawnOpt
 export async function runFfmpeg(
   bin: string,
   args: readonly string[],
-  opts: { timeoutMs?: number; maxBytes?: number } = {},
+  opts: { timeoutMs?: number; maxBytes?: number; env?: Record<string, string> } = {},
 ): Promise<{ exit: ExitInfo; stdout: Buffer; stderr: string[]; timedOut: boolean }> {
-  const proc = spawnFfmpeg(bin, args, { stderrLines: 60 });
+  const proc = spawnFfmpeg(bin, args, { stderrLines: 60, env: opts.env });
   const chunks: Buffer[] = [];
   let size = 0;
   const max = opts.maxBytes ?? 16 * 1024 * 1024;

@@ -1,5 +1,7 @@
-// TranscodedLive: a low-rate H.264 copy of a live stream for players that cannot decode it (H.265 in Chromium); one ffmpeg while watched.
+// TranscodedLive: an H.264 copy of a live stream made while watched (one ffmpeg for all its viewers): low-rate for players
+// that cannot decode the camera's codec (H.265 in Chromium), or with the privacy masks burned in for who may not lift them.
 import { locateFfmpeg } from '../ffmpeg/locate.js';
+import { maskEncoderArgs, maskFilterGraph, maskInputArgs } from '../privacy/mask-filter.js';
 import { spawnFfmpeg, type FfmpegProcess } from '../ffmpeg/process.js';
 import { createLogger } from '../log/index.js';
 import { Fmp4Splitter } from './fmp4.js';
@@ -13,10 +15,12 @@ const MAX_PENDING = 4 * 1024 * 1024;
 export interface TranscodeOptions {
   cameraId: string;
   ffmpegPath?: string;
-  /** Output width (height follows the shape); default 640. */
-  width?: number;
-  /** Output frames per second; default 10. */
-  fps?: number;
+  /** Output width (height follows the shape); default 640; null keeps the camera's size. */
+  width?: number | null;
+  /** Output frames per second; default 10; null keeps the camera's rate. */
+  fps?: number | null;
+  /** A mask picture (privacy/mask-filter `maskPicture`, in a file the owner keeps while this runs): burned into every frame. */
+  maskPicture?: string;
 }
 
 /**
@@ -105,13 +109,17 @@ export class TranscodedLive implements LiveSource {
       log.warn({ err, cameraId: this.opts.cameraId }, 'no ffmpeg for the live transcode');
       return undefined;
     }
-    const width = this.opts.width ?? 640;
-    const fps = this.opts.fps ?? 10;
-    // argument array (no shell); input is our own fMP4 on stdin, so only the pipe protocol is allowed
+    const width = this.opts.width === undefined ? 640 : this.opts.width;
+    const fps = this.opts.fps === undefined ? 10 : this.opts.fps;
+    const pre = [...(fps ? [`fps=${fps}`] : []), ...(width ? [`scale=${width}:-2`] : [])].join(',');
+    const mask = this.opts.maskPicture;
+    // argument array (no shell); input is our own fMP4 on stdin, so only the pipe protocol is allowed (and the mask's file)
+    const video = mask
+      ? [...maskInputArgs(mask), '-filter_complex', maskFilterGraph(1, pre || undefined), '-map', '[masked]', ...maskEncoderArgs({ live: true })]
+      : ['-vf', pre || 'null', '-pix_fmt', 'yuv420p', '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-profile:v', 'baseline', '-g', String(fps ?? 15), '-bf', '0'];
     const args = [
-      '-hide_banner', '-loglevel', 'error', '-protocol_whitelist', 'pipe', '-f', 'mp4', '-i', 'pipe:0',
-      '-an', '-vf', `fps=${fps},scale=${width}:-2`, '-pix_fmt', 'yuv420p',
-      '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-profile:v', 'baseline', '-g', String(fps), '-bf', '0',
+      '-hide_banner', '-loglevel', 'error', '-protocol_whitelist', mask ? 'pipe,file' : 'pipe', '-f', 'mp4', '-i', 'pipe:0',
+      '-an', ...video,
       '-f', 'mp4', '-movflags', 'frag_every_frame+empty_moov+default_base_moof', 'pipe:1',
     ];
     const proc = spawnFfmpeg(bin, args, { stdin: true, logger: log, label: this.opts.cameraId });
@@ -124,7 +132,7 @@ export class TranscodedLive implements LiveSource {
         this.proc = undefined;
       }
     });
-    log.info({ cameraId: this.opts.cameraId, width, fps }, 'live transcode to H.264 started');
+    log.info({ cameraId: this.opts.cameraId, width, fps, masked: Boolean(mask) }, mask ? 'live transcode with privacy masks started' : 'live transcode to H.264 started');
     return proc;
   }
 }

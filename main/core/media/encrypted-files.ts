@@ -1,9 +1,9 @@
 // Vault files on disk: encrypting a closed file or a stream into the chunked format, and reading any byte range back.
-import { createReadStream, createWriteStream } from 'node:fs';
+import { closeSync, createReadStream, createWriteStream, fstatSync, openSync, readSync } from 'node:fs';
 import { open, rename, rm, stat } from 'node:fs/promises';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { CHUNK, fileKey, geometry, HEADER, makeHeader, openChunk, parseHeader, sealChunk, TAG, VaultFormatError } from '../vault/format.js';
+import { CHUNK, ChunkSealer, fileKey, geometry, HEADER, makeHeader, openChunk, parseHeader, TAG, VaultFormatError } from '../vault/format.js';
 
 /** The data key a file is encrypted with: its id goes into the header, so any key can be found again to read it. */
 export interface FileKey {
@@ -14,42 +14,77 @@ export interface FileKey {
 /** Finds the data key of a file by the id in its header; null when that key is gone (its camera was deleted). */
 export type KeyLookup = (keyId: Buffer) => Buffer | null;
 
-/** Encrypts as it goes: the header first, then each chunk once the next byte shows it is not the last. */
+/**
+ * Encrypts as it goes: the header first, then each chunk once the next byte shows it is not the last. Whole chunks are
+ * sealed straight from the incoming buffers; only a partial chunk is copied, into one buffer kept for the file. What
+ * one write seals goes out as one vectored write, and the writer waits for the file when it is behind (backpressure).
+ */
 export class EncryptingWriter extends Writable {
-  private pending: Buffer = Buffer.alloc(0);
+  private readonly pending = Buffer.allocUnsafe(CHUNK);
+  private pendingLen = 0;
   private index = 0;
   private readonly header;
-  private readonly key: Buffer;
+  private readonly sealer: ChunkSealer;
 
   constructor(
     private readonly out: Writable,
     k: FileKey,
   ) {
-    super();
+    super({ highWaterMark: 1 << 20 });
     this.header = makeHeader(k.id);
-    this.key = fileKey(k.key, this.header.fileId);
-    this.push(this.header.raw);
+    this.sealer = new ChunkSealer(fileKey(k.key, this.header.fileId), this.header.raw);
+    // a failing file (disk full, a name that exists) fails this stream, never the process
+    out.on('error', (err) => this.destroy(err));
+    this.out.write(this.header.raw);
   }
 
-  private push(buf: Buffer): boolean {
-    return this.out.write(buf);
-  }
-
-  override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
-    this.pending = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk;
-    let ok = true;
-    // keep at least one byte back: only the end says which chunk is final
-    while (this.pending.length > CHUNK) {
-      ok = this.push(sealChunk(this.key, this.header.raw, this.index++, false, this.pending.subarray(0, CHUNK))) && ok;
-      this.pending = this.pending.subarray(CHUNK);
+  /** Seals `data` into `parts`, keeping back what may still be the last chunk. */
+  private take(data: Buffer, parts: Buffer[]): void {
+    let off = 0;
+    while (off < data.length) {
+      // a full pending chunk with a byte after it: not the last one
+      if (this.pendingLen === CHUNK) {
+        parts.push(...this.sealer.seal(this.index++, false, this.pending));
+        this.pendingLen = 0;
+      }
+      if (this.pendingLen === 0 && data.length - off > CHUNK) {
+        parts.push(...this.sealer.seal(this.index++, false, data.subarray(off, off + CHUNK)));
+        off += CHUNK;
+        continue;
+      }
+      const n = Math.min(CHUNK - this.pendingLen, data.length - off);
+      data.copy(this.pending, this.pendingLen, off, off + n);
+      this.pendingLen += n;
+      off += n;
     }
+  }
+
+  private flush(parts: Buffer[], cb: (err?: Error | null) => void): void {
+    if (parts.length === 0) return cb();
+    this.out.cork();
+    let ok = true;
+    for (const p of parts) ok = this.out.write(p) && ok;
+    process.nextTick(() => this.out.uncork());
     if (ok) cb();
     else this.out.once('drain', () => cb());
   }
 
+  override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
+    const parts: Buffer[] = [];
+    this.take(chunk, parts);
+    this.flush(parts, cb);
+  }
+
+  override _writev(chunks: { chunk: Buffer }[], cb: (err?: Error | null) => void): void {
+    const parts: Buffer[] = [];
+    for (const c of chunks) this.take(c.chunk, parts);
+    this.flush(parts, cb);
+  }
+
   override _final(cb: (err?: Error | null) => void): void {
-    this.push(sealChunk(this.key, this.header.raw, this.index++, true, this.pending));
-    this.out.end((err?: Error | null) => cb(err ?? null));
+    const last = this.sealer.seal(this.index++, true, this.pending.subarray(0, this.pendingLen));
+    this.out.write(last[0]);
+    this.out.end(last[1], (err?: Error | null) => cb(err ?? null));
   }
 
   override _destroy(err: Error | null, cb: (err?: Error | null) => void): void {
@@ -113,13 +148,25 @@ export function openDecrypted(file: string, lookup: KeyLookup, range?: { start: 
       const start = range?.start ?? 0;
       const end = Math.min(range?.end ?? plain - 1, plain - 1);
       if (start > end) return;
-      for (let i = Math.floor(start / CHUNK); i <= Math.floor(end / CHUNK); i++) {
-        const final = i === n - 1;
-        const len = (final ? plain - i * CHUNK : CHUNK) + TAG;
-        const clear = openChunk(key, header.raw, i, final, await readAt(fh, HEADER + i * (CHUNK + TAG), len));
-        const from = i === Math.floor(start / CHUNK) ? start - i * CHUNK : 0;
-        const to = i === Math.floor(end / CHUNK) ? end - i * CHUNK + 1 : clear.length;
-        yield clear.subarray(from, to);
+      const first = Math.floor(start / CHUNK);
+      const last = Math.floor(end / CHUNK);
+      // reads grow from one chunk to SPAN (a MiB per syscall rather than 64 KiB): the first byte of a seek comes after
+      // one chunk, and a reader that leaves early (ffmpeg seeking on) had little decrypted for nothing
+      let span = 1;
+      for (let s = first; s <= last; s += span, span = Math.min(SPAN, span * 2)) {
+        const upTo = Math.min(last, s + span - 1);
+        const from = HEADER + s * (CHUNK + TAG);
+        const to = HEADER + upTo * (CHUNK + TAG) + (upTo === n - 1 ? plain - upTo * CHUNK : CHUNK) + TAG;
+        const buf = await readAt(fh, from, to - from);
+        for (let i = s; i <= upTo; i++) {
+          const final = i === n - 1;
+          const at = (i - s) * (CHUNK + TAG);
+          const len = (final ? plain - i * CHUNK : CHUNK) + TAG;
+          const clear = openChunk(key, header.raw, i, final, buf.subarray(at, at + len));
+          const a = i === first ? start - i * CHUNK : 0;
+          const b = i === last ? end - i * CHUNK + 1 : clear.length;
+          yield a === 0 && b === clear.length ? clear : clear.subarray(a, b);
+        }
       }
     } finally {
       await fh.close();
@@ -128,11 +175,44 @@ export function openDecrypted(file: string, lookup: KeyLookup, range?: { start: 
   return Readable.from(chunks(), { objectMode: false });
 }
 
+/** Chunks read at once by a streaming read: 16 × 64 KiB, a MiB per syscall. */
+const SPAN = 16;
+
 async function readAt(fh: Awaited<ReturnType<typeof open>>, position: number, length: number): Promise<Buffer> {
-  const buf = Buffer.alloc(length);
+  const buf = Buffer.allocUnsafe(length);
   const { bytesRead } = await fh.read(buf, 0, length, position);
   if (bytesRead !== length) throw new VaultFormatError('vault file is cut short');
   return buf;
+}
+
+/** A small vault file's plaintext, read at once (a manifest the job list shows). */
+export function readDecryptedSync(file: string, lookup: KeyLookup): Buffer {
+  const fd = openSync(file, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const { chunks: n, plain } = geometry(size);
+    const raw = Buffer.alloc(size);
+    if (readSync(fd, raw, 0, size, 0) !== size) throw new VaultFormatError('vault file is cut short');
+    const header = parseHeader(raw.subarray(0, HEADER));
+    if (header.chunk !== CHUNK) throw new VaultFormatError('vault file chunk size not supported');
+    const dataKey = lookup(header.keyId);
+    if (!dataKey) throw new VaultFormatError('the key of this file is gone: it cannot be decrypted');
+    const key = fileKey(dataKey, header.fileId);
+    const parts: Buffer[] = [];
+    for (let i = 0; i < n; i++) {
+      const at = HEADER + i * (CHUNK + TAG);
+      const len = (i === n - 1 ? plain - i * CHUNK : CHUNK) + TAG;
+      parts.push(openChunk(key, header.raw, i, i === n - 1, raw.subarray(at, at + len)));
+    }
+    return Buffer.concat(parts);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A new vault file at `path` (fails if it exists), written as the bytes come: what an export job streams into. */
+export function encryptingFile(path: string, k: FileKey): Writable {
+  return new EncryptingWriter(createWriteStream(path, { flags: 'wx', mode: 0o600 }), k);
 }
 
 /** A whole vault file's plaintext. */

@@ -1,9 +1,14 @@
 // One export job's folder in the media store: ffmpeg's outputs, the zip being written, manifests, and their removal.
+// With the vault on every file here is stored encrypted, in progress too: ffmpeg writes into a pipe the area encrypts as
+// the bytes come, and reads its own pieces back through the store's tap; no plain byte of an export reaches the disk.
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, rmdir, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, normalize, sep } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
+import { encryptBytes, encryptingFile, openDecrypted, readDecrypted, type FileKey, type KeyLookup } from './encrypted-files.js';
 import type { FileReader } from './local-files.js';
+import { encryptedSync, tapInput, type FfmpegInput } from './ffmpeg-io.js';
+import type { MediaTap } from './tap.js';
 
 /** Names inside the area: `a.mp4`, `.work/b.mp4`; nothing that leaves it. */
 function inside(dir: string, name: string): string {
@@ -12,19 +17,54 @@ function inside(dir: string, name: string): string {
   return join(dir, n);
 }
 
+/** Where ffmpeg writes one output: a path in the area (plain), or `pipe:3` whose bytes `open()` stores encrypted. */
+export interface FfmpegOutput {
+  target: string;
+  /** Set when the output is a pipe: the stream ffmpeg's fd 3 goes into (a new encrypted file in the area). */
+  open?: () => Writable;
+}
+
+export interface ExportAreaCrypto {
+  tap: MediaTap;
+  lookup: KeyLookup;
+  /** The exports' data key when new files are encrypted (the vault is on); absent for a plain store. */
+  key?: () => FileKey;
+}
+
 export class ExportArea {
   constructor(
     private readonly dir: string,
     readonly id: string,
+    private readonly crypto?: ExportAreaCrypto,
   ) {}
+
+  /** Whether what the area writes is encrypted (then ffmpeg's outputs are pipes, so fragmented MP4). */
+  get encrypted(): boolean {
+    return Boolean(this.crypto?.key);
+  }
 
   /** Creates the folder (and a subfolder such as `.work`). */
   async ensure(sub?: string): Promise<void> {
     await mkdir(sub ? inside(this.dir, sub) : this.dir, { recursive: true });
   }
 
-  /** The file ffmpeg writes (an output or a piece) or reads back (a piece it joins); the store owns the folder. */
-  ffmpegPath(name: string): string {
+  /** Where ffmpeg writes `name`: the file itself when plain; a pipe the area encrypts into `name` when the vault is on. */
+  ffmpegOutput(name: string): FfmpegOutput {
+    const file = inside(this.dir, name);
+    const key = this.crypto?.key;
+    if (!key) return { target: file };
+    return { target: 'pipe:3', open: () => encryptingFile(file, key()) };
+  }
+
+  /** What ffmpeg opens to read `name` back (a piece it joins, the clip it probes or redacts). */
+  ffmpegInput(name: string): FfmpegInput {
+    const file = inside(this.dir, name);
+    if (!this.crypto) return { url: file, protocols: 'file', env: {} };
+    return tapInput(this.crypto.tap, file, this.crypto.lookup);
+  }
+
+  /** The stored file's path (encrypted when the vault is on): for a user who copies it out, never for ffmpeg. */
+  storedPath(name: string): string {
     return inside(this.dir, name);
   }
 
@@ -33,19 +73,33 @@ export class ExportArea {
     return `${this.id}/${name}`;
   }
 
+  /** The plain bytes of a file of the area (decrypted when stored encrypted). */
   openRead(name: string, signal?: AbortSignal): Readable {
-    return createReadStream(inside(this.dir, name), { highWaterMark: 1 << 20, signal });
+    const file = inside(this.dir, name);
+    if (this.crypto && encryptedSync(file)) {
+      const r = openDecrypted(file, this.crypto.lookup);
+      signal?.addEventListener('abort', () => r.destroy(new Error('aborted')), { once: true });
+      return r;
+    }
+    return createReadStream(file, { highWaterMark: 1 << 20, signal });
   }
 
   /** A new file (fails if it exists) for a writer that streams, such as the zip. */
   openWrite(name: string): Writable {
-    return createWriteStream(inside(this.dir, name), { flags: 'wx' });
+    const file = inside(this.dir, name);
+    const key = this.crypto?.key;
+    return key ? encryptingFile(file, key()) : createWriteStream(file, { flags: 'wx' });
   }
 
   /** Writes a text file whole under a temporary name, then renames it. */
   async writeText(name: string, text: string): Promise<void> {
     const file = inside(this.dir, name);
     await mkdir(dirname(file), { recursive: true });
+    const key = this.crypto?.key;
+    if (key) {
+      await encryptBytes(Buffer.from(text, 'utf8'), file, key());
+      return;
+    }
     await writeFile(`${file}.partial`, text, { flag: 'w' });
     await rename(`${file}.partial`, file);
   }
@@ -55,8 +109,10 @@ export class ExportArea {
     return { readText: (name) => this.readText(name), open: (name) => this.openRead(name) };
   }
 
-  readText(name: string): Promise<string> {
-    return readFile(inside(this.dir, name), 'utf8');
+  async readText(name: string): Promise<string> {
+    const file = inside(this.dir, name);
+    if (this.crypto && encryptedSync(file)) return (await readDecrypted(file, this.crypto.lookup)).toString('utf8');
+    return readFile(file, 'utf8');
   }
 
   async rename(from: string, to: string): Promise<void> {

@@ -10,7 +10,8 @@ import { startFromPath, utcDay } from '../ingest/segments.js';
 import type { SegmentInfo, SegmentSink } from '../ingest/types.js';
 import { createLogger } from '../log/index.js';
 import type { Vault } from '../vault/vault.js';
-import { encryptBytes, encryptFile, openDecrypted, plainSizeOf, readDecrypted } from './encrypted-files.js';
+import { encryptBytes, encryptFile, openDecrypted, plainSizeOf, readDecrypted, readDecryptedSync } from './encrypted-files.js';
+import { encryptedSync, tapInput, type FfmpegInput } from './ffmpeg-io.js';
 import { ExportArea } from './export-area.js';
 import { resolveInside } from './safe-path.js';
 import { ensureDayDirs, findDayFile, listMp4 } from './segment-files.js';
@@ -43,20 +44,6 @@ export function defaultEncryptedStaging(dataDir: string): string {
   return join(base, `porchlight-staging-${createHash('sha256').update(dataDir).digest('hex').slice(0, 16)}`);
 }
 
-/** Whether a stored file starts with the vault header. */
-function encryptedSync(file: string): boolean {
-  let fd: number | undefined;
-  try {
-    fd = openSync(file, 'r');
-    const buf = Buffer.alloc(8);
-    return readSync(fd, buf, 0, 8, 0) === 8 && buf.toString('ascii') === 'PLVAULT1';
-  } catch {
-    return false;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
-}
-
 /** A descriptor of a stored file when it is plain (read from it, so a rename over the name does not matter); null when encrypted. */
 function openPlain(file: string): number | null {
   const fd = openSync(file, 'r');
@@ -68,17 +55,19 @@ function openPlain(file: string): number | null {
   return fd;
 }
 
-/** What ffmpeg or ffprobe opens to read one stored file, and the protocols that takes. */
-export interface FfmpegInput {
-  url: string;
-  protocols: string;
-}
+export type { FfmpegInput };
 
 /** A folder of throwaway files (concat lists, pieces) in the store's staging area; dispose removes it. */
 export interface Scratch {
   readonly dir: string;
   path(name: string): string;
   writeText(name: string, text: string): string;
+  /** Writes a small binary file (a mask picture) and returns its path. */
+  writeBytes(name: string, bytes: Uint8Array): string;
+  /** Bytes of a file ffmpeg wrote here; 0 when it is not there. */
+  size(name: string): number;
+  /** A file ffmpeg wrote here, whole or one inclusive byte range; null when it is not there. */
+  openRead(name: string, range?: { start: number; end: number }): Readable | null;
   dispose(): void;
 }
 
@@ -266,12 +255,12 @@ export class MediaStore {
     }
   }
 
-  /** A small plain stored text file (an export's manifest); null when missing or encrypted (use readBytes). */
+  /** A small stored text file (an export's manifest), decrypted when stored encrypted; null when missing or unreadable. */
   readText(kind: MediaKind, rel: string): string | null {
     const file = this.existing(kind, rel);
-    if (!file || encryptedSync(file)) return null;
+    if (!file) return null;
     try {
-      return readFileSync(file, 'utf8');
+      return encryptedSync(file) ? readDecryptedSync(file, this.lookup).toString('utf8') : readFileSync(file, 'utf8');
     } catch {
       return null;
     }
@@ -281,16 +270,20 @@ export class MediaStore {
   ffmpegInput(kind: MediaKind, rel: string): FfmpegInput | null {
     const file = this.existing(kind, rel);
     if (!file) return null;
-    if (!encryptedSync(file)) {
-      // while the migration runs the file may turn encrypted before ffmpeg opens it; its kept original never does
-      if (this.migrating && (kind === 'recordings' || kind === 'snapshots')) {
-        const pinned = this.migrationFiles.pinSync(kind, file, cleanRel(rel));
-        if (pinned) return { url: pinned, protocols: 'file' };
-      }
-      return { url: file, protocols: 'file' };
+    // while the migration runs the file may turn encrypted before ffmpeg opens it; its kept original never does
+    if (this.migrating && (kind === 'recordings' || kind === 'snapshots') && !encryptedSync(file)) {
+      const pinned = this.migrationFiles.pinSync(kind, file, cleanRel(rel));
+      if (pinned) return { url: pinned, protocols: 'file', env: {} };
     }
-    const url = this.tap.url({ size: () => plainSizeOf(statSync(file).size), open: (range) => openDecrypted(file, this.lookup, range) }, basename(file));
-    return { url, protocols: 'file,http,tcp' };
+    return tapInput(this.tap, file, this.lookup);
+  }
+
+  /**
+   * The environment every ffmpeg or ffprobe that reads the store's files runs with (the tap's credential); spread it
+   * into the spawn's env. Empty while the tap is not listening.
+   */
+  ffmpegEnv(): Record<string, string> {
+    return this.tap.env();
   }
 
   /** Removes one stored file; false when it was not there. */
@@ -404,7 +397,7 @@ export class MediaStore {
       if (opts.minAgeMs && now - st.mtimeMs < opts.minAgeMs) continue;
       const input = f.staged ? f.file : this.ffmpegInput('recordings', f.rel)?.url;
       if (!input) continue;
-      const probe = await ffprobeJson(input, { timeoutMs: 15_000 });
+      const probe = await ffprobeJson(input, { timeoutMs: 15_000, env: this.ffmpegEnv() });
       const video = probe.ok ? probe.data.streams?.find((s) => s.codec_type === 'video') : undefined;
       const duration = probe.ok ? Number(probe.data.format?.duration ?? video?.duration ?? 0) : 0;
       if (probe.ok && video && duration > 0 && !(f.staged && known.has(f.rel))) {
@@ -452,7 +445,12 @@ export class MediaStore {
   exportArea(id: string): ExportArea {
     const dir = this.target('exports', id);
     if (!dir || id.includes('/')) throw new Error(`not an export id: ${id}`);
-    return new ExportArea(dir, id);
+    return new ExportArea(dir, id, {
+      tap: this.tap,
+      lookup: this.lookup,
+      // with the vault on, everything the job writes is encrypted (a locked vault fails the job, nothing is written plain)
+      key: this.encrypted ? () => this.keyFor('exports', id) : undefined,
+    });
   }
 
   /** A fresh scratch folder in staging (concat lists for ffmpeg). */
@@ -467,6 +465,22 @@ export class MediaStore {
         const p = join(dir, basename(name));
         writeFileSync(p, text, { mode: 0o600 });
         return p;
+      },
+      writeBytes: (name, bytes) => {
+        const p = join(dir, basename(name));
+        writeFileSync(p, bytes, { mode: 0o600 });
+        return p;
+      },
+      size: (name) => {
+        try {
+          return statSync(join(dir, basename(name))).size;
+        } catch {
+          return 0;
+        }
+      },
+      openRead: (name, range) => {
+        const p = join(dir, basename(name));
+        return existsSync(p) ? createReadStream(p, { ...range, highWaterMark: 1 << 20 }) : null;
       },
       dispose: () => rmSync(dir, { recursive: true, force: true }),
     };

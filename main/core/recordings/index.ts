@@ -226,15 +226,13 @@ export class SegmentIndex {
   segments(cameraId: string, after: number, before: number): SegmentDto[] {
     const rows = this.db.all<SegmentRow>(sql`
       SELECT * FROM segments WHERE camera_id = ${cameraId} AND start < ${before} AND end > ${after} ORDER BY start`);
-    return rows.map((r) => ({
-      id: r.id,
-      cameraId: r.camera_id,
-      start: r.start,
-      end: r.end,
-      bytes: r.bytes,
-      keep: r.keep === 1,
-      url: r.path,
-    }));
+    return rows.map(segmentDto);
+  }
+
+  /** The camera's newest closed segment, if it recorded anything. */
+  newest(cameraId: string): SegmentDto | undefined {
+    const row = this.db.get<SegmentRow>(sql`SELECT * FROM segments WHERE camera_id = ${cameraId} ORDER BY start DESC LIMIT 1`);
+    return row && segmentDto(row);
   }
 
   /** Recorded time per camera in a window, contiguous segments merged, cut to the window. */
@@ -269,4 +267,8 @@ export class SegmentIndex {
     const only = cameraIds ? sql`AND camera_id IN ${sql.list(cameraIds)}` : sql.empty;
     return this.db.get<{ b: number | null }>(sql`SELECT sum(bytes) AS b FROM segments WHERE start >= ${t} ${only}`)?.b ?? 0;
   }
+}
+
+function segmentDto(r: SegmentRow): SegmentDto {
+  return { id: r.id, cameraId: r.camera_id, start: r.start, end: r.end, bytes: r.bytes, keep: r.keep === 1, url: r.path };
 }

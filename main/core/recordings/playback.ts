@@ -1,9 +1,10 @@
 // Recorded playback: a camera's segments from a given time, stitched by ffmpeg (stream copy) into one fragmented MP4.
 import type { Readable } from 'node:stream';
-import type { SegmentDto } from '../../common/contract/index.js';
+import type { Polygon, SegmentDto } from '../../common/contract/index.js';
 import { buildPlayMap, type PlayPiece } from '../../common/play-map.js';
 import { spawnFfmpeg, type FfmpegProcess } from '../ffmpeg/process.js';
 import type { Scratch } from '../media/index.js';
+import { maskEncoderArgs, maskFilterGraph, maskInputArgs, maskPicture } from '../privacy/mask-filter.js';
 
 export interface PlaybackStream {
   stream: Readable;
@@ -41,7 +42,8 @@ export interface PlayFile {
 export function startPlayback(
   ffmpeg: string,
   files: PlayFile[],
-  io: { scratch: Scratch; protocols: string },
+  /** `masks`: privacy masks burned in (the video is re-encoded, the audio copied); absent or empty, a stream copy. */
+  io: { scratch: Scratch; protocols: string; env?: Record<string, string>; masks?: readonly Polygon[] },
   cut?: { inpointS: number; skipS: number },
   /** Called once ffmpeg has exited (a request slot is released with it). */
   onExit?: () => void,
@@ -53,6 +55,10 @@ export function startPlayback(
   const inpoint = (cut?.inpointS ?? 0) + 0.0005;
   const lines = files.map((f, i) => (i === 0 && offset > 0 ? `${concatLine(f.path)}\ninpoint ${inpoint.toFixed(6)}` : concatLine(f.path)));
   const list = io.scratch.writeText('list.txt', `ffconcat version 1.0\n${lines.join('\n')}\n`);
+  const masks = io.masks ?? [];
+  const video = masks.length
+    ? [...maskInputArgs(io.scratch.writeBytes('mask.pam', maskPicture(masks))), '-filter_complex', maskFilterGraph(), '-map', '[masked]', '-map', '0:a:0?', ...maskEncoderArgs({ live: false }), '-c:a', 'copy']
+    : ['-map', '0:v:0', '-map', '0:a:0?', '-c', 'copy'];
   const args = [
     '-hide_banner',
     '-loglevel', 'error',
@@ -61,14 +67,12 @@ export function startPlayback(
     '-f', 'concat',
     '-safe', '0',
     '-i', list,
-    '-map', '0:v:0',
-    '-map', '0:a:0?',
-    '-c', 'copy',
+    ...video,
     '-movflags', 'frag_keyframe+empty_moov+default_base_moof',
     '-f', 'mp4',
     'pipe:1',
   ];
-  const proc: FfmpegProcess = spawnFfmpeg(ffmpeg, args, { label: 'playback' });
+  const proc: FfmpegProcess = spawnFfmpeg(ffmpeg, args, { label: 'playback', env: io.env });
   const cleanup = (): void => {
     io.scratch.dispose();
     onExit?.();

@@ -1,13 +1,13 @@
 // Recorded media made on request (playback across segments, one frame at a moment): one implementation for HTTP and app://.
 import { z } from 'zod';
-import { CameraId } from '../../common/contract/index.js';
+import { CameraId, type Polygon } from '../../common/contract/index.js';
 import { buildPlayMap, encodePlayMap, type PlayPiece } from '../../common/play-map.js';
 import type { SettingsStore } from '../config/index.js';
 import { locateFfmpeg } from '../ffmpeg/locate.js';
 import { runFfmpeg, spawnFfmpeg } from '../ffmpeg/process.js';
 import { requestSlots } from '../ffmpeg/slots.js';
 import type { SegmentIndex } from './index.js';
-import type { MediaStore } from '../media/index.js';
+import type { FfmpegInput, MediaStore } from '../media/index.js';
 import { playbackPlan, startPlayback, type PlaybackStream, type PlayFile } from './playback.js';
 
 export interface RecordedMediaDeps {
@@ -47,11 +47,11 @@ function ffprobeOf(settings: SettingsStore): string {
  * The last keyframe at or before `offsetS` seconds into a segment. Stream copy starts there whatever the inpoint
  * says, so the stream begins at that keyframe: cutting there makes the map exact instead of up to a GOP early.
  */
-async function keyframeAtOrBefore(ffprobe: string, path: string, protocols: string, offsetS: number): Promise<{ pts: number; offset: number }> {
+async function keyframeAtOrBefore(ffprobe: string, path: string, protocols: string, offsetS: number, env: Record<string, string>): Promise<{ pts: number; offset: number }> {
   const none = { pts: 0, offset: 0 };
   if (offsetS <= 0) return none;
   const args = ['-hide_banner', '-v', 'error', '-protocol_whitelist', protocols, '-select_streams', 'v:0', '-show_entries', 'packet=pts_time,flags', '-of', 'csv=p=0', '-read_intervals', `%+${(offsetS + 1).toFixed(3)}`, path];
-  const r = await runFfmpeg(ffprobe, args, { timeoutMs: 5000, maxBytes: 4 * 1024 * 1024 });
+  const r = await runFfmpeg(ffprobe, args, { timeoutMs: 5000, maxBytes: 4 * 1024 * 1024, env });
   if (r.timedOut || r.exit.code !== 0) return none;
   const packets = r.stdout
     .toString()
@@ -71,7 +71,7 @@ async function keyframeAtOrBefore(ffprobe: string, path: string, protocols: stri
 /** Where a playback from `start` really begins: the keyframe before it in the first file (its timestamp, and seconds into the file). */
 async function cutPoint(deps: RecordedMediaDeps, first: PlayFile, protocols: string, start: number): Promise<{ inpointS: number; skipS: number }> {
   const offset = Math.max(0, Math.min(first.end - first.start, start - first.start)) / 1000;
-  const key = await keyframeAtOrBefore(ffprobeOf(deps.settings), first.path, protocols, offset);
+  const key = await keyframeAtOrBefore(ffprobeOf(deps.settings), first.path, protocols, offset, deps.media.ffmpegEnv());
   return { inpointS: key.pts, skipS: key.offset };
 }
 
@@ -82,6 +82,8 @@ export async function openPlayback(
   query: Record<string, unknown>,
   /** Aborted when the client goes away: registered before ffmpeg starts, so no process outlives its request. */
   signal?: AbortSignal,
+  /** Privacy masks to burn in (the caller may not lift them): the stream is then re-encoded. */
+  masks: readonly Polygon[] = [],
 ): Promise<{ ok: true; cameraId: string; start: number; end: number; play: PlaybackStream } | Refusal> {
   const id = CameraId.safeParse(camera);
   const q = PlayQuery.safeParse(query);
@@ -100,7 +102,7 @@ export async function openPlayback(
       release();
       return refuse(400, 'The request was cancelled');
     }
-    play = startPlayback(ffmpegOf(deps.settings), files, { scratch: deps.media.scratch('play'), protocols }, cut, release);
+    play = startPlayback(ffmpegOf(deps.settings), files, { scratch: deps.media.scratch('play'), protocols, env: deps.media.ffmpegEnv(), masks }, cut, release);
   } catch (err) {
     release();
     throw err;
@@ -143,7 +145,7 @@ export async function recordedFrame(deps: RecordedMediaDeps, camera: string, que
   const release = requestSlots.tryTake();
   if (!release) return BUSY;
   try {
-    const jpeg = await grabFrame(ffmpegOf(deps.settings), input.url, input.protocols, Math.max(0, (q.data.t - seg.start) / 1000).toFixed(2), signal);
+    const jpeg = await grabFrame(ffmpegOf(deps.settings), input, Math.max(0, (q.data.t - seg.start) / 1000).toFixed(2), signal);
     return jpeg ? { ok: true, jpeg } : refuse(404, 'No picture at that time');
   } finally {
     release();
@@ -153,14 +155,34 @@ export async function recordedFrame(deps: RecordedMediaDeps, camera: string, que
 /** A recorded moment never changes. */
 export const FRAME_CACHE = 'private, max-age=86400, immutable';
 
-async function grabFrame(ffmpeg: string, path: string, protocols: string, offset: string, signal?: AbortSignal): Promise<Buffer | null> {
-  const args = ['-hide_banner', '-loglevel', 'error', '-protocol_whitelist', protocols, '-ss', offset, '-i', path, '-frames:v', '1', '-vf', 'scale=240:-2', '-f', 'mjpeg', 'pipe:1'];
-  const proc = spawnFfmpeg(ffmpeg, args, { label: 'frame' });
+/**
+ * A camera's newest recorded picture (a second before its newest segment ends), at most 1280 wide: what the zone editor
+ * and motion search draw on when the camera records without detecting, or is off. Null when it recorded nothing.
+ */
+export async function recordedStill(deps: RecordedMediaDeps, cameraId: string): Promise<{ jpeg: Buffer; time: number } | null> {
+  const seg = deps.segments.newest(cameraId);
+  const input = seg ? deps.media.ffmpegInput('recordings', seg.url) : null;
+  if (!seg || !input) return null;
+  const release = requestSlots.tryTake();
+  if (!release) return null;
+  try {
+    const offset = Math.max(0, (seg.end - seg.start - 1000) / 1000);
+    // a busy machine may take a while to start ffmpeg: this waits longer than a timeline hover does
+    const jpeg = await grabFrame(ffmpegOf(deps.settings), input, offset.toFixed(2), undefined, "scale='min(1280,iw)':-2", 15_000);
+    return jpeg ? { jpeg, time: seg.start + Math.round(offset * 1000) } : null;
+  } finally {
+    release();
+  }
+}
+
+async function grabFrame(ffmpeg: string, input: FfmpegInput, offset: string, signal?: AbortSignal, scale = 'scale=240:-2', timeoutMs = 5000): Promise<Buffer | null> {
+  const args = ['-hide_banner', '-loglevel', 'error', '-protocol_whitelist', input.protocols, '-ss', offset, '-i', input.url, '-frames:v', '1', '-vf', scale, '-f', 'mjpeg', 'pipe:1'];
+  const proc = spawnFfmpeg(ffmpeg, args, { label: 'frame', env: input.env });
   const stop = (): void => void proc.stop(500);
   signal?.addEventListener('abort', stop, { once: true });
   const chunks: Buffer[] = [];
   proc.stdout.on('data', (c: Buffer) => chunks.push(c));
-  const timer = setTimeout(stop, 5000);
+  const timer = setTimeout(stop, timeoutMs);
   const exit = await proc.exited;
   clearTimeout(timer);
   signal?.removeEventListener('abort', stop);

@@ -78,9 +78,36 @@ function aad(header: Buffer, index: number, final: boolean): Buffer {
 }
 
 export function sealChunk(key: Buffer, header: Buffer, index: number, final: boolean, plain: Buffer): Buffer {
-  const c = createCipheriv('aes-256-gcm', key, nonce(index));
-  c.setAAD(aad(header, index, final));
-  return Buffer.concat([c.update(plain), c.final(), c.getAuthTag()]);
+  const [body, tag] = new ChunkSealer(key, header).seal(index, final, plain);
+  return Buffer.concat([body, tag]);
+}
+
+/**
+ * Seals the chunks of one file with its nonce and AAD buffers allocated once; each chunk comes back as ciphertext and
+ * tag, two buffers for a vectored write (no copy into one). A GCM cipher object serves one nonce, so one per chunk.
+ */
+export class ChunkSealer {
+  private readonly iv = Buffer.alloc(12);
+  private readonly ad: Buffer;
+
+  constructor(
+    private readonly key: Buffer,
+    header: Buffer,
+  ) {
+    this.ad = Buffer.alloc(HEADER + 9);
+    header.copy(this.ad, 0);
+  }
+
+  seal(index: number, final: boolean, plain: Buffer): [Buffer, Buffer] {
+    this.iv.writeBigUInt64BE(BigInt(index), 4);
+    this.ad.writeBigUInt64BE(BigInt(index), HEADER);
+    this.ad.writeUInt8(final ? 1 : 0, HEADER + 8);
+    const c = createCipheriv('aes-256-gcm', this.key, this.iv);
+    c.setAAD(this.ad);
+    const body = c.update(plain);
+    c.final();
+    return [body, c.getAuthTag()];
+  }
 }
 
 export function openChunk(key: Buffer, header: Buffer, index: number, final: boolean, sealed: Buffer): Buffer {
@@ -89,7 +116,10 @@ export function openChunk(key: Buffer, header: Buffer, index: number, final: boo
   d.setAAD(aad(header, index, final));
   d.setAuthTag(sealed.subarray(sealed.length - TAG));
   try {
-    return Buffer.concat([d.update(sealed.subarray(0, sealed.length - TAG)), d.final()]);
+    const plain = d.update(sealed.subarray(0, sealed.length - TAG));
+    // GCM's final yields no bytes: it checks the tag (and throws when it does not match)
+    d.final();
+    return plain;
   } catch {
     throw new VaultFormatError(`chunk ${index} does not authenticate (wrong key, or the file was altered, cut or spliced)`);
   }

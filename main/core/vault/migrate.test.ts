@@ -188,7 +188,7 @@ describe('moving a plain install into the vault', () => {
     for (const k of segs) {
       expect((await ffprobeJson(join(dataDir, k))).ok, k).toBe(false);
       const input = e.media.ffmpegInput('recordings', split(k)[1])!;
-      const probe = await ffprobeJson(input.url);
+      const probe = await ffprobeJson(input.url, { env: input.env });
       expect(probe.ok && probe.data.streams?.some((s) => s.codec_type === 'video'), k).toBe(true);
     }
     // every event reads back with its snapshot

@@ -224,6 +224,6 @@ describe('an encrypted media store', () => {
     const plainDir = join(data, 'recordings', 'old', '2026-01-01');
     mkdirSync(plainDir, { recursive: true });
     execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=64x48:rate=5', '-t', '1', '-pix_fmt', 'yuv420p', join(plainDir, '00-00-00.mp4')]);
-    expect(media.ffmpegInput('recordings', 'old/2026-01-01/00-00-00.mp4')).toEqual({ url: join(plainDir, '00-00-00.mp4'), protocols: 'file' });
+    expect(media.ffmpegInput('recordings', 'old/2026-01-01/00-00-00.mp4')).toEqual({ url: join(plainDir, '00-00-00.mp4'), protocols: 'file', env: {} });
   });
 });

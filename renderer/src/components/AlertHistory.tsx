@@ -3,12 +3,14 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useMemo } from 'react';
 import { Link } from 'react-router';
 import { useTranslation } from '../i18n/index.js';
+import { useLabelName } from '../i18n/labels.js';
 import { useAction, useCall, useTopic } from '../lib/api.js';
 import { ago, clock } from '../lib/format.js';
 import { ErrorText } from './ErrorText.js';
 
 export function AlertHistory() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const labelName = useLabelName();
   const qc = useQueryClient();
   const alerts = useCall('alerts.list', { limit: 50 });
   const cameras = useCall('cameras.list', {});
@@ -30,7 +32,7 @@ export function AlertHistory() {
       <ul className="alert-history" aria-label={t('alerts.list')}>
         {items.map((a) => (
           <li key={a.id} className={a.seen ? 'seen' : 'unseen'} data-testid="alert-row">
-            <strong>{a.ruleName}</strong>: {t('alerts.row', { label: a.label, camera: names.get(a.cameraId) ?? a.cameraId, time: clock(a.time), ago: ago(a.time) })}
+            <strong>{a.ruleName}</strong>: {t('alerts.row', { label: labelName(a.label), camera: names.get(a.cameraId) ?? a.cameraId, time: clock(a.time), ago: ago(a.time, i18n.language) })}
             {a.eventId && (
               <>
                 {' '}

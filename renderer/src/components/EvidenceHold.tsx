@@ -1,6 +1,7 @@
 // Evidence hold on an event or a camera's time range: held footage, events and snapshots are never deleted by retention.
 import type { EvidenceHold } from '@common/contract/index.js';
 import { useState } from 'react';
+import { useTranslation } from '../i18n/index.js';
 import { useAction, useCall } from '../lib/api.js';
 import { clock, when } from '../lib/format.js';
 import type { Interval } from '../lib/timeline.js';
@@ -11,6 +12,7 @@ type Target = { eventId: string } | { cameraId: string; range: Interval };
 const INVALIDATES = ['evidence.list', 'events.get'] as const;
 
 export function EvidenceHoldControl({ target }: { target: Target }) {
+  const { t } = useTranslation();
   const [reason, setReason] = useState('');
   const list = useCall('evidence.list', 'eventId' in target ? { eventId: target.eventId } : { cameraId: target.cameraId });
   const holdEvent = useAction('evidence.holdEvent', [...INVALIDATES]);
@@ -24,33 +26,33 @@ export function EvidenceHoldControl({ target }: { target: Target }) {
     setReason('');
   };
   return (
-    <div className="evidence-hold" aria-label="Evidence hold">
+    <div className="evidence-hold" aria-label={t('evidenceHold.hold')}>
       <ErrorText error={list.error ?? holdEvent.error ?? holdRange.error ?? release.error} />
       {holds.map((h) => (
         <p key={h.id} className="row small" data-testid="evidence-held">
-          <strong>Held as evidence</strong>
+          <strong>{t('evidenceHold.held')}</strong>
           <span>
-            {h.start !== null && h.end !== null ? `${when(h.start)} – ${clock(h.end)} · ` : ''}
-            by {h.createdBy}, {when(h.createdAt)}
+            {h.start !== null && h.end !== null ? `${t('evidenceHold.range', { start: when(h.start), end: clock(h.end) })} · ` : ''}
+            {t('evidenceHold.by', { user: h.createdBy, time: when(h.createdAt) })}
             {h.reason ? ` · ${h.reason}` : ''}
           </span>
           <button type="button" disabled={release.isPending} onClick={() => release.mutate({ id: h.id })}>
-            Release hold
+            {t('evidenceHold.release')}
           </button>
         </p>
       ))}
       {(holds.length === 0 || !('eventId' in target)) && (
         <div className="row">
           <label>
-            Reason (case number, note)
+            {t('evidenceHold.reason')}
             <input name="hold-reason" value={reason} maxLength={500} onChange={(e) => setReason(e.target.value)} />
           </label>
           <button type="button" disabled={pending} onClick={hold}>
-            {'eventId' in target ? 'Hold as evidence' : 'Hold this range as evidence'}
+            {'eventId' in target ? t('evidenceHold.holdEvent') : t('evidenceHold.holdRange')}
           </button>
         </div>
       )}
-      <p className="muted small">Held footage, events and snapshots are never removed by retention, the quota or a full disk, until the hold is released.</p>
+      <p className="muted small">{t('evidenceHold.note')}</p>
     </div>
   );
 }

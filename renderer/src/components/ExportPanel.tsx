@@ -1,6 +1,8 @@
 // Export of a selected range: a job with a progress bar, cancel, gaps reported in words, then a download.
 import type { ExportJob, ExportProgress } from '@common/contract/index.js';
+import type { TFunction } from 'i18next';
 import { useCallback, useState } from 'react';
+import { useTranslation } from '../i18n/index.js';
 import { useAction, useCall, useTopic } from '../lib/api.js';
 import { clock, when } from '../lib/format.js';
 import { mediaUrl } from '../lib/media.js';
@@ -9,6 +11,7 @@ import { ErrorText } from './ErrorText.js';
 import { RedactOptions, type RedactChoice } from './RedactOptions.js';
 
 export function ExportPanel({ cameraIds, range, onClear }: { cameraIds: string[]; range: Interval; onClear: () => void }) {
+  const { t } = useTranslation();
   const [jobId, setJobId] = useState<string | null>(null);
   const [allowGaps, setAllowGaps] = useState(false);
   const [exact, setExact] = useState(false);
@@ -31,17 +34,15 @@ export function ExportPanel({ cameraIds, range, onClear }: { cameraIds: string[]
   const minutes = Math.round((range.end - range.start) / 6000) / 10;
 
   return (
-    <div className="card export-panel" aria-label="Export">
+    <div className="card export-panel" aria-label={t('exportPanel.title')}>
       <div className="row">
-        <strong>Export</strong>
-        <span>
-          {when(range.start)} – {clock(range.end)} ({minutes} min)
-        </span>
+        <strong>{t('exportPanel.title')}</strong>
+        <span>{t('exportPanel.range', { start: when(range.start), end: clock(range.end), minutes })}</span>
         <label className="checkbox">
-          <input type="checkbox" checked={exact} onChange={(e) => setExact(e.target.checked)} /> Exact cut: starts and ends on the very frame (re-encodes only a second or two at each end)
+          <input type="checkbox" checked={exact} onChange={(e) => setExact(e.target.checked)} /> {t('exportPanel.exact')}
         </label>
         <label className="checkbox">
-          <input type="checkbox" checked={allowGaps} onChange={(e) => setAllowGaps(e.target.checked)} /> Allow missing parts
+          <input type="checkbox" checked={allowGaps} onChange={(e) => setAllowGaps(e.target.checked)} /> {t('exportPanel.allowGaps')}
         </label>
         <button
           type="button"
@@ -54,32 +55,32 @@ export function ExportPanel({ cameraIds, range, onClear }: { cameraIds: string[]
             )
           }
         >
-          Export clip
+          {t('exportPanel.exportClip')}
         </button>
         <button type="button" onClick={onClear}>
-          Clear selection
+          {t('exportPanel.clear')}
         </button>
       </div>
       <RedactOptions cameraIds={cameraIds} range={range} value={redact} onChange={setRedact} />
       <ErrorText error={create.error ?? cancel.error} />
       {jobId && status && (
         <div className="row">
-          <progress max={1} value={progress} aria-label="Export progress" data-testid="export-progress" />
-          <span role="status">{describe(status, progress)}</span>
+          <progress max={1} value={progress} aria-label={t('exportPanel.progress')} data-testid="export-progress" />
+          <span role="status">{describe(status, progress, t)}</span>
           {(status === 'running' || status === 'queued') && (
             <button type="button" onClick={() => cancel.mutate({ id: jobId })}>
-              Cancel
+              {t('common.cancel')}
             </button>
           )}
           {status === 'done' && data?.url && (
             <a className="button primary" href={mediaUrl(`exports/${data.url}`)} download data-testid="export-download">
-              Download
+              {t('exportPanel.download')}
             </a>
           )}
         </div>
       )}
       {data?.status === 'failed' && <p className="error">{data.error}</p>}
-      {data?.status === 'done' && data.sha256 && <p className="muted small">SHA-256 {data.sha256} · a manifest was saved beside the file.</p>}
+      {data?.status === 'done' && data.sha256 && <p className="muted small">{t('exportPanel.checksum', { sha256: data.sha256 })}</p>}
     </div>
   );
 }
@@ -88,17 +89,17 @@ function isDone(j: ExportJob | undefined): boolean {
   return j !== undefined && (j.status === 'done' || j.status === 'failed' || j.status === 'cancelled');
 }
 
-function describe(status: string, progress: number): string {
+function describe(status: string, progress: number, t: TFunction): string {
   switch (status) {
     case 'queued':
-      return 'Waiting for the export before it…';
+      return t('exportPanel.queued');
     case 'running':
-      return `Exporting… ${Math.round(progress * 100)}%`;
+      return t('exportPanel.running', { percent: Math.round(progress * 100) });
     case 'done':
-      return 'Ready';
+      return t('exportPanel.done');
     case 'cancelled':
-      return 'Cancelled';
+      return t('exportPanel.cancelled');
     default:
-      return 'Failed';
+      return t('exportPanel.failed');
   }
 }

@@ -2,6 +2,7 @@
 import type { ApiClient } from '@common/bridge.js';
 import type { LiveChunkDto } from '@common/contract/index.js';
 import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from '../i18n/index.js';
 import { callOrThrow, useClient } from '../lib/api.js';
 
 /** Stay this close behind the newest buffered frame; further behind, speed up; much further, jump. */
@@ -10,6 +11,12 @@ const JUMP_LAG_S = 0.6;
 const KEEP_BUFFER_S = 10;
 
 type Status = 'connecting' | 'playing' | 'fallback' | 'error';
+
+/** What the player says, kept as a key so a change of language re-words it without restarting the stream; `text` is the engine's own message. */
+type Said =
+  | { key: 'browserSmaller' | 'browserConverted' | 'browserStills' | 'appSmaller' | 'appConverted' | 'appCannotShow'; codec: string }
+  | { key: 'notRunning' | 'noSuchCamera' | 'reconnecting' }
+  | { text: string };
 
 /** grid: the camera's grid stream (its sub stream by default); full: the full-screen one (main); compat: grid as low-rate H.264. */
 export type LiveView = 'grid' | 'full' | 'compat';
@@ -60,14 +67,15 @@ function openIpcFeed(client: ApiClient, cameraId: string, view: LiveView, onInit
  * only if even that fails), and says so: never a silent black tile.
  */
 export function LivePlayer({ cameraId, label, view = 'full' }: { cameraId: string; label: string; view?: LiveView }) {
+  const { t } = useTranslation();
   const client = useClient();
   const videoRef = useRef<HTMLVideoElement>(null);
   const [jpeg, setJpeg] = useState<string | null>(null);
   const [status, setStatus] = useState<Status>('connecting');
-  const [message, setMessage] = useState<string | null>(null);
+  const [message, setMessage] = useState<Said | null>(null);
   // the stream actually played: full screen steps down to the grid stream when its codec cannot be played here
   const [playing, setPlaying] = useState<LiveView>(view);
-  const [note, setNote] = useState<string | null>(null);
+  const [note, setNote] = useState<Said | null>(null);
   const [hasSound, setHasSound] = useState(false);
   const [muted, setMuted] = useState(true);
   useEffect(() => {
@@ -168,14 +176,14 @@ export function LivePlayer({ cameraId, label, view = 'full' }: { cameraId: strin
             if (!canPlay(msg.codec)) {
               if (playing !== 'compat') {
                 // the main stream is H.265 (say): the grid stream is the next best picture, then that stream as H.264
-                setNote(playing === 'full' ? `This browser cannot play ${codecName(msg.codec)}: showing the camera's smaller stream` : `This browser cannot play ${codecName(msg.codec)}: showing a converted, lower-rate picture`);
+                setNote({ key: playing === 'full' ? 'browserSmaller' : 'browserConverted', codec: codecName(msg.codec) });
                 setPlaying(playing === 'full' ? 'grid' : 'compat');
                 return;
               }
               // nothing here plays: ask for still frames instead
               mode = 'jpeg';
               ws?.send(JSON.stringify({ type: 'fallback' }));
-              setNote(`This browser cannot play ${codecName(msg.codec)}: showing still frames`);
+              setNote({ key: 'browserStills', codec: codecName(msg.codec) });
               setStatus('fallback');
               return;
             }
@@ -199,7 +207,7 @@ export function LivePlayer({ cameraId, label, view = 'full' }: { cameraId: strin
       ws.onclose = (ev) => {
         if (closed) return;
         setStatus('error');
-        setMessage(ev.code === 4503 ? 'The camera is not running' : ev.code === 4404 ? 'No such camera' : 'Reconnecting…');
+        setMessage({ key: ev.code === 4503 ? 'notRunning' : ev.code === 4404 ? 'noSuchCamera' : 'reconnecting' });
         const delay = [1000, 2000, 5000, 10_000][Math.min(retry++, 3)];
         retryTimer = setTimeout(connect, delay);
       };
@@ -216,12 +224,12 @@ export function LivePlayer({ cameraId, label, view = 'full' }: { cameraId: strin
         (codec, data) => {
           if (!canPlay(codec)) {
             if (playing !== 'compat') {
-              setNote(playing === 'full' ? `This app cannot play ${codecName(codec)}: showing the camera's smaller stream` : `This app cannot play ${codecName(codec)}: showing a converted, lower-rate picture`);
+              setNote({ key: playing === 'full' ? 'appSmaller' : 'appConverted', codec: codecName(codec) });
               setPlaying(playing === 'full' ? 'grid' : 'compat');
               return;
             }
             setStatus('error');
-            setMessage(`This camera sends ${codecName(codec)}, which this app cannot show: give it an H.264 sub stream`);
+            setMessage({ key: 'appCannotShow', codec: codecName(codec) });
             return;
           }
           setHasSound(codec.includes('mp4a'));
@@ -236,7 +244,7 @@ export function LivePlayer({ cameraId, label, view = 'full' }: { cameraId: strin
         },
         (m) => {
           setStatus('error');
-          setMessage(m);
+          setMessage({ text: m });
         },
       );
     } else connect();
@@ -257,19 +265,21 @@ export function LivePlayer({ cameraId, label, view = 'full' }: { cameraId: strin
     if (videoRef.current) videoRef.current.muted = muted;
   }, [muted]);
 
+  const say = (s: Said): string => ('text' in s ? s.text : 'codec' in s ? t(`livePlayer.${s.key}`, { codec: s.codec }) : t(`livePlayer.${s.key}`));
+
   return (
     <div className="player" data-status={status} data-stream={playing}>
-      <video ref={videoRef} muted playsInline autoPlay aria-label={`Live video of ${label}`} hidden={status === 'fallback'} data-testid="live-video" />
-      {status === 'fallback' && jpeg && <img src={jpeg} alt={`Live still of ${label}`} />}
-      {status !== 'playing' && status !== 'fallback' && <div className="player-overlay">{message ?? 'Connecting…'}</div>}
+      <video ref={videoRef} muted playsInline autoPlay aria-label={t('livePlayer.video', { name: label })} hidden={status === 'fallback'} data-testid="live-video" />
+      {status === 'fallback' && jpeg && <img src={jpeg} alt={t('livePlayer.still', { name: label })} />}
+      {status !== 'playing' && status !== 'fallback' && <div className="player-overlay">{message ? say(message) : t('livePlayer.connecting')}</div>}
       {note && (
         <div className="player-note" role="status">
-          {note}
+          {say(note)}
         </div>
       )}
       {hasSound && status === 'playing' && (
         <button type="button" className="player-mute" aria-pressed={!muted} onClick={() => setMuted((m) => !m)}>
-          {muted ? 'Unmute' : 'Mute'}
+          {muted ? t('livePlayer.unmute') : t('livePlayer.mute')}
         </button>
       )}
     </div>

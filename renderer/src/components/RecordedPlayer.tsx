@@ -1,6 +1,7 @@
 // Recorded video from a moment: the server stitches segments into one stream; its map gives the wall time of every second, gaps included.
 import type { TrackPoint } from '@common/contract/events.js';
 import { forwardRef, useCallback, useEffect, useImperativeHandle, useRef, useState } from 'react';
+import { useTranslation } from '../i18n/index.js';
 import { callOrThrow, useClient } from '../lib/api.js';
 import { playUrl } from '../lib/media.js';
 import { wallTimeAt, type PlayPiece } from '@common/play-map.js';
@@ -26,9 +27,11 @@ export const RecordedPlayer = forwardRef<RecordedPlayerHandle, Props>(function R
   // times come from pointer positions and the video clock: whole milliseconds for the API
   const start = Math.round(startAt);
   const end = endAt === undefined ? undefined : Math.round(endAt);
+  const { t } = useTranslation();
   const client = useClient();
   const videoRef = useRef<HTMLVideoElement>(null);
-  const [error, setError] = useState<string | null>(null);
+  // a key, so a change of language re-words it without reloading the video
+  const [error, setError] = useState<'stillRecording' | 'nothing' | 'cannotPlay' | null>(null);
   // the stream's seconds → wall time: concat closes recording gaps, so start + currentTime is wrong after one
   const map = useRef<PlayPiece[] | null>(null);
   const wallAt = useCallback((seconds: number): number | null => (map.current ? wallTimeAt(map.current, seconds) : null), []);
@@ -51,26 +54,26 @@ export const RecordedPlayer = forwardRef<RecordedPlayerHandle, Props>(function R
         const segments = await callOrThrow(client, 'recordings.segments', { cameraId, after: start, before: end ?? start + 60_000 }).catch(() => []);
         first = segments[0];
         if (first || Date.now() - start > 90_000) break;
-        setError('This moment is still being recorded; it plays in a few seconds…');
+        setError('stillRecording');
         await new Promise((r) => setTimeout(r, 2500));
       }
       if (cancelled) return;
       if (!first) {
-        setError('Nothing was recorded at this time.');
+        setError('nothing');
         return;
       }
       // the same plan the stream is cut from; without it no time is shown rather than a wrong one
       const pieces = await callOrThrow(client, 'recordings.playMap', { cameraId, start, ...(end !== undefined ? { end } : {}) }).catch(() => null);
       if (cancelled) return;
       if (!pieces || pieces.length === 0) {
-        setError('Nothing was recorded at this time.');
+        setError('nothing');
         return;
       }
       setError(null);
       map.current = pieces;
       video.src = playUrl(cameraId, start, end);
       video.addEventListener('loadedmetadata', () => void video.play().catch(() => undefined), { once: true });
-      video.addEventListener('error', () => setError('This recording cannot be played right now.'), { once: true });
+      video.addEventListener('error', () => setError('cannotPlay'), { once: true });
     })();
     const tick = (): void => {
       const wall = wallAt(video.currentTime);
@@ -87,9 +90,9 @@ export const RecordedPlayer = forwardRef<RecordedPlayerHandle, Props>(function R
 
   return (
     <div className="player recorded">
-      <video ref={videoRef} controls muted playsInline aria-label={`Recording of ${label}`} data-testid="recorded-video" />
+      <video ref={videoRef} controls muted playsInline aria-label={t('recordedPlayer.video', { name: label })} data-testid="recorded-video" />
       {track && track.length > 0 && <TrackOverlay video={videoRef} wallAt={wallAt} points={track} />}
-      {error && <div className="player-overlay">{error}</div>}
+      {error && <div className="player-overlay">{t(`recordedPlayer.${error}`)}</div>}
     </div>
   );
 });

@@ -1,4 +1,6 @@
 // The redaction option of an export: blur or fill every person in the range except those of the events ticked here.
+import { useTranslation } from '../i18n/index.js';
+import { useLabelName } from '../i18n/labels.js';
 import { useCall } from '../lib/api.js';
 import { clock } from '../lib/format.js';
 import type { Interval } from '../lib/timeline.js';
@@ -10,6 +12,8 @@ export interface RedactChoice {
 }
 
 export function RedactOptions({ cameraIds, range, value, onChange }: { cameraIds: string[]; range: Interval; value: RedactChoice | null; onChange: (v: RedactChoice | null) => void }) {
+  const { t } = useTranslation();
+  const labelName = useLabelName();
   const events = useCall(
     'events.query',
     { cameras: cameraIds, labels: ['person'], after: Math.round(range.start) - 60_000, before: Math.round(range.end), limit: 100 },
@@ -20,24 +24,25 @@ export function RedactOptions({ cameraIds, range, value, onChange }: { cameraIds
   return (
     <fieldset className="redact-options">
       <label className="checkbox">
-        <input type="checkbox" checked={value !== null} onChange={(e) => onChange(e.target.checked ? { keepEvents: [], method: 'blur' } : null)} /> Hide people: every person is blurred except those
-        picked below (the recording itself stays as it is)
+        <input type="checkbox" checked={value !== null} onChange={(e) => onChange(e.target.checked ? { keepEvents: [], method: 'blur' } : null)} /> {t('redactOptions.hidePeople')}
       </label>
       {value && (
         <>
           <label>
-            How
+            {t('redactOptions.how')}
             <select name="redact-method" value={value.method} onChange={(e) => onChange({ ...value, method: e.target.value as RedactChoice['method'] })}>
-              <option value="blur">Blur (coarse mosaic)</option>
-              <option value="fill">Fill (black)</option>
+              <option value="blur">{t('redactOptions.blur')}</option>
+              <option value="fill">{t('redactOptions.fill')}</option>
             </select>
           </label>
           <ErrorText error={events.error} />
-          {inRange.length === 0 && events.isSuccess && <p className="muted small">No person event in this range: everyone will be hidden.</p>}
+          {inRange.length === 0 && events.isSuccess && <p className="muted small">{t('redactOptions.none')}</p>}
           {inRange.map((e) => (
             <label key={e.id} className="checkbox">
-              <input type="checkbox" checked={value.keepEvents.includes(e.id)} onChange={(ev) => toggle(e.id, ev.target.checked)} /> Keep visible: person at {clock(e.start)}
-              {e.end ? ` (${Math.round((e.end - e.start) / 1000)} s)` : ''}
+              <input type="checkbox" checked={value.keepEvents.includes(e.id)} onChange={(ev) => toggle(e.id, ev.target.checked)} />{' '}
+              {e.end
+                ? t('redactOptions.keepFor', { label: labelName(e.label), time: clock(e.start), seconds: Math.round((e.end - e.start) / 1000) })
+                : t('redactOptions.keep', { label: labelName(e.label), time: clock(e.start) })}
             </label>
           ))}
         </>

@@ -2,6 +2,7 @@
 // restarts when far behind), and the clock waits for a video still loading.
 import { wallTimeAt, type PlayPiece } from '@common/play-map.js';
 import { forwardRef, useCallback, useEffect, useImperativeHandle, useRef, useState } from 'react';
+import { useTranslation } from '../i18n/index.js';
 import { callOrThrow, useClient } from '../lib/api.js';
 import { clock } from '../lib/format.js';
 import { playUrl } from '../lib/media.js';
@@ -34,16 +35,18 @@ interface Tile {
   restart(from: number): void;
 }
 
-const STATE_TEXT: Record<FollowState | 'loading' | 'none', string> = {
-  loading: 'Loading…',
-  none: 'Nothing recorded from this moment.',
-  before: 'Not recording yet at this moment.',
-  waiting: 'No recording here: waiting for the next.',
-  ended: 'The recording ends here.',
-  playing: '',
-};
+/** The overlay each state shows (its key in `syncedPlayer`); a playing video shows none. */
+const STATE_TEXT = {
+  loading: 'loading',
+  none: 'none',
+  before: 'before',
+  waiting: 'waiting',
+  ended: 'ended',
+  playing: null,
+} as const satisfies Record<FollowState | 'loading' | 'none', string | null>;
 
 export const SyncedPlayer = forwardRef<SyncedPlayerHandle, Props>(function SyncedPlayer({ cameras, start, onTime }, ref) {
+  const { t } = useTranslation();
   const tiles = useRef(new Map<string, Tile>());
   const clockRef = useRef(new SyncClock(start, performance.now()));
   // the clock starts once every stream's map is in, at the earliest picture any of them has (each stream starts at the
@@ -140,10 +143,10 @@ export const SyncedPlayer = forwardRef<SyncedPlayerHandle, Props>(function Synce
     <div className="synced" ref={boxRef} data-testid="synced-player" data-playing={playing}>
       <div className="row">
         <button type="button" onClick={toggle} aria-pressed={playing}>
-          {playing ? 'Pause all' : 'Play all'}
+          {playing ? t('syncedPlayer.pauseAll') : t('syncedPlayer.playAll')}
         </button>
         <span className="muted small" aria-live="off" data-testid="synced-clock">
-          {cameras.length} cameras together · {clock(wall)}
+          {t('syncedPlayer.clock', { count: cameras.length, time: clock(wall) })}
         </span>
       </div>
       <div className="synced-grid">
@@ -156,6 +159,7 @@ export const SyncedPlayer = forwardRef<SyncedPlayerHandle, Props>(function Synce
 });
 
 function SyncedTile({ cameraId, name, start, register, state }: { cameraId: string; name: string; start: number; register: (id: string, t: Tile | null) => void; state: FollowState | 'loading' | 'none' }) {
+  const { t } = useTranslation();
   const client = useClient();
   const videoRef = useRef<HTMLVideoElement>(null);
   useEffect(() => {
@@ -198,11 +202,12 @@ function SyncedTile({ cameraId, name, start, register, state }: { cameraId: stri
       video.load();
     };
   }, [client, cameraId, start, register]);
-  const text = STATE_TEXT[state];
+  const key = STATE_TEXT[state];
+  const text = key && t(`syncedPlayer.${key}`);
   return (
     <figure className="synced-tile" data-testid="synced-tile" data-state={state}>
       <div className="player recorded">
-        <video ref={videoRef} muted playsInline aria-label={`Recording of ${name}`} data-testid="synced-video" />
+        <video ref={videoRef} muted playsInline aria-label={t('syncedPlayer.video', { name })} data-testid="synced-video" />
         {text && <div className="player-overlay">{text}</div>}
       </div>
       <figcaption className="small">{name}</figcaption>

@@ -1,6 +1,8 @@
 // The event's box drawn over its playing clip: a canvas on the video, redrawn for each frame shown, placed from the video's own clock.
 import type { TrackPoint } from '../lib/track.js';
 import { useEffect, useRef, type RefObject } from 'react';
+import { useTranslation } from '../i18n/index.js';
+import { useLabelName } from '../i18n/labels.js';
 import { labelColor } from '../lib/media.js';
 import { boxAt, pictureRect, toElement } from '../lib/track.js';
 
@@ -12,6 +14,8 @@ interface Props {
 }
 
 export function TrackOverlay({ video: videoRef, wallAt, points }: Props) {
+  const { t } = useTranslation();
+  const labelName = useLabelName();
   const canvasRef = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     const video = videoRef.current;
@@ -45,7 +49,7 @@ export function TrackOverlay({ video: videoRef, wallAt, points }: Props) {
       ctx.lineWidth = 3;
       ctx.strokeStyle = colour;
       ctx.strokeRect(r.x, r.y, r.width, r.height);
-      const text = `${shown.label} ${Math.round(shown.score * 100)}%`;
+      const text = t('trackOverlay.box', { label: labelName(shown.label), score: Math.round(shown.score * 100) });
       ctx.font = '600 12px system-ui, sans-serif';
       const tw = ctx.measureText(text).width + 8;
       const ty = r.y >= 18 ? r.y - 18 : r.y;
@@ -79,6 +83,6 @@ export function TrackOverlay({ video: videoRef, wallAt, points }: Props) {
       ro.disconnect();
       for (const e of events) video.removeEventListener(e, e === 'play' ? onPlay : draw);
     };
-  }, [videoRef, wallAt, points]);
+  }, [videoRef, wallAt, points, t, labelName]);
   return <canvas ref={canvasRef} className="track-overlay" aria-hidden="true" data-testid="track-overlay" />;
 }

@@ -4,7 +4,10 @@ import type { ApiClient } from '@common/bridge.js';
 import type { Camera } from '@common/contract/index.js';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import type { i18n as I18n } from 'i18next';
+import { I18nextProvider } from 'react-i18next';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createI18n } from '../i18n/index.js';
 import { ClientContext } from '../lib/api.js';
 import { shapesOf, toCameraShapes, ZoneEditor } from './ZoneEditor.js';
 
@@ -29,7 +32,7 @@ const CAMERA: Camera = {
 
 type Call = { method: string; input: unknown };
 
-function renderEditor(calls: Call[], still: { ok: boolean } = { ok: true }) {
+function renderEditor(calls: Call[], still: { ok: boolean } = { ok: true }, i18n: I18n = createI18n('en')) {
   const onDone = vi.fn();
   const client: ApiClient = {
     transport: 'http',
@@ -46,11 +49,13 @@ function renderEditor(calls: Call[], still: { ok: boolean } = { ok: true }) {
   };
   const qc = new QueryClient({ defaultOptions: { queries: { retry: false } } });
   render(
-    <ClientContext.Provider value={client}>
-      <QueryClientProvider client={qc}>
-        <ZoneEditor camera={CAMERA} onDone={onDone} />
-      </QueryClientProvider>
-    </ClientContext.Provider>,
+    <I18nextProvider i18n={i18n}>
+      <ClientContext.Provider value={client}>
+        <QueryClientProvider client={qc}>
+          <ZoneEditor camera={CAMERA} onDone={onDone} />
+        </QueryClientProvider>
+      </ClientContext.Provider>
+    </I18nextProvider>,
   );
   return onDone;
 }
@@ -106,6 +111,27 @@ describe('zone editor', () => {
     expect(screen.getByRole('button', { name: 'Remove Object mask 1' })).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Remove Motion mask 1' }));
     expect(screen.queryByRole('button', { name: 'Remove Motion mask 1' })).toBeNull();
+  });
+
+  it('speaks German: the buttons, a numbered mask, a point a screen reader reads, what to fix, and why there is no picture', async () => {
+    const calls: Call[] = [];
+    renderEditor(calls, { ok: false }, createI18n('de'));
+    expect(screen.getByRole('heading').textContent).toBe('Zonen und Masken: Front door');
+    // the engine's words stay, marked as English, after the German sentence for its error code
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toBe('Porchlight kann das gerade nicht. Front door sent no picture in 6 s: check it is online');
+    expect(alert.querySelector('[lang="en"]')?.textContent).toBe('Front door sent no picture in 6 s: check it is online');
+    expect(screen.getByRole('button', { name: 'Bewegungsmaske 1 wird bearbeitet' }).getAttribute('aria-pressed')).toBe('true');
+    expect(screen.getByText('3 Punkte')).toBeTruthy();
+    expect(screen.getAllByRole('button', { name: /^Punkt 1 von Bewegungsmaske 1 bei 0% von links, 0% von oben\. Pfeiltasten/ })).toHaveLength(1);
+    fireEvent.click(screen.getByRole('button', { name: 'Zone hinzufügen' }));
+    expect((screen.getByLabelText('Name der Zone') as HTMLInputElement).value).toBe('Zone 1');
+    fireEvent.change(screen.getByLabelText('Name der Zone'), { target: { value: ' ' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Zonen und Masken speichern' }));
+    await waitFor(() => expect(screen.getAllByRole('alert').map((a) => a.textContent)).toContain('Jede Zone braucht einen Namen: Mit ihm beziehen sich Ereignisse und Alarmregeln auf sie.'));
+    expect(screen.getByRole('button', { name: 'Unbenannte Zone entfernen' })).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Bewegungsmaske 1 bearbeiten' })).toBeTruthy();
+    expect(calls.some((c) => c.method === 'cameras.upsert')).toBe(false);
   });
 
   it('round-trips a camera through shapes', () => {

@@ -1,6 +1,8 @@
 // Zones and masks drawn on the camera's own picture: drag points with the mouse, or move them with the keyboard.
 import type { Camera, CameraZone, Polygon } from '@common/contract/index.js';
+import type { TFunction } from 'i18next';
 import { useEffect, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
+import { useTranslation } from '../i18n/index.js';
 import { useAction, useCall } from '../lib/api.js';
 import { LABEL_COLORS } from '../lib/media.js';
 import { arrowDelta, insertNearest, keyStep, labelAnchor, movePoint, nudgePoint, removePoint, splitEdge, starterRect, toNormalised } from '../lib/polygon.js';
@@ -15,12 +17,10 @@ export interface Shape {
   polygon: Polygon;
 }
 
-const KIND_TEXT: Record<ShapeKind, { add: string; title: string }> = {
-  zone: { add: 'Add zone', title: 'Zone' },
-  motion: { add: 'Add motion mask', title: 'Motion mask' },
-  objects: { add: 'Add object mask', title: 'Object mask' },
-  privacy: { add: 'Add privacy mask', title: 'Privacy mask' },
-};
+const KINDS: ShapeKind[] = ['zone', 'motion', 'objects', 'privacy'];
+
+/** What to fix before the shapes can be saved. */
+export type ShapeProblem = { kind: 'unnamed' } | { kind: 'duplicate'; name: string };
 
 const LABELS = Object.keys(LABEL_COLORS);
 
@@ -33,13 +33,13 @@ export function shapesOf(camera: Pick<Camera, 'zones' | 'masks'>): Shape[] {
   ];
 }
 
-/** The shapes as the camera stores them, or the words that say what to fix first. */
-export function toCameraShapes(shapes: readonly Shape[]): { zones: CameraZone[]; masks: Camera['masks'] } | { problem: string } {
+/** The shapes as the camera stores them, or what to fix first. */
+export function toCameraShapes(shapes: readonly Shape[]): { zones: CameraZone[]; masks: Camera['masks'] } | { problem: ShapeProblem } {
   const zones = shapes.filter((s) => s.kind === 'zone');
   const names = zones.map((z) => z.name.trim());
-  if (names.some((n) => n === '')) return { problem: 'Every zone needs a name: it is how events and alert rules refer to it.' };
+  if (names.some((n) => n === '')) return { problem: { kind: 'unnamed' } };
   const dup = names.find((n, i) => names.findIndex((m) => m.toLowerCase() === n.toLowerCase()) !== i);
-  if (dup) return { problem: `Two zones are called "${dup}": give each its own name.` };
+  if (dup) return { problem: { kind: 'duplicate', name: dup } };
   return {
     zones: zones.map((z) => ({ name: z.name.trim(), labels: z.labels, polygon: z.polygon })),
     masks: {
@@ -50,20 +50,23 @@ export function toCameraShapes(shapes: readonly Shape[]): { zones: CameraZone[];
   };
 }
 
-function shapeTitle(s: Shape, i: number, shapes: readonly Shape[]): string {
-  if (s.kind === 'zone') return s.name.trim() || 'Unnamed zone';
-  const n = shapes.slice(0, i + 1).filter((o) => o.kind === s.kind).length;
-  return `${KIND_TEXT[s.kind].title} ${n}`;
+const problemText = (p: ShapeProblem, t: TFunction): string => (p.kind === 'unnamed' ? t('zoneEditor.problemUnnamed') : t('zoneEditor.problemDuplicate', { name: p.name }));
+
+function shapeTitle(s: Shape, i: number, shapes: readonly Shape[], t: TFunction): string {
+  if (s.kind === 'zone') return s.name.trim() || t('zoneEditor.unnamedZone');
+  const number = shapes.slice(0, i + 1).filter((o) => o.kind === s.kind).length;
+  return t(`zoneEditor.numbered_${s.kind}`, { number });
 }
 
 const pct = (v: number): string => `${Math.round(v * 100)}%`;
 
 export function ZoneEditor({ camera, onDone }: { camera: Camera; onDone: () => void }) {
+  const { t } = useTranslation();
   const still = useCall('cameras.still', { id: camera.id }, { staleTime: Infinity, gcTime: 0, retry: false, refetchOnWindowFocus: false });
   const save = useAction('cameras.upsert', ['cameras.list', 'cameras.get']);
   const [shapes, setShapes] = useState<Shape[]>(() => shapesOf(camera));
   const [selected, setSelected] = useState(shapes.length > 0 ? 0 : -1);
-  const [problem, setProblem] = useState<string | null>(null);
+  const [problem, setProblem] = useState<ShapeProblem | null>(null);
   const [focusPoint, setFocusPoint] = useState<number | null>(null);
   const dragging = useRef<number | null>(null);
   const svg = useRef<SVGSVGElement>(null);
@@ -85,7 +88,7 @@ export function ZoneEditor({ camera, onDone }: { camera: Camera; onDone: () => v
 
   const add = (kind: ShapeKind) => {
     const zonesSoFar = shapes.filter((s) => s.kind === 'zone').length;
-    const next: Shape = { kind, name: kind === 'zone' ? `Zone ${zonesSoFar + 1}` : '', labels: kind === 'zone' ? ['person'] : [], polygon: starterRect(shapes.length) };
+    const next: Shape = { kind, name: kind === 'zone' ? t('zoneEditor.defaultZoneName', { number: zonesSoFar + 1 }) : '', labels: kind === 'zone' ? ['person'] : [], polygon: starterRect(shapes.length) };
     setShapes([...shapes, next]);
     setSelected(shapes.length);
   };
@@ -121,25 +124,22 @@ export function ZoneEditor({ camera, onDone }: { camera: Camera; onDone: () => v
 
   return (
     <section className="card zone-editor" aria-labelledby="zone-editor-title">
-      <h2 id="zone-editor-title">Zones and masks: {camera.name}</h2>
-      <p className="muted small">
-        Someone is in a zone when their feet (the bottom middle of their box) are inside it; alert rules and event filters use zone names. A motion mask hides moving trees or the
-        clock overlay from motion detection. An object mask ignores whatever stands in it, such as a parked car or a poster. A privacy mask (a neighbour’s window, the street) is blacked out in exports, event pictures and thumbnails for everyone who may not lift it.
-      </p>
-      <div className="row" role="toolbar" aria-label="Add a shape">
-        {(Object.keys(KIND_TEXT) as ShapeKind[]).map((k) => (
+      <h2 id="zone-editor-title">{t('zoneEditor.title', { name: camera.name })}</h2>
+      <p className="muted small">{t('zoneEditor.intro')}</p>
+      <div className="row" role="toolbar" aria-label={t('zoneEditor.addShape')}>
+        {KINDS.map((k) => (
           <button key={k} type="button" onClick={() => add(k)}>
-            {KIND_TEXT[k].add}
+            {t(`zoneEditor.add_${k}`)}
           </button>
         ))}
         <button type="button" onClick={() => void still.refetch()} disabled={still.isFetching}>
-          {still.isFetching ? 'Getting picture…' : 'New picture'}
+          {still.isFetching ? t('zoneEditor.gettingPicture') : t('zoneEditor.newPicture')}
         </button>
       </div>
       <ErrorText error={still.error} />
       <div className="zone-layout">
         <div className="zone-canvas" style={{ aspectRatio: `${w} / ${h}` }}>
-          {still.data && <img src={`data:image/jpeg;base64,${still.data.jpeg}`} alt={`Current picture from ${camera.name}`} draggable={false} />}
+          {still.data && <img src={`data:image/jpeg;base64,${still.data.jpeg}`} alt={t('zoneEditor.pictureAlt', { name: camera.name })} draggable={false} />}
           <svg
             ref={svg}
             viewBox={`0 0 ${w} ${h}`}
@@ -169,7 +169,7 @@ export function ZoneEditor({ camera, onDone }: { camera: Camera; onDone: () => v
                 >
                   <polygon points={s.polygon.map(([x, y]) => `${x * w},${y * h}`).join(' ')} vectorEffect="non-scaling-stroke" />
                   <text x={lx * w} y={ly * h} fontSize={Math.max(12, w / 40)} textAnchor="middle">
-                    {shapeTitle(s, i, shapes)}
+                    {shapeTitle(s, i, shapes, t)}
                   </text>
                 </g>
               );
@@ -187,7 +187,7 @@ export function ZoneEditor({ camera, onDone }: { camera: Camera; onDone: () => v
                 r={Math.max(5, w / 90)}
                 tabIndex={0}
                 role="button"
-                aria-label={`Point ${i + 1} of ${shapeTitle(current, selected, shapes)} at ${pct(x)} across, ${pct(y)} down. Arrow keys move it, Shift for bigger steps, Delete removes it, plus adds a point after it.`}
+                aria-label={t('zoneEditor.point', { number: i + 1, shape: shapeTitle(current, selected, shapes, t), x: pct(x), y: pct(y) })}
                 onKeyDown={(e) => onPointKey(e, i)}
                 onPointerDown={(e) => {
                   e.stopPropagation();
@@ -198,27 +198,27 @@ export function ZoneEditor({ camera, onDone }: { camera: Camera; onDone: () => v
             ))}
           </svg>
         </div>
-        <ul className="shape-list" aria-label="Zones and masks">
-          {shapes.length === 0 && <li className="muted small">Nothing drawn yet. Add a zone for the places that matter (the porch, the driveway), or a mask over things that move all day.</li>}
+        <ul className="shape-list" aria-label={t('zoneEditor.list')}>
+          {shapes.length === 0 && <li className="muted small">{t('zoneEditor.empty')}</li>}
           {shapes.map((s, i) => (
             <li key={i} className={i === selected ? 'selected' : undefined}>
               <div className="row">
                 <button type="button" aria-pressed={i === selected} onClick={() => setSelected(i)}>
-                  {i === selected ? 'Editing' : 'Edit'} {shapeTitle(s, i, shapes)}
+                  {t(i === selected ? 'zoneEditor.editing' : 'zoneEditor.edit', { shape: shapeTitle(s, i, shapes, t) })}
                 </button>
-                <span className="muted small">{s.polygon.length} points</span>
-                <button type="button" className="danger" onClick={() => remove(i)} aria-label={`Remove ${shapeTitle(s, i, shapes)}`}>
-                  Remove
+                <span className="muted small">{t('zoneEditor.points', { count: s.polygon.length })}</span>
+                <button type="button" className="danger" onClick={() => remove(i)} aria-label={t('zoneEditor.removeShape', { shape: shapeTitle(s, i, shapes, t) })}>
+                  {t('zoneEditor.remove')}
                 </button>
               </div>
               {s.kind === 'zone' && (
                 <>
                   <label>
-                    Zone name
+                    {t('zoneEditor.zoneName')}
                     <input value={s.name} maxLength={64} onChange={(e) => update(i, { name: e.target.value })} />
                   </label>
                   <fieldset className="label-picks">
-                    <legend className="small">Counts (none ticked: everything)</legend>
+                    <legend className="small">{t('zoneEditor.counts')}</legend>
                     {LABELS.map((l) => (
                       <label key={l} className="checkbox small">
                         <input
@@ -238,16 +238,16 @@ export function ZoneEditor({ camera, onDone }: { camera: Camera; onDone: () => v
       </div>
       {problem && (
         <p role="alert" className="error">
-          {problem}
+          {problemText(problem, t)}
         </p>
       )}
       <ErrorText error={save.error} />
       <div className="row">
         <button type="button" className="primary" onClick={() => void submit().catch(() => undefined)} disabled={save.isPending}>
-          Save zones and masks
+          {t('zoneEditor.save')}
         </button>
         <button type="button" onClick={onDone}>
-          Cancel
+          {t('common.cancel')}
         </button>
       </div>
     </section>

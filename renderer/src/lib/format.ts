@@ -1,5 +1,6 @@
 // Numbers and times as people read them.
-import { formatDistanceToNowStrict } from 'date-fns';
+import { formatDistanceToNowStrict, type Locale } from 'date-fns';
+import { de } from 'date-fns/locale/de';
 import { dateTime, timeOfDay } from './zone.js';
 
 export function formatBytes(n: number): string {
@@ -14,8 +15,12 @@ export function formatBytes(n: number): string {
   return `${v >= 100 || i === 0 ? Math.round(v) : v.toFixed(1)} ${units[i]}`;
 }
 
-export function ago(t: number): string {
-  return formatDistanceToNowStrict(t, { addSuffix: true });
+/** date-fns' wording for each UI language other than English (its default). */
+const AGO_LOCALES: Record<string, Locale> = { de };
+
+/** "3 minutes ago", in the UI's language when given (i18n.language). */
+export function ago(t: number, language?: string): string {
+  return formatDistanceToNowStrict(t, { addSuffix: true, locale: language ? AGO_LOCALES[language] : undefined });
 }
 
 /** Time of day, in the viewer's zone. */

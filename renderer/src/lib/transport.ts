@@ -86,7 +86,8 @@ function httpClient(): ApiClient {
         });
         return (await res.json()) as Result<never>;
       } catch {
-        return { ok: false, error: { code: 'unavailable', message: 'Porchlight is not reachable. Is the server running?' } };
+        // details.ui: the renderer's own error, which ErrorText words in the viewer's language (i18n errors.unreachable)
+        return { ok: false, error: { code: 'unavailable', message: 'Porchlight is not reachable. Is the server running?', details: { ui: 'unreachable' } } };
       }
     },
     subscribe: (topic: TopicName, listener) => socket.subscribe(topic, listener as (p: unknown) => void),

@@ -1,6 +1,7 @@
 // The camera form's finer parts: stream paths from a camera make, sound, how the stream is read, and what detection keeps.
 import { CAMERA_PRESETS, presetStreams, type CameraInputOptions, type CameraObjectSettings } from '@common/contract/index.js';
 import { useState } from 'react';
+import { useTranslation } from '../i18n/index.js';
 
 /** Labels a camera can track (COCO names the default model knows); the first nine are tracked by default. */
 export const TRACKABLE = ['person', 'car', 'truck', 'bus', 'motorcycle', 'bicycle', 'dog', 'cat', 'bird', 'horse', 'sheep', 'cow', 'bear', 'backpack', 'umbrella', 'suitcase'];
@@ -8,17 +9,18 @@ const DEFAULT_TRACKED = TRACKABLE.slice(0, 9);
 
 /** Fills both stream addresses from a make, an address and a password (UniFi: the share token). */
 export function PresetFill({ onFill }: { onFill: (main: string, sub: string | null, preset: string) => void }) {
+  const { t } = useTranslation();
   const [preset, setPreset] = useState('');
   const [address, setAddress] = useState('');
   const [password, setPassword] = useState('');
   const chosen = CAMERA_PRESETS.find((p) => p.key === preset);
   return (
-    <fieldset className="row" aria-label="Fill in from the camera make">
-      <legend>Fill in the stream addresses from the camera make (optional)</legend>
+    <fieldset className="row" aria-label={t('cameraOptions.fillFromMake')}>
+      <legend>{t('cameraOptions.fillLegend')}</legend>
       <label>
-        Make
+        {t('cameraOptions.make')}
         <select name="preset" value={preset} onChange={(e) => setPreset(e.target.value)}>
-          <option value="">Other / type the addresses</option>
+          <option value="">{t('cameraOptions.makeOther')}</option>
           {CAMERA_PRESETS.map((p) => (
             <option key={p.key} value={p.key}>
               {p.label}
@@ -29,11 +31,11 @@ export function PresetFill({ onFill }: { onFill: (main: string, sub: string | nu
       {chosen && (
         <>
           <label>
-            Address
+            {t('cameraOptions.address')}
             <input name="presetAddress" value={address} onChange={(e) => setAddress(e.target.value)} placeholder="192.168.1.20" />
           </label>
           <label>
-            {chosen.key === 'unifi' ? 'Share token' : `Password (user ${chosen.user})`}
+            {chosen.key === 'unifi' ? t('cameraOptions.shareToken') : t('cameraOptions.passwordOfUser', { user: chosen.user })}
             <input name="presetPassword" type="password" autoComplete="off" value={password} onChange={(e) => setPassword(e.target.value)} />
           </label>
           <button
@@ -44,7 +46,7 @@ export function PresetFill({ onFill }: { onFill: (main: string, sub: string | nu
               if (main) onFill(main.url, sub?.url ?? null, chosen.key);
             }}
           >
-            Fill in
+            {t('cameraOptions.fillIn')}
           </button>
         </>
       )}
@@ -52,12 +54,16 @@ export function PresetFill({ onFill }: { onFill: (main: string, sub: string | nu
   );
 }
 
+/** ffmpeg's names for the hardware decoders (shown as they are: they are what the documentation calls them). */
+const DECODERS = ['vaapi', 'qsv', 'cuda', 'videotoolbox', 'd3d11va'];
+
 /** The hardware decoding choices after "off" (the default one and the camera one share them). */
 export function HwaccelOptions() {
+  const { t } = useTranslation();
   return (
     <>
-      <option value="auto">Automatic (tries this machine’s decoders, falls back to software)</option>
-      {['vaapi', 'qsv', 'cuda', 'videotoolbox', 'd3d11va'].map((m) => (
+      <option value="auto">{t('cameraOptions.hwaccelAuto')}</option>
+      {DECODERS.map((m) => (
         <option key={m} value={m}>
           {m}
         </option>
@@ -68,29 +74,30 @@ export function HwaccelOptions() {
 
 /** Transport, clock and hardware decoding. */
 export function InputFields({ value, onChange }: { value: CameraInputOptions; onChange: (v: CameraInputOptions) => void }) {
+  const { t } = useTranslation();
   return (
     <fieldset className="row">
-      <legend>Reading the stream</legend>
+      <legend>{t('cameraOptions.reading')}</legend>
       <label>
-        Transport
+        {t('cameraOptions.transport')}
         <select name="transport" value={value.transport} onChange={(e) => onChange({ ...value, transport: e.target.value as CameraInputOptions['transport'] })}>
-          <option value="tcp">RTSP over TCP (recommended)</option>
-          <option value="udp">RTSP over UDP</option>
+          <option value="tcp">{t('cameraOptions.tcp')}</option>
+          <option value="udp">{t('cameraOptions.udp')}</option>
         </select>
       </label>
       <label>
-        Timestamps
+        {t('cameraOptions.timestamps')}
         <select name="clock" value={value.clock} onChange={(e) => onChange({ ...value, clock: e.target.value as CameraInputOptions['clock'] })}>
-          <option value="auto">This computer’s clock (recommended)</option>
-          <option value="camera">The camera’s clock</option>
-          <option value="wallclock">Always this computer’s clock</option>
+          <option value="auto">{t('cameraOptions.clockAuto')}</option>
+          <option value="camera">{t('cameraOptions.clockCamera')}</option>
+          <option value="wallclock">{t('cameraOptions.clockWallclock')}</option>
         </select>
       </label>
       <label>
-        Hardware decoding
+        {t('cameraOptions.hwaccel')}
         <select name="hwaccel" value={value.hwaccel} onChange={(e) => onChange({ ...value, hwaccel: e.target.value as CameraInputOptions['hwaccel'] })}>
-          <option value="default">As in Settings</option>
-          <option value="off">Off (software)</option>
+          <option value="default">{t('cameraOptions.hwaccelDefault')}</option>
+          <option value="off">{t('cameraOptions.hwaccelOff')}</option>
           <HwaccelOptions />
         </select>
       </label>
@@ -106,6 +113,7 @@ const num = (text: string, min: number, max: number): number | null => {
 
 /** Labels tracked, scores, the smallest and largest box per label (in % of the picture) and motion sensitivity. */
 export function DetectionFields({ value, onChange }: { value: CameraObjectSettings; onChange: (v: CameraObjectSettings) => void }) {
+  const { t } = useTranslation();
   const labels = value.labels ?? DEFAULT_TRACKED;
   const toggle = (label: string, on: boolean) => {
     const next = on ? [...labels, label] : labels.filter((l) => l !== label);
@@ -122,9 +130,9 @@ export function DetectionFields({ value, onChange }: { value: CameraObjectSettin
   };
   const pct = (v: number | undefined): string => (v === undefined ? '' : String(Math.round(v * 10_000) / 100));
   return (
-    <fieldset aria-label="Detection settings">
-      <legend>What detection keeps</legend>
-      <div className="row" role="group" aria-label="Labels tracked">
+    <fieldset aria-label={t('cameraOptions.detection')}>
+      <legend>{t('cameraOptions.detectionLegend')}</legend>
+      <div className="row" role="group" aria-label={t('cameraOptions.labelsTracked')}>
         {TRACKABLE.map((l) => (
           <label key={l} className="checkbox">
             <input type="checkbox" checked={labels.includes(l)} onChange={(e) => toggle(l, e.target.checked)} /> {l}
@@ -133,25 +141,25 @@ export function DetectionFields({ value, onChange }: { value: CameraObjectSettin
       </div>
       <div className="row">
         <label>
-          Minimum score (0–1; empty: 0.5)
+          {t('cameraOptions.minScore')}
           <input name="minScore" type="number" step={0.05} min={0} max={1} value={value.minScore ?? ''} onChange={(e) => onChange({ ...value, minScore: num(e.target.value, 0, 1) })} />
         </label>
         <label>
-          Median score for an event (0–1; empty: 0.6)
+          {t('cameraOptions.threshold')}
           <input name="threshold" type="number" step={0.05} min={0} max={1} value={value.threshold ?? ''} onChange={(e) => onChange({ ...value, threshold: num(e.target.value, 0, 1) })} />
         </label>
         <label>
-          Motion sensitivity ({value.motionSensitivity})
+          {t('cameraOptions.motionSensitivity', { value: value.motionSensitivity })}
           <input name="motionSensitivity" type="range" min={1} max={10} value={value.motionSensitivity} onChange={(e) => onChange({ ...value, motionSensitivity: Number(e.target.value) })} />
         </label>
       </div>
       <table className="small">
-        <caption className="muted">Box size per label, in % of the picture (empty: 0.05 % to 80 %)</caption>
+        <caption className="muted">{t('cameraOptions.boxSizes')}</caption>
         <thead>
           <tr>
-            <th scope="col">Label</th>
-            <th scope="col">Smallest</th>
-            <th scope="col">Largest</th>
+            <th scope="col">{t('cameraOptions.colLabel')}</th>
+            <th scope="col">{t('cameraOptions.colSmallest')}</th>
+            <th scope="col">{t('cameraOptions.colLargest')}</th>
           </tr>
         </thead>
         <tbody>
@@ -159,10 +167,10 @@ export function DetectionFields({ value, onChange }: { value: CameraObjectSettin
             <tr key={l}>
               <th scope="row">{l}</th>
               <td>
-                <input aria-label={`Smallest ${l}`} type="number" min={0} max={100} step={0.1} value={pct(value.areas[l]?.min)} onChange={(e) => setArea(l, 'min', e.target.value)} />
+                <input aria-label={t('cameraOptions.smallestOf', { label: l })} type="number" min={0} max={100} step={0.1} value={pct(value.areas[l]?.min)} onChange={(e) => setArea(l, 'min', e.target.value)} />
               </td>
               <td>
-                <input aria-label={`Largest ${l}`} type="number" min={0} max={100} step={1} value={pct(value.areas[l]?.max)} onChange={(e) => setArea(l, 'max', e.target.value)} />
+                <input aria-label={t('cameraOptions.largestOf', { label: l })} type="number" min={0} max={100} step={1} value={pct(value.areas[l]?.max)} onChange={(e) => setArea(l, 'max', e.target.value)} />
               </td>
             </tr>
           ))}

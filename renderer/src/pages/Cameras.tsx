@@ -1,23 +1,22 @@
 // Cameras: add one by its address with a connection test, change streams and recording mode, draw zones and masks, remove.
 import { CameraInputOptions, CameraObjectSettings, defaultRoles, type Camera, type CameraStream, type ProbeResult, type RecordMode } from '@common/contract/index.js';
 import { useState, type FormEvent } from 'react';
+import { Trans } from 'react-i18next';
 import { DemoOffer } from '../components/DemoOffer.js';
 import { ErrorText } from '../components/ErrorText.js';
 import { StateBadge } from '../components/StateBadge.js';
 import { ZoneEditor } from '../components/ZoneEditor.js';
+import { useTranslation } from '../i18n/index.js';
 import { useAction, useCall } from '../lib/api.js';
 import { LearnedList } from '../components/LearnedList.js';
 import { useCameraStates } from '../lib/live-state.js';
 import { DetectionFields, InputFields, PresetFill } from './CameraOptions.js';
 import { OnvifDiscovery } from './OnvifDiscovery.js';
 
-const MODES: { value: RecordMode; label: string }[] = [
-  { value: 'continuous', label: 'Record all the time' },
-  { value: 'events', label: 'Record only around events' },
-  { value: 'off', label: 'Do not record' },
-];
+const MODES: RecordMode[] = ['continuous', 'events', 'off'];
 
 export function CamerasPage() {
+  const { t } = useTranslation();
   const cameras = useCall('cameras.list', {});
   const states = useCameraStates();
   const [editing, setEditing] = useState<Camera | 'new' | null>(null);
@@ -26,9 +25,9 @@ export function CamerasPage() {
   return (
     <section aria-labelledby="page-title">
       <header className="page-header">
-        <h1 id="page-title">Cameras</h1>
+        <h1 id="page-title">{t('cameras.title')}</h1>
         <button type="button" className="primary" onClick={() => setEditing('new')}>
-          Add camera
+          {t('cameras.add')}
         </button>
       </header>
       <ErrorText error={cameras.error} />
@@ -36,38 +35,42 @@ export function CamerasPage() {
       {zoning && <ZoneEditor key={zoning.id} camera={zoning} onDone={() => setZoning(null)} />}
       {cameras.data?.length === 0 && !editing && (
         <div className="empty-state">
-          <p>No cameras yet. Add one by its RTSP address (your camera's manual or app shows it), for example rtsp://192.168.1.20:554/stream1.</p>
+          <p>{t('cameras.empty')}</p>
           <DemoOffer>
             <button type="button" onClick={() => setEditing('new')}>
-              Add your first camera
+              {t('cameras.addFirst')}
             </button>
           </DemoOffer>
         </div>
       )}
       <OnvifDiscovery />
-      <ul className="camera-list" aria-label="Cameras">
-        {cameras.data?.map((c) => (
-          <li key={c.id} className="card camera-row">
-            <div>
-              <strong>{c.name}</strong>
-              <div className="muted small">{c.streams.map((s) => `${s.name}: ${s.url}`).join(' · ')}</div>
-            </div>
-            <StateBadge state={states.get(c.id)} />
-            <span className="muted small">{MODES.find((m) => m.value === c.recordMode)?.label}</span>
-            <button type="button" onClick={() => setZoning(c)} aria-label={`Zones and masks of ${c.name}`}>
-              Zones and masks{c.zones.length + c.masks.motion.length + c.masks.objects.length + c.masks.privacy.length > 0 ? ` (${c.zones.length + c.masks.motion.length + c.masks.objects.length + c.masks.privacy.length})` : ''}
-            </button>
-            <button type="button" onClick={() => setEditing(c)} aria-label={`Edit ${c.name}`}>
-              Edit
-            </button>
-          </li>
-        ))}
+      <ul className="camera-list" aria-label={t('cameras.list')}>
+        {cameras.data?.map((c) => {
+          const shapes = c.zones.length + c.masks.motion.length + c.masks.objects.length + c.masks.privacy.length;
+          return (
+            <li key={c.id} className="card camera-row">
+              <div>
+                <strong>{c.name}</strong>
+                <div className="muted small">{c.streams.map((s) => `${s.name}: ${s.url}`).join(' · ')}</div>
+              </div>
+              <StateBadge state={states.get(c.id)} />
+              <span className="muted small">{t(`cameras.mode_${c.recordMode}`)}</span>
+              <button type="button" onClick={() => setZoning(c)} aria-label={t('cameras.zonesOf', { name: c.name })}>
+                {shapes > 0 ? t('cameras.zonesWithCount', { shapes }) : t('cameras.zones')}
+              </button>
+              <button type="button" onClick={() => setEditing(c)} aria-label={t('cameras.editName', { name: c.name })}>
+                {t('common.edit')}
+              </button>
+            </li>
+          );
+        })}
       </ul>
     </section>
   );
 }
 
 function ProbeSummary({ result }: { result: ProbeResult }) {
+  const { t } = useTranslation();
   if (!result.ok)
     return (
       <p role="alert" className="error" data-testid="probe-result">
@@ -76,13 +79,19 @@ function ProbeSummary({ result }: { result: ProbeResult }) {
     );
   return (
     <p role="status" className="ok" data-testid="probe-result">
-      Connected: {result.width}x{result.height} {result.codec.toUpperCase() === 'H264' ? 'H.264' : result.codec.toUpperCase()}, {Math.round(result.fps * 10) / 10} fps
-      {result.audio ? `, audio ${result.audio}` : ''}
+      {t(result.audio ? 'cameras.connectedAudio' : 'cameras.connected', {
+        width: result.width,
+        height: result.height,
+        codec: result.codec.toUpperCase() === 'H264' ? 'H.264' : result.codec.toUpperCase(),
+        fps: Math.round(result.fps * 10) / 10,
+        audio: result.audio,
+      })}
     </p>
   );
 }
 
 function CameraForm({ camera, onDone }: { camera?: Camera; onDone: () => void }) {
+  const { t } = useTranslation();
   const main = camera?.streams.find((s) => s.name === 'main');
   const sub = camera?.streams.find((s) => s.name === 'sub');
   const [name, setName] = useState(camera?.name ?? '');
@@ -119,11 +128,11 @@ function CameraForm({ camera, onDone }: { camera?: Camera; onDone: () => void })
   };
 
   return (
-    <form className="card form" onSubmit={(e) => void submit(e).catch(() => undefined)} aria-label={camera ? `Edit ${camera.name}` : 'Add camera'}>
-      <h2>{camera ? `Edit ${camera.name}` : 'Add a camera'}</h2>
+    <form className="card form" onSubmit={(e) => void submit(e).catch(() => undefined)} aria-label={camera ? t('cameras.editName', { name: camera.name }) : t('cameras.add')}>
+      <h2>{camera ? t('cameras.editName', { name: camera.name }) : t('cameras.addTitle')}</h2>
       <label>
-        Name
-        <input name="name" value={name} onChange={(e) => setName(e.target.value)} placeholder="Front door" required maxLength={200} />
+        {t('cameras.name')}
+        <input name="name" value={name} onChange={(e) => setName(e.target.value)} placeholder={t('cameras.namePlaceholder')} required maxLength={200} />
       </label>
       <PresetFill
         onFill={(m, s, preset) => {
@@ -133,84 +142,82 @@ function CameraForm({ camera, onDone }: { camera?: Camera; onDone: () => void })
         }}
       />
       <label>
-        Main stream address
-        <input name="mainUrl" value={mainUrl} onChange={(e) => setMainUrl(e.target.value)} placeholder="rtsp://user:password@192.168.1.20:554/stream1" required />
+        {t('cameras.mainUrl')}
+        <input name="mainUrl" value={mainUrl} onChange={(e) => setMainUrl(e.target.value)} placeholder={t('cameras.mainUrlPlaceholder')} required />
       </label>
       <div className="row">
         <button type="button" disabled={!mainUrl || probe.isPending} onClick={() => probe.mutate({ url: mainUrl.trim(), cameraId: camera?.id })}>
-          {probe.isPending ? 'Testing…' : 'Test connection'}
+          {probe.isPending ? t('cameras.testing') : t('cameras.test')}
         </button>
         {probe.data && <ProbeSummary result={probe.data} />}
         <ErrorText error={probe.error} />
       </div>
       <label>
-        Sub stream address (optional: a smaller stream for detection and the live grid)
-        <input name="subUrl" value={subUrl} onChange={(e) => setSubUrl(e.target.value)} placeholder="rtsp://192.168.1.20:554/stream2" />
+        {t('cameras.subUrl')}
+        <input name="subUrl" value={subUrl} onChange={(e) => setSubUrl(e.target.value)} placeholder={t('cameras.subUrlPlaceholder')} />
       </label>
       <label>
-        Recording
+        {t('cameras.recording')}
         <select name="recordMode" value={recordMode} onChange={(e) => setRecordMode(e.target.value as RecordMode)}>
           {MODES.map((m) => (
-            <option key={m.value} value={m.value}>
-              {m.label}
+            <option key={m} value={m}>
+              {t(`cameras.mode_${m}`)}
             </option>
           ))}
         </select>
       </label>
       {recordMode === 'events' && (
         <p className="muted small" data-testid="events-only-hint">
-          {motionOnly
-            ? 'With no detection model running (or detection off), events are motion: footage is kept around anything that moves.'
-            : 'Footage is kept around detected objects; if no model is running, around motion instead.'}
+          {motionOnly ? t('cameras.eventsHintMotion') : t('cameras.eventsHintObjects')}
         </p>
       )}
       <label className="checkbox">
-        <input type="checkbox" checked={detect} onChange={(e) => setDetect(e.target.checked)} /> Detect people, vehicles and animals
+        <input type="checkbox" checked={detect} onChange={(e) => setDetect(e.target.checked)} /> {t('cameras.detect')}
       </label>
       {detect && <DetectionFields value={objects} onChange={setObjects} />}
       <label className="checkbox">
-        <input type="checkbox" name="recordAudio" checked={recordAudio} onChange={(e) => setRecordAudio(e.target.checked)} /> Record sound (some places do not allow it)
+        <input type="checkbox" name="recordAudio" checked={recordAudio} onChange={(e) => setRecordAudio(e.target.checked)} /> {t('cameras.recordAudio')}
       </label>
       <InputFields value={input} onChange={setInput} />
       <fieldset className="row">
-        <legend>Keep this camera’s recordings (days; empty follows Settings → Storage)</legend>
+        <legend>{t('cameras.retention')}</legend>
         <label>
-          Continuous
+          {t('cameras.continuous')}
           <input name="continuousDays" type="number" min={0} max={3650} inputMode="numeric" value={continuousDays} onChange={(e) => setContinuousDays(e.target.value)} placeholder={global ? String(global.continuousDays) : ''} />
         </label>
         <label>
-          Around events
+          {t('cameras.aroundEvents')}
           <input name="eventDays" type="number" min={0} max={3650} inputMode="numeric" value={eventDays} onChange={(e) => setEventDays(e.target.value)} placeholder={global ? String(global.eventDays) : ''} />
         </label>
       </fieldset>
       <ErrorText error={save.error ?? remove.error} />
       <div className="row">
         <button type="submit" className="primary" disabled={save.isPending}>
-          Save camera
+          {t('cameras.save')}
         </button>
         <button type="button" onClick={onDone}>
-          Cancel
+          {t('common.cancel')}
         </button>
         {camera && !confirmRemove && (
           <button type="button" className="danger" onClick={() => setConfirmRemove(true)}>
-            Remove camera
+            {t('cameras.remove')}
           </button>
         )}
       </div>
       {camera && confirmRemove && (
-        <div className="card danger-zone" role="group" aria-label={`Remove ${camera.name}`}>
+        <div className="card danger-zone" role="group" aria-label={t('cameras.removeName', { name: camera.name })}>
           <p>
-            Remove <strong>{camera.name}</strong>? It stops recording at once.
+            <Trans t={t} i18nKey="cameras.removeConfirm" components={{ name: <strong>{camera.name}</strong> }} />
           </p>
           <label className="checkbox">
-            <input type="checkbox" checked={keepRecordings} onChange={(e) => setKeepRecordings(e.target.checked)} /> Keep its recordings until they age out (they still count against the disk quota)
+            <input type="checkbox" checked={keepRecordings} onChange={(e) => setKeepRecordings(e.target.checked)} /> {t('cameras.keepRecordings')}
           </label>
           <div className="row">
             <button type="button" className="danger" disabled={remove.isPending} onClick={() => void remove.mutateAsync({ id: camera.id, keepRecordings }).then(onDone).catch(() => undefined)}>
-              {keepRecordings ? 'Remove camera, keep recordings' : 'Remove camera and its recordings'}
+              {keepRecordings ? t('cameras.removeKeepRecordings') : t('cameras.removeWithRecordings')}
             </button>
             <button type="button" onClick={() => setConfirmRemove(false)}>
-              Keep camera
+              {t('cameras.keepCamera')}
             </button>
           </div>
         </div>

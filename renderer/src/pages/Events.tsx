@@ -7,6 +7,8 @@ import { useNavigate, useParams } from 'react-router';
 import { ErrorText } from '../components/ErrorText.js';
 import { EvidenceHoldControl } from '../components/EvidenceHold.js';
 import { RecordedPlayer } from '../components/RecordedPlayer.js';
+import { useTranslation } from '../i18n/index.js';
+import { useLabelName } from '../i18n/labels.js';
 import { callOrThrow, useAction, useCall, useClient, useTopic, type CallError } from '../lib/api.js';
 import { ago, clock, when } from '../lib/format.js';
 import { eventSnapshot, labelColor } from '../lib/media.js';
@@ -19,6 +21,7 @@ const CARD_H = 200;
 type Filters = Pick<EventQuery, 'cameras' | 'labels' | 'zones' | 'minScore' | 'keep' | 'falsePositive' | 'after'>;
 
 export function EventsPage() {
+  const { t } = useTranslation();
   const { eventId } = useParams();
   const [filters, setFilters] = useState<Filters>({ falsePositive: false });
   const cameras = useCall('cameras.list', {});
@@ -26,7 +29,7 @@ export function EventsPage() {
   return (
     <section aria-labelledby="page-title" className="events-page">
       <header className="page-header">
-        <h1 id="page-title">Events</h1>
+        <h1 id="page-title">{t('events.title')}</h1>
       </header>
       <EventFilters filters={filters} onChange={setFilters} cameras={cameras.data ?? []} />
       <div className="events-layout">
@@ -60,28 +63,30 @@ function Choice({ label, value, any, options, onChange }: { label: string; value
 const one = (v: string): string[] | undefined => (v ? [v] : undefined);
 
 function EventFilters({ filters, onChange, cameras }: { filters: Filters; onChange: (f: Filters) => void; cameras: { id: string; name: string; zones: { name: string }[] }[] }) {
+  const { t } = useTranslation();
+  const labelName = useLabelName();
   const set = (patch: Partial<Filters>) => onChange({ ...filters, ...patch });
   // the zones drawn on the chosen camera, or on any camera
   const zones = zoneNames(cameras, filters.cameras);
   return (
-    <form className="filters row" aria-label="Filter events" onSubmit={(e) => e.preventDefault()}>
-      <Choice label="Camera" any="All cameras" value={filters.cameras?.[0] ?? ''} options={cameras.map((c): [string, string] => [c.id, c.name])} onChange={(v) => set({ cameras: one(v) })} />
-      <Choice label="What" any="Everything" value={filters.labels?.[0] ?? ''} options={LABELS} onChange={(v) => set({ labels: one(v) })} />
-      {zones.length > 0 && <Choice label="Zone" any="Anywhere" value={filters.zones?.[0] ?? ''} options={zones} onChange={(v) => set({ zones: one(v) })} />}
+    <form className="filters row" aria-label={t('events.filters')} onSubmit={(e) => e.preventDefault()}>
+      <Choice label={t('events.camera')} any={t('events.allCameras')} value={filters.cameras?.[0] ?? ''} options={cameras.map((c): [string, string] => [c.id, c.name])} onChange={(v) => set({ cameras: one(v) })} />
+      <Choice label={t('events.what')} any={t('events.everything')} value={filters.labels?.[0] ?? ''} options={LABELS.map((l): [string, string] => [l, labelName(l)])} onChange={(v) => set({ labels: one(v) })} />
+      {zones.length > 0 && <Choice label={t('events.zone')} any={t('events.anywhere')} value={filters.zones?.[0] ?? ''} options={zones} onChange={(v) => set({ zones: one(v) })} />}
       <Choice
-        label="When"
-        any="Any time"
+        label={t('events.when')}
+        any={t('events.anyTime')}
         value={filters.after ? String(Math.round((Date.now() - filters.after) / 3600_000)) : ''}
         options={[
-          ['1', 'Last hour'],
-          ['24', 'Last 24 hours'],
-          ['168', 'Last 7 days'],
+          ['1', t('events.lastHour')],
+          ['24', t('events.last24Hours')],
+          ['168', t('events.last7Days')],
         ]}
         onChange={(v) => set({ after: v ? Date.now() - Number(v) * 3600_000 : undefined })}
       />
       <Choice
-        label="Minimum score"
-        any="Any"
+        label={t('events.minScore')}
+        any={t('events.any')}
         value={filters.minScore === undefined ? '' : String(filters.minScore)}
         options={[
           ['0.6', '60%'],
@@ -91,17 +96,17 @@ function EventFilters({ filters, onChange, cameras }: { filters: Filters; onChan
         onChange={(v) => set({ minScore: v ? Number(v) : undefined })}
       />
       <label className="checkbox">
-        <input type="checkbox" checked={filters.keep === true} onChange={(e) => set({ keep: e.target.checked ? true : undefined })} /> Kept only
+        <input type="checkbox" checked={filters.keep === true} onChange={(e) => set({ keep: e.target.checked ? true : undefined })} /> {t('events.keptOnly')}
       </label>
       <label className="checkbox">
-        <input type="checkbox" checked={filters.falsePositive === undefined} onChange={(e) => set({ falsePositive: e.target.checked ? undefined : false })} /> Show
-        false alarms
+        <input type="checkbox" checked={filters.falsePositive === undefined} onChange={(e) => set({ falsePositive: e.target.checked ? undefined : false })} /> {t('events.showFalseAlarms')}
       </label>
     </form>
   );
 }
 
 function EventGrid({ filters, names }: { filters: Filters; names: Map<string, string> }) {
+  const { t } = useTranslation();
   const client = useClient();
   const qc = useQueryClient();
   const navigate = useNavigate();
@@ -134,12 +139,12 @@ function EventGrid({ filters, names }: { filters: Filters; names: Map<string, st
   if (events.isSuccess && items.length === 0) {
     return (
       <div className="empty-state events-grid">
-        <p>No events yet. When a camera sees a person, vehicle or animal, it appears here.</p>
+        <p>{t('events.empty')}</p>
       </div>
     );
   }
   return (
-    <div ref={measure} className="events-grid" role="list" aria-label="Events" data-testid="events-grid">
+    <div ref={measure} className="events-grid" role="list" aria-label={t('events.list')} data-testid="events-grid">
       <ErrorText error={events.error} />
       <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
         {virtual.getVirtualItems().map((row) => (
@@ -156,23 +161,28 @@ function EventGrid({ filters, names }: { filters: Filters; names: Map<string, st
 
 /** Memoised: while the list scrolls only the cards entering the view render (props are stable per event). */
 const EventCard = memo(function EventCard({ event: e, camera, onOpen }: { event: EventDto; camera: string; onOpen: (id: string) => void }) {
+  const { t, i18n } = useTranslation();
+  const labelName = useLabelName();
+  const label = labelName(e.label);
   return (
-    <button type="button" role="listitem" className={`event-card ${e.falsePositive ? 'fp' : ''}`} onClick={() => onOpen(e.id)} aria-label={`${e.label} on ${camera}, ${ago(e.start)}`} data-testid="event-card" data-label={e.label}>
-      {e.hasSnapshot ? <img src={eventSnapshot(e, true)} alt="" loading="lazy" /> : <div className="no-snapshot">No picture</div>}
+    <button type="button" role="listitem" className={`event-card ${e.falsePositive ? 'fp' : ''}`} onClick={() => onOpen(e.id)} aria-label={t('events.card', { label, camera, ago: ago(e.start, i18n.language) })} data-testid="event-card" data-label={e.label}>
+      {e.hasSnapshot ? <img src={eventSnapshot(e, true)} alt="" loading="lazy" /> : <div className="no-snapshot">{t('events.noPicture')}</div>}
       <span className="event-meta">
         <span className="label-chip" style={{ background: labelColor(e.label) }}>
-          {e.label}
+          {label}
         </span>
         <span className="event-camera">{camera}</span>
         <span className="muted">{clock(e.start)}</span>
-        {e.end === null && <span className="live-dot" title="In progress" />}
-        {e.keep && <span title="Kept">★</span>}
+        {e.end === null && <span className="live-dot" title={t('events.inProgressTitle')} />}
+        {e.keep && <span title={t('events.kept')}>★</span>}
       </span>
     </button>
   );
 });
 
 function EventDetail({ id, names }: { id: string; names: Map<string, string> }) {
+  const { t } = useTranslation();
+  const labelName = useLabelName();
   const navigate = useNavigate();
   const event = useCall('events.get', { id });
   const track = useCall('events.track', { id });
@@ -180,12 +190,14 @@ function EventDetail({ id, names }: { id: string; names: Map<string, string> }) 
   const feedback = useAction('events.feedback', ['events.get', 'events.query', 'learned.list']);
   const del = useAction('events.delete', ['events.query']);
   const e = event.data;
+  const label = e ? labelName(e.label) : '';
+  const camera = e ? (names.get(e.cameraId) ?? e.cameraId) : '';
   return (
-    <aside className="card event-detail" aria-label="Event details">
+    <aside className="card event-detail" aria-label={t('events.details')}>
       <div className="row" style={{ justifyContent: 'space-between' }}>
-        <h2>{e ? `${e.label} · ${names.get(e.cameraId) ?? e.cameraId}` : 'Event'}</h2>
-        <button type="button" onClick={() => void navigate('/events')} aria-label="Close details">
-          Close
+        <h2>{e ? t('events.heading', { label, camera }) : t('events.event')}</h2>
+        <button type="button" onClick={() => void navigate('/events')} aria-label={t('events.closeDetails')}>
+          {t('events.close')}
         </button>
       </div>
       <ErrorText error={event.error ?? keep.error ?? feedback.error ?? del.error} />
@@ -193,7 +205,7 @@ function EventDetail({ id, names }: { id: string; names: Map<string, string> }) 
         <>
           {e.hasSnapshot && (
             <div className="snapshot">
-              <img src={eventSnapshot(e)} alt={`${e.label} seen by ${names.get(e.cameraId) ?? e.cameraId}`} />
+              <img src={eventSnapshot(e)} alt={t('events.snapshotAlt', { label, camera })} />
               <div
                 className="box"
                 style={{
@@ -207,34 +219,38 @@ function EventDetail({ id, names }: { id: string; names: Map<string, string> }) 
             </div>
           )}
           <p>
-            {when(e.start)} · {e.end ? `${Math.round((e.end - e.start) / 1000)} s` : 'in progress'} · score {Math.round(e.topScore * 100)}%
-            {e.zones.length > 0 && ` · zones: ${e.zones.join(', ')}`}
+            {t(e.zones.length > 0 ? 'events.factsZones' : 'events.facts', {
+              time: when(e.start),
+              duration: e.end ? t('events.seconds', { seconds: Math.round((e.end - e.start) / 1000) }) : t('events.inProgress'),
+              score: Math.round(e.topScore * 100),
+              zones: e.zones.join(', '),
+            })}
           </p>
-          {e.quiet && <p className="small muted">No alert: {e.quiet === 'stationary' ? 'it was already there, still, when detection started' : 'it looks like what you marked as false alarms here'}.</p>}
-          {feedback.isSuccess && <p className="small" role="status">Thanks: this camera learned from it (Cameras → Edit → Learned from you to undo).</p>}
-          <h3>Clip</h3>
-          <RecordedPlayer cameraId={e.cameraId} start={e.start - 5000} end={(e.end ?? Date.now()) + 5000} label={names.get(e.cameraId) ?? e.cameraId} track={track.data?.points} />
+          {e.quiet && <p className="small muted">{e.quiet === 'stationary' ? t('events.quietStationary') : t('events.quietLearned')}</p>}
+          {feedback.isSuccess && <p className="small" role="status">{t('events.learned')}</p>}
+          <h3>{t('events.clip')}</h3>
+          <RecordedPlayer cameraId={e.cameraId} start={e.start - 5000} end={(e.end ?? Date.now()) + 5000} label={camera} track={track.data?.points} />
           <div className="row">
             <button type="button" onClick={() => keep.mutate({ id: e.id, keep: !e.keep })}>
-              {e.keep ? 'Do not keep' : 'Keep forever'}
+              {e.keep ? t('events.doNotKeep') : t('events.keepForever')}
             </button>
             <button type="button" disabled={feedback.isPending} aria-pressed={e.falsePositive} onClick={() => feedback.mutate({ id: e.id, verdict: 'false_alarm' })}>
-              {`Not a ${e.label} / false alarm`}
+              {t('events.falseAlarm', { label })}
             </button>
             <button type="button" disabled={feedback.isPending} onClick={() => feedback.mutate({ id: e.id, verdict: 'correct' })}>
-              Correct
+              {t('events.correct')}
             </button>
             <button type="button" onClick={() => void navigate(`/timeline?camera=${e.cameraId}&t=${e.start}`)}>
-              Show in timeline
+              {t('events.showInTimeline')}
             </button>
             <button
               type="button"
               className="danger"
               onClick={() => {
-                if (window.confirm('Delete this event and its picture?')) del.mutate({ id: e.id }, { onSuccess: () => void navigate('/events') });
+                if (window.confirm(t('events.confirmDelete'))) del.mutate({ id: e.id }, { onSuccess: () => void navigate('/events') });
               }}
             >
-              Delete
+              {t('events.delete')}
             </button>
           </div>
           <EvidenceHoldControl target={{ eventId: e.id }} />

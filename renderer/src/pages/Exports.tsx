@@ -1,14 +1,21 @@
 // Exports: every clip exported, with its state, size and checksum; download, verify against its manifest, delete.
-import type { ExportJob, ExportVerifyResult } from '@common/contract/index.js';
+import type { ExportVerifyResult } from '@common/contract/index.js';
+import type { TFunction } from 'i18next';
 import { useMemo, useState } from 'react';
 import { ErrorText } from '../components/ErrorText.js';
+import { useTranslation } from '../i18n/index.js';
 import { useAction, useCall, useThrottledRefresh, useTopic } from '../lib/api.js';
 import { clock, formatBytes, when } from '../lib/format.js';
 import { mediaUrl } from '../lib/media.js';
 
-const STATUS_TEXT: Record<ExportJob['status'], string> = { queued: 'Waiting', running: 'Exporting', done: 'Ready', failed: 'Failed', cancelled: 'Cancelled' };
+/** What a verification found, in a sentence. */
+function verdict(result: ExportVerifyResult, t: TFunction): string {
+  if (!result.ok) return t('exports.notVerified', { problem: result.problem ?? result.files.filter((f) => !f.ok).map((f) => f.path).join(', ') });
+  return t(result.signature?.status === 'valid' ? 'exports.verifiedSigned' : 'exports.verifiedUnsigned', { count: result.files.length });
+}
 
 export function ExportsPage() {
+  const { t } = useTranslation();
   const jobs = useCall('exports.list', {});
   const cameras = useCall('cameras.list', {});
   const names = useMemo(() => new Map((cameras.data ?? []).map((c) => [c.id, c.name])), [cameras.data]);
@@ -22,22 +29,22 @@ export function ExportsPage() {
 
   return (
     <section aria-labelledby="page-title">
-      <h1 id="page-title">Exports</h1>
-      <p className="small muted">Clips made for the police, an insurer or a neighbour. Each comes with a manifest of SHA-256 checksums; Verify re-reads the files against it.</p>
+      <h1 id="page-title">{t('exports.title')}</h1>
+      <p className="small muted">{t('exports.intro')}</p>
       <ErrorText error={jobs.error ?? remove.error ?? cancel.error ?? verify.error} />
-      {jobs.isSuccess && jobs.data.length === 0 && <div className="empty-state">No exports yet. Export a clip from an event or from the timeline.</div>}
+      {jobs.isSuccess && jobs.data.length === 0 && <div className="empty-state">{t('exports.empty')}</div>}
       {jobs.data && jobs.data.length > 0 && (
-        <table className="table" aria-label="Exports">
+        <table className="table" aria-label={t('exports.table')}>
           <thead>
             <tr>
-              <th scope="col">Cameras</th>
-              <th scope="col">From</th>
-              <th scope="col">Length</th>
-              <th scope="col">State</th>
-              <th scope="col">Size</th>
-              <th scope="col">Made</th>
+              <th scope="col">{t('exports.colCameras')}</th>
+              <th scope="col">{t('exports.colFrom')}</th>
+              <th scope="col">{t('exports.colLength')}</th>
+              <th scope="col">{t('exports.colState')}</th>
+              <th scope="col">{t('exports.colSize')}</th>
+              <th scope="col">{t('exports.colMade')}</th>
               <th scope="col">
-                <span className="sr-only">Actions</span>
+                <span className="sr-only">{t('exports.colActions')}</span>
               </th>
             </tr>
           </thead>
@@ -48,40 +55,38 @@ export function ExportsPage() {
                 <tr key={j.id} data-testid="export-row" data-status={j.status}>
                   <td>{j.cameras.map((c) => names.get(c) ?? c).join(', ')}</td>
                   <td>{when(j.start)}</td>
-                  <td>{Math.round((j.end - j.start) / 1000)} s</td>
+                  <td>{t('exports.seconds', { seconds: Math.round((j.end - j.start) / 1000) })}</td>
                   <td>
-                    {STATUS_TEXT[j.status]}
-                    {j.status === 'running' && <progress max={1} value={j.progress} aria-label={`Export ${j.id} progress`} />}
+                    {t(`exports.status_${j.status}`)}
+                    {j.status === 'running' && <progress max={1} value={j.progress} aria-label={t('exports.progress', { id: j.id })} />}
                     {j.error && <span className="error"> {j.error}</span>}
                     {result && (
                       <span className={result.ok ? 'ok' : 'error'} data-testid="export-verified">
                         {' '}
-                        {result.ok ? `verified: ${result.signature?.status === 'valid' ? "signed by this recorder's key, " : 'not signed, '}${result.files.length === 1 ? '1 file matches' : `${result.files.length} files match`} the manifest` : `does not verify: ${result.problem ?? result.files.filter((f) => !f.ok).map((f) => f.path).join(', ')}`}
+                        {verdict(result, t)}
                       </span>
                     )}
                   </td>
                   <td>{j.bytes !== undefined ? formatBytes(j.bytes) : '–'}</td>
-                  <td>
-                    {clock(j.createdAt)} by {j.createdBy}
-                  </td>
+                  <td>{t('exports.madeBy', { time: clock(j.createdAt), user: j.createdBy })}</td>
                   <td className="row">
                     {j.status === 'done' && j.url && (
                       <a className="button" href={mediaUrl(`exports/${j.url}`)} download>
-                        Download
+                        {t('exports.download')}
                       </a>
                     )}
                     {j.status === 'done' && (
                       <button type="button" onClick={() => verify.mutate({ id: j.id }, { onSuccess: (r) => setChecked((all) => ({ ...all, [j.id]: r })) })} disabled={verify.isPending}>
-                        Verify
+                        {t('exports.verify')}
                       </button>
                     )}
                     {(j.status === 'queued' || j.status === 'running') && (
                       <button type="button" onClick={() => cancel.mutate({ id: j.id })}>
-                        Cancel
+                        {t('common.cancel')}
                       </button>
                     )}
-                    <button type="button" className="danger" onClick={() => remove.mutate({ id: j.id })} aria-label={`Delete the export from ${when(j.start)}`}>
-                      Delete
+                    <button type="button" className="danger" onClick={() => remove.mutate({ id: j.id })} aria-label={t('exports.deleteFrom', { time: when(j.start) })}>
+                      {t('exports.delete')}
                     </button>
                   </td>
                 </tr>

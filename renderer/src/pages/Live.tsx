@@ -7,6 +7,8 @@ import { DemoOffer } from '../components/DemoOffer.js';
 import { LivePlayer } from '../components/LivePlayer.js';
 import { StateBadge } from '../components/StateBadge.js';
 import { ErrorText } from '../components/ErrorText.js';
+import { useTranslation } from '../i18n/index.js';
+import { useLabelName } from '../i18n/labels.js';
 import { useAction, useCall, useTopic } from '../lib/api.js';
 import { useCameraStates } from '../lib/live-state.js';
 import { deleteGroup, LAYOUTS, loadPrefs, pageOf, saveGroup, savePrefs, type LiveGroup, type LivePrefs } from '../lib/live-layout.js';
@@ -29,6 +31,8 @@ function useActiveEvents(): Map<string, Set<string>> {
 }
 
 export function LivePage() {
+  const { t } = useTranslation();
+  const labelName = useLabelName();
   const cameras = useCall('cameras.list', {});
   const states = useCameraStates();
   const active = useActiveEvents();
@@ -45,14 +49,14 @@ export function LivePage() {
 
   if (cameraId) {
     const cam = list.find((c) => c.id === cameraId);
-    if (!cam) return <ErrorText error={cameras.error ?? (cameras.isSuccess ? new Error('No such camera') : null)} />;
+    if (!cam) return <ErrorText error={cameras.error ?? (cameras.isSuccess ? new Error(t('live.noSuchCamera')) : null)} />;
     return (
       <section aria-labelledby="page-title">
         <header className="page-header">
           <h1 id="page-title">{cam.name}</h1>
           <div className="row">
             <StateBadge state={states.get(cam.id)} />
-            <Link to="/live">Back to all cameras</Link>
+            <Link to="/live">{t('live.backToAll')}</Link>
           </div>
         </header>
         <div className="tile tile-single" id="single-tile">
@@ -60,7 +64,7 @@ export function LivePage() {
         </div>
         <div className="row" style={{ marginTop: 12 }}>
           <button type="button" onClick={() => void document.getElementById('single-tile')?.requestFullscreen()}>
-            Full screen
+            {t('live.fullScreen')}
           </button>
           {cam.onvif?.ptz && <PtzControls cameraId={cam.id} />}
         </div>
@@ -74,8 +78,8 @@ export function LivePage() {
   return (
     <section aria-labelledby="page-title">
       <header className="page-header">
-        <h1 id="page-title">Live</h1>
-        <div className="row" role="group" aria-label="Layout">
+        <h1 id="page-title">{t('live.title')}</h1>
+        <div className="row" role="group" aria-label={t('live.layout')}>
           {LAYOUTS.map((n) => (
             <button key={n} type="button" aria-pressed={layout === n} className={layout === n ? 'selected' : ''} onClick={() => setPrefs({ ...prefs, layout: n, page: 0 })}>
               {n === 1 ? '1' : `${Math.sqrt(n)}×${Math.sqrt(n)}`}
@@ -87,9 +91,9 @@ export function LivePage() {
       {list.length > 0 && (
         <div className="row live-bar">
           <label>
-            Group
+            {t('live.group')}
             <select value={prefs.group ?? ''} onChange={(e) => setPrefs({ ...prefs, group: e.target.value || null, page: 0 })}>
-              <option value="">All cameras</option>
+              <option value="">{t('live.allCameras')}</option>
               {prefs.groups.map((g) => (
                 <option key={g.id} value={g.id}>
                   {g.name}
@@ -98,28 +102,28 @@ export function LivePage() {
             </select>
           </label>
           <button type="button" onClick={() => setEditing({ id: `g${Date.now().toString(36)}`, name: '', cameraIds: [] })}>
-            New group
+            {t('live.newGroup')}
           </button>
           {current && (
             <>
               <button type="button" onClick={() => setEditing(current)}>
-                Edit group
+                {t('live.editGroup')}
               </button>
               <button type="button" className="danger" onClick={() => setPrefs(deleteGroup(prefs, current.id))}>
-                Delete group
+                {t('live.deleteGroup')}
               </button>
             </>
           )}
           {pages > 1 && (
-            <div className="row" role="group" aria-label="Pages">
+            <div className="row" role="group" aria-label={t('live.pages')}>
               <button type="button" disabled={page === 0} onClick={() => setPrefs({ ...prefs, page: page - 1 })}>
-                Previous page
+                {t('live.previousPage')}
               </button>
               <span data-testid="live-page">
-                Page {page + 1} of {pages}
+                {t('live.pageOf', { page: page + 1, pages })}
               </span>
               <button type="button" disabled={page >= pages - 1} onClick={() => setPrefs({ ...prefs, page: page + 1 })}>
-                Next page
+                {t('live.nextPage')}
               </button>
             </div>
           )}
@@ -138,11 +142,11 @@ export function LivePage() {
       )}
       {cameras.isSuccess && list.length === 0 && (
         <div className="empty-state">
-          <h2>Welcome to Porchlight</h2>
-          <p>Everything your cameras see stays on this machine. Start by adding a camera, or watch a demo first.</p>
+          <h2>{t('live.welcome')}</h2>
+          <p>{t('live.welcomeBody')}</p>
           <DemoOffer>
             <Link className="button" to="/cameras">
-              Add a camera by its address
+              {t('live.addCamera')}
             </Link>
           </DemoOffer>
         </div>
@@ -166,7 +170,7 @@ export function LivePage() {
                 <Link to={`/live/${cam.id}`} className="tile-name">
                   {cam.name}
                 </Link>
-                {labels && labels.size > 0 && <span className="tile-detected">{[...labels].join(', ')} detected</span>}
+                {labels && labels.size > 0 && <span className="tile-detected">{t('live.detected', { labels: [...labels].map(labelName).join(', ') })}</span>}
                 <StateBadge state={states.get(cam.id)} />
               </div>
             </article>
@@ -178,6 +182,7 @@ export function LivePage() {
 }
 
 function GroupEditor({ group, cameras, onSave, onCancel }: { group: LiveGroup; cameras: readonly { id: string; name: string }[]; onSave: (g: LiveGroup) => void; onCancel: () => void }) {
+  const { t } = useTranslation();
   const [name, setName] = useState(group.name);
   const [ids, setIds] = useState(group.cameraIds);
   const [error, setError] = useState<Error | null>(null);
@@ -185,7 +190,7 @@ function GroupEditor({ group, cameras, onSave, onCancel }: { group: LiveGroup; c
   return (
     <form
       className="card section"
-      aria-label="Camera group"
+      aria-label={t('live.groupForm')}
       onSubmit={(e) => {
         e.preventDefault();
         try {
@@ -196,11 +201,11 @@ function GroupEditor({ group, cameras, onSave, onCancel }: { group: LiveGroup; c
       }}
     >
       <label>
-        Group name
+        {t('live.groupName')}
         <input value={name} onChange={(e) => setName(e.target.value)} maxLength={60} required />
       </label>
       <fieldset className="together">
-        <legend>Cameras in the group</legend>
+        <legend>{t('live.groupCameras')}</legend>
         {cameras.map((c) => (
           <label key={c.id} className="check">
             <input type="checkbox" checked={ids.includes(c.id)} onChange={() => setIds(ids.includes(c.id) ? ids.filter((x) => x !== c.id) : [...ids, c.id])} />
@@ -210,9 +215,9 @@ function GroupEditor({ group, cameras, onSave, onCancel }: { group: LiveGroup; c
       </fieldset>
       <ErrorText error={error} />
       <div className="row">
-        <button type="submit">Save group</button>
+        <button type="submit">{t('live.saveGroup')}</button>
         <button type="button" onClick={onCancel}>
-          Cancel
+          {t('common.cancel')}
         </button>
       </div>
     </form>
@@ -220,6 +225,7 @@ function GroupEditor({ group, cameras, onSave, onCancel }: { group: LiveGroup; c
 }
 
 function PtzControls({ cameraId }: { cameraId: string }) {
+  const { t } = useTranslation();
   const ptz = useAction('cameras.ptz');
   const move = (x: number, y: number, zoom = 0) => ptz.mutate({ id: cameraId, action: 'move', x, y, zoom });
   const stop = () => ptz.mutate({ id: cameraId, action: 'stop' });
@@ -229,13 +235,13 @@ function PtzControls({ cameraId }: { cameraId: string }) {
     </button>
   );
   return (
-    <div className="row" role="group" aria-label="Pan, tilt and zoom">
-      {btn('Left', -0.5, 0)}
-      {btn('Up', 0, 0.5)}
-      {btn('Down', 0, -0.5)}
-      {btn('Right', 0.5, 0)}
-      {btn('Zoom in', 0, 0, 0.5)}
-      {btn('Zoom out', 0, 0, -0.5)}
+    <div className="row" role="group" aria-label={t('live.ptz')}>
+      {btn(t('live.left'), -0.5, 0)}
+      {btn(t('live.up'), 0, 0.5)}
+      {btn(t('live.down'), 0, -0.5)}
+      {btn(t('live.right'), 0.5, 0)}
+      {btn(t('live.zoomIn'), 0, 0, 0.5)}
+      {btn(t('live.zoomOut'), 0, 0, -0.5)}
       <ErrorText error={ptz.error} />
       <PtzPresets cameraId={cameraId} />
     </div>
@@ -244,6 +250,7 @@ function PtzControls({ cameraId }: { cameraId: string }) {
 
 /** Go to one of the camera's presets, or save where it points now as a new one. */
 function PtzPresets({ cameraId }: { cameraId: string }) {
+  const { t } = useTranslation();
   const presets = useCall('cameras.ptzPresets', { id: cameraId });
   const go = useAction('cameras.ptz');
   const save = useAction('cameras.ptzSavePreset', ['cameras.ptzPresets']);
@@ -252,9 +259,9 @@ function PtzPresets({ cameraId }: { cameraId: string }) {
   const list = presets.data ?? [];
   const token = chosen || list[0]?.token || '';
   return (
-    <div className="row" role="group" aria-label="Presets">
+    <div className="row" role="group" aria-label={t('live.presets')}>
       <label>
-        Preset
+        {t('live.preset')}
         <select value={token} onChange={(e) => setChosen(e.target.value)} disabled={list.length === 0}>
           {list.map((p) => (
             <option key={p.token} value={p.token}>
@@ -264,7 +271,7 @@ function PtzPresets({ cameraId }: { cameraId: string }) {
         </select>
       </label>
       <button type="button" disabled={!token || go.isPending} onClick={() => go.mutate({ id: cameraId, action: 'preset', preset: token })}>
-        Go to preset
+        {t('live.goToPreset')}
       </button>
       <form
         className="row"
@@ -282,11 +289,11 @@ function PtzPresets({ cameraId }: { cameraId: string }) {
         }}
       >
         <label>
-          New preset name
+          {t('live.newPresetName')}
           <input value={name} onChange={(e) => setName(e.target.value)} maxLength={64} required />
         </label>
         <button type="submit" disabled={save.isPending}>
-          Save preset here
+          {t('live.savePreset')}
         </button>
       </form>
       <ErrorText error={presets.error ?? go.error ?? save.error} />

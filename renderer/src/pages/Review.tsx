@@ -5,13 +5,20 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import { ErrorText } from '../components/ErrorText.js';
+import { useTranslation } from '../i18n/index.js';
+import { useLabelName } from '../i18n/labels.js';
 import { useAction, useCall, useClient, useThrottledRefresh, useTopic } from '../lib/api.js';
 import { ago, clock } from '../lib/format.js';
 import { eventSnapshot, labelColor } from '../lib/media.js';
 import { filtersFromUrl, filtersToUrl, REVIEW_KINDS, SPANS_HOURS, toggle, toQuery, type ReviewFilters } from '../lib/review-url.js';
-import { keepCursor, keyToAction, triage, type TriageEffect } from '../lib/triage.js';
+import { keepCursor, keyToAction, triage, type TriageEffect, type TriageKey } from '../lib/triage.js';
 
-const KIND_TEXT = { alert: 'Alerts', detection: 'Detections', motion: 'Motion' } as const;
+/** Whether a key event comes from an item's own triage buttons (they answer as buttons do, space included). */
+const inActions = (target: EventTarget): boolean => target instanceof HTMLElement && target.closest('.review-actions') !== null;
+
+/** Each kind's name as a filter (plural) and on an item (singular). */
+const KIND_TEXT = { alert: 'review.alerts', detection: 'review.detections', motion: 'review.motion' } as const;
+const KIND_ONE = { alert: 'review.alert', detection: 'review.detection', motion: 'review.motionOne' } as const;
 const COMMON_LABELS = ['person', 'car', 'truck', 'bicycle', 'dog', 'cat', 'motion'];
 
 /** The caller's unreviewed count, kept fresh as events arrive and items are reviewed (navigation badge, title). */
@@ -25,6 +32,8 @@ export function useUnreviewedCount(enabled = true): number | undefined {
 }
 
 export function ReviewPage() {
+  const { t, i18n } = useTranslation();
+  const labelName = useLabelName();
   const [params, setParams] = useSearchParams();
   // the filters answer a click at once; the URL follows (and back/forward or a pasted link lead them)
   const [filters, setLocalFilters] = useState<ReviewFilters>(() => filtersFromUrl(params));
@@ -93,15 +102,23 @@ export function ReviewPage() {
     [client, navigate, qc],
   );
 
-  const onKey = (e: React.KeyboardEvent) => {
-    if (e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement || e.altKey || e.ctrlKey || e.metaKey) return;
-    const action = keyToAction(e.key);
-    if (!action) return;
-    e.preventDefault();
-    const next = triage(items, { cursor }, action);
+  // one triage step on the item `at`: from a key press (the cursor's item) or an item's own button (touch, mouse)
+  const act = (action: TriageKey, at: string | null) => {
+    const next = triage(items, { cursor: at }, action);
     setCursor(next.state.cursor);
     if (next.effect) void run(next.effect);
   };
+  const onKey = (e: React.KeyboardEvent) => {
+    if (e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement || e.altKey || e.ctrlKey || e.metaKey) return;
+    // the item's own buttons answer their clicks; keys still move and triage from the card
+    if (inActions(e.target)) return;
+    const action = keyToAction(e.key);
+    if (!action) return;
+    e.preventDefault();
+    act(action, cursor);
+  };
+  const itemLabel = (it: ReviewItem): string =>
+    t(it.reviewed ? 'review.itemReviewed' : 'review.item', { kind: t(KIND_ONE[it.kind]), labels: it.labels.map(labelName).join(', '), camera: names.get(it.cameraId) ?? it.cameraId, ago: ago(it.start, i18n.language) });
 
   useEffect(() => {
     if (cursor) document.getElementById(`review-${cursor}`)?.focus({ preventScroll: false });
@@ -111,29 +128,29 @@ export function ReviewPage() {
 
   return (
     // a space press is triage, not a click on the focused card (buttons activate on key-up)
-    <section aria-labelledby="page-title" className="review" onKeyDown={onKey} onKeyUp={(e) => e.key === ' ' && e.preventDefault()}>
+    <section aria-labelledby="page-title" className="review" onKeyDown={onKey} onKeyUp={(e) => e.key === ' ' && !inActions(e.target) && e.preventDefault()}>
       <header className="page-header">
-        <h1 id="page-title">Review</h1>
+        <h1 id="page-title">{t('review.title')}</h1>
         <button
           type="button"
           onClick={() => markAll.mutate({ ...(query.cameras ? { cameras: query.cameras } : {}), ...(query.labels ? { labels: query.labels } : {}), ...(query.kinds ? { kinds: query.kinds } : {}), after: query.after })}
           disabled={markAll.isPending || items.every((i) => i.reviewed)}
         >
-          Mark all reviewed
+          {t('review.markAll')}
         </button>
       </header>
-      <div className="review-filters" role="group" aria-label="Filters">
+      <div className="review-filters" role="group" aria-label={t('review.filters')}>
         <fieldset>
-          <legend>Kind</legend>
+          <legend>{t('review.kind')}</legend>
           {REVIEW_KINDS.map((k) => (
             <label key={k} className="check">
               <input type="checkbox" checked={filters.kinds.includes(k)} onChange={() => setFilters({ ...filters, kinds: toggle(filters.kinds, k) })} />
-              {KIND_TEXT[k]}
+              {t(KIND_TEXT[k])}
             </label>
           ))}
         </fieldset>
         <fieldset>
-          <legend>Cameras</legend>
+          <legend>{t('review.cameras')}</legend>
           {(cameras.data ?? []).map((c) => (
             <label key={c.id} className="check">
               <input type="checkbox" checked={filters.cameras.includes(c.id)} onChange={() => setFilters({ ...filters, cameras: toggle(filters.cameras, c.id) })} />
@@ -142,38 +159,38 @@ export function ReviewPage() {
           ))}
         </fieldset>
         <fieldset>
-          <legend>Labels</legend>
+          <legend>{t('review.labels')}</legend>
           {labels.map((l) => (
             <label key={l} className="check">
               <input type="checkbox" checked={filters.labels.includes(l)} onChange={() => setFilters({ ...filters, labels: toggle(filters.labels, l) })} />
-              {l}
+              {labelName(l)}
             </label>
           ))}
         </fieldset>
         <fieldset>
-          <legend>When</legend>
+          <legend>{t('review.when')}</legend>
           <label>
-            <span className="sr-only">Time span</span>
-            <select value={filters.hours} onChange={(e) => setFilters({ ...filters, hours: Number(e.target.value) })} aria-label="Time span">
+            <span className="sr-only">{t('review.span')}</span>
+            <select value={filters.hours} onChange={(e) => setFilters({ ...filters, hours: Number(e.target.value) })} aria-label={t('review.span')}>
               {SPANS_HOURS.map((h) => (
                 <option key={h} value={h}>
-                  {h < 24 ? `Last ${h} h` : `Last ${h / 24} day${h > 24 ? 's' : ''}`}
+                  {h < 24 ? t('review.lastHours', { count: h }) : t('review.lastDays', { count: h / 24 })}
                 </option>
               ))}
             </select>
           </label>
           <label className="check">
             <input type="checkbox" checked={filters.showReviewed} onChange={() => setFilters({ ...filters, showReviewed: !filters.showReviewed })} />
-            Show reviewed
+            {t('review.showReviewed')}
           </label>
         </fieldset>
       </div>
-      <p className="small muted">Keys: j / k to move, space to mark reviewed, e to keep, f for a false alarm, Enter to open.</p>
+      <p className="small muted">{t('review.keys')}</p>
       <ErrorText error={review.error ?? markAll.error ?? error} />
       {review.isSuccess && items.length === 0 && (
-        <div className="empty-state">{filters.showReviewed ? 'Nothing happened in this span.' : 'All caught up: nothing left to review here.'}</div>
+        <div className="empty-state">{filters.showReviewed ? t('review.nothing') : t('review.caughtUp')}</div>
       )}
-      <ul className="review-list" aria-label="Review items">
+      <ul className="review-list" aria-label={t('review.items')}>
         {items.map((it) => (
           <li key={it.id}>
             <button
@@ -186,28 +203,41 @@ export function ReviewPage() {
               data-reviewed={it.reviewed}
               onFocus={() => setCursor(it.id)}
               onClick={() => void navigate(`/events/${it.coverEventId}`)}
-              aria-label={`${KIND_TEXT[it.kind].replace(/s$/, '')}: ${it.labels.join(', ')} on ${names.get(it.cameraId) ?? it.cameraId}, ${ago(it.start)}${it.reviewed ? ', reviewed' : ''}`}
+              aria-label={itemLabel(it)}
             >
               <img src={eventSnapshot({ cameraId: it.cameraId, id: it.coverEventId }, true)} alt="" loading="lazy" />
               <span className="review-meta">
-                <span className={`kind-chip kind-${it.kind}`}>{KIND_TEXT[it.kind].replace(/s$/, '')}</span>
+                <span className={`kind-chip kind-${it.kind}`}>{t(KIND_ONE[it.kind])}</span>
                 {it.labels.map((l) => (
                   <span key={l} className="label-chip" style={{ background: labelColor(l) }}>
-                    {l}
+                    {labelName(l)}
                   </span>
                 ))}
                 <span className="event-camera">{names.get(it.cameraId) ?? it.cameraId}</span>
                 <span className="muted">
                   {clock(it.start)}
-                  {it.eventIds.length > 1 ? ` · ${it.eventIds.length} objects` : ''}
+                  {it.eventIds.length > 1 ? ` · ${t('review.objects', { count: it.eventIds.length })}` : ''}
                 </span>
-                {it.end === null && <span className="live-dot" title="In progress" />}
+                {it.end === null && <span className="live-dot" title={t('review.inProgress')} />}
               </span>
             </button>
+            <div className="review-actions" role="group" aria-label={t('triage.actionsFor', { item: itemLabel(it) })}>
+              {!it.reviewed && (
+                <button type="button" onClick={() => act('mark', it.id)}>
+                  {t('triage.reviewed')}
+                </button>
+              )}
+              <button type="button" onClick={() => act('keep', it.id)}>
+                {t('triage.keep')}
+              </button>
+              <button type="button" onClick={() => act('falseAlarm', it.id)}>
+                {t('triage.falseAlarm')}
+              </button>
+            </div>
           </li>
         ))}
       </ul>
-      {review.data?.more && <p className="small">More happened in this span than is shown: narrow the filters.</p>}
+      {review.data?.more && <p className="small">{t('review.more')}</p>}
     </section>
   );
 }

@@ -5,6 +5,7 @@ import { Trans } from 'react-i18next';
 import { AlertHistory } from '../components/AlertHistory.js';
 import { ErrorText } from '../components/ErrorText.js';
 import { useTranslation } from '../i18n/index.js';
+import { useLabelName } from '../i18n/labels.js';
 import { useAction, useCall } from '../lib/api.js';
 import { clock } from '../lib/format.js';
 import { eventSnapshot } from '../lib/media.js';
@@ -15,6 +16,7 @@ const LABELS = ['person', 'car', 'truck', 'bus', 'motorcycle', 'bicycle', 'dog',
 
 export function RulesPage() {
   const { t } = useTranslation();
+  const labelName = useLabelName();
   const rules = useCall('rules.list', {});
   const [editing, setEditing] = useState<Rule | 'new' | null>(null);
   const snooze = useAction('rules.snooze', ['rules.list']);
@@ -42,7 +44,7 @@ export function RulesPage() {
             <div>
               <strong>{r.name}</strong>
               <div className="muted small">
-                {r.labels.length ? r.labels.join(', ') : t('rules.anything')} ·{' '}
+                {r.labels.length ? r.labels.map(labelName).join(', ') : t('rules.anything')} ·{' '}
                 {r.cameras.length ? t('rules.cameraCount', { count: r.cameras.length }) : t('rules.allCameras')} · {t('rules.cooldownSummary', { seconds: r.cooldownSeconds })}
                 {r.snoozedUntil && r.snoozedUntil > Date.now() ? ` · ${t('rules.snoozedUntil', { time: clock(r.snoozedUntil) })}` : ''}
                 {!r.enabled ? ` · ${t('rules.off')}` : ''}
@@ -65,6 +67,7 @@ export function RulesPage() {
 
 export function RuleEditor({ rule, onDone }: { rule?: Rule; onDone: () => void }) {
   const { t } = useTranslation();
+  const labelName = useLabelName();
   const cameras = useCall('cameras.list', {});
   const sinks = useCall('sinks.list', {}, { retry: false });
   const [name, setName] = useState(() => rule?.name ?? t('rules.defaultName'));
@@ -121,7 +124,7 @@ export function RuleEditor({ rule, onDone }: { rule?: Rule; onDone: () => void }
         <div className="row">
           {LABELS.map((l) => (
             <label key={l} className="checkbox">
-              <input type="checkbox" checked={labels.includes(l)} onChange={() => setLabels(toggleIn(labels, l))} /> {l}
+              <input type="checkbox" checked={labels.includes(l)} onChange={() => setLabels(toggleIn(labels, l))} /> {labelName(l)}
             </label>
           ))}
         </div>
@@ -249,7 +252,7 @@ export function RuleEditor({ rule, onDone }: { rule?: Rule; onDone: () => void }
           <div className="preview-strip">
             {preview.data.events.slice(0, 12).map((e) => (
               <figure key={e.id}>
-                {e.hasSnapshot ? <img src={eventSnapshot(e, true)} alt={t('rules.snapshotAlt', { label: e.label, time: clock(e.start) })} /> : <div className="no-snapshot" />}
+                {e.hasSnapshot ? <img src={eventSnapshot(e, true)} alt={t('rules.snapshotAlt', { label: labelName(e.label), time: clock(e.start) })} /> : <div className="no-snapshot" />}
                 <figcaption>{clock(e.start)}</figcaption>
               </figure>
             ))}

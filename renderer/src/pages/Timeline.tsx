@@ -9,6 +9,8 @@ import { EvidenceHoldControl } from '../components/EvidenceHold.js';
 import { ExportPanel } from '../components/ExportPanel.js';
 import { RecordedPlayer } from '../components/RecordedPlayer.js';
 import { SyncedPlayer, type SyncedPlayerHandle } from '../components/SyncedPlayer.js';
+import { useTranslation } from '../i18n/index.js';
+import { useLabelName } from '../i18n/labels.js';
 import { callOrThrow, CallError, useCall, useClient, useTopic } from '../lib/api.js';
 import { clock, when } from '../lib/format.js';
 import { labelColor, mediaUrl } from '../lib/media.js';
@@ -49,6 +51,7 @@ function byCamera<T extends { cameraId: string }>(items: readonly T[]): Map<stri
 const NONE: never[] = [];
 
 export function TimelinePage() {
+  const { t } = useTranslation();
   const [params, setParams] = useSearchParams();
   const cameras = useCall('cameras.list', {});
   const list = cameras.data ?? [];
@@ -218,8 +221,8 @@ export function TimelinePage() {
   if (cameras.isSuccess && list.length === 0) {
     return (
       <section aria-labelledby="page-title">
-        <h1 id="page-title">Timeline</h1>
-        <div className="empty-state">Add a camera; its recordings and events appear here.</div>
+        <h1 id="page-title">{t('timeline.title')}</h1>
+        <div className="empty-state">{t('timeline.noCamera')}</div>
       </section>
     );
   }
@@ -227,34 +230,34 @@ export function TimelinePage() {
   return (
     <section aria-labelledby="page-title" onKeyDown={onKey}>
       <header className="page-header">
-        <h1 id="page-title">Timeline</h1>
+        <h1 id="page-title">{t('timeline.title')}</h1>
         <div className="row">
           <input
             type="date"
-            aria-label="Day"
+            aria-label={t('timeline.day')}
             value={dayKey(view.start + view.span / 2, zone)}
             onChange={(e) => {
               const start = parseDayKey(e.target.value, zone);
               if (start !== undefined) setView(localDay(start, zone));
             }}
           />
-          <button type="button" onClick={() => setView((v) => zoomAt(v, 0.5, playhead))} aria-label="Zoom in">
+          <button type="button" onClick={() => setView((v) => zoomAt(v, 0.5, playhead))} aria-label={t('timeline.zoomIn')}>
             +
           </button>
-          <button type="button" onClick={() => setView((v) => zoomAt(v, 2, playhead))} aria-label="Zoom out">
+          <button type="button" onClick={() => setView((v) => zoomAt(v, 2, playhead))} aria-label={t('timeline.zoomOut')}>
             −
           </button>
           <button type="button" onClick={() => setView(localDay(playhead, zone))}>
-            Whole day
+            {t('timeline.wholeDay')}
           </button>
-          <button type="button" onClick={() => void jump(-1, false)} aria-label="Previous event">
-            ◀ Event
+          <button type="button" onClick={() => void jump(-1, false)} aria-label={t('timeline.previousEvent')}>
+            {t('timeline.previousEventShort')}
           </button>
-          <button type="button" onClick={() => void jump(1, false)} aria-label="Next event">
-            Event ▶
+          <button type="button" onClick={() => void jump(1, false)} aria-label={t('timeline.nextEvent')}>
+            {t('timeline.nextEventShort')}
           </button>
           <button type="button" onClick={() => setRange({ start: playhead - 30_000, end: playhead + 30_000 })}>
-            Select 1 minute here
+            {t('timeline.selectMinute')}
           </button>
         </div>
       </header>
@@ -266,7 +269,7 @@ export function TimelinePage() {
         ) : cameraId && playFrom !== null ? (
           <RecordedPlayer cameraId={cameraId} start={playFrom} label={cameraName} onTime={setPlayhead} />
         ) : (
-          <div className="empty-state">Click the timeline to play from that moment. Shift-drag to select a range to export.</div>
+          <div className="empty-state">{t('timeline.hint')}</div>
         )}
       </div>
       <p className="muted small" aria-live="polite">
@@ -274,7 +277,7 @@ export function TimelinePage() {
       </p>
       {list.length >= 2 && (
         <fieldset className="together">
-          <legend>Play together (up to {MAX_SYNCED} cameras, in sync from the playhead)</legend>
+          <legend>{t('timeline.together', { max: MAX_SYNCED })}</legend>
           {list.map((c) => {
             const on = together.includes(c.id);
             return (
@@ -297,7 +300,7 @@ export function TimelinePage() {
         className="timeline"
         role="slider"
         tabIndex={0}
-        aria-label="Timeline: arrows move 10 s (shift: 1 min), space plays or pauses, J/L slower/faster, [ and ] jump between events, + and − zoom"
+        aria-label={t('timeline.slider')}
         aria-valuemin={view.start}
         aria-valuemax={view.start + view.span}
         aria-valuenow={Math.round(playhead)}
@@ -368,6 +371,8 @@ interface RowProps {
  * (thousands of DOM nodes would not draw in time). Memoised so hovering and playback do not redraw every row.
  */
 const TimelineRow = memo(function TimelineRow({ camera, current, spans, events, buckets, view, width, onSelect }: RowProps) {
+  const { t } = useTranslation();
+  const labelName = useLabelName();
   const canvasRef = useRef<HTMLCanvasElement>(null);
   useLayoutEffect(() => {
     const canvas = canvasRef.current;
@@ -398,7 +403,7 @@ const TimelineRow = memo(function TimelineRow({ camera, current, spans, events, 
           className="marker-canvas"
           style={{ width, height: ROW_H }}
           role="img"
-          aria-label={`${grouped} events on ${camera.name}; zoom in to see each one`}
+          aria-label={t('timeline.grouped', { count: grouped, camera: camera.name })}
           data-testid="marker-canvas"
         />
       )}
@@ -412,7 +417,7 @@ const TimelineRow = memo(function TimelineRow({ camera, current, spans, events, 
           key={e.id}
           className="event-marker"
           style={{ left: e.x, width: e.w, background: labelColor(e.label) }}
-          title={`${e.label} at ${clock(e.start)}`}
+          title={t('timeline.marker', { label: labelName(e.label), time: clock(e.start) })}
           data-testid="event-marker"
           data-event-id={e.id}
         />

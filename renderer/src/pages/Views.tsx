@@ -1,12 +1,14 @@
 // Who watched what: every viewing session (live, recordings, snapshots, exports) from the audit log, for the admin, by person, camera and time.
-import type { ViewEntry, ViewKind } from '@common/contract/index.js';
+import type { ViewEntry } from '@common/contract/index.js';
 import { useMemo, useState } from 'react';
 import { ErrorText } from '../components/ErrorText.js';
+import { useTranslation } from '../i18n/index.js';
 import { useCall } from '../lib/api.js';
 import { clock, when } from '../lib/format.js';
 import { dayKey, fromLocalInput, toLocalInput, useViewerZone } from '../lib/zone.js';
 
-const KIND_TEXT: Record<ViewKind, string> = { live: 'Live', recording: 'Recording', snapshot: 'Snapshot', export: 'Export' };
+/** The user name the audit log gives the desktop app (data, as in each row, not a word to translate). */
+const DESKTOP_USER = 'desktop';
 const DAY_MS = 86_400_000;
 
 /** The footage's time range, in the viewer's time zone; live ranges are when watching happened. */
@@ -17,6 +19,7 @@ function range(v: ViewEntry, zone: string): string {
 }
 
 export function ViewsPage() {
+  const { t } = useTranslation();
   const zone = useViewerZone();
   const [user, setUser] = useState('');
   const [cameraId, setCameraId] = useState('');
@@ -37,25 +40,25 @@ export function ViewsPage() {
   const views = useCall('audit.views', query, { refetchInterval: 10_000 });
   return (
     <section aria-labelledby="page-title">
-      <h1 id="page-title">Who watched what</h1>
-      <p className="small muted">Each time someone watched live, played or opened recordings, looked at snapshots or downloaded an export, with the footage&apos;s time range and where they were. From the audit log, which nobody can edit unnoticed.</p>
-      <form className="row card section" aria-label="Filter" onSubmit={(e) => e.preventDefault()}>
+      <h1 id="page-title">{t('views.title')}</h1>
+      <p className="small muted">{t('views.intro')}</p>
+      <form className="row card section" aria-label={t('views.filter')} onSubmit={(e) => e.preventDefault()}>
         <label>
-          Person
+          {t('views.person')}
           <select value={user} onChange={(e) => setUser(e.target.value)}>
-            <option value="">Everyone</option>
+            <option value="">{t('views.everyone')}</option>
             {(users.data ?? []).map((u) => (
               <option key={u.id} value={u.username}>
                 {u.username}
               </option>
             ))}
-            <option value="desktop">desktop</option>
+            <option value={DESKTOP_USER}>{DESKTOP_USER}</option>
           </select>
         </label>
         <label>
-          Camera
+          {t('views.camera')}
           <select value={cameraId} onChange={(e) => setCameraId(e.target.value)}>
-            <option value="">Every camera</option>
+            <option value="">{t('views.everyCamera')}</option>
             {(cameras.data ?? []).map((c) => (
               <option key={c.id} value={c.id}>
                 {c.name}
@@ -64,26 +67,26 @@ export function ViewsPage() {
           </select>
         </label>
         <label>
-          From
+          {t('views.from')}
           <input type="datetime-local" value={after} onChange={(e) => setAfter(e.target.value)} />
         </label>
         <label>
-          Until
+          {t('views.until')}
           <input type="datetime-local" value={before} onChange={(e) => setBefore(e.target.value)} />
         </label>
       </form>
       <ErrorText error={views.error} />
-      {views.isSuccess && views.data.length === 0 && <div className="empty-state">Nobody watched anything in this range.</div>}
+      {views.isSuccess && views.data.length === 0 && <div className="empty-state">{t('views.empty')}</div>}
       {views.data && views.data.length > 0 && (
-        <table className="table" aria-label="Viewing sessions">
+        <table className="table" aria-label={t('views.table')}>
           <thead>
             <tr>
-              <th scope="col">When</th>
-              <th scope="col">Person</th>
-              <th scope="col">From</th>
-              <th scope="col">Camera</th>
-              <th scope="col">What</th>
-              <th scope="col">Footage</th>
+              <th scope="col">{t('views.colWhen')}</th>
+              <th scope="col">{t('views.colPerson')}</th>
+              <th scope="col">{t('views.colFrom')}</th>
+              <th scope="col">{t('views.colCamera')}</th>
+              <th scope="col">{t('views.colWhat')}</th>
+              <th scope="col">{t('views.colFootage')}</th>
             </tr>
           </thead>
           <tbody>
@@ -93,7 +96,7 @@ export function ViewsPage() {
                 <td>{v.user}</td>
                 <td>{v.origin}</td>
                 <td>{names.get(v.cameraId) ?? v.cameraId}</td>
-                <td>{KIND_TEXT[v.kind]}</td>
+                <td>{t(`views.kind_${v.kind}`)}</td>
                 <td>{range(v, zone)}</td>
               </tr>
             ))}

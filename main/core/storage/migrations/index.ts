@@ -18,7 +18,8 @@ import { up as m15 } from './0015-media-vault.js';
 import { up as m16 } from './0016-user-permissions.js';
 import { up as m17 } from './0017-evidence-signing-holds.js';
 import { up as m18 } from './0018-event-tracks.js';
-import { up as m19 } from './0019-vault-migration.js';
+import { up as m19 } from './0019-motion-watch.js';
+import { up as m20 } from './0020-vault-migration.js';
 
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: '0001-cameras-recordings-settings', up: m1 },
@@ -39,5 +40,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 16, name: '0016-user-permissions', up: m16 },
   { version: 17, name: '0017-evidence-signing-holds', up: m17 },
   { version: 18, name: '0018-event-tracks', up: m18 },
-  { version: 19, name: '0019-vault-migration', up: m19 },
+  { version: 19, name: '0019-motion-watch', up: m19 },
+  { version: 20, name: '0020-vault-migration', up: m20 },
 ];

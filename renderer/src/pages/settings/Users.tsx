@@ -1,7 +1,8 @@
 // Settings → Users: who may open Porchlight from another device, what each viewer may do and on which cameras.
-import { DEFAULT_VIEWER_PERMISSIONS, PERMISSION_LABELS, PERMISSIONS, type Camera, type Permission, type User } from '@common/contract/index.js';
+import { DEFAULT_VIEWER_PERMISSIONS, PERMISSIONS, type Camera, type Permission, type User } from '@common/contract/index.js';
 import { useState, type FormEvent } from 'react';
 import { ErrorText } from '../../components/ErrorText.js';
+import { useTranslation } from '../../i18n/index.js';
 import { useAction, useCall } from '../../lib/api.js';
 
 interface Access {
@@ -13,32 +14,33 @@ interface Access {
 
 /** Role, permissions and cameras of one user, as checkboxes; a viewer's choices are hidden for an admin (who may do everything). */
 function AccessFields({ value, onChange, cameras, label }: { value: Access; onChange: (a: Access) => void; cameras: Camera[]; label: string }) {
+  const { t } = useTranslation();
   const toggle = <T,>(list: T[], item: T, on: boolean): T[] => (on ? [...new Set([...list, item])] : list.filter((x) => x !== item));
   return (
     <>
       <label>
-        Role
-        <select aria-label={`Role of ${label}`} value={value.role} onChange={(e) => onChange({ ...value, role: e.target.value as Access['role'] })}>
-          <option value="viewer">Viewer</option>
-          <option value="admin">Admin (everything)</option>
+        {t('users.role')}
+        <select aria-label={t('users.roleOf', { name: label })} value={value.role} onChange={(e) => onChange({ ...value, role: e.target.value as Access['role'] })}>
+          <option value="viewer">{t('users.viewer')}</option>
+          <option value="admin">{t('users.adminEverything')}</option>
         </select>
       </label>
       {value.role === 'viewer' && (
         <>
           <fieldset>
-            <legend>May</legend>
+            <legend>{t('users.may')}</legend>
             {PERMISSIONS.map((p) => (
               <label key={p} className="checkbox">
                 <input type="checkbox" checked={value.permissions.includes(p)} onChange={(e) => onChange({ ...value, permissions: toggle(value.permissions, p, e.target.checked) })} />
-                {PERMISSION_LABELS[p]}
+                {t(`users.permission_${p}`)}
               </label>
             ))}
           </fieldset>
           <fieldset>
-            <legend>Cameras</legend>
+            <legend>{t('users.cameras')}</legend>
             <label className="checkbox">
               <input type="checkbox" checked={value.cameras === null} onChange={(e) => onChange({ ...value, cameras: e.target.checked ? null : [] })} />
-              All cameras, also those added later
+              {t('users.allCameras')}
             </label>
             {value.cameras !== null &&
               cameras.map((c) => (
@@ -56,32 +58,39 @@ function AccessFields({ value, onChange, cameras, label }: { value: Access; onCh
 
 /** lastAdmin: the only admin, who can be neither removed nor made a viewer (someone must be able to manage Porchlight). */
 function UserRow({ user, cameras, lastAdmin }: { user: User; cameras: Camera[]; lastAdmin: boolean }) {
+  const { t } = useTranslation();
   const [access, setAccess] = useState<Access>({ role: user.role, permissions: user.permissions, cameras: user.cameras });
   const [password, setPassword] = useState('');
   const setRole = useAction('users.setRole', ['users.list']);
   const setGrant = useAction('users.setAccess', ['users.list']);
   const setPw = useAction('users.setPassword');
   const remove = useAction('users.delete', ['users.list']);
-  const [saved, setSaved] = useState<string | null>(null);
+  const [saved, setSaved] = useState(false);
   const save = async (e: FormEvent) => {
     e.preventDefault();
-    setSaved(null);
+    setSaved(false);
     if (access.role !== user.role) await setRole.mutateAsync({ id: user.id, role: access.role });
     if (access.role === 'viewer') await setGrant.mutateAsync({ id: user.id, permissions: access.permissions, cameras: access.cameras });
-    setSaved('Saved');
+    setSaved(true);
   };
-  const scope = user.role === 'admin' ? 'everything, every camera' : `${user.permissions.map((p) => PERMISSION_LABELS[p]).join(', ') || 'nothing'} · ${user.cameras === null ? 'all cameras' : user.cameras.map((id) => cameras.find((c) => c.id === id)?.name ?? id).join(', ') || 'no camera'}`;
+  const scope =
+    user.role === 'admin'
+      ? t('users.scopeAdmin')
+      : t('users.scope', {
+          permissions: user.permissions.map((p) => t(`users.permission_${p}`)).join(', ') || t('users.scopeNothing'),
+          cameras: user.cameras === null ? t('users.scopeAllCameras') : user.cameras.map((id) => cameras.find((c) => c.id === id)?.name ?? id).join(', ') || t('users.scopeNoCamera'),
+        });
   return (
     <li className="card section" data-testid="user-row" aria-label={user.username}>
       <h3>
-        {user.username} <span className="muted small">({user.role}: {scope})</span>
+        {user.username} <span className="muted small">{t('users.summary', { role: t(`users.role_${user.role}`), scope })}</span>
       </h3>
       <form className="row" onSubmit={(e) => void save(e).catch(() => undefined)}>
         <AccessFields value={access} onChange={setAccess} cameras={cameras} label={user.username} />
         <button type="submit" disabled={setRole.isPending || setGrant.isPending}>
-          Save {user.username}
+          {t('users.save', { name: user.username })}
         </button>
-        {saved && <span role="status">{saved}</span>}
+        {saved && <span role="status">{t('users.saved')}</span>}
       </form>
       <form
         className="row"
@@ -90,17 +99,17 @@ function UserRow({ user, cameras, lastAdmin }: { user: User; cameras: Camera[]; 
           setPw.mutate({ id: user.id, password }, { onSuccess: () => setPassword('') });
         }}
       >
-        <input aria-label={`New password for ${user.username}`} placeholder="new password (10+ characters)" type="password" value={password} onChange={(e) => setPassword(e.target.value)} required minLength={10} autoComplete="new-password" />
+        <input aria-label={t('users.newPasswordFor', { name: user.username })} placeholder={t('users.newPasswordPlaceholder')} type="password" value={password} onChange={(e) => setPassword(e.target.value)} required minLength={10} autoComplete="new-password" />
         <button type="submit" disabled={setPw.isPending}>
-          Reset password
+          {t('users.resetPassword')}
         </button>
-        {setPw.isSuccess && <span role="status">Password changed; {user.username} signs in again</span>}
-        <button type="button" className="danger" onClick={() => remove.mutate({ id: user.id })} aria-label={`Remove ${user.username}`} disabled={lastAdmin} aria-describedby={lastAdmin ? `last-admin-${user.id}` : undefined}>
-          Remove
+        {setPw.isSuccess && <span role="status">{t('users.passwordChanged', { name: user.username })}</span>}
+        <button type="button" className="danger" onClick={() => remove.mutate({ id: user.id })} aria-label={t('users.removeName', { name: user.username })} disabled={lastAdmin} aria-describedby={lastAdmin ? `last-admin-${user.id}` : undefined}>
+          {t('users.remove')}
         </button>
         {lastAdmin && (
           <span id={`last-admin-${user.id}`} className="muted small">
-            The last admin cannot be removed or made a viewer
+            {t('users.lastAdmin')}
           </span>
         )}
       </form>
@@ -110,6 +119,7 @@ function UserRow({ user, cameras, lastAdmin }: { user: User; cameras: Camera[]; 
 }
 
 export function UsersSection() {
+  const { t } = useTranslation();
   const users = useCall('users.list', {}, { retry: false });
   const cameras = useCall('cameras.list', {});
   const create = useAction('users.create', ['users.list']);
@@ -122,8 +132,8 @@ export function UsersSection() {
   const admins = (users.data ?? []).filter((u) => u.role === 'admin').length;
   return (
     <div className="card section" aria-labelledby="users-title">
-      <h2 id="users-title">Users</h2>
-      <p className="muted small">People who may open Porchlight from another device. An admin may do everything; a viewer only what is ticked, on the cameras ticked.</p>
+      <h2 id="users-title">{t('users.title')}</h2>
+      <p className="muted small">{t('users.intro')}</p>
       <ul className="plain">
         {users.data?.map((u) => (
           <UserRow key={`${u.id}:${u.role}:${u.permissions.join()}:${u.cameras?.join() ?? '*'}`} user={u} cameras={all} lastAdmin={u.role === 'admin' && admins === 1} />
@@ -131,7 +141,7 @@ export function UsersSection() {
       </ul>
       <form
         className="row"
-        aria-label="Add a user"
+        aria-label={t('users.addForm')}
         onSubmit={(e) => {
           e.preventDefault();
           create.mutate(
@@ -140,11 +150,11 @@ export function UsersSection() {
           );
         }}
       >
-        <input aria-label="New user name" placeholder="user name" value={username} onChange={(e) => setUsername(e.target.value)} required autoComplete="off" />
-        <input aria-label="New user password" placeholder="password (10+ characters)" type="password" value={password} onChange={(e) => setPassword(e.target.value)} required minLength={10} autoComplete="new-password" />
-        <AccessFields value={access} onChange={setAccess} cameras={all} label="the new user" />
+        <input aria-label={t('users.newUserName')} placeholder={t('users.userNamePlaceholder')} value={username} onChange={(e) => setUsername(e.target.value)} required autoComplete="off" />
+        <input aria-label={t('users.newUserPassword')} placeholder={t('users.passwordPlaceholder')} type="password" value={password} onChange={(e) => setPassword(e.target.value)} required minLength={10} autoComplete="new-password" />
+        <AccessFields value={access} onChange={setAccess} cameras={all} label={t('users.theNewUser')} />
         <button type="submit" disabled={create.isPending}>
-          Add user
+          {t('users.add')}
         </button>
       </form>
       <ErrorText error={create.error} />
