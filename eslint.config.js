@@ -88,6 +88,7 @@ export const translatedFiles = [
   'renderer/src/pages/settings/Notifications.tsx',
   'renderer/src/pages/settings/Performance.tsx',
   'renderer/src/pages/settings/Users.tsx',
+  'renderer/src/pages/settings/Vault.tsx',
 ];
 
 /** No literal words in JSX (text, expressions, templates, and the attributes people read); punctuation and numbers may stay. */
