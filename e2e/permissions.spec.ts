@@ -63,7 +63,7 @@ test('a viewer of one camera sees only it in Live and Timeline, and the admin se
   await viewer.goto(`${serve.url}/#/live`);
   await expect(viewer.getByTestId('live-tile')).toHaveCount(1);
   await expect(viewer.getByTestId('live-tile')).toHaveAttribute('aria-label', 'Front door');
-  await viewer.waitForFunction(() => (document.querySelector<HTMLVideoElement>('[data-testid="live-video"]')?.videoWidth ?? 0) > 0, undefined, { timeout: 30_000 });
+  await viewer.waitForFunction(() => (document.querySelector<HTMLVideoElement>('[data-testid="live-video"]')?.videoWidth ?? 0) > 0, undefined, { timeout: 60_000 });
   await expect(viewer.getByText('Back garden')).toHaveCount(0);
   await viewer.goto(`${serve.url}/#/timeline`);
   await expect(viewer.locator('.timeline-row')).toHaveCount(1);

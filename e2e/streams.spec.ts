@@ -43,7 +43,7 @@ async function playsWidth(page: Page, scope: string, width: number): Promise<voi
       return !!v && v.videoWidth === w && v.currentTime > 0.3;
     },
     [scope, width] as const,
-    { timeout: 30_000 },
+    { timeout: 60_000 },
   );
 }
 
@@ -63,7 +63,7 @@ test('the grid plays the sub stream, full screen the main one, muted until the m
 test('an H.265 main stream falls back to its sub stream in full screen, and to an H.264 transcode without one', async ({ page }) => {
   await signIn(page);
   await page.goto(`${serve.url}/#/live/${ids.Driveway}`);
-  await expect(page.locator('#single-tile .player-note')).toContainText("cannot play H.265: showing the camera's smaller stream", { timeout: 30_000 });
+  await expect(page.locator('#single-tile .player-note')).toContainText("cannot play H.265: showing the camera's smaller stream", { timeout: 60_000 });
   await playsWidth(page, '#single-tile', 640);
   await expect(page.locator('#single-tile .player')).toHaveAttribute('data-stream', 'grid');
   await page.goto(`${serve.url}/#/live/${ids.Shed}`);

@@ -174,7 +174,11 @@ export function createApi(deps: ApiDeps): Implementation {
       const masks = lifts ? [] : cam.masks.privacy;
       const source = deps.frames(id);
       // a camera that records without detecting, or is off, shows its newest recorded picture
-      return source ? cameraStill(source, cam.name, undefined, masks) : ((await recordedStillOf(deps, id, masks)) ?? cameraStill(undefined, cam.name));
+      if (source) return cameraStill(source, cam.name, undefined, masks);
+      const recorded = await recordedStillOf(deps, id, masks);
+      if (recorded) return recorded;
+      if (!cam.enabled) return cameraStill(undefined, cam.name);
+      throw new ApiFailure('unavailable', `${cam.name} has no picture yet: it records without detecting, so its picture is taken from its newest recording, and none could be read yet`);
     },
     'cameras.states': (_input, ctx) =>
       cameras.list().filter((c) => canSeeCamera(ctx.user, c.id)).map((c) => deps.states.get(c.id) ?? { cameraId: c.id, state: c.enabled ? 'connecting' : 'disabled', since: deps.startedAt }),

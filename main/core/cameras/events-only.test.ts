@@ -30,7 +30,7 @@ interface EventRow {
 }
 
 describe('an events-only camera without a model', () => {
-  it('keeps the footage around three minutes of motion and drops the still footage on either side', async () => {
+  it('keeps the footage around a minute of motion and drops the still footage on either side', async () => {
     expect(h.engine.runtime.health().detector().status).toBe('motion-only');
     const input = (path: string): CameraInput => ({
       name: 'Yard',
@@ -47,11 +47,11 @@ describe('an events-only camera without a model', () => {
     const look = (): void => segments().forEach((s) => seen.set(s.id, s));
     const poll = setInterval(look, 1000);
 
-    // still, moving for three minutes, still again
-    await sleep(40_000);
+    // still, moving for a minute, still again (each stretch several 10 s segments; the padding is 5 s)
+    await sleep(30_000);
     const motionFrom = Date.now();
     await h.engine.router.dispatch(ADMIN, 'cameras.upsert', { ...input('vtest'), id });
-    await sleep(180_000);
+    await sleep(60_000);
     const motionTo = Date.now();
     await h.engine.router.dispatch(ADMIN, 'cameras.upsert', { ...input('static'), id });
     await sleep(40_000);
@@ -89,6 +89,6 @@ describe('an events-only camera without a model', () => {
     for (let t = coveredFrom; t <= coveredTo; t += 2000) {
       expect(kept.some((s) => s.start - 1500 <= t && s.end + 1500 >= t), `footage at ${t - coveredFrom} ms into the motion`).toBe(true);
     }
-    expect(coveredTo - coveredFrom).toBeGreaterThan(150_000);
-  }, 420_000);
+    expect(coveredTo - coveredFrom).toBeGreaterThan(40_000);
+  }, 300_000);
 });

@@ -6,9 +6,12 @@ import type { SettingsStore } from '../config/index.js';
 import { locateFfmpeg } from '../ffmpeg/locate.js';
 import { runFfmpeg, spawnFfmpeg } from '../ffmpeg/process.js';
 import { requestSlots } from '../ffmpeg/slots.js';
+import { createLogger } from '../log/index.js';
 import type { SegmentIndex } from './index.js';
 import type { FfmpegInput, MediaStore } from '../media/index.js';
 import { playbackPlan, startPlayback, type PlaybackStream, type PlayFile } from './playback.js';
+
+const log = createLogger('recordings');
 
 export interface RecordedMediaDeps {
   segments: SegmentIndex;
@@ -162,13 +165,20 @@ export const FRAME_CACHE = 'private, max-age=86400, immutable';
 export async function recordedStill(deps: RecordedMediaDeps, cameraId: string): Promise<{ jpeg: Buffer; time: number } | null> {
   const seg = deps.segments.newest(cameraId);
   const input = seg ? deps.media.ffmpegInput('recordings', seg.url) : null;
-  if (!seg || !input) return null;
+  if (!seg || !input) {
+    if (seg) log.warn({ cameraId, segment: seg.url }, 'recorded still: the newest segment is not in the store');
+    return null;
+  }
   const release = requestSlots.tryTake();
-  if (!release) return null;
+  if (!release) {
+    log.warn({ cameraId, inUse: requestSlots.inUse }, 'recorded still: every recording reader is busy');
+    return null;
+  }
   try {
     const offset = Math.max(0, (seg.end - seg.start - 1000) / 1000);
     // a busy machine may take a while to start ffmpeg: this waits longer than a timeline hover does
     const jpeg = await grabFrame(ffmpegOf(deps.settings), input, offset.toFixed(2), undefined, "scale='min(1280,iw)':-2", 15_000);
+    if (!jpeg) log.warn({ cameraId, segment: seg.url, offset }, 'recorded still: no picture decoded from the newest segment');
     return jpeg ? { jpeg, time: seg.start + Math.round(offset * 1000) } : null;
   } finally {
     release();

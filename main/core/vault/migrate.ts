@@ -126,8 +126,18 @@ export class VaultMigration {
     this.launch(() => this.migrateAll());
   }
 
-  /** Starts (or resumes, when paused) the migration; throws a clear error when it cannot start. */
-  async start(): Promise<VaultMigrationStatus> {
+  /**
+   * Starts (or resumes, when paused) the migration; throws a clear error when it cannot start. Calls that come while a
+   * start is under way (it awaits the census and the disk check) get that start's answer: one row, one job.
+   */
+  start(): Promise<VaultMigrationStatus> {
+    if (!this.starting) this.starting = this.startOnce().finally(() => (this.starting = undefined));
+    return this.starting;
+  }
+
+  private starting: Promise<VaultMigrationStatus> | undefined;
+
+  private async startOnce(): Promise<VaultMigrationStatus> {
     const r = this.row();
     if (r?.state === 'confirmed' || r?.state === 'done') return this.status();
     if (r?.state === 'rolling_back') throw new ApiFailure('conflict', 'A rollback of the migration is under way: wait for it to finish');

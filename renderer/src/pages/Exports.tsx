@@ -34,7 +34,7 @@ export function ExportsPage() {
       <ErrorText error={jobs.error ?? remove.error ?? cancel.error ?? verify.error} />
       {jobs.isSuccess && jobs.data.length === 0 && <div className="empty-state">{t('exports.empty')}</div>}
       {jobs.data && jobs.data.length > 0 && (
-        <table className="table" aria-label={t('exports.table')}>
+        <table className="table" tabIndex={0} aria-label={t('exports.table')}>
           <thead>
             <tr>
               <th scope="col">{t('exports.colCameras')}</th>

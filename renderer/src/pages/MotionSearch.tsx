@@ -31,7 +31,8 @@ export function MotionSearchPage() {
   const [params, setParams] = useSearchParams();
   const cameras = useCall('cameras.list', {});
   const list = cameras.data ?? [];
-  const cameraId = params.get('camera') ?? (list.find((c) => c.enabled) ?? list[0])?.id ?? '';
+  // by default a camera that detects: it stored its movement while it watched, and its picture is the live one
+  const cameraId = params.get('camera') ?? (list.find((c) => c.enabled && c.detect.enabled) ?? list.find((c) => c.enabled) ?? list[0])?.id ?? '';
   const camera = list.find((c) => c.id === cameraId);
   // a camera that is off has no current picture; its recordings and stored movement can still be searched
   const still = useCall('cameras.still', { id: cameraId }, { enabled: camera?.enabled === true, staleTime: Infinity, retry: false, refetchOnWindowFocus: false });

@@ -66,7 +66,7 @@ export function SystemPage() {
       <h2>{t('system.cameras')}</h2>
       {health.data && health.data.cameras.length === 0 && <p className="muted">{t('system.noCamera')}</p>}
       {health.data && health.data.cameras.length > 0 && (
-        <table className="table" aria-label={t('system.cameraHealth')}>
+        <table className="table" tabIndex={0} aria-label={t('system.cameraHealth')}>
           <thead>
             <tr>
               <th>{t('system.colCamera')}</th>

@@ -78,7 +78,7 @@ export function ViewsPage() {
       <ErrorText error={views.error} />
       {views.isSuccess && views.data.length === 0 && <div className="empty-state">{t('views.empty')}</div>}
       {views.data && views.data.length > 0 && (
-        <table className="table" aria-label={t('views.table')}>
+        <table className="table" tabIndex={0} aria-label={t('views.table')}>
           <thead>
             <tr>
               <th scope="col">{t('views.colWhen')}</th>

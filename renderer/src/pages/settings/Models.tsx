@@ -25,7 +25,7 @@ export function ModelsSection() {
         </p>
       )}
       <ErrorText error={models.error ?? choose.error ?? download.error ?? speed.error} />
-      <table className="table" aria-label={t('models.table')}>
+      <table className="table" tabIndex={0} aria-label={t('models.table')}>
         <thead>
           <tr>
             <th>{t('models.colModel')}</th>

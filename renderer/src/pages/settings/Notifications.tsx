@@ -30,7 +30,7 @@ export function NotificationsSection() {
       <p className="small muted">{t('notifications.intro')}</p>
       <ErrorText error={sinks.error ?? remove.error ?? test.error} />
       {own.length > 0 && (
-        <table className="table" aria-label={t('notifications.table')}>
+        <table className="table" tabIndex={0} aria-label={t('notifications.table')}>
           <thead>
             <tr>
               <th scope="col">{t('notifications.colName')}</th>
