@@ -10,7 +10,8 @@ export default defineConfig({
   testMatch: /.*\.spec\.ts$/,
   timeout: 120_000,
   expect: { timeout: 15_000 },
-  workers: 1,
+  // two files at once: each spec has its own server, camera and data folder (ports from the kernel); a file's tests run in order
+  workers: 2,
   retries: 0,
   outputDir: 'test-results',
   reporter: [['list'], ['./scripts/playwright-summary.ts']],
