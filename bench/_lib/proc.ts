@@ -35,6 +35,17 @@ export function childPids(pid: number): number[] {
   }
 }
 
+/** This process's children running one of `names` (the engine's ffmpeg and ffprobe; not the RTSP test camera). */
+export function childrenNamed(...names: string[]): number[] {
+  return childPids(process.pid).filter((pid) => {
+    try {
+      return names.includes(readFileSync(`/proc/${pid}/comm`, 'latin1').trim());
+    } catch {
+      return false;
+    }
+  });
+}
+
 export const wait = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 export async function waitUntil(pred: () => boolean, timeoutMs: number): Promise<boolean> {

@@ -1,7 +1,6 @@
 // Sixteen cameras on this machine through the whole engine: a 1080p15 main stream recorded by copy and a 640×360 sub stream
 // detected at 5 fps (some with people walking), then the same cameras main-only (detection decoding 1080p) as the comparison.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,7 +9,7 @@ import { MODELS_DIR } from '../../test/helpers/test-data.js';
 import { startRtspCamera, vtestClip, type RtspCamera } from '../../test/fixtures/rtsp-camera.js';
 import { startEngine, type Engine } from '../../main/core/app.js';
 import { locateFfmpeg } from '../../main/core/ffmpeg/locate.js';
-import { CpuSampler, numberArg, wait, waitUntil } from '../_lib/proc.js';
+import { childrenNamed, CpuSampler, numberArg, wait, waitUntil } from '../_lib/proc.js';
 import { round } from '../_lib/stats.js';
 
 interface Clip {
@@ -47,26 +46,6 @@ function makeClips(dir: string): { main: Clip; mainStill: Clip; people: Clip; st
   };
 }
 
-/** The engine's ffmpeg processes: children of this process named ffmpeg. */
-function ffmpegPids(): number[] {
-  try {
-    return readFileSync(`/proc/${process.pid}/task/${process.pid}/children`, 'latin1')
-      .trim()
-      .split(/\s+/)
-      .filter(Boolean)
-      .map(Number)
-      .filter((pid) => {
-        try {
-          return readFileSync(`/proc/${pid}/comm`, 'latin1').trim() === 'ffmpeg';
-        } catch {
-          return false;
-        }
-      });
-  } catch {
-    return [];
-  }
-}
-
 interface PhaseResult {
   cpu_share: number;
   engine_cpu_pct: number;
@@ -87,7 +66,7 @@ async function measure(engine: Engine, ids: string[], seconds: number): Promise<
   const before = new Map(health().map((c) => [c.cameraId, c]));
   const startedAt = Date.now();
   const n0 = process.cpuUsage();
-  const ffmpeg = new CpuSampler(ffmpegPids);
+  const ffmpeg = new CpuSampler(() => childrenNamed('ffmpeg'));
   await ffmpeg.runFor(seconds * 1000);
   const dt = (Date.now() - startedAt) / 1000;
   const node = process.cpuUsage(n0);

@@ -23,7 +23,7 @@ import { encryptFile, openDecrypted } from '../../main/core/media/encrypted-file
 import { openPlayback } from '../../main/core/recordings/recorded-media.js';
 import { sql } from '../../main/core/storage/sql.js';
 import { keyFileSource } from '../../main/core/vault/index.js';
-import { CpuSampler, numberArg, wait, waitUntil } from '../_lib/proc.js';
+import { childrenNamed, CpuSampler, numberArg, wait, waitUntil } from '../_lib/proc.js';
 import { round, summarize } from '../_lib/stats.js';
 
 const median = (v: readonly number[]): number => summarize(v).p50;
@@ -32,27 +32,6 @@ const T0 = Date.UTC(2026, 10, 29, 12, 0, 0);
 const SEG_S = 10;
 
 type Mode = 'plain' | 'encrypted';
-
-/** The engine's ffmpeg and ffprobe processes (the RTSP server, also a child, is not the engine's). */
-function enginePids(): number[] {
-  try {
-    return readFileSync(`/proc/${process.pid}/task/${process.pid}/children`, 'latin1')
-      .trim()
-      .split(/\s+/)
-      .filter(Boolean)
-      .map(Number)
-      .filter((pid) => {
-        try {
-          const comm = readFileSync(`/proc/${pid}/comm`, 'latin1').trim();
-          return comm === 'ffmpeg' || comm === 'ffprobe';
-        } catch {
-          return false;
-        }
-      });
-  } catch {
-    return [];
-  }
-}
 
 /** CPU seconds of this process's children that have exited and been waited for (cutime + cstime). */
 function exitedChildrenCpu(): number {
@@ -90,7 +69,7 @@ async function recordWindow(root: string, mode: Mode, cam: RtspCamera, cameras: 
     await wait(warmupS * 1000);
     const count = (): number => engine.db.get<{ n: number }>(sql`SELECT count(*) AS n FROM segments`)?.n ?? 0;
     const seg0 = count();
-    const sampler = new CpuSampler(enginePids);
+    const sampler = new CpuSampler(() => childrenNamed('ffmpeg', 'ffprobe'));
     const s0 = selfCpu();
     const c0 = exitedChildrenCpu();
     const t0 = performance.now();
@@ -188,7 +167,7 @@ async function seeks(engines: Record<Mode, Engine>, seconds: number, rounds: num
       const f = await firstBytes(play.play.stream, t0, true);
       play.play.stop();
       // the next measurement starts once this playback's ffmpeg (and the tap serving it) are gone
-      await waitUntil(() => enginePids().length === 0, 5000);
+      await waitUntil(() => childrenNamed('ffmpeg', 'ffprobe').length === 0, 5000);
       out[`play_ttfb_${tag}`]!.push(f.ttfb);
       out[`play_frame_${tag}`]!.push(f.frame);
     }

@@ -11,6 +11,7 @@ import { cookieFrom, startTestServer, type TestServer } from '../../../test/help
 import { makeTempDir } from '../../../test/helpers/tmp.js';
 import { waitFor } from '../../../test/helpers/wait.js';
 import { locateFfmpeg } from '../ffmpeg/locate.js';
+import { lumaMeter } from '../../../test/helpers/luma.js';
 
 const W = 320;
 const H = 240;
@@ -30,18 +31,7 @@ function lumaOf(file: string): Uint8Array {
   return new Uint8Array(r.stdout);
 }
 
-/** Mean Y over [x1, x2) × [y1, y2) in fractions of a w×h frame. */
-function meanY(y: Uint8Array, x1: number, y1: number, x2: number, y2: number, w = W, h = H): number {
-  let sum = 0;
-  let n = 0;
-  for (let r = Math.floor(y1 * h); r < y2 * h; r++) {
-    for (let c = Math.floor(x1 * w); c < x2 * w; c++) {
-      sum += y[r * w + c]!;
-      n++;
-    }
-  }
-  return sum / n;
-}
+const meanY = lumaMeter(W, H);
 
 /** Inside the window black, outside the picture as the camera sends it (within codec noise). */
 function expectMasked(masked: Uint8Array, plain: Uint8Array, w = W, h = H): void {

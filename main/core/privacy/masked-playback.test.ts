@@ -9,6 +9,7 @@ import { makeTempDir } from '../../../test/helpers/tmp.js';
 import { encodeSegments, indexSegments } from '../export/fixtures.js';
 import { locateFfmpeg } from '../ffmpeg/locate.js';
 import { MaskedRecordings } from './masked-recordings.js';
+import { lumaMeter } from '../../../test/helpers/luma.js';
 
 const T0 = Date.UTC(2026, 10, 29, 11, 0, 0);
 const W = 320;
@@ -30,18 +31,7 @@ function lumaOf(file: string): Uint8Array {
   return y;
 }
 
-/** Mean Y over [x1, x2) × [y1, y2) in fractions of the frame. */
-function meanY(y: Uint8Array, x1: number, y1: number, x2: number, y2: number): number {
-  let sum = 0;
-  let n = 0;
-  for (let r = Math.floor(y1 * H); r < y2 * H; r++) {
-    for (let c = Math.floor(x1 * W); c < x2 * W; c++) {
-      sum += y[r * W + c]!;
-      n++;
-    }
-  }
-  return sum / n;
-}
+const meanY = lumaMeter(W, H);
 
 /** Inside the window black, outside the picture as recorded (within codec noise). */
 function expectMasked(masked: Uint8Array, plain: Uint8Array): void {

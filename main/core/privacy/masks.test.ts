@@ -9,6 +9,7 @@ import { encodeSegments, indexSegments } from '../export/fixtures.js';
 import { Manifest } from '../export/manifest.js';
 import { locateFfmpeg } from '../ffmpeg/locate.js';
 import { maskBitmap, maskJpeg, mayLiftMasks } from './masks.js';
+import { lumaMeter } from '../../../test/helpers/luma.js';
 
 const T0 = Date.UTC(2026, 10, 29, 10, 0, 0);
 const W = 320;
@@ -27,18 +28,7 @@ function lumaOf(file: string | Buffer): Uint8Array {
   return new Uint8Array(r.stdout);
 }
 
-/** Mean Y over [x1, x2) × [y1, y2) in fractions of the frame. */
-function meanY(y: Uint8Array, x1: number, y1: number, x2: number, y2: number): number {
-  let sum = 0;
-  let n = 0;
-  for (let r = Math.floor(y1 * H); r < y2 * H; r++) {
-    for (let c = Math.floor(x1 * W); c < x2 * W; c++) {
-      sum += y[r * W + c]!;
-      n++;
-    }
-  }
-  return sum / n;
-}
+const meanY = lumaMeter(W, H);
 
 async function exportOf(lift: boolean): Promise<{ luma: Uint8Array; manifest: Manifest }> {
   const res = await t.rpc('exports.create', { cameras: ['yard'], start: T0, end: T0 + 2_000, ...(lift ? { liftMasks: true } : {}) }, t.adminCookie);
