@@ -133,8 +133,11 @@ describe('learned false alarms (real model, real clip, real database)', () => {
     expect(learned.examples).toHaveLength(3);
     // a viewer sees what was learned but cannot undo it
     expect(await h.engine.router.dispatch(VIEWER, 'learned.undo', { id: learned.examples[0]!.id })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
-    const undone = await h.engine.router.dispatch(ADMIN, 'learned.undo', { id: learned.examples[0]!.id });
-    expect(undone).toMatchObject({ ok: true, value: { undone: true } });
+    // the owner undoes every verdict: nothing learned is left to hold the next one back (with one undone, the other two
+    // can still match some frames of it, and a busy machine picks other frames: one early update held back for good)
+    for (const ex of learned.examples) {
+      expect(await h.engine.router.dispatch(ADMIN, 'learned.undo', { id: ex.id })).toMatchObject({ ok: true, value: { undone: true } });
+    }
 
     const fifth = await occurrence({ coveredFirstS: 3, bareS: 8 });
     expect(fifth?.quiet ?? null).toBeNull();
