@@ -1,7 +1,9 @@
 // The vault file format: AES-256-GCM in fixed-size chunks, so a byte range decrypts only the chunks it touches.
 //
 // Layout: a 48-byte header, then chunks of up to CHUNK plaintext bytes, each ciphertext followed by its 16-byte tag.
-//   header  = magic "PLVAULT1" (8) | version u8 = 1 | chunk log2 u8 | reserved u16 = 0 | key id (16) | file id (16) | reserved (4)
+//   header  = magic "PLVAULT1" (8) | version u8 = 1 | chunk log2 u8 | reserved u16 = 0 | key id (16) | file id (16) | guard (4)
+//             where the file id is 12 random bytes then the guard's four bytes (files written before the guard have 16
+//             random bytes and zeros there: both read alike, the file id is whatever bytes 28..43 hold)
 //   chunk i = AES-256-GCM(fileKey, nonce_i, plain_i, aad_i) || tag_i
 // fileKey  = HKDF-SHA256(dataKey, salt = file id, info = "porchlight vault file"): a fresh key per file (random file id),
 //            so the per-chunk nonce can be the chunk index: nonce_i = 0x00000000 || u64be(i).
@@ -19,6 +21,15 @@ export const CHUNK_LOG2 = 16;
 /** 64 KiB of plaintext per chunk: a seek reads at most one extra chunk at each end. */
 export const CHUNK = 1 << CHUNK_LOG2;
 
+/**
+ * 00 00 80 00: what ffmpeg's raw H.263 probe takes for a picture start code with an invalid picture type. That probe
+ * scans every byte it is given and claims a file when valid-looking start codes outnumber twice the invalid ones; in
+ * random bytes it finds one valid start now and then, so it claims about one ciphertext in 250 of a few KiB (measured:
+ * 12 of 3,000), and ffprobe then lists a video stream in a file that holds nothing. Two guards in every header (bytes
+ * 40..43 and 44..47) count as invalid starts, so ciphertext would need five valid ones: no vault file probes as media.
+ */
+export const GUARD = Buffer.from([0x00, 0x00, 0x80, 0x00]);
+
 export class VaultFormatError extends Error {
   constructor(message: string) {
     super(message);
@@ -33,15 +44,18 @@ export interface VaultHeader {
   raw: Buffer;
 }
 
-export function makeHeader(keyId: Buffer, fileId: Buffer = randomBytes(16)): VaultHeader {
-  if (keyId.length !== 16 || fileId.length !== 16) throw new Error('key and file ids are 16 bytes');
+/** A new file's header: a fresh random file id of 12 bytes (96 bits: no two files of one key share a file key). */
+export function makeHeader(keyId: Buffer, random: Buffer = randomBytes(12)): VaultHeader {
+  if (keyId.length !== 16 || random.length !== 12) throw new Error('key ids are 16 bytes and file ids 12 random bytes');
   const raw = Buffer.alloc(HEADER);
   MAGIC.copy(raw, 0);
   raw.writeUInt8(VERSION, 8);
   raw.writeUInt8(CHUNK_LOG2, 9);
   keyId.copy(raw, 12);
-  fileId.copy(raw, 28);
-  return { keyId, fileId, chunk: CHUNK, raw };
+  random.copy(raw, 28);
+  GUARD.copy(raw, 40);
+  GUARD.copy(raw, 44);
+  return { keyId: raw.subarray(12, 28), fileId: raw.subarray(28, 44), chunk: CHUNK, raw };
 }
 
 /** Whether the bytes start like a vault file (the store tells encrypted files from plain ones by this). */

@@ -1,5 +1,6 @@
 // Encryption at rest on real files: the chunk format resists tampering, the store writes only ciphertext, ffmpeg still plays.
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createCipheriv, createHash, randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,7 +15,7 @@ import { SegmentIndex } from '../recordings/index.js';
 import { openPlayback, recordedFrame } from '../recordings/recorded-media.js';
 import { Database } from '../storage/database.js';
 import { sql } from '../storage/sql.js';
-import { CHUNK, HEADER, TAG } from './format.js';
+import { CHUNK, fileKey, GUARD, HEADER, makeHeader, parseHeader, sealChunk, TAG } from './format.js';
 import { unwrapDataKey } from './keys.js';
 import { keyFileSource, passphraseSource, Vault, VaultFormatError } from './index.js';
 
@@ -77,6 +78,44 @@ describe('the chunked file format', () => {
     const wrong = await fails(readDecrypted(file, () => Buffer.alloc(32, 9)));
     expect(wrong.message).toMatch(/does not authenticate/);
     expect((await fails(readDecrypted(file, () => null))).message).toMatch(/key of this file is gone/);
+  });
+
+  it("carries two guards in its header that keep ffmpeg's raw H.263 probe from claiming ciphertext as video", async () => {
+    const probes = (f: string): boolean => {
+      const r = spawnSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_type', '-of', 'csv=p=0', f]);
+      return r.status === 0 && r.stdout.toString().trim() !== '';
+    };
+    // pseudo-random bytes (AES-CTR keystreams of 4,000 bytes) that the probe claims behind a header without the guards:
+    // found by trying seeds (4 of the first 319), so the test sees the failure it guards against
+    const keystream = (seed: number): Buffer =>
+      createCipheriv('aes-128-ctr', createHash('sha256').update(`seed ${seed}`).digest().subarray(0, 16), Buffer.alloc(16)).update(Buffer.alloc(4000));
+    const header = makeHeader(KEY.id).raw;
+    expect(header.subarray(40, 48).equals(Buffer.concat([GUARD, GUARD]))).toBe(true);
+    const unguarded = Buffer.from(header).fill(0, 40, 48);
+    for (const seed of [34, 54, 89, 318]) {
+      const body = keystream(seed);
+      const without = join(tmp.dir, `unguarded-${seed}.bin`);
+      const withGuard = join(tmp.dir, `guarded-${seed}.bin`);
+      writeFileSync(without, Buffer.concat([unguarded, body]));
+      writeFileSync(withGuard, Buffer.concat([header, body]));
+      expect(probes(without), `seed ${seed} without the guards`).toBe(true);
+      expect(probes(withGuard), `seed ${seed} with them`).toBe(false);
+    }
+    // and what the store writes carries them: fifty small files (the size of thumbnails and manifests)
+    for (let i = 0; i < 50; i++) {
+      const f = join(tmp.dir, `small-${i}.bin`);
+      await encryptBytes(randomBytes(500 + i * 97), f, KEY);
+      expect(readFileSync(f).subarray(40, 48).equals(Buffer.concat([GUARD, GUARD]))).toBe(true);
+      expect(probes(f), f).toBe(false);
+    }
+    // a file written before the guards (16 random bytes of file id, zeros after) still reads
+    const old = Buffer.from(header);
+    randomBytes(16).copy(old, 28);
+    old.fill(0, 44, 48);
+    const plain = bytes(1000);
+    const file = join(tmp.dir, 'before-guards.bin');
+    writeFileSync(file, Buffer.concat([old, sealChunk(fileKey(KEY.key, parseHeader(old).fileId), old, 0, true, plain)]));
+    expect((await readDecrypted(file, lookup)).equals(plain)).toBe(true);
   });
 });
 
