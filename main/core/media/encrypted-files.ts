@@ -1,9 +1,35 @@
 // Vault files on disk: encrypting a closed file or a stream into the chunked format, and reading any byte range back.
-import { closeSync, createReadStream, createWriteStream, fstatSync, openSync, readSync } from 'node:fs';
-import { open, rename, rm, stat } from 'node:fs/promises';
+import { closeSync, createReadStream, createWriteStream, existsSync, fstatSync, openSync, readSync } from 'node:fs';
+import { open, rename, rm, stat, unlink } from 'node:fs/promises';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { CHUNK, ChunkSealer, fileKey, geometry, HEADER, makeHeader, openChunk, parseHeader, TAG, VaultFormatError } from '../vault/format.js';
+
+/**
+ * What an encrypted file's name ends with on disk: `a.mp4` is stored as `a.mp4.vault`. Tools pick a reader by the name
+ * (ffprobe opens any `*.jpg` as a picture and lists a stream in it, whatever the bytes), so no vault file keeps a media
+ * extension; the database, URLs and every caller of the store still name it `a.mp4`.
+ */
+export const SEALED_SUFFIX = '.vault';
+export const sealedPath = (plainPath: string): string => `${plainPath}${SEALED_SUFFIX}`;
+/** The name a stored file is known by: a sealed name without its suffix, any other as it is. */
+export const knownName = (name: string): string => (name.endsWith(SEALED_SUFFIX) ? name.slice(0, -SEALED_SUFFIX.length) : name);
+/** The file on disk that holds `plainPath`: its sealed name when that exists, else the plain one (or null: neither). */
+export function storedFileSync(plainPath: string): string | null {
+  if (existsSync(sealedPath(plainPath))) return sealedPath(plainPath);
+  return existsSync(plainPath) ? plainPath : null;
+}
+
+/** Unlinks a file; false when it was not there. */
+export async function unlinkIfThere(file: string): Promise<boolean> {
+  try {
+    await unlink(file);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw err;
+  }
+}
 
 /** The data key a file is encrypted with: its id goes into the header, so any key can be found again to read it. */
 export interface FileKey {

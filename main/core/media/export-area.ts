@@ -5,7 +5,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, rmdir, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, normalize, sep } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
-import { encryptBytes, encryptingFile, openDecrypted, readDecrypted, type FileKey, type KeyLookup } from './encrypted-files.js';
+import { encryptBytes, encryptingFile, openDecrypted, readDecrypted, sealedPath, storedFileSync, unlinkIfThere, type FileKey, type KeyLookup } from './encrypted-files.js';
 import type { FileReader } from './local-files.js';
 import { encryptedSync, tapInput, type FfmpegInput } from './ffmpeg-io.js';
 import type { MediaTap } from './tap.js';
@@ -48,24 +48,29 @@ export class ExportArea {
     await mkdir(sub ? inside(this.dir, sub) : this.dir, { recursive: true });
   }
 
+  /** The file on disk that holds `name`: its sealed name when stored encrypted (or about to be read), else its own. */
+  private stored(name: string): string {
+    const file = inside(this.dir, name);
+    return this.crypto ? (storedFileSync(file) ?? file) : file;
+  }
+
   /** Where ffmpeg writes `name`: the file itself when plain; a pipe the area encrypts into `name` when the vault is on. */
   ffmpegOutput(name: string): FfmpegOutput {
     const file = inside(this.dir, name);
     const key = this.crypto?.key;
     if (!key) return { target: file };
-    return { target: 'pipe:3', open: () => encryptingFile(file, key()) };
+    return { target: 'pipe:3', open: () => encryptingFile(sealedPath(file), key()) };
   }
 
   /** What ffmpeg opens to read `name` back (a piece it joins, the clip it probes or redacts). */
   ffmpegInput(name: string): FfmpegInput {
-    const file = inside(this.dir, name);
-    if (!this.crypto) return { url: file, protocols: 'file', env: {} };
-    return tapInput(this.crypto.tap, file, this.crypto.lookup);
+    if (!this.crypto) return { url: inside(this.dir, name), protocols: 'file', env: {} };
+    return tapInput(this.crypto.tap, this.stored(name), this.crypto.lookup);
   }
 
   /** The stored file's path (encrypted when the vault is on): for a user who copies it out, never for ffmpeg. */
   storedPath(name: string): string {
-    return inside(this.dir, name);
+    return this.stored(name);
   }
 
   /** The name the exports route and the database know the file by (`<id>/<name>`). */
@@ -75,7 +80,7 @@ export class ExportArea {
 
   /** The plain bytes of a file of the area (decrypted when stored encrypted). */
   openRead(name: string, signal?: AbortSignal): Readable {
-    const file = inside(this.dir, name);
+    const file = this.stored(name);
     if (this.crypto && encryptedSync(file)) {
       const r = openDecrypted(file, this.crypto.lookup);
       signal?.addEventListener('abort', () => r.destroy(new Error('aborted')), { once: true });
@@ -88,7 +93,7 @@ export class ExportArea {
   openWrite(name: string): Writable {
     const file = inside(this.dir, name);
     const key = this.crypto?.key;
-    return key ? encryptingFile(file, key()) : createWriteStream(file, { flags: 'wx' });
+    return key ? encryptingFile(sealedPath(file), key()) : createWriteStream(file, { flags: 'wx' });
   }
 
   /** Writes a text file whole under a temporary name, then renames it. */
@@ -97,7 +102,7 @@ export class ExportArea {
     await mkdir(dirname(file), { recursive: true });
     const key = this.crypto?.key;
     if (key) {
-      await encryptBytes(Buffer.from(text, 'utf8'), file, key());
+      await encryptBytes(Buffer.from(text, 'utf8'), sealedPath(file), key());
       return;
     }
     await writeFile(`${file}.partial`, text, { flag: 'w' });
@@ -110,24 +115,22 @@ export class ExportArea {
   }
 
   async readText(name: string): Promise<string> {
-    const file = inside(this.dir, name);
+    const file = this.stored(name);
     if (this.crypto && encryptedSync(file)) return (await readDecrypted(file, this.crypto.lookup)).toString('utf8');
     return readFile(file, 'utf8');
   }
 
   async rename(from: string, to: string): Promise<void> {
-    await rename(inside(this.dir, from), inside(this.dir, to));
+    const src = this.stored(from);
+    const dst = inside(this.dir, to);
+    await rename(src, src === inside(this.dir, from) ? dst : sealedPath(dst));
   }
 
   /** Removes one file; false when it was not there. */
   async remove(name: string): Promise<boolean> {
-    try {
-      await unlink(inside(this.dir, name));
-      return true;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
-      throw err;
-    }
+    const file = inside(this.dir, name);
+    const removed = await Promise.all([unlinkIfThere(file), unlinkIfThere(sealedPath(file))]);
+    return removed.includes(true);
   }
 
   /** Removes a subfolder with what it holds (the `.work` pieces once zipped). */

@@ -4,3 +4,4 @@ export { ExportArea, type FfmpegOutput } from './export-area.js';
 export { folderSink } from './segment-files.js';
 export { localFiles, type FileReader } from './local-files.js';
 export { contentType, parseRange } from './safe-path.js';
+export { knownName, SEALED_SUFFIX } from './encrypted-files.js';

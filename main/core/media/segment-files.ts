@@ -4,6 +4,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { startFromPath, utcDay } from '../ingest/segments.js';
 import type { SegmentSink } from '../ingest/types.js';
+import { SEALED_SUFFIX } from './encrypted-files.js';
 
 /** Creates today's and tomorrow's UTC folders: ffmpeg's segment muxer does not create directories. */
 export function ensureDayDirs(dir: string, now = Date.now()): void {
@@ -26,7 +27,10 @@ export function findDayFile(dir: string, name: string, approxStart: number): str
   return best?.path;
 }
 
-/** Every .mp4 under dir as paths relative to it, read a folder at a time (a month of one camera is 259,000 names). */
+/**
+ * Every .mp4 under dir (stored plain, or encrypted under its sealed name `.mp4.vault`) as paths relative to it, read a
+ * folder at a time (a month of one camera is 259,000 names).
+ */
 export async function listMp4(dir: string, prefix = '', depth = 0): Promise<string[]> {
   if (depth > 3) return [];
   let entries;
@@ -39,7 +43,7 @@ export async function listMp4(dir: string, prefix = '', depth = 0): Promise<stri
   for (const e of entries) {
     const rel = prefix ? `${prefix}/${e.name}` : e.name;
     if (e.isDirectory()) out.push(...(await listMp4(join(dir, e.name), rel, depth + 1)));
-    else if (e.isFile() && e.name.endsWith('.mp4')) out.push(rel);
+    else if (e.isFile() && (e.name.endsWith('.mp4') || e.name.endsWith(`.mp4${SEALED_SUFFIX}`))) out.push(rel);
   }
   return out;
 }

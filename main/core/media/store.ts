@@ -10,7 +10,7 @@ import { startFromPath, utcDay } from '../ingest/segments.js';
 import type { SegmentInfo, SegmentSink } from '../ingest/types.js';
 import { createLogger } from '../log/index.js';
 import type { Vault } from '../vault/vault.js';
-import { encryptBytes, encryptFile, openDecrypted, plainSizeOf, readDecrypted, readDecryptedSync } from './encrypted-files.js';
+import { encryptBytes, encryptFile, knownName, openDecrypted, plainSizeOf, readDecrypted, readDecryptedSync, SEALED_SUFFIX, sealedPath, unlinkIfThere } from './encrypted-files.js';
 import { encryptedSync, tapInput, type FfmpegInput } from './ffmpeg-io.js';
 import { ExportArea } from './export-area.js';
 import { resolveInside } from './safe-path.js';
@@ -178,7 +178,9 @@ export class MediaStore {
 
   /** An existing stored file, or null when the path leaves the root or names nothing. */
   private existing(kind: MediaKind, rel: string): string | null {
-    return resolveInside(this.root(kind), rel);
+    // files are named by what they hold: an encrypted one's own (sealed) name is not a name the store answers to
+    if (rel.endsWith(SEALED_SUFFIX)) return null;
+    return resolveInside(this.root(kind), sealedPath(rel)) ?? resolveInside(this.root(kind), rel);
   }
 
   /** Where a new file goes (it need not exist yet); null for a path outside the root. */
@@ -195,7 +197,7 @@ export class MediaStore {
     const file = this.existing(kind, rel);
     if (!file) return null;
     try {
-      return relative(realpathSync(this.root(kind)), file).split(sep).join('/');
+      return knownName(relative(realpathSync(this.root(kind)), file).split(sep).join('/'));
     } catch {
       return null;
     }
@@ -289,16 +291,11 @@ export class MediaStore {
   /** Removes one stored file; false when it was not there. */
   async remove(kind: MediaKind, rel: string): Promise<boolean> {
     const file = this.target(kind, rel);
-    if (!file) return false;
+    if (!file || rel.endsWith(SEALED_SUFFIX)) return false;
     // a plain original kept by a migration goes with its file: deleted footage is not brought back by a rollback
     if (kind !== 'exports') await this.migrationFiles.dropOriginal(kind, cleanRel(rel) ?? rel);
-    try {
-      await unlink(file);
-      return true;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
-      throw err;
-    }
+    const removed = await Promise.all([unlinkIfThere(sealedPath(file)), unlinkIfThere(file)]);
+    return removed.includes(true);
   }
 
   /** Removes every recording, snapshot and thumbnail of one camera (the camera was deleted with its media). */
@@ -321,12 +318,16 @@ export class MediaStore {
     const thumbFile = file.replace(/\.jpg$/, '.thumb.jpg');
     if (this.encrypted) {
       const key = this.keyFor('snapshots', rel);
-      return (await encryptBytes(full, file, key)) + (await encryptBytes(thumb, thumbFile, key));
+      const bytes = (await encryptBytes(full, sealedPath(file), key)) + (await encryptBytes(thumb, sealedPath(thumbFile), key));
+      // a plain picture of that name from before (a rollback's) would be stale beside the new one
+      await Promise.all([unlinkIfThere(file), unlinkIfThere(thumbFile)]);
+      return bytes;
     }
     await writeFile(`${file}.tmp`, full);
     await writeFile(`${thumbFile}.tmp`, thumb);
     await rename(`${file}.tmp`, file);
     await rename(`${thumbFile}.tmp`, thumbFile);
+    await Promise.all([unlinkIfThere(sealedPath(file)), unlinkIfThere(sealedPath(thumbFile))]);
     return full.length + thumb.length;
   }
 
@@ -360,7 +361,7 @@ export class MediaStore {
     await mkdir(dirname(file), { recursive: true });
     if (this.encrypted) {
       // a locked vault throws here: the segment stays in staging, and start-up repair takes it once unlocked
-      const bytes = await encryptFile(staged, file, this.keyFor('recordings', rel));
+      const bytes = await encryptFile(staged, sealedPath(file), this.keyFor('recordings', rel));
       await unlink(staged);
       return bytes;
     }
@@ -385,7 +386,13 @@ export class MediaStore {
     const result: RepairResult = { found: [], deleted: [] };
     const stagedDir = join(this.stagingDir, 'recordings', cameraId);
     const staged = (await listMp4(stagedDir)).sort().map((r) => ({ file: join(stagedDir, r), rel: `${cameraId}/${r}`, staged: true }));
-    const stored = (await listMp4(join(this.root('recordings'), cameraId))).sort().map((r) => ({ file: join(this.root('recordings'), cameraId, r), rel: `${cameraId}/${r}`, staged: false }));
+    const names = (await listMp4(join(this.root('recordings'), cameraId))).sort();
+    // a plain name beside a sealed one is a migration's kept original caught between its two steps (the migration
+    // finishes it): the segment is the sealed file
+    const sealed = new Set(names.filter((r) => r.endsWith(SEALED_SUFFIX)).map(knownName));
+    const stored = names
+      .filter((r) => r.endsWith(SEALED_SUFFIX) || !sealed.has(r))
+      .map((r) => ({ file: join(this.root('recordings'), cameraId, r), rel: knownName(`${cameraId}/${r}`), staged: false }));
     for (const f of [...staged, ...stored]) {
       if (!f.staged && known.has(f.rel)) continue;
       let st;

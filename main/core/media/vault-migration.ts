@@ -1,14 +1,16 @@
 // A plain install's media moved into the vault file by file, each step atomic: the plain original stays (a second name
 // under <data>/.vault-originals) until the owner confirms, so a rollback puts back the very same bytes.
 //
-// One file: encrypt into <file>.enc-partial → fsync → link the original to .vault-originals/<kind>/<rel> → rename the
-// encrypted copy over the file → fsync the folders. A crash at any instant leaves the file whole, plain or encrypted, and
-// the state is read back from the files themselves (a vault header, a kept original): nothing is encrypted twice.
+// One file: encrypt into <file>.vault.enc-partial → fsync → link the original to .vault-originals/<kind>/<rel> → rename
+// the encrypted copy to its sealed name <file>.vault → unlink the plain name → fsync the folders. A crash at any instant
+// leaves the file whole, plain or encrypted (both names at once between the last two steps: the store reads the sealed
+// one, and the next pass drops the plain name, still kept as the original), and the state is read back from the files
+// themselves (a sealed name, a kept original): nothing is encrypted twice.
 import { createReadStream, createWriteStream, linkSync, mkdirSync, statSync } from 'node:fs';
 import { link, mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { EncryptingWriter, isEncryptedFile, openDecrypted, plainSizeOf, type FileKey, type KeyLookup } from './encrypted-files.js';
+import { EncryptingWriter, isEncryptedFile, knownName, openDecrypted, plainSizeOf, sealedPath, unlinkIfThere, type FileKey, type KeyLookup } from './encrypted-files.js';
 
 export const ORIGINALS = '.vault-originals';
 const PARTIAL = /\.(enc-partial|dec-partial|tmp)$/;
@@ -85,15 +87,24 @@ export class VaultMigrationFiles {
     return join(this.dataDir, ORIGINALS, kind, ...rel.split('/'));
   }
 
-  /** Every recording, snapshot and thumbnail, plain or encrypted, with its plaintext size. */
+  /** Every recording, snapshot and thumbnail, plain or encrypted, with its plaintext size (once, by its known name). */
   async items(): Promise<MigrationItem[]> {
     const out: MigrationItem[] = [];
     for (const kind of MIGRATED_KINDS) {
-      for (const rel of await walk(join(this.dataDir, kind))) {
-        const file = this.file(kind, rel);
+      const names = await walk(join(this.dataDir, kind));
+      const present = new Set(names);
+      for (const name of names) {
+        const rel = knownName(name);
+        // both names at once (caught between the last two steps): one item, the plain name, which the job's pass drops
+        if (name !== rel && present.has(rel)) continue;
+        const file = join(this.dataDir, kind, ...name.split('/'));
         try {
           const { size } = await stat(file);
-          const encrypted = await isEncryptedFile(file);
+          if (name === rel && present.has(sealedPath(rel))) {
+            out.push({ kind, rel, encrypted: false, plainBytes: size });
+            continue;
+          }
+          const encrypted = name !== rel || (await isEncryptedFile(file));
           out.push({ kind, rel, encrypted, plainBytes: encrypted ? plainSizeOf(size) : size });
         } catch (err) {
           // removed by retention while we looked, or a vault file cut short: the job's own pass decides
@@ -151,6 +162,7 @@ export class VaultMigrationFiles {
   /** Encrypts one plain file in place, keeping its original; the file is never missing or half-written. */
   async encrypt(kind: MigratedKind, rel: string, key: FileKey): Promise<EncryptOutcome> {
     const file = this.file(kind, rel);
+    const sealed = sealedPath(file);
     let fh;
     try {
       fh = await open(file, 'r');
@@ -158,13 +170,20 @@ export class VaultMigrationFiles {
       if (errno(err) === 'ENOENT') return { done: 'gone' };
       throw err;
     }
-    const tmp = `${file}.enc-partial`;
+    const tmp = `${sealed}.enc-partial`;
     let ino: number;
     let plainBytes: number;
     try {
       const st = await fh.stat();
       ino = st.ino;
       plainBytes = st.size;
+      if (await stat(sealed).catch(() => null)) {
+        // stopped between the rename and the unlink: the plain name is the kept original's second name
+        await this.keepOriginal(kind, rel, ino);
+        await unlink(file);
+        this.touched.add(dirname(file));
+        return { done: 'already' };
+      }
       const head = Buffer.alloc(8);
       const { bytesRead } = await fh.read(head, 0, 8, 0);
       if (bytesRead === 8 && head.toString('ascii') === 'PLVAULT1') return { done: 'already' };
@@ -184,39 +203,53 @@ export class VaultMigrationFiles {
         return { done: now ? 'changed' : 'gone' };
       }
       await this.keepOriginal(kind, rel, ino);
-      await rename(tmp, file);
+      await rename(tmp, sealed);
     } catch (err) {
       await rm(tmp, { force: true });
       throw err;
     }
+    await unlink(file);
     this.touched.add(dirname(file));
-    return { done: 'encrypted', plainBytes, storedBytes: (await stat(file)).size };
+    return { done: 'encrypted', plainBytes, storedBytes: (await stat(sealed)).size };
   }
 
   /**
-   * Puts one file back as it was: its kept original renamed over the encrypted copy (the same bytes), or, for a file
-   * recorded encrypted during the migration, its plaintext decrypted beside it and renamed over it. An original whose
-   * file retention has since deleted goes too.
+   * Puts one file back as it was: its kept original renamed back to the plain name and the encrypted copy dropped (the
+   * same bytes), or, for a file recorded encrypted during the migration, its plaintext decrypted beside it and renamed
+   * to the plain name. An original whose file retention has since deleted goes too.
    */
   async restore(kind: MigratedKind, rel: string, lookup: KeyLookup): Promise<'restored' | 'decrypted' | 'dropped' | 'plain'> {
     const file = this.file(kind, rel);
+    const sealed = sealedPath(file);
     const orig = this.original(kind, rel);
-    const [fst, ost] = await Promise.all([stat(file).catch(() => null), stat(orig).catch(() => null)]);
+    const [pst, sst, ost] = await Promise.all([stat(file).catch(() => null), stat(sealed).catch(() => null), stat(orig).catch(() => null)]);
     if (ost) {
-      if (!fst || fst.ino === ost.ino) {
+      // no encrypted copy (one from before sealed names was encrypted under the plain name): the plain file stands
+      const legacy = !sst && pst && pst.ino !== ost.ino && (await isEncryptedFile(file));
+      if (!sst && !legacy) {
         await unlink(orig);
-        return fst ? 'plain' : 'dropped';
+        return pst ? 'plain' : 'dropped';
       }
+      // the original under the plain name again first, then the encrypted copy goes: a crash between leaves both
+      // names, which the next pass (no original left) settles by dropping the sealed one
       await rename(orig, file);
+      await unlinkIfThere(sealed);
       this.touched.add(dirname(file));
       return 'restored';
     }
-    if (!fst || !(await isEncryptedFile(file))) return 'plain';
+    if (sst && pst) {
+      await unlink(sealed);
+      this.touched.add(dirname(file));
+      return 'restored';
+    }
+    const encrypted = sst ? sealed : pst && (await isEncryptedFile(file)) ? file : null;
+    if (!encrypted) return 'plain';
     const tmp = `${file}.dec-partial`;
     try {
-      await pipeline(openDecrypted(file, lookup), createWriteStream(tmp, { mode: 0o600 }));
+      await pipeline(openDecrypted(encrypted, lookup), createWriteStream(tmp, { mode: 0o600 }));
       await syncPath(tmp, true);
       await rename(tmp, file);
+      if (encrypted !== file) await unlink(encrypted);
     } catch (err) {
       await rm(tmp, { force: true });
       throw err;

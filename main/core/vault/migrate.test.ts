@@ -14,7 +14,7 @@ import { startEngine, DB_FILE, type Engine } from '../app.js';
 import { CameraRepository } from '../cameras/repository.js';
 import { EventRepository } from '../events/repository.js';
 import { ffprobeJson } from '../ffmpeg/ffprobe.js';
-import { MediaStore } from '../media/index.js';
+import { knownName, MediaStore } from '../media/index.js';
 import { SegmentIndex } from '../recordings/index.js';
 import { keyFileBox } from '../secrets/index.js';
 import { Database } from '../storage/database.js';
@@ -153,7 +153,7 @@ describe('moving a plain install into the vault', () => {
     const partly = mediaOnDisk().filter((k) => isVault(join(dataDir, k)));
     expect(partly.length).toBeGreaterThan(0);
     expect(partly.length).toBeLessThan(before.size);
-    for (const k of partly) expect(existsSync(join(dataDir, '.vault-originals', k)), k).toBe(true);
+    for (const k of partly) expect(existsSync(join(dataDir, '.vault-originals', knownName(k))), k).toBe(true);
 
     engine = await start();
     const e = engine;
@@ -168,7 +168,7 @@ describe('moving a plain install into the vault', () => {
       expect(sha((await e.media.readBytes(kind, rel))!), rel).toBe(before.get(`${kind}/${rel}`));
     }
     await e.media.writeSnapshot('porch/new-during.jpg', readFileSync(join(tmp.dir, 'one.jpg')), readFileSync(join(tmp.dir, 'one.jpg')));
-    expect(isVault(join(dataDir, 'snapshots', 'porch', 'new-during.jpg'))).toBe(true);
+    expect(isVault(join(dataDir, 'snapshots', 'porch', 'new-during.jpg.vault'))).toBe(true);
     await waitState(e, ['done']);
     expect(e.vaultMigration.status()).toMatchObject({ state: 'done', phase: 'finished', canRollback: true, items: { done: before.size + 2, total: before.size + 2 } });
   }, 240_000);
@@ -177,7 +177,8 @@ describe('moving a plain install into the vault', () => {
     const e = engine!;
     const onDisk = mediaOnDisk();
     expect(onDisk.length).toBe(before.size + 2);
-    for (const k of onDisk) expect(isVault(join(dataDir, k)), k).toBe(true);
+    // each under its sealed name (no media extension left for a tool to go by), no plain name beside it
+    for (const k of onDisk) expect(k.endsWith('.vault') && isVault(join(dataDir, k)), k).toBe(true);
     for (const [key, hash] of before) {
       const [kind, rel] = split(key);
       expect(sha((await e.media.readBytes(kind, rel))!), key).toBe(hash);
@@ -187,7 +188,7 @@ describe('moving a plain install into the vault', () => {
     const segs = onDisk.filter((k) => k.startsWith('recordings/')).filter((_, i) => i % 200 === 0);
     for (const k of segs) {
       expect((await ffprobeJson(join(dataDir, k))).ok, k).toBe(false);
-      const input = e.media.ffmpegInput('recordings', split(k)[1])!;
+      const input = e.media.ffmpegInput('recordings', knownName(split(k)[1]))!;
       const probe = await ffprobeJson(input.url, { env: input.env });
       expect(probe.ok && probe.data.streams?.some((s) => s.codec_type === 'video'), k).toBe(true);
     }
@@ -213,6 +214,7 @@ describe('moving a plain install into the vault', () => {
     for (const [key, hash] of before) expect(sha(readFileSync(join(dataDir, key))), key).toBe(hash);
     // the file written during the migration is plain now (decrypted), the originals folder empty
     expect(isVault(join(dataDir, 'snapshots', 'porch', 'new-during.jpg'))).toBe(false);
+    expect(mediaOnDisk().filter((k) => k.endsWith('.vault'))).toEqual([]);
     expect(walk(join(dataDir, '.vault-originals')).length).toBe(0);
     await e.stop();
     const plain = new PlainSqlite(join(dataDir, DB_FILE), { readonly: true });
@@ -234,6 +236,7 @@ describe('moving a plain install into the vault', () => {
     if (!refused.ok) expect(refused.error.message).toMatch(/confirmed .* cannot be rolled back/);
     const [kind, rel] = split([...before.keys()][0]!);
     expect(sha((await e.media.readBytes(kind, rel))!)).toBe(before.get(`${kind}/${rel}`));
-    expect(spawnSync('ffprobe', ['-v', 'error', join(dataDir, kind, rel)]).status).not.toBe(0);
+    expect(existsSync(join(dataDir, kind, rel))).toBe(false);
+    expect(spawnSync('ffprobe', ['-v', 'error', join(dataDir, kind, `${rel}.vault`)]).status).not.toBe(0);
   }, 300_000);
 });

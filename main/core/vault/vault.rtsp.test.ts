@@ -1,14 +1,14 @@
 // The engine with encryption on and a real RTSP camera: only ciphertext on disk, playback across segments with a seek,
 // then a restart without the key: locked, nothing written or deleted; the key back: recording resumes.
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRtspCamera, type RtspCamera } from '../../../test/fixtures/rtsp-camera.js';
+import { readableAtRest, walkFiles } from '../../../test/helpers/at-rest.js';
 import { ADMIN } from '../../../test/helpers/engine.js';
 import { makeTempDir } from '../../../test/helpers/tmp.js';
 import { waitFor } from '../../../test/helpers/wait.js';
-import { startEngine, type Engine } from '../app.js';
+import { DB_FILE, startEngine, type Engine } from '../app.js';
 import { ffprobeJson } from '../ffmpeg/ffprobe.js';
 import { openPlayback } from '../recordings/recorded-media.js';
 import { sql } from '../storage/sql.js';
@@ -24,11 +24,8 @@ let engine: Engine | undefined;
 const start = (): Promise<Engine> =>
   startEngine({ dataDir, host: 'server', startCameras: true, repairMinAgeMs: 0, storageGuard: { intervalMs: 500 }, vault: { encryption: 'auto', source: keyFileSource(keyFile) } });
 
-function walk(d: string): string[] {
-  return readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(d, e.name)) : [join(d, e.name)]));
-}
+const walk = walkFiles;
 
-const decodes = (f: string): boolean => spawnSync('ffmpeg', ['-v', 'error', '-i', f, '-frames:v', '1', '-f', 'null', '-']).status === 0;
 const segmentCount = (e: Engine): number => e.db.get<{ n: number }>(sql`SELECT count(*) AS n FROM segments`)?.n ?? 0;
 
 beforeAll(async () => {
@@ -53,10 +50,7 @@ describe('recording with encryption on', () => {
     cameraId = (res.value as { id: string }).id;
     const e = engine;
     await waitFor(() => segmentCount(e) >= 2, 60_000, 'two recorded segments');
-    for (const f of walk(dataDir)) {
-      if (!f.endsWith('.jpg')) expect((await ffprobeJson(f)).ok, f).toBe(false);
-      expect(decodes(f), f).toBe(false);
-    }
+    expect(await readableAtRest(dataDir, { databases: [DB_FILE] })).toEqual([]);
     const segs = e.segments.segments(cameraId, 0, Date.now() + 60_000);
     const from = segs[0]!.start + 3000;
     const play = await openPlayback(e, cameraId, { start: String(from), end: String(segs[1]!.end) });

@@ -1,9 +1,10 @@
 // Encryption at rest on real files: the chunk format resists tampering, the store writes only ciphertext, ffmpeg still plays.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createCipheriv, createHash, randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readableAtRest, walkFiles } from '../../../test/helpers/at-rest.js';
 import { makeTempDir } from '../../../test/helpers/tmp.js';
 import { SettingsStore } from '../config/index.js';
 import { encodeSegments } from '../export/fixtures.js';
@@ -207,19 +208,19 @@ describe('an encrypted media store', () => {
     db.close();
   });
 
-  // ffprobe "reads" any file named .jpg (the image demuxer trusts the name), so a picture counts only if it decodes
-  const decodes = (f: string): boolean => spawnSync('ffmpeg', ['-v', 'error', '-i', f, '-frames:v', '1', '-f', 'null', '-']).status === 0;
-
   it('leaves no file under the data folder that ffprobe parses or ffmpeg decodes, and nothing in staging', async () => {
     expect(media.stagingDir.startsWith(data)).toBe(false);
-    const walk = (d: string): string[] => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(d, e.name)) : [join(d, e.name)]));
-    const mediaFiles = walk(data).filter((f) => /\.(mp4|jpg)$/.test(f));
-    expect(mediaFiles.length).toBe(5);
-    for (const f of walk(data)) {
-      if (!f.endsWith('.jpg')) expect((await ffprobeJson(f)).ok, f).toBe(false);
-      expect(decodes(f), f).toBe(false);
-    }
-    expect(walk(media.stagingDir).filter((f) => f.endsWith('.mp4'))).toEqual([]);
+    // each under its sealed name: three segments, a snapshot and its thumbnail, no media extension for a tool to go by
+    const sealed = walkFiles(data).filter((f) => /\.(mp4|jpg)\.vault$/.test(f));
+    expect(sealed.length).toBe(5);
+    expect(walkFiles(data).filter((f) => /\.(mp4|jpg)$/.test(f))).toEqual([]);
+    expect(await readableAtRest(data, { databases: ['porchlight.db'] })).toEqual([]);
+    expect(walkFiles(media.stagingDir).filter((f) => f.endsWith('.mp4'))).toEqual([]);
+    // the check is not blind: the snapshot's plain bytes under a name of their own are a picture to it
+    const plain = join(tmp.dir, 'seen');
+    mkdirSync(plain);
+    writeFileSync(join(plain, 'ev1.jpg'), (await media.readBytes('snapshots', 'porch/ev1.jpg'))!);
+    expect(await readableAtRest(plain)).toMatchObject([{ streams: ['video'], decodes: true }]);
   });
 
   it('plays across segments with a seek, gives a frame and a snapshot, and reads any byte range', async () => {
@@ -249,7 +250,7 @@ describe('an encrypted media store', () => {
     const row = db.get<{ key_id: Buffer; wrapped: Buffer }>(sql`SELECT key_id, wrapped FROM vault_keys WHERE camera_id = 'porch'`)!;
     const url = index.segments('porch', T0, T0 + 1)[0]!.url;
     const keep = join(tmp.dir, 'copied-before-delete.bin');
-    copyFileSync(join(data, 'recordings', url), keep);
+    copyFileSync(join(data, 'recordings', `${url}.vault`), keep);
     await media.removeCamera('porch');
     expect(existsSync(join(data, 'recordings', 'porch'))).toBe(false);
     // the copy (a backup, a disk image) names a key that is gone
