@@ -3,6 +3,7 @@ import { closeSync, createReadStream, createWriteStream, existsSync, fstatSync, 
 import { open, rename, rm, stat, unlink } from 'node:fs/promises';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { ChunkCache } from './chunk-cache.js';
 import { CHUNK, ChunkSealer, fileKey, geometry, HEADER, makeHeader, openChunk, parseHeader, TAG, VaultFormatError } from '../vault/format.js';
 
 /**
@@ -152,14 +153,16 @@ export function plainSizeOf(stored: number): number {
 
 /**
  * Reads bytes [start, end] (inclusive) of the plaintext, decrypting only the chunks they fall in. A wrong key, a
- * changed, reordered, spliced or cut file fails the stream with a VaultFormatError instead of yielding bad bytes.
+ * changed, reordered, spliced or cut file fails the stream with a VaultFormatError instead of yielding bad bytes. With
+ * a cache, chunks another reader of the file decrypted are taken from it, and what this one decrypts is left there.
  */
-export function openDecrypted(file: string, lookup: KeyLookup, range?: { start: number; end: number }): Readable {
+export function openDecrypted(file: string, lookup: KeyLookup, range?: { start: number; end: number }, cache?: ChunkCache): Readable {
   async function* chunks(): AsyncGenerator<Buffer> {
     const fh = await open(file, 'r');
     try {
-      const { size } = await fh.stat();
-      const { chunks: n, plain } = geometry(size);
+      const st = await fh.stat();
+      const { chunks: n, plain } = geometry(st.size);
+      const version = `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}`;
       const headerBuf = Buffer.alloc(HEADER);
       await fh.read(headerBuf, 0, HEADER, 0);
       const header = parseHeader(headerBuf);
@@ -176,11 +179,29 @@ export function openDecrypted(file: string, lookup: KeyLookup, range?: { start: 
       if (start > end) return;
       const first = Math.floor(start / CHUNK);
       const last = Math.floor(end / CHUNK);
+      const part = (i: number, clear: Buffer): Buffer => {
+        const a = i === first ? start - i * CHUNK : 0;
+        const b = i === last ? end - i * CHUNK + 1 : clear.length;
+        return a === 0 && b === clear.length ? clear : clear.subarray(a, b);
+      };
       // reads grow from one chunk to SPAN (a MiB per syscall rather than 64 KiB): the first byte of a seek comes after
       // one chunk, and a reader that leaves early (ffmpeg seeking on) had little decrypted for nothing
       let span = 1;
-      for (let s = first; s <= last; s += span, span = Math.min(SPAN, span * 2)) {
-        const upTo = Math.min(last, s + span - 1);
+      for (let s = first; s <= last; ) {
+        const hit = cache?.get(version, s);
+        if (hit) {
+          yield part(s, hit);
+          s++;
+          continue;
+        }
+        let upTo = Math.min(last, s + span - 1);
+        // a run of chunks not decrypted yet: stop before the next one a reader left in the cache
+        for (let i = s + 1; i <= upTo; i++) {
+          if (cache?.get(version, i)) {
+            upTo = i - 1;
+            break;
+          }
+        }
         const from = HEADER + s * (CHUNK + TAG);
         const to = HEADER + upTo * (CHUNK + TAG) + (upTo === n - 1 ? plain - upTo * CHUNK : CHUNK) + TAG;
         const buf = await readAt(fh, from, to - from);
@@ -189,10 +210,11 @@ export function openDecrypted(file: string, lookup: KeyLookup, range?: { start: 
           const at = (i - s) * (CHUNK + TAG);
           const len = (final ? plain - i * CHUNK : CHUNK) + TAG;
           const clear = openChunk(key, header.raw, i, final, buf.subarray(at, at + len));
-          const a = i === first ? start - i * CHUNK : 0;
-          const b = i === last ? end - i * CHUNK + 1 : clear.length;
-          yield a === 0 && b === clear.length ? clear : clear.subarray(a, b);
+          cache?.set(version, i, clear);
+          yield part(i, clear);
         }
+        s = upTo + 1;
+        span = Math.min(SPAN, span * 2);
       }
     } finally {
       await fh.close();

@@ -1,7 +1,7 @@
 // How ffmpeg reaches a stored file: its path when plain, the tap's URL (decrypting) when encrypted.
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
-import { openDecrypted, plainSizeOf, type KeyLookup } from './encrypted-files.js';
+import { knownName, openDecrypted, plainSizeOf, type KeyLookup } from './encrypted-files.js';
 import type { MediaTap } from './tap.js';
 
 /** What ffmpeg or ffprobe opens to read one stored file, the protocols that takes, and what its environment needs. */
@@ -29,6 +29,6 @@ export function encryptedSync(file: string): boolean {
 /** What ffmpeg opens for a stored file: its path when plain, a tap URL reading it decrypted when encrypted. */
 export function tapInput(tap: MediaTap, file: string, lookup: KeyLookup): FfmpegInput {
   if (!encryptedSync(file)) return { url: file, protocols: 'file', env: {} };
-  const url = tap.url({ size: () => plainSizeOf(statSync(file).size), open: (range) => openDecrypted(file, lookup, range) }, basename(file));
+  const url = tap.url({ size: () => plainSizeOf(statSync(file).size), open: (range) => openDecrypted(file, lookup, range, tap.chunks) }, basename(knownName(file)));
   return { url, protocols: 'file,http,tcp', env: tap.env() };
 }

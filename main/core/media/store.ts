@@ -236,7 +236,7 @@ export class MediaStore {
     if (!file) return null;
     // the header is read from the descriptor that is then streamed, so a file a migration encrypts meanwhile still reads whole
     const fd = openPlain(file);
-    if (fd === null) return openDecrypted(file, this.lookup, range);
+    if (fd === null) return openDecrypted(file, this.lookup, range, this.tap.chunks);
     return createReadStream('', { fd, ...range, highWaterMark: 1 << 20 });
   }
 

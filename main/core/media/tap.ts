@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import { createLogger } from '../log/index.js';
+import { DecryptedChunks } from './chunk-cache.js';
 import { parseRange } from './safe-path.js';
 
 const log = createLogger('media');
@@ -27,7 +28,12 @@ export interface TapSource {
   open(range?: { start: number; end: number }): Readable;
 }
 
+/** Decrypted bytes kept for the next request of the same file: a few segments' worth. */
+const CACHE_BYTES = 32 << 20;
+
 export class MediaTap {
+  /** Chunks decrypted for one request, there for the next (ffmpeg's jumps in an MP4, a probe then a playback). */
+  readonly chunks = new DecryptedChunks(CACHE_BYTES);
   private server: Server | undefined;
   private port = 0;
   private readonly tokens = new Map<string, { source: TapSource; used: number }>();
@@ -129,6 +135,7 @@ export class MediaTap {
   async close(): Promise<void> {
     clearInterval(this.sweeper);
     this.tokens.clear();
+    this.chunks.clear();
     this.secret = '';
     this.expected = Buffer.alloc(0);
     const s = this.server;

@@ -10,6 +10,7 @@ import { SettingsStore } from '../config/index.js';
 import { encodeSegments } from '../export/fixtures.js';
 import { ffprobeJson } from '../ffmpeg/ffprobe.js';
 import { locateFfmpeg } from '../ffmpeg/locate.js';
+import { DecryptedChunks } from '../media/chunk-cache.js';
 import { encryptBytes, openDecrypted, readDecrypted } from '../media/encrypted-files.js';
 import { MediaStore } from '../media/index.js';
 import { SegmentIndex } from '../recordings/index.js';
@@ -79,6 +80,33 @@ describe('the chunked file format', () => {
     const wrong = await fails(readDecrypted(file, () => Buffer.alloc(32, 9)));
     expect(wrong.message).toMatch(/does not authenticate/);
     expect((await fails(readDecrypted(file, () => null))).message).toMatch(/key of this file is gone/);
+  });
+
+  it('shares decrypted chunks between readers of one file version, and never serves them for a file replaced under its name', async () => {
+    const cache = new DecryptedChunks(1 << 20);
+    const file = join(tmp.dir, 'cached.bin');
+    const a = randomBytes(5 * CHUNK + 123);
+    await encryptBytes(a, file, KEY);
+    // a reader that reads ahead (chunks 0..5), then ranges that start, end and sit inside cached chunks
+    expect((await readAll(openDecrypted(file, lookup, undefined, cache))).equals(a)).toBe(true);
+    expect(cache.held).toBe(a.length);
+    for (const [x, y] of [[0, 10], [CHUNK - 5, 3 * CHUNK + 7], [a.length - 200, a.length - 1], [2 * CHUNK, 2 * CHUNK]] as const) {
+      expect((await readAll(openDecrypted(file, lookup, { start: x, end: y }, cache))).equals(a.subarray(x, y + 1)), `${x}-${y}`).toBe(true);
+    }
+    // a file whose chunks 1 and 3 alone are cached reads the others from the disk around them
+    const partial = new DecryptedChunks(1 << 20);
+    await readAll(openDecrypted(file, lookup, { start: CHUNK, end: CHUNK }, partial));
+    await readAll(openDecrypted(file, lookup, { start: 3 * CHUNK, end: 3 * CHUNK }, partial));
+    expect((await readAll(openDecrypted(file, lookup, undefined, partial))).equals(a)).toBe(true);
+    // the same name, new bytes (a snapshot rewritten): the cached chunks of the old file are not its chunks
+    const b = randomBytes(a.length);
+    await encryptBytes(b, file, KEY);
+    expect((await readAll(openDecrypted(file, lookup, undefined, cache))).equals(b)).toBe(true);
+    // bounded: a small pool keeps the most recent chunks only
+    const small = new DecryptedChunks(2 * CHUNK);
+    await readAll(openDecrypted(file, lookup, undefined, small));
+    expect(small.held).toBeLessThanOrEqual(2 * CHUNK);
+    expect((await readAll(openDecrypted(file, lookup, undefined, small))).equals(b)).toBe(true);
   });
 
   it("carries two guards in its header that keep ffmpeg's raw H.263 probe from claiming ciphertext as video", async () => {
