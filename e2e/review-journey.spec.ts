@@ -383,7 +383,7 @@ test('at rest: after the journey, no file under the data directory parses as med
   // recordings, snapshots, thumbnails and exports: ffprobe opens none of them (each is stored under its sealed name,
   // `.vault`, so no reader is picked by a media extension either)
   expect(files.filter((f) => /\.(mp4|jpg|jpeg)$/.test(f))).toEqual([]);
-  expect(await readableAtRest(dataDir, { databases: ['porchlight.db'] })).toEqual([]);
+  expect(await readableAtRest(dataDir)).toEqual([]);
   // the same check finds a plain picture: it is not blind
   const plainJpeg = join(dataDir, 'plain-check.jpg');
   writeFileSync(plainJpeg, await sharp({ create: { width: 64, height: 32, channels: 3, background: '#808080' } }).jpeg().toBuffer());

@@ -13,7 +13,7 @@ import { waitFor } from '../../test/helpers/wait.js';
 import { createAppProtocolHandler } from '../electron/protocol.js';
 import { APP_ORIGIN } from '../electron/security.js';
 import { createServer, type RunningServer } from './server.js';
-import { DB_FILE, startEngine, type Engine } from '../core/app.js';
+import { startEngine, type Engine } from '../core/app.js';
 import { verifyExport } from '../core/export/index.js';
 import { openPlayback, recordedFrame } from '../core/recordings/recorded-media.js';
 import { sql } from '../core/storage/sql.js';
@@ -121,7 +121,7 @@ describe('exports with encryption on', () => {
   it('leaves no file under the data directory that ffprobe can parse or ffmpeg decode', async () => {
     const files = walk(dataDir);
     expect(files.filter((f) => f.includes(`${join(dataDir, 'exports')}/`)).length).toBeGreaterThanOrEqual(6);
-    expect(await readableAtRest(dataDir, { databases: [DB_FILE] })).toEqual([]);
+    expect(await readableAtRest(dataDir)).toEqual([]);
   }, 120_000);
 
   it('downloads plain over HTTP, whole and by Range: plays, and export-verify passes on the downloaded files', async () => {

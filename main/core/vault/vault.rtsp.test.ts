@@ -8,7 +8,7 @@ import { readableAtRest, walkFiles } from '../../../test/helpers/at-rest.js';
 import { ADMIN } from '../../../test/helpers/engine.js';
 import { makeTempDir } from '../../../test/helpers/tmp.js';
 import { waitFor } from '../../../test/helpers/wait.js';
-import { DB_FILE, startEngine, type Engine } from '../app.js';
+import { startEngine, type Engine } from '../app.js';
 import { ffprobeJson } from '../ffmpeg/ffprobe.js';
 import { openPlayback } from '../recordings/recorded-media.js';
 import { sql } from '../storage/sql.js';
@@ -50,7 +50,7 @@ describe('recording with encryption on', () => {
     cameraId = (res.value as { id: string }).id;
     const e = engine;
     await waitFor(() => segmentCount(e) >= 2, 60_000, 'two recorded segments');
-    expect(await readableAtRest(dataDir, { databases: [DB_FILE] })).toEqual([]);
+    expect(await readableAtRest(dataDir)).toEqual([]);
     const segs = e.segments.segments(cameraId, 0, Date.now() + 60_000);
     const from = segs[0]!.start + 3000;
     const play = await openPlayback(e, cameraId, { start: String(from), end: String(segs[1]!.end) });
