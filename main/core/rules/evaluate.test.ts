@@ -159,6 +159,16 @@ describe('filters', () => {
     expect(evaluate({ ...r, id: 'r2' }, ev({ id: 'e4' }), c(now + 30_000))).toMatchObject({ fire: true });
     expect(evaluate(r, ev({ id: 'e5' }), c(now + 60_000))).toMatchObject({ fire: true });
   });
+
+  it('an event judged at a time before the last alert (it ended earlier, its update came later) is held back only within the cooldown', () => {
+    const cooldowns = new MemoryCooldowns();
+    cooldowns.record('r1', 'front', now);
+    const earlier = ev({ id: 'e6', start: now - 40_000, end: now - 20_000 });
+    // judged at its end, 20 s before the last alert: no cooldown holds nothing back
+    expect(evaluate(rule({ cooldownSeconds: 0 }), earlier, ctx(now + 5_000, { cooldowns }))).toMatchObject({ fire: true, time: now - 20_000 });
+    expect(evaluate(rule({ cooldownSeconds: 60 }), earlier, ctx(now + 5_000, { cooldowns }))).toEqual({ fire: false, reason: 'cooldown' });
+    expect(evaluate(rule({ cooldownSeconds: 10 }), earlier, ctx(now + 5_000, { cooldowns }))).toMatchObject({ fire: true });
+  });
 });
 
 describe('zones', () => {

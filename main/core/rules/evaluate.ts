@@ -147,7 +147,9 @@ export function evaluate(rule: Rule, event: EventDto, ctx: EvalContext): Verdict
   if (!ctx.replay && rule.schedule.when === 'away' && ctx.homeMode !== 'away') return { fire: false, reason: 'home' };
   if (!scheduleAllows(rule.schedule, at)) return { fire: false, reason: 'schedule' };
   const last = ctx.cooldowns.last(rule.id, event.cameraId);
-  if (last !== undefined && at - last < rule.cooldownSeconds * 1000) return { fire: false, reason: 'cooldown' };
+  // either side of the last alert: an ended event is judged at its end, which can come before an alert that fired
+  // meanwhile (its last update arrived later); without a cooldown nothing is held back
+  if (last !== undefined && Math.abs(at - last) < rule.cooldownSeconds * 1000) return { fire: false, reason: 'cooldown' };
   return { fire: true, time: at };
 }
 
