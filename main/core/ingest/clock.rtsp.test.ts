@@ -1,4 +1,4 @@
-// Camera clocks and transports with the real RTSP test camera: timestamps that jump back every 20 s record two minutes
+// Camera clocks and transports with the real RTSP test camera: timestamps that jump back every 20 s record a minute
 // without a reconnect or a gap; RTSP over UDP records too.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -42,7 +42,7 @@ async function durationS(file: string): Promise<number> {
 }
 
 describe('camera clocks', () => {
-  it('a stream whose timestamps jump back every 20 s records 2 minutes without a reconnect and without a gap', async () => {
+  it('a stream whose timestamps jump back every 20 s records a minute (three jumps) without a reconnect and without a gap', async () => {
     const segments: SegmentInfo[] = [];
     const ingest = new CameraIngest({ config: config('jumpy', '/jumpy'), onSegment: (s) => segments.push(s) });
     ingests.push(ingest);
@@ -53,8 +53,8 @@ describe('camera clocks', () => {
     ingest.start();
     await waitUntil(() => ingest.state.state === 'online', 90_000, 'online');
     const onlineAt = Date.now();
-    // two minutes of recording: six clock jumps
-    await waitUntil(() => Date.now() - onlineAt >= 120_000 && segments.length >= 11, 180_000, 'two minutes of segments');
+    // a minute of recording: three clock jumps
+    await waitUntil(() => Date.now() - onlineAt >= 60_000 && segments.length >= 5, 120_000, 'a minute of segments');
     await ingest.stop();
     await trusting.stop();
     expect(trusting.stats()).toMatchObject({ wallclock: false, clockJumped: true });
@@ -69,10 +69,10 @@ describe('camera clocks', () => {
     }
     const recorded = lengths.reduce((a, b) => a + b, 0);
     const wall = (segments.at(-1)!.end - segments[0]!.start) / 1000;
-    expect(recorded).toBeGreaterThan(115);
+    expect(recorded).toBeGreaterThan(55);
     // no hole between segments: the recorded time is the wall time they span
     expect(Math.abs(recorded - wall)).toBeLessThan(3);
-  }, 330_000);
+  }, 240_000);
 
   it('RTSP over UDP records playable segments when the camera is set to it', async () => {
     const segments: SegmentInfo[] = [];
