@@ -57,7 +57,7 @@ export class ZipWriter {
   private finished = false;
 
   /** @param forceZip64 writes ZIP64 records even for small archives (tests exercise that path with it). */
-  /** @param out where the archive goes (the media store opens it); finish() ends it, abort() destroys it. */
+  /** @param out where the archive goes (the media store opens it); finish() ends it, abort() ends it without a directory. */
   constructor(
     out: Writable,
     private readonly forceZip64 = false,
@@ -197,13 +197,17 @@ export class ZipWriter {
     return this.offset;
   }
 
-  /** Closes the file without a central directory (the caller removes it). */
+  /**
+   * Closes the file without a central directory (the caller removes it). Ended, not destroyed: a destroy while the file
+   * is still opening or a write is queued made Node's write callback throw outside any handler, and 'close' never came.
+   */
   async abort(): Promise<void> {
     this.finished = true;
-    if (this.out.closed) return;
+    if (this.out.closed || this.out.destroyed) return;
     await new Promise<void>((resolve) => {
       this.out.once('close', () => resolve());
-      this.out.destroy();
+      this.out.once('error', () => resolve());
+      this.out.end();
     });
   }
 }
