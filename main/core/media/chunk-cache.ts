@@ -5,6 +5,8 @@
 /** Decrypted chunks by file version (device, inode, size, mtime: a file replaced under its name never matches) and index. */
 export interface ChunkCache {
   get(version: string, index: number): Buffer | undefined;
+  /** Whether the chunk is held, without counting as a use. */
+  has(version: string, index: number): boolean;
   set(version: string, index: number, plain: Buffer): void;
 }
 
@@ -24,6 +26,10 @@ export class DecryptedChunks implements ChunkCache {
       this.entries.set(key, hit);
     }
     return hit;
+  }
+
+  has(version: string, index: number): boolean {
+    return this.entries.has(`${version}#${index}`);
   }
 
   set(version: string, index: number, plain: Buffer): void {

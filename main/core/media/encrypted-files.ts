@@ -196,10 +196,12 @@ export function openDecrypted(file: string, lookup: KeyLookup, range?: { start: 
         }
         let upTo = Math.min(last, s + span - 1);
         // a run of chunks not decrypted yet: stop before the next one a reader left in the cache
-        for (let i = s + 1; i <= upTo; i++) {
-          if (cache?.get(version, i)) {
-            upTo = i - 1;
-            break;
+        if (cache) {
+          for (let i = s + 1; i <= upTo; i++) {
+            if (cache.has(version, i)) {
+              upTo = i - 1;
+              break;
+            }
           }
         }
         const from = HEADER + s * (CHUNK + TAG);

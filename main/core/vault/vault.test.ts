@@ -1,7 +1,7 @@
 // Encryption at rest on real files: the chunk format resists tampering, the store writes only ciphertext, ffmpeg still plays.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createCipheriv, createHash, randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readableAtRest, walkFiles } from '../../../test/helpers/at-rest.js';
@@ -13,6 +13,7 @@ import { locateFfmpeg } from '../ffmpeg/locate.js';
 import { DecryptedChunks } from '../media/chunk-cache.js';
 import { encryptBytes, openDecrypted, readDecrypted } from '../media/encrypted-files.js';
 import { MediaStore } from '../media/index.js';
+import { VaultMigrationFiles } from '../media/vault-migration.js';
 import { SegmentIndex } from '../recordings/index.js';
 import { openPlayback, recordedFrame } from '../recordings/recorded-media.js';
 import { Database } from '../storage/database.js';
@@ -145,6 +146,32 @@ describe('the chunked file format', () => {
     const file = join(tmp.dir, 'before-guards.bin');
     writeFileSync(file, Buffer.concat([old, sealChunk(fileKey(KEY.key, parseHeader(old).fileId), old, 0, true, plain)]));
     expect((await readDecrypted(file, lookup)).equals(plain)).toBe(true);
+  });
+});
+
+describe('a migration stopped between its last two steps (both names on disk)', () => {
+  it('encrypting again drops the plain name; rolling back again drops the sealed one; the bytes are the original', async () => {
+    const dir = join(tmp.dir, 'two-names');
+    mkdirSync(join(dir, 'snapshots', 'porch'), { recursive: true });
+    const files = new VaultMigrationFiles(dir);
+    const plain = join(dir, 'snapshots', 'porch', 'ev.jpg');
+    const original = randomBytes(3000);
+    writeFileSync(plain, original);
+    expect(await files.encrypt('snapshots', 'porch/ev.jpg', KEY)).toMatchObject({ done: 'encrypted' });
+    expect(existsSync(plain)).toBe(false);
+    // a crash after the rename, before the unlink: the plain name is back beside the sealed one
+    linkSync(files.original('snapshots', 'porch/ev.jpg'), plain);
+    expect(await files.items()).toEqual([{ kind: 'snapshots', rel: 'porch/ev.jpg', encrypted: false, plainBytes: 3000 }]);
+    expect(await files.encrypt('snapshots', 'porch/ev.jpg', KEY)).toEqual({ done: 'already' });
+    expect(existsSync(plain)).toBe(false);
+    expect(await files.items()).toMatchObject([{ rel: 'porch/ev.jpg', encrypted: true, plainBytes: 3000 }]);
+    // a rollback stopped after the original came back under its name, before the sealed copy went
+    expect(await files.restore('snapshots', 'porch/ev.jpg', lookup)).toBe('restored');
+    expect(readFileSync(plain).equals(original)).toBe(true);
+    await encryptBytes(original, `${plain}.vault`, KEY);
+    expect(await files.restore('snapshots', 'porch/ev.jpg', lookup)).toBe('restored');
+    expect(existsSync(`${plain}.vault`)).toBe(false);
+    expect(readFileSync(plain).equals(original)).toBe(true);
   });
 });
 
